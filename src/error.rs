@@ -1,0 +1,23 @@
+//! Errors a user can fix (bad input) versus failures of the run itself, and their exit codes.
+
+use crate::activation::SpecError;
+
+/// Bad input from the user: a CLI value, a file's contents, a config entry. Exit code 2.
+///
+/// The message names what was wrong, where (file, line) and how to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// Shorthand to build an [`InputError`] as an `anyhow::Error`.
+pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
+    InputError(msg.into()).into()
+}
+
+/// Exit code for an error: 2 for anything the user can fix in their input, 1 otherwise.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    let is_input = err
+        .chain()
+        .any(|e| e.is::<InputError>() || e.is::<SpecError>() || e.is::<clap::Error>());
+    if is_input { 2 } else { 1 }
+}

@@ -1,0 +1,10 @@
+//! reluscope: a terminal explorer for ReLU and its relatives.
+//!
+//! The library holds everything; `main.rs` only parses and dispatches, so tests and benchmarks
+//! reach every part.
+
+pub mod activation;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod plot;

@@ -1,0 +1,134 @@
+//! Braille charts for `reluscope plot`, drawn with textplots.
+//!
+//! textplots' `Shape::Continuous` drops points whose value is zero (it keeps only "normal"
+//! floats), which would erase ReLU's flat half, so curves are sampled here into `Shape::Lines`.
+
+use textplots::{Chart, ColorPlot, Plot, Shape};
+
+use crate::activation::Activation;
+
+/// Smallest chart textplots can draw: 32×3 dots, i.e. 16 columns and 1 row; we ask for 3 rows.
+pub const MIN_COLS: u32 = 16;
+pub const MIN_ROWS: u32 = 3;
+/// Largest chart, to keep a typo from printing megabytes.
+pub const MAX_COLS: u32 = 1000;
+pub const MAX_ROWS: u32 = 500;
+
+/// Distinct colours for successive curves (only used when colour is on).
+const PALETTE: [(u8, u8, u8); 6] = [
+    (80, 160, 255),
+    (255, 170, 60),
+    (120, 220, 120),
+    (230, 100, 200),
+    (240, 230, 90),
+    (120, 230, 230),
+];
+
+/// One curve to draw: the activation, and whether it is the value or the derivative.
+pub struct Curve {
+    pub activation: Activation,
+    pub derivative: bool,
+}
+
+impl Curve {
+    fn eval(&self, x: f64) -> f64 {
+        if self.derivative {
+            self.activation.derivative(x)
+        } else {
+            self.activation.value(x)
+        }
+    }
+
+    fn label(&self) -> String {
+        if self.derivative {
+            format!("{}'", self.activation)
+        } else {
+            self.activation.to_string()
+        }
+    }
+}
+
+/// Renders the curves over [xmin, xmax] into a chart `cols`×`rows` cells large (clamped to
+/// textplots' minimum), followed by a legend line. The y range always includes 0.
+pub fn render(curves: &[Curve], xmin: f64, xmax: f64, cols: u32, rows: u32, color: bool) -> String {
+    let cols = cols.clamp(MIN_COLS, MAX_COLS);
+    let rows = rows.clamp(MIN_ROWS, MAX_ROWS);
+    let (width, height) = (cols * 2, rows * 4);
+
+    // One sample per braille dot column; the first curve is drawn as a line, the others as
+    // sparser points so they stay distinguishable without colour.
+    let samples: Vec<Vec<(f32, f32)>> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let every = if i == 0 { 1 } else { 3 };
+            (0..=width)
+                .step_by(every)
+                .map(|k| {
+                    let x = xmin + (xmax - xmin) * f64::from(k) / f64::from(width);
+                    (x as f32, c.eval(x) as f32)
+                })
+                .filter(|(_, y)| y.is_finite())
+                .collect()
+        })
+        .collect();
+
+    let (mut ymin, mut ymax) = (0.0f32, 0.0f32);
+    for &(_, y) in samples.iter().flatten() {
+        ymin = ymin.min(y);
+        ymax = ymax.max(y);
+    }
+    if ymax - ymin < 1e-6 {
+        ymax = ymin + 1.0;
+    }
+    let pad = (ymax - ymin) * 0.05;
+    let (ymin, ymax) = (if ymin < 0.0 { ymin - pad } else { ymin }, ymax + pad);
+
+    let shapes: Vec<Shape> = samples
+        .iter()
+        .enumerate()
+        .map(|(i, pts)| {
+            if i == 0 {
+                Shape::Lines(pts)
+            } else {
+                Shape::Points(pts)
+            }
+        })
+        .collect();
+
+    let mut chart = Chart::new_with_y_range(width, height, xmin as f32, xmax as f32, ymin, ymax);
+    let mut c = &mut chart;
+    for (i, shape) in shapes.iter().enumerate() {
+        c = if color {
+            let (r, g, b) = PALETTE[i % PALETTE.len()];
+            c.linecolorplot(shape, textplots_rgb(r, g, b))
+        } else {
+            c.lineplot(shape)
+        };
+    }
+    c.axis();
+    c.figures();
+    let mut out = c.to_string();
+
+    let legend: Vec<String> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, curve)| {
+            let mark = if i == 0 { "───" } else { "···" };
+            let text = format!("{mark} {}", curve.label());
+            if color {
+                let (r, g, b) = PALETTE[i % PALETTE.len()];
+                format!("\x1b[38;2;{r};{g};{b}m{text}\x1b[0m")
+            } else {
+                text
+            }
+        })
+        .collect();
+    out.push_str(&legend.join("   "));
+    out.push('\n');
+    out
+}
+
+fn textplots_rgb(r: u8, g: u8, b: u8) -> rgb::RGB8 {
+    rgb::RGB8 { r, g, b }
+}
