@@ -116,7 +116,7 @@ impl FromStr for Init {
                 let names: Vec<&str> = Init::ALL.iter().map(|i| i.name()).collect();
                 EngineError::invalid(format!(
                     "unknown init '{s}'{}; valid: {}",
-                    suggestion(&key, &names),
+                    suggestion(key, &names),
                     names.join(", ")
                 ))
             })
