@@ -18,7 +18,11 @@ fn session_500(batch_size: usize) -> Session {
         }
     }
     let csv = CsvData::parse("circle1000.csv", &text).unwrap();
-    let config = TrainConfig { csv: Some(Arc::new(csv)), batch_size, ..TrainConfig::default() };
+    let config = TrainConfig {
+        csv: Some(Arc::new(csv)),
+        batch_size,
+        ..TrainConfig::default()
+    };
     let s = Session::new(config).unwrap();
     assert_eq!(s.dataset().train.len(), 500);
     s
@@ -46,7 +50,12 @@ fn bench(c: &mut Criterion) {
     let mut opt = Optimizer::new(cfg.optimizer_settings(), &net);
     let mut grads = Gradients::zeros(&net);
     let mut scratch = Scratch::new(&net);
-    let xs: Vec<f64> = s.dataset().train.iter().flat_map(|p| [p.x1, p.x2]).collect();
+    let xs: Vec<f64> = s
+        .dataset()
+        .train
+        .iter()
+        .flat_map(|p| [p.x1, p.x2])
+        .collect();
     let ys: Vec<f64> = s.dataset().train.iter().map(|p| p.label).collect();
     let rows: Vec<usize> = (0..ys.len()).collect();
     g.throughput(Throughput::Elements(500));

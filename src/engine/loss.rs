@@ -63,7 +63,11 @@ impl Loss {
                 let tail = e.ln_1p();
                 let neg_log_p = ((-z).max(0.0) + tail).min(-BCE_LOG_FLOOR);
                 let neg_log_q = (z.max(0.0) + tail).min(-BCE_LOG_FLOOR);
-                let p = if z >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+                let p = if z >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
                 (y * neg_log_p + (1.0 - y) * neg_log_q, p - y)
             }
             Loss::Mse => {
@@ -150,7 +154,11 @@ mod tests {
             for z in [-800.0, -37.0, -3.0, -0.0, 0.0, 1e-9, 0.5, 36.0, 900.0] {
                 for y in [0.0, 1.0, 0.3] {
                     let (l, g) = loss.loss_and_grad(z, &act, y);
-                    assert_eq!(l.to_bits(), loss.sample_loss(z, &act, y).to_bits(), "{z} {y}");
+                    assert_eq!(
+                        l.to_bits(),
+                        loss.sample_loss(z, &act, y).to_bits(),
+                        "{z} {y}"
+                    );
                     assert_eq!(g.to_bits(), loss.dloss_dz(z, &act, y).to_bits(), "{z} {y}");
                 }
             }

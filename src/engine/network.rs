@@ -252,10 +252,12 @@ impl Network {
         })
     }
 
-    /// Forward pass for one sample `x` (one value per input feature), filling `s`.
-    /// Returns the output neuron's pre-activation (the logit for classification).
+    /// Forward pass for one sample `x` (one value per input feature), filling `s` (for the
+    /// output layer only its pre-activation). Returns the output neuron's pre-activation (the
+    /// logit for classification).
     #[inline]
     pub fn forward(&self, x: &[f64], s: &mut Scratch) -> f64 {
+        let last = self.layers.len() - 1;
         for (l, layer) in self.layers.iter().enumerate() {
             let (below, here) = s.a.split_at_mut(l);
             let input: &[f64] = if l == 0 { x } else { &below[l - 1] };
@@ -264,9 +266,13 @@ impl Network {
                 let row = &layer.weights[i * layer.fan_in..(i + 1) * layer.fan_in];
                 *zi = layer.bias[i] + dot(row, input);
             }
-            apply_activation(&layer.activation, z, &mut here[0], &mut s.d[l]);
+            // The loss applies the output activation itself (from the logit, for stability),
+            // so the output layer's a and d are left alone.
+            if l < last {
+                apply_activation(&layer.activation, z, &mut here[0], &mut s.d[l]);
+            }
         }
-        s.z[self.layers.len() - 1][0]
+        s.z[last][0]
     }
 
     /// Backpropagates `dz_out` (d loss / d output pre-activation) through the pass stored in
@@ -492,7 +498,12 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
         acc[2] += x[2] * y[2];
         acc[3] += x[3] * y[3];
     }
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
@@ -502,7 +513,17 @@ mod tests {
 
     #[test]
     fn layer_activation_matches_the_library() {
-        let zs = [-3.5, -1.0, -0.0, 0.0, 1e-300, 0.5, 2.0, f64::NAN, f64::INFINITY];
+        let zs = [
+            -3.5,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            2.0,
+            f64::NAN,
+            f64::INFINITY,
+        ];
         let acts = [
             Activation::Relu,
             Activation::LeakyRelu { slope: 0.1 },
