@@ -126,7 +126,7 @@ pub struct Info {
     pub flat_negative: bool,
     /// f'(x) → 0 as x → +∞ (or is 0 there): the function saturates for positive inputs.
     pub saturates_positive: bool,
-    /// Inputs where the derivative jumps, as (x, label) pairs; empty for smooth functions.
+    /// Inputs where the derivative jumps at default parameters (see [`Activation::kinks`]).
     pub kinks: &'static [f64],
 }
 
