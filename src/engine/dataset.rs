@@ -5,7 +5,8 @@
 //! classification, 1200 for regression) and noise semantics (noise moves the point at which the
 //! label is decided, or jitters spiral and moon points, or widens the Gaussians), with labels
 //! mapped from ±1 to 1/0 for binary cross-entropy. Every draw comes from a seeded ChaCha
-//! generator, so a seed gives the same points on every machine.
+//! generator, and the transcendental functions come from the pure-Rust `libm` (not the
+//! platform's), so a seed gives the same points on every machine.
 
 use std::f64::consts::PI;
 use std::fmt;
@@ -200,8 +201,8 @@ impl Feature {
             Feature::X1Squared => x1 * x1,
             Feature::X2Squared => x2 * x2,
             Feature::X1TimesX2 => x1 * x2,
-            Feature::SinX1 => x1.sin(),
-            Feature::SinX2 => x2.sin(),
+            Feature::SinX1 => libm::sin(x1),
+            Feature::SinX2 => libm::sin(x2),
         }
     }
 
@@ -341,16 +342,9 @@ fn uniform(rng: &mut ChaCha8Rng, a: f64, b: f64) -> f64 {
     rng.random::<f64>() * (b - a) + a
 }
 
-/// Marsaglia's polar method with the given variance, as Playground's `normalRandom`.
+/// N(mean, variance) by Marsaglia's polar method, as Playground's `normalRandom`.
 fn normal(rng: &mut ChaCha8Rng, mean: f64, variance: f64) -> f64 {
-    loop {
-        let v1 = 2.0 * rng.random::<f64>() - 1.0;
-        let v2 = 2.0 * rng.random::<f64>() - 1.0;
-        let s = v1 * v1 + v2 * v2;
-        if s < 1.0 && s > 0.0 {
-            return mean + variance.sqrt() * (-2.0 * s.ln() / s).sqrt() * v1;
-        }
-    }
+    mean + super::init::normal(rng, variance.sqrt())
 }
 
 fn label01(positive: bool) -> f64 {
@@ -366,10 +360,10 @@ fn circle(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for _ in 0..n / 2 {
             let r = uniform(rng, lo, hi);
             let angle = uniform(rng, 0.0, 2.0 * PI);
-            let (x, y) = (r * angle.sin(), r * angle.cos());
+            let (x, y) = (r * libm::sin(angle), r * libm::cos(angle));
             let nx = uniform(rng, -radius, radius) * noise;
             let ny = uniform(rng, -radius, radius) * noise;
-            let inside = ((x + nx).powi(2) + (y + ny).powi(2)).sqrt() < radius * 0.5;
+            let inside = ((x + nx) * (x + nx) + (y + ny) * (y + ny)).sqrt() < radius * 0.5;
             points.push(Point {
                 x1: x,
                 x2: y,
@@ -424,8 +418,8 @@ fn spiral(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for i in 0..half {
             let r = i as f64 / half as f64 * 5.0;
             let t = 1.75 * i as f64 / half as f64 * 2.0 * PI + delta;
-            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
-            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            let x = r * libm::sin(t) + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * libm::cos(t) + uniform(rng, -1.0, 1.0) * noise;
             points.push(Point {
                 x1: x,
                 x2: y,
@@ -445,9 +439,9 @@ fn moons(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for _ in 0..n / 2 {
             let t = uniform(rng, 0.0, PI);
             let (x, y) = if label == 1.0 {
-                (t.cos(), t.sin())
+                (libm::cos(t), libm::sin(t))
             } else {
-                (1.0 - t.cos(), 0.5 - t.sin())
+                (1.0 - libm::cos(t), 0.5 - libm::sin(t))
             };
             let jx = if noise > 0.0 {
                 normal(rng, 0.0, 1.0) * noise * scale
@@ -501,7 +495,7 @@ fn multi_gauss(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
     let label = |x: f64, y: f64| {
         let mut best: f64 = 0.0;
         for (cx, cy, sign) in BUMPS {
-            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            let d = ((x - cx) * (x - cx) + (y - cy) * (y - cy)).sqrt();
             let v = sign * (1.0 - d / 2.0).clamp(0.0, 1.0);
             if v.abs() > best.abs() {
                 best = v;
