@@ -105,7 +105,8 @@ pub struct TrainArgs {
     /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
     #[arg(long)]
     pub dataset: Option<String>,
-    /// Train on a CSV file instead (header row, numeric columns, last column the target).
+    /// Train on a CSV file instead: a header row, then rows of x1,x2,target (targets all 0/1 or
+    /// all -1/1 make a classification task, anything else regression).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).

@@ -196,7 +196,11 @@ fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
             .collect::<Vec<_>>()
             .join(","),
         shape.join("-"),
-        c.activation,
+        if net.layers.len() > 1 {
+            c.activation.to_string()
+        } else {
+            "(no hidden layer)".into()
+        },
         c.init,
         c.bias_init,
         c.optimizer,
