@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
 
-use super::dataset::Feature;
 use super::error::EngineError;
+use super::feature::Feature;
 use super::loss::Loss;
 use super::network::{
     Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH, Network, check_hidden_activation, check_output,

@@ -6,8 +6,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::activation::Activation;
 
 use super::config::TrainConfig;
-use super::dataset::{Dataset, Feature, Task, shuffle};
+use super::dataset::{Dataset, Task, shuffle};
 use super::error::EngineError;
+use super::feature::Feature;
 use super::health::{Health, Probe};
 use super::init::rng_from_seed;
 use super::loss::Loss;
