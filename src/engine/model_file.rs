@@ -187,6 +187,15 @@ impl ModelFile {
                  lower the learning rate and train again",
             ));
         }
+        for (l, layer) in self.network.layers.iter().enumerate() {
+            let spec = layer.activation.to_string();
+            if spec.parse::<Activation>().ok() != Some(layer.activation) {
+                return Err(EngineError::invalid(format!(
+                    "layer {l}: activation '{spec}' has a parameter outside its valid range and \
+                     could not be loaded back; the model is not saved"
+                )));
+            }
+        }
         let raw = RawModel {
             format: FORMAT.to_string(),
             inputs: self.features.iter().map(|f| f.name().to_string()).collect(),
