@@ -6,5 +6,6 @@
 pub mod activation;
 pub mod cli;
 pub mod commands;
+pub mod engine;
 pub mod error;
 pub mod plot;
