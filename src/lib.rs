@@ -6,6 +6,7 @@
 pub mod activation;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod plot;
