@@ -149,13 +149,24 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// "did you mean `x`?" for the closest candidate, if one is close enough to be a likely typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+///
+/// Close means a Jaro-Winkler similarity above 0.8 (shared prefixes, `lrr` for `lr`) or an
+/// edit distance, transpositions counting once, of at most a quarter of the word (at least 1:
+/// `fsp` for `fps`).
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let max_edits = (word.chars().count() / 4).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .filter_map(|c| {
+            let jw = strsim::jaro_winkler(word, c);
+            let edits = strsim::osa_distance(word, c);
+            (jw > 0.8 || edits <= max_edits).then_some((edits, -jw, c))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(.., c)| c)
 }
 
 /// The fix text for an unknown name: a suggestion when one is close, else the full list.
@@ -164,7 +175,11 @@ pub fn unknown_name_fix<'c>(
     candidates: impl IntoIterator<Item = &'c str> + Clone,
     kind: &str,
 ) -> String {
-    let list = candidates.clone().into_iter().collect::<Vec<_>>().join(", ");
+    let list = candidates
+        .clone()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(", ");
     match did_you_mean(word, candidates) {
         Some(best) => format!("did you mean `{best}`? (valid {kind}: {list})"),
         None => format!("valid {kind}: {list}"),
@@ -190,7 +205,11 @@ mod tests {
     #[test]
     fn suggestions_only_for_close_words() {
         assert_eq!(did_you_mean("lrr", ["lr", "l1", "seed"]), Some("lr"));
-        assert_eq!(did_you_mean("activaton", ["activation", "init"]), Some("activation"));
+        assert_eq!(
+            did_you_mean("activaton", ["activation", "init"]),
+            Some("activation")
+        );
+        assert_eq!(did_you_mean("fsp", ["fps", "seed"]), Some("fps"));
         assert_eq!(did_you_mean("zzzz", ["activation", "init"]), None);
     }
 }

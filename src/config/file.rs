@@ -49,7 +49,11 @@ pub fn parse_document<'i>(src: &SourceText<'i>) -> Result<Spanned<DeTable<'i>>, 
 /// Reads a whole configuration file.
 pub fn parse_config(src: &SourceText<'_>) -> Result<FileLayer, Vec<Diagnostic>> {
     let (layer, diags) = parse_config_partial(src);
-    if diags.is_empty() { Ok(layer) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(layer)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Reads a configuration file as far as it is valid: what could be read, and every problem.
@@ -84,7 +88,8 @@ pub fn parse_config_partial(src: &SourceText<'_>) -> (FileLayer, Vec<Diagnostic>
                         } else {
                             let what = k.get_ref().as_ref();
                             let fix = if what == "name" {
-                                "choose the theme with `theme = \"NAME\"` under [display]".to_string()
+                                "choose the theme with `theme = \"NAME\"` under [display]"
+                                    .to_string()
                             } else {
                                 unknown_name_fix(what, ["styles"], "keys under [theme]")
                             };
@@ -153,13 +158,41 @@ pub fn read_settings(
     }
 }
 
+/// Names other tools use for reluscope's keys, to point users at the right one.
+const ALIASES: &[(&str, &str)] = &[
+    ("learning_rate", "lr"),
+    ("rate", "lr"),
+    ("hidden_layers", "layers"),
+    ("hidden", "layers"),
+    ("weight_decay", "l2"),
+    ("batch", "batch_size"),
+    ("bias", "bias_init"),
+    ("weight_init", "init"),
+    ("initializer", "init"),
+    ("grad_clip", "clip"),
+    ("clip_norm", "clip"),
+    ("max_norm", "clip"),
+    ("colour", "color"),
+    ("frame_rate", "fps"),
+    ("xrange", "x_range"),
+    ("range", "x_range"),
+];
+
 /// An unknown key in a section: a typo (did you mean), or a key of another section.
 pub fn unknown_key(section: &str, name: &str, origin: Origin) -> Diagnostic {
     let here = SECTIONS.iter().find(|s| s.name == section);
-    let fix = match (section_of(name), here) {
-        (Some(other), _) => format!("`{name}` belongs under [{}]", other.name),
-        (None, Some(here)) => unknown_name_fix(name, here.key_names(), &format!("keys in [{section}]")),
-        (None, None) => String::new(),
+    let alias = ALIASES.iter().find(|(a, _)| *a == name).map(|(_, k)| *k);
+    let fix = match (section_of(name), here, alias) {
+        (_, _, Some(key)) => match section_of(key) {
+            Some(s) if s.name == section => format!("reluscope calls it `{key}`"),
+            Some(s) => format!("reluscope calls it `{key}`, under [{}]", s.name),
+            None => format!("reluscope calls it `{key}`"),
+        },
+        (Some(other), _, _) => format!("`{name}` belongs under [{}]", other.name),
+        (None, Some(here), None) => {
+            unknown_name_fix(name, here.key_names(), &format!("keys in [{section}]"))
+        }
+        (None, None, None) => String::new(),
     };
     Problem::new(format!("unknown key `{name}` in [{section}]"), fix).at(origin)
 }
@@ -182,8 +215,13 @@ fn read_keys(
             other => {
                 diags.push(
                     Problem::new(
-                        format!("keys for `{action_name}` must be an array of key names, found {}", type_name(other)),
-                        format!("write it as {action_name} = [\"x\", \"ctrl-x\"] (or [] to unbind)"),
+                        format!(
+                            "keys for `{action_name}` must be an array of key names, found {}",
+                            type_name(other)
+                        ),
+                        format!(
+                            "write it as {action_name} = [\"x\", \"ctrl-x\"] (or [] to unbind)"
+                        ),
                     )
                     .at(src.origin(value.span())),
                 );
@@ -201,7 +239,10 @@ fn read_keys(
                 },
                 other => diags.push(
                     Problem::new(
-                        format!("a key for `{action_name}` must be a string, found {}", type_name(other)),
+                        format!(
+                            "a key for `{action_name}` must be a string, found {}",
+                            type_name(other)
+                        ),
                         format!("write it in quotes, e.g. {action_name} = [\"x\"]"),
                     )
                     .at(at),
@@ -231,6 +272,9 @@ pub fn unknown_action(name: &str, origin: Origin, actions: &[&str]) -> Diagnosti
 fn key_spec_problem(action: &str, spec: &str, e: &KeySpecError) -> Problem {
     let last = spec.rsplit('-').next().unwrap_or(spec).to_ascii_lowercase();
     let fix = match did_you_mean(&last, KEY_NAME_LIST.iter().copied()) {
+        _ if spec.contains('+') && spec.len() > 1 => {
+            format!("write \"{}\"", spec.replace('+', "-"))
+        }
         Some(best) if !last.is_empty() => format!("did you mean \"{best}\"?"),
         _ => "write a character (\"x\", \"+\"), a key name (\"space\", \"f5\") or a modified \
               key (\"ctrl-x\", \"alt-x\", \"shift-tab\")"

@@ -52,8 +52,25 @@ const NAMED: &[(&str, KeyCode)] = &[
 
 /// The key names, for suggestions.
 pub const KEY_NAME_LIST: &[&str] = &[
-    "space", "enter", "esc", "tab", "backtab", "backspace", "delete", "insert", "home", "end",
-    "pageup", "pagedown", "up", "down", "left", "right", "ctrl", "alt", "shift",
+    "space",
+    "enter",
+    "esc",
+    "tab",
+    "backtab",
+    "backspace",
+    "delete",
+    "insert",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "up",
+    "down",
+    "left",
+    "right",
+    "ctrl",
+    "alt",
+    "shift",
 ];
 
 /// The key names a spec may use (besides single characters and f1-f12), for messages.
@@ -74,7 +91,8 @@ impl KeySpec {
 /// The normal form: characters carry their case instead of Shift, Shift-Tab is BackTab, and
 /// only Ctrl, Alt and Shift count as modifiers.
 fn normalize(code: KeyCode, modifiers: KeyModifiers) -> KeySpec {
-    let mut modifiers = modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+    let mut modifiers =
+        modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
     let mut code = code;
     match code {
         KeyCode::Char(c) if modifiers.contains(KeyModifiers::SHIFT) => {
@@ -147,6 +165,8 @@ impl FromStr for KeySpec {
                     && (1..=12).contains(&n)
                 {
                     KeyCode::F(n)
+                } else if rest.contains('+') {
+                    return Err(err("modifiers are joined with '-', not '+'"));
                 } else {
                     return Err(err(&format!("unknown key name '{rest}'")));
                 }
@@ -235,18 +255,33 @@ mod tests {
 
     #[test]
     fn parses_the_documented_forms() {
-        assert_eq!(k("space"), KeySpec::new(KeyCode::Char(' '), KeyModifiers::NONE));
-        assert_eq!(k("ctrl-c"), KeySpec::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(
+            k("space"),
+            KeySpec::new(KeyCode::Char(' '), KeyModifiers::NONE)
+        );
+        assert_eq!(
+            k("ctrl-c"),
+            KeySpec::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        );
         assert_eq!(k("Ctrl-C"), k("ctrl-c"));
-        assert_eq!(k("shift-tab"), KeySpec::new(KeyCode::BackTab, KeyModifiers::NONE));
+        assert_eq!(
+            k("shift-tab"),
+            KeySpec::new(KeyCode::BackTab, KeyModifiers::NONE)
+        );
         assert_eq!(k("backtab"), k("shift-tab"));
         assert_eq!(k("+"), KeySpec::new(KeyCode::Char('+'), KeyModifiers::NONE));
         assert_eq!(k("-"), KeySpec::new(KeyCode::Char('-'), KeyModifiers::NONE));
-        assert_eq!(k("ctrl--"), KeySpec::new(KeyCode::Char('-'), KeyModifiers::CONTROL));
+        assert_eq!(
+            k("ctrl--"),
+            KeySpec::new(KeyCode::Char('-'), KeyModifiers::CONTROL)
+        );
         assert_eq!(k("R"), k("shift-r"));
         assert_ne!(k("R"), k("r"));
         assert_eq!(k("f5"), KeySpec::new(KeyCode::F(5), KeyModifiers::NONE));
-        assert_eq!(k("PageDown"), KeySpec::new(KeyCode::PageDown, KeyModifiers::NONE));
+        assert_eq!(
+            k("PageDown"),
+            KeySpec::new(KeyCode::PageDown, KeyModifiers::NONE)
+        );
     }
 
     #[test]
@@ -260,7 +295,18 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for s in ["space", "ctrl-c", "shift-tab", "+", "-", "R", "alt-x", "f12", "enter", "ctrl--"] {
+        for s in [
+            "space",
+            "ctrl-c",
+            "shift-tab",
+            "+",
+            "-",
+            "R",
+            "alt-x",
+            "f12",
+            "enter",
+            "ctrl--",
+        ] {
             let key = k(s);
             assert_eq!(key.to_string().parse::<KeySpec>().unwrap(), key, "{s}");
         }

@@ -298,7 +298,11 @@ fn cli_layer(opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Overrides {
     let mut pairs: Vec<(&str, &str, Option<String>)> = vec![
         ("train", "dataset", t.dataset.clone()),
         ("train", "noise", t.noise.map(|v| v.to_string())),
-        ("train", "train_fraction", t.train_fraction.map(|v| v.to_string())),
+        (
+            "train",
+            "train_fraction",
+            t.train_fraction.map(|v| v.to_string()),
+        ),
         ("train", "features", t.features.clone()),
         ("train", "layers", t.layers.clone()),
         ("train", "activation", t.activation.clone()),
@@ -362,12 +366,25 @@ pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Dia
     // Where each rebound key was written, to point conflicts at the user's line.
     let mut written: Vec<(KeySpec, &str, &Origin)> = Vec::new();
     for entry in entries {
-        let Some(binding) = keymap.bindings.iter_mut().find(|b| b.action == entry.action) else {
-            diags.push(file::unknown_action(&entry.action, entry.origin.clone(), &actions));
+        let Some(binding) = keymap
+            .bindings
+            .iter_mut()
+            .find(|b| b.action == entry.action)
+        else {
+            diags.push(file::unknown_action(
+                &entry.action,
+                entry.origin.clone(),
+                &actions,
+            ));
             continue;
         };
         binding.keys = entry.keys.iter().map(|(k, _)| *k).collect();
-        written.extend(entry.keys.iter().map(|(k, o)| (*k, entry.action.as_str(), o)));
+        written.extend(
+            entry
+                .keys
+                .iter()
+                .map(|(k, o)| (*k, entry.action.as_str(), o)),
+        );
     }
     // Report each key used by two actions once, at a line the user wrote.
     for (i, (key, action, origin)) in written.iter().enumerate() {
@@ -381,13 +398,16 @@ pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Dia
             let earlier = written[..i]
                 .iter()
                 .find(|(k, a, _)| k == key && *a == other);
-            if written[i + 1..].iter().any(|(k, a, _)| k == key && *a == other) {
+            if written[i + 1..]
+                .iter()
+                .any(|(k, a, _)| k == key && *a == other)
+            {
                 continue; // reported at the later line
             }
             let fix = match earlier {
-                Some((_, _, o)) => format!(
-                    "it is also bound to `{other}` at {o}; keep it in one of the two lists"
-                ),
+                Some((_, _, o)) => {
+                    format!("it is also bound to `{other}` at {o}; keep it in one of the two lists")
+                }
                 None => format!(
                     "`{other}` has it by default; choose another key, or give `{other}` other \
                      keys, e.g. {other} = [\"F2\"] (or {other} = [] to unbind it)"
@@ -402,7 +422,11 @@ pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Dia
             );
         }
     }
-    if diags.is_empty() { Ok(keymap) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(keymap)
+    } else {
+        Err(diags)
+    }
 }
 
 impl Settings {
@@ -418,7 +442,10 @@ impl Settings {
     }
 
     /// Settings from a file layer, an optional scenario and the layer above them.
-    pub fn from_layers(layers: Layers, scenario: Option<Scenario>) -> Result<Settings, Vec<Diagnostic>> {
+    pub fn from_layers(
+        layers: Layers,
+        scenario: Option<Scenario>,
+    ) -> Result<Settings, Vec<Diagnostic>> {
         let mut merged = layers.file.overrides.clone();
         if let Some(s) = &scenario {
             s.apply(&mut merged);
@@ -517,11 +544,32 @@ fn build_train(t: &TrainOverrides, diags: &mut Vec<Diagnostic>) -> TrainConfig {
     macro_rules! take {
         ($($field:ident),*) => { $( if let Some(s) = &t.$field { c.$field = s.value.clone(); } )* };
     }
-    take!(dataset, noise, train_fraction, features, layers, activation, init, bias_init,
-        optimizer, lr, momentum, nesterov, l1, l2, clip, batch_size, shuffle, seed);
+    take!(
+        dataset,
+        noise,
+        train_fraction,
+        features,
+        layers,
+        activation,
+        init,
+        bias_init,
+        optimizer,
+        lr,
+        momentum,
+        nesterov,
+        l1,
+        l2,
+        clip,
+        batch_size,
+        shuffle,
+        seed
+    );
     // Cross-setting checks, pointing at the setting that asks for the impossible.
     if c.nesterov && c.momentum <= 0.0 {
-        let origin = t.nesterov.as_ref().map_or(Origin::Default, |s| s.origin.clone());
+        let origin = t
+            .nesterov
+            .as_ref()
+            .map_or(Origin::Default, |s| s.origin.clone());
         diags.push(
             Problem::new(
                 "Nesterov momentum needs a momentum above 0",

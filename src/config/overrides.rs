@@ -6,10 +6,10 @@
 //! key names, the same checks and the same messages for a file, an environment variable and a
 //! flag.
 
+use super::pending::{DatasetKind, Feature, OptimizerKind};
 use crate::activation::Activation;
 use crate::cli::ColorChoice;
 use crate::engine::{BiasInit, Init};
-use super::pending::{DatasetKind, Feature, OptimizerKind};
 
 use super::diag::{Origin, Problem, Sourced};
 use super::raw::Raw;
@@ -185,12 +185,8 @@ where
     T::Err: std::fmt::Display,
 {
     let text = raw.string(key, example)?;
-    text.parse::<T>().map_err(|e| {
-        Problem::new(
-            format!("`{key}`: {e}"),
-            format!("for example {example}"),
-        )
-    })
+    text.parse::<T>()
+        .map_err(|e| Problem::new(format!("`{key}`: {e}"), format!("for example {example}")))
 }
 
 impl Overrides {
@@ -221,14 +217,22 @@ impl Overrides {
             ("train", "noise") => {
                 let v = raw.number(key, ex)?;
                 if !(0.0..=50.0).contains(&v) {
-                    return Err(range_problem(key, "is a percentage of flipped labels from 0 to 50", ex));
+                    return Err(range_problem(
+                        key,
+                        "is a percentage of flipped labels from 0 to 50",
+                        ex,
+                    ));
                 }
                 t.noise = at!(v);
             }
             ("train", "train_fraction") => {
                 let v = raw.number(key, ex)?;
                 if !(v > 0.0 && v < 1.0) {
-                    return Err(range_problem(key, "must be above 0 and below 1 (the rest is the test set)", ex));
+                    return Err(range_problem(
+                        key,
+                        "must be above 0 and below 1 (the rest is the test set)",
+                        ex,
+                    ));
                 }
                 t.train_fraction = at!(v);
             }
@@ -254,7 +258,10 @@ impl Overrides {
                 if widths.len() > MAX_HIDDEN_LAYERS {
                     return Err(range_problem(
                         key,
-                        &format!("has {} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed", widths.len()),
+                        &format!(
+                            "has {} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed",
+                            widths.len()
+                        ),
                         ex,
                     ));
                 }
@@ -271,7 +278,9 @@ impl Overrides {
             ("train", "init") => t.init = at!(parse_name(key, raw, ex)?),
             ("train", "bias_init") => {
                 let value = match raw {
-                    Raw::Toml(toml::de::DeValue::String(_)) | Raw::Text(_) => parse_name(key, raw, ex)?,
+                    Raw::Toml(toml::de::DeValue::String(_)) | Raw::Text(_) => {
+                        parse_name(key, raw, ex)?
+                    }
                     _ => BiasInit::Constant(raw.number(key, ex)?),
                 };
                 t.bias_init = at!(value);
@@ -280,7 +289,11 @@ impl Overrides {
             ("train", "lr") => {
                 let v = raw.number(key, ex)?;
                 if !(v > 0.0 && v <= MAX_LR) {
-                    return Err(range_problem(key, &format!("must be above 0 and at most {MAX_LR}"), ex));
+                    return Err(range_problem(
+                        key,
+                        &format!("must be above 0 and at most {MAX_LR}"),
+                        ex,
+                    ));
                 }
                 t.lr = at!(v);
             }
@@ -324,16 +337,20 @@ impl Overrides {
             ("display", "fps") => {
                 let v = raw.unsigned(key, ex)?;
                 if !(1..=60).contains(&v) {
-                    return Err(range_problem(key, &format!("is {v}; it must be 1 to 60 frames per second"), ex));
+                    return Err(range_problem(
+                        key,
+                        &format!("is {v}; it must be 1 to 60 frames per second"),
+                        ex,
+                    ));
                 }
                 d.fps = at!(v as u32);
             }
             ("display", "color") => {
                 // `color = 256` is as clear as `color = "256"`.
                 let text = match raw {
-                    Raw::Toml(v @ toml::de::DeValue::Integer(_)) => {
-                        super::raw::toml_integer(v).map(|i| i.to_string()).unwrap_or_default()
-                    }
+                    Raw::Toml(v @ toml::de::DeValue::Integer(_)) => super::raw::toml_integer(v)
+                        .map(|i| i.to_string())
+                        .unwrap_or_default(),
                     _ => raw.string(key, ex)?,
                 };
                 d.color = at!(parse_color_choice(&text).ok_or_else(|| {
@@ -347,7 +364,7 @@ impl Overrides {
             ("display", "theme") => d.theme = at!(raw.string(key, ex)?),
             ("display", "x_range") => {
                 let (a, b) = raw.pair(key, ex)?;
-                if !(a < b) || b - a < 1e-6 || a.abs().max(b.abs()) > 1e6 {
+                if a >= b || b - a < 1e-6 || a.abs().max(b.abs()) > 1e6 {
                     return Err(range_problem(
                         key,
                         "must be a range START < END within -1e6..1e6",
@@ -361,7 +378,11 @@ impl Overrides {
             ("health", "saturation_threshold") => {
                 let v = raw.number(key, ex)?;
                 if !(0.0..=1.0).contains(&v) {
-                    return Err(range_problem(key, "must be from 0 to 1 (a mean |f'(z)| below it is saturated)", ex));
+                    return Err(range_problem(
+                        key,
+                        "must be from 0 to 1 (a mean |f'(z)| below it is saturated)",
+                        ex,
+                    ));
                 }
                 self.health.saturation_threshold = at!(v);
             }

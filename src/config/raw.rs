@@ -60,7 +60,9 @@ impl<'a, 'i> Raw<'a, 'i> {
     /// A finite number (TOML integer or float; text parsed as a number).
     pub fn number(&self, key: &str, example: &str) -> Result<f64, Problem> {
         let value = match self {
-            Raw::Toml(v) => toml_number(v).ok_or_else(|| self.wrong_type(key, "a number", example))?,
+            Raw::Toml(v) => {
+                toml_number(v).ok_or_else(|| self.wrong_type(key, "a number", example))?
+            }
             Raw::Text(t) => t.trim().parse::<f64>().map_err(|_| {
                 Problem::new(
                     format!("`{key}` must be a number, found '{t}'"),
@@ -89,7 +91,10 @@ impl<'a, 'i> Raw<'a, 'i> {
         match self {
             Raw::Toml(v @ DeValue::Integer(_)) => {
                 let i = toml_integer(v).ok_or_else(|| {
-                    Problem::new(format!("`{key}` is too large"), format!("write it as {example}"))
+                    Problem::new(
+                        format!("`{key}` is too large"),
+                        format!("write it as {example}"),
+                    )
                 })?;
                 u64::try_from(i).map_err(|_| negative())
             }

@@ -22,15 +22,42 @@ use toml::de::DeValue;
 
 /// The shipped scenarios, in tour order (`n` goes forward through this list).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("relu-basics", include_str!("../../config/scenarios/relu-basics.toml")),
-    ("nonlinearity", include_str!("../../config/scenarios/nonlinearity.toml")),
-    ("sparsity", include_str!("../../config/scenarios/sparsity.toml")),
-    ("vanishing-sigmoid", include_str!("../../config/scenarios/vanishing-sigmoid.toml")),
-    ("dying-high-lr", include_str!("../../config/scenarios/dying-high-lr.toml")),
-    ("leaky-rescue", include_str!("../../config/scenarios/leaky-rescue.toml")),
-    ("dying-negative-bias", include_str!("../../config/scenarios/dying-negative-bias.toml")),
-    ("born-dead-depth", include_str!("../../config/scenarios/born-dead-depth.toml")),
-    ("exploding", include_str!("../../config/scenarios/exploding.toml")),
+    (
+        "relu-basics",
+        include_str!("../../config/scenarios/relu-basics.toml"),
+    ),
+    (
+        "nonlinearity",
+        include_str!("../../config/scenarios/nonlinearity.toml"),
+    ),
+    (
+        "sparsity",
+        include_str!("../../config/scenarios/sparsity.toml"),
+    ),
+    (
+        "vanishing-sigmoid",
+        include_str!("../../config/scenarios/vanishing-sigmoid.toml"),
+    ),
+    (
+        "dying-high-lr",
+        include_str!("../../config/scenarios/dying-high-lr.toml"),
+    ),
+    (
+        "leaky-rescue",
+        include_str!("../../config/scenarios/leaky-rescue.toml"),
+    ),
+    (
+        "dying-negative-bias",
+        include_str!("../../config/scenarios/dying-negative-bias.toml"),
+    ),
+    (
+        "born-dead-depth",
+        include_str!("../../config/scenarios/born-dead-depth.toml"),
+    ),
+    (
+        "exploding",
+        include_str!("../../config/scenarios/exploding.toml"),
+    ),
 ];
 
 /// An action worth trying in a scenario, and what it shows.
@@ -73,7 +100,10 @@ impl Scenario {
                 let shown = if keys.is_empty() {
                     format!("(unbound: {})", t.action)
                 } else {
-                    keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+                    keys.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 };
                 (shown, t.does.clone())
             })
@@ -164,7 +194,10 @@ pub fn parse_scenario(
                 }
                 other => diags.push(
                     Problem::new(
-                        format!("`{k}` must be a non-empty string, found {}", type_name(other)),
+                        format!(
+                            "`{k}` must be a non-empty string, found {}",
+                            type_name(other)
+                        ),
                         format!("write it as {k} = \"...\""),
                     )
                     .at(at),
@@ -206,7 +239,11 @@ pub fn parse_scenario(
         }
     }
     for (field, value) in [("name", &name), ("title", &title), ("caption", &caption)] {
-        if value.is_none() && !diags.iter().any(|d| d.problem.what.starts_with(&format!("`{field}`"))) {
+        if value.is_none()
+            && !diags
+                .iter()
+                .any(|d| d.problem.what.starts_with(&format!("`{field}`")))
+        {
             diags.push(
                 Problem::new(
                     format!("the scenario has no `{field}`"),
@@ -257,7 +294,11 @@ fn read_try(
     let actions: Vec<&str> = keymap.actions().collect();
     if !actions.contains(&action.as_str()) {
         let span = t.get("action").map_or(0..0, |v| v.span());
-        return Err(super::file::unknown_action(&action, src.origin(span), &actions));
+        return Err(super::file::unknown_action(
+            &action,
+            src.origin(span),
+            &actions,
+        ));
     }
     Ok(Try { action, does })
 }

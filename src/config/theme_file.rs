@@ -26,15 +26,24 @@ use super::raw::type_name;
 pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("text", "ordinary text"),
     ("muted", "secondary text: units, hints, inactive items"),
-    ("accent", "values worth a glance: the current activation, learning rate"),
+    (
+        "accent",
+        "values worth a glance: the current activation, learning rate",
+    ),
     ("title", "pane titles"),
     ("border", "pane borders"),
     ("border_focused", "the focused pane's border"),
     ("status", "the status bar"),
-    ("key_hint", "key names in the status bar and the help overlay"),
+    (
+        "key_hint",
+        "key names in the status bar and the help overlay",
+    ),
     ("message", "the message line and a scenario's caption"),
     ("error", "errors and the diverged state"),
-    ("highlight", "the selected item (parameter, neuron, menu entry)"),
+    (
+        "highlight",
+        "the selected item (parameter, neuron, menu entry)",
+    ),
     ("editing", "a value being typed"),
     ("alive", "alive neurons"),
     ("dead", "dead neurons"),
@@ -49,24 +58,45 @@ pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("compare_3", "the third comparison curve"),
     ("cursor", "the x cursor on the curves"),
     ("kink", "the marked kink of the derivative"),
-    ("no_gradient", "zero-gradient regions (no gradient flows here); usually a background"),
-    ("saturation", "saturation regions of sigmoid and tanh; usually a background"),
+    (
+        "no_gradient",
+        "zero-gradient regions (no gradient flows here); usually a background",
+    ),
+    (
+        "saturation",
+        "saturation regions of sigmoid and tanh; usually a background",
+    ),
     ("train_loss", "the training loss line"),
     ("test_loss", "the test loss line"),
     ("dead_fraction", "the dead-fraction line"),
     ("grad_norm_1", "gradient norm of the first layer"),
     ("grad_norm_2", "gradient norm of the second layer"),
     ("grad_norm_3", "gradient norm of the third layer"),
-    ("grad_norm_4", "gradient norm of the fourth layer (and every fourth after it)"),
-    ("heatmap_low", "class 0 and low outputs: points and the heatmap's low end"),
-    ("heatmap_high", "class 1 and high outputs: points and the heatmap's high end"),
+    (
+        "grad_norm_4",
+        "gradient norm of the fourth layer (and every fourth after it)",
+    ),
+    (
+        "heatmap_low",
+        "class 0 and low outputs: points and the heatmap's low end",
+    ),
+    (
+        "heatmap_high",
+        "class 1 and high outputs: points and the heatmap's high end",
+    ),
 ];
 
 /// The names of the shipped themes, in the order `--help` lists them.
 pub const BUILTIN_THEMES: &[(&str, &str)] = &[
     ("default", include_str!("../../config/themes/default.toml")),
-    ("high-contrast", include_str!("../../config/themes/high-contrast.toml")),
-    ("colorblind-safe", include_str!("../../config/themes/colorblind-safe.toml")),
+    (
+        "high-contrast",
+        include_str!("../../config/themes/high-contrast.toml"),
+    ),
+    (
+        "colorblind-safe",
+        include_str!("../../config/themes/colorblind-safe.toml"),
+    ),
 ];
 
 /// One style as written: every part optional, so an override can change just one of them.
@@ -81,7 +111,15 @@ pub struct StyleSpec {
     pub reversed: Option<bool>,
 }
 
-const STYLE_KEYS: &[&str] = &["fg", "bg", "bold", "dim", "italic", "underlined", "reversed"];
+const STYLE_KEYS: &[&str] = &[
+    "fg",
+    "bg",
+    "bold",
+    "dim",
+    "italic",
+    "underlined",
+    "reversed",
+];
 
 impl StyleSpec {
     /// This style with the parts `over` sets replaced.
@@ -134,7 +172,11 @@ pub struct ThemeFile {
 impl ThemeFile {
     /// The style called `name` (the empty style if the name is unknown).
     pub fn style(&self, name: &str) -> Style {
-        self.styles.get(name).copied().unwrap_or_default().to_style()
+        self.styles
+            .get(name)
+            .copied()
+            .unwrap_or_default()
+            .to_style()
     }
 
     /// The shipped theme called `name`.
@@ -179,7 +221,11 @@ pub fn parse_theme(src: &SourceText<'_>) -> Result<ThemeFile, Vec<Diagnostic>> {
                 DeValue::String(s) => description = s.to_string(),
                 other => diags.push(
                     Problem::new(
-                        format!("`{}` must be a string, found {}", key.get_ref(), type_name(other)),
+                        format!(
+                            "`{}` must be a string, found {}",
+                            key.get_ref(),
+                            type_name(other)
+                        ),
                         "write it in quotes, e.g. name = \"my-theme\"",
                     )
                     .at(src.origin(value.span())),
@@ -220,8 +266,11 @@ pub fn parse_theme(src: &SourceText<'_>) -> Result<ThemeFile, Vec<Diagnostic>> {
     }
     let Some(name) = name else {
         diags.push(
-            Problem::new("the theme has no `name`", "add a line name = \"my-theme\" at the top")
-                .at(src.origin(0..0)),
+            Problem::new(
+                "the theme has no `name`",
+                "add a line name = \"my-theme\" at the top",
+            )
+            .at(src.origin(0..0)),
         );
         return Err(diags);
     };
@@ -280,12 +329,18 @@ pub fn parse_styles(
                 },
                 ("fg" | "bg", other) => diags.push(
                     Problem::new(
-                        format!("`{part_name}` must be a colour string, found {}", type_name(other)),
+                        format!(
+                            "`{part_name}` must be a colour string, found {}",
+                            type_name(other)
+                        ),
                         format!("write it in quotes, e.g. {part_name} = \"cyan\""),
                     )
                     .at(at),
                 ),
-                (flag @ ("bold" | "dim" | "italic" | "underlined" | "reversed"), DeValue::Boolean(b)) => {
+                (
+                    flag @ ("bold" | "dim" | "italic" | "underlined" | "reversed"),
+                    DeValue::Boolean(b),
+                ) => {
                     let slot = match flag {
                         "bold" => &mut spec.bold,
                         "dim" => &mut spec.dim,
@@ -295,13 +350,14 @@ pub fn parse_styles(
                     };
                     *slot = Some(*b);
                 }
-                (flag @ ("bold" | "dim" | "italic" | "underlined" | "reversed"), other) => diags.push(
-                    Problem::new(
-                        format!("`{flag}` must be true or false, found {}", type_name(other)),
-                        format!("write {flag} = true or {flag} = false"),
-                    )
-                    .at(at),
-                ),
+                (flag @ ("bold" | "dim" | "italic" | "underlined" | "reversed"), other) => diags
+                    .push(
+                        Problem::new(
+                            format!("`{flag}` must be true or false, found {}", type_name(other)),
+                            format!("write {flag} = true or {flag} = false"),
+                        )
+                        .at(at),
+                    ),
                 (other, _) => diags.push(
                     Problem::new(
                         format!("unknown style attribute `{other}` in style `{name}`"),
