@@ -52,7 +52,6 @@ fn effective(s: &Settings) -> impl PartialEq + std::fmt::Debug + use<> {
     (
         s.train.clone(),
         s.display.clone(),
-        s.health.clone(),
         s.keymap.clone(),
         s.theme.clone(),
     )
@@ -102,7 +101,7 @@ fn a_partial_file_changes_only_what_it_names() {
     let s = load_with(&with_file(&fixture("valid/partial.toml")), &no_env()).unwrap();
     let d = Settings::default();
     assert_eq!(s.train.lr, 0.1);
-    assert_eq!(s.train.layers, vec![4]);
+    assert_eq!(s.train.hidden, vec![4]);
     assert_eq!(
         s.train.activation,
         "leaky-relu:slope=0.2".parse::<Activation>().unwrap()
@@ -223,7 +222,7 @@ fn environment_variables_are_checked_like_the_file() {
         ]),
     )
     .unwrap();
-    assert_eq!(s.train.layers, vec![4, 4, 2]);
+    assert_eq!(s.train.hidden, vec![4, 4, 2]);
     assert_eq!(s.display.x_range, (-1.0, 1.0));
     assert!(!s.train.shuffle);
 }

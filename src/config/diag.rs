@@ -24,6 +24,8 @@ pub enum Origin {
     Env(String),
     /// A command-line flag such as `--lr`.
     Cli(String),
+    /// The settings as a whole, when no single layer is to blame.
+    Merged,
 }
 
 impl fmt::Display for Origin {
@@ -33,6 +35,7 @@ impl fmt::Display for Origin {
             Origin::File { path, line, column } => write!(f, "{path}:{line}:{column}"),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Cli(flag) => write!(f, "{flag}"),
+            Origin::Merged => write!(f, "settings"),
         }
     }
 }
@@ -108,6 +111,7 @@ fn origin_key(o: &Origin) -> (u8, &str, usize, usize) {
         Origin::File { path, line, column } => (1, path.as_str(), *line, *column),
         Origin::Env(v) => (2, v.as_str(), 0, 0),
         Origin::Cli(v) => (3, v.as_str(), 0, 0),
+        Origin::Merged => (4, "", 0, 0),
     }
 }
 

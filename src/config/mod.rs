@@ -12,7 +12,6 @@ mod env;
 pub mod file;
 pub mod keymap_spec;
 pub mod overrides;
-mod pending;
 mod raw;
 pub mod scenario;
 pub mod theme_file;
@@ -22,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::cli::{Cli, ColorChoice, TrainArgs, TuiArgs};
-use pending::TrainConfig;
+use crate::engine::TrainConfig;
 
 pub use diag::{Diagnostic, Origin, Problem, Sourced};
 pub use file::{FileLayer, KeyEntry};
@@ -65,27 +64,11 @@ impl Default for DisplaySettings {
     }
 }
 
-/// Neuron-health settings, validated.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HealthSettings {
-    /// Mean |f'(z)| below this is saturated.
-    pub saturation_threshold: f64,
-}
-
-impl Default for HealthSettings {
-    fn default() -> Self {
-        HealthSettings {
-            saturation_threshold: 0.05,
-        }
-    }
-}
-
 /// Everything reluscope is configured with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     pub train: TrainConfig,
     pub display: DisplaySettings,
-    pub health: HealthSettings,
     pub keymap: Keymap,
     /// The selected theme with the user's `[theme.styles]` applied.
     pub theme: ThemeFile,
@@ -110,7 +93,6 @@ impl Default for Settings {
         Settings {
             train: TrainConfig::default(),
             display: DisplaySettings::default(),
-            health: HealthSettings::default(),
             keymap: builtin_keymap(),
             theme: ThemeFile::builtin("default").unwrap_or_else(|| ThemeFile {
                 name: "default".into(),
@@ -453,15 +435,8 @@ impl Settings {
         merged.merge(layers.above.clone());
 
         let mut diags = Vec::new();
-        let train = build_train(&merged.train, &mut diags);
+        let train = build_train(&merged.train, &merged.health, &mut diags);
         let display = build_display(&merged.display);
-        let health = HealthSettings {
-            saturation_threshold: merged
-                .health
-                .saturation_threshold
-                .as_ref()
-                .map_or(HealthSettings::default().saturation_threshold, |s| s.value),
-        };
         let theme = match ThemeFile::builtin(&display.theme) {
             Some(t) => Some(t.with_overrides(&layers.file.styles)),
             None => {
@@ -495,7 +470,6 @@ impl Settings {
             (Some(theme), Some(keymap)) if diags.is_empty() => Ok(Settings {
                 train,
                 display,
-                health,
                 keymap,
                 theme,
                 scenario,
@@ -539,7 +513,11 @@ fn build_display(d: &DisplayOverrides) -> DisplaySettings {
     }
 }
 
-fn build_train(t: &TrainOverrides, diags: &mut Vec<Diagnostic>) -> TrainConfig {
+fn build_train(
+    t: &TrainOverrides,
+    h: &HealthOverrides,
+    diags: &mut Vec<Diagnostic>,
+) -> TrainConfig {
     let mut c = TrainConfig::default();
     macro_rules! take {
         ($($field:ident),*) => { $( if let Some(s) = &t.$field { c.$field = s.value.clone(); } )* };
@@ -549,8 +527,8 @@ fn build_train(t: &TrainOverrides, diags: &mut Vec<Diagnostic>) -> TrainConfig {
         noise,
         train_fraction,
         features,
-        layers,
         activation,
+        regression_output,
         init,
         bias_init,
         optimizer,
@@ -564,6 +542,12 @@ fn build_train(t: &TrainOverrides, diags: &mut Vec<Diagnostic>) -> TrainConfig {
         shuffle,
         seed
     );
+    if let Some(s) = &t.layers {
+        c.hidden = s.value.clone();
+    }
+    if let Some(s) = &h.saturation_threshold {
+        c.saturation_threshold = s.value;
+    }
     // Cross-setting checks, pointing at the setting that asks for the impossible.
     if c.nesterov && c.momentum <= 0.0 {
         let origin = t
@@ -577,6 +561,12 @@ fn build_train(t: &TrainOverrides, diags: &mut Vec<Diagnostic>) -> TrainConfig {
             )
             .at(origin),
         );
+    }
+    // The engine's own check, as a safety net behind the per-setting checks above.
+    if diags.is_empty()
+        && let Err(e) = c.validate()
+    {
+        diags.push(Problem::new(e.to_string(), "change the setting it names").at(Origin::Merged));
     }
     c
 }

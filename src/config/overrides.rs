@@ -6,10 +6,9 @@
 //! key names, the same checks and the same messages for a file, an environment variable and a
 //! flag.
 
-use super::pending::{DatasetKind, Feature, OptimizerKind};
 use crate::activation::Activation;
 use crate::cli::ColorChoice;
-use crate::engine::{BiasInit, Init};
+use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind};
 
 use super::diag::{Origin, Problem, Sourced};
 use super::raw::Raw;
@@ -23,6 +22,7 @@ pub struct TrainOverrides {
     pub features: Option<Sourced<Vec<Feature>>>,
     pub layers: Option<Sourced<Vec<usize>>>,
     pub activation: Option<Sourced<Activation>>,
+    pub regression_output: Option<Sourced<Activation>>,
     pub init: Option<Sourced<Init>>,
     pub bias_init: Option<Sourced<BiasInit>>,
     pub optimizer: Option<Sourced<OptimizerKind>>,
@@ -73,6 +73,7 @@ impl TrainOverrides {
     /// Sets every field `higher` sets.
     pub fn merge(&mut self, higher: TrainOverrides) {
         merge_fields!(self, higher; dataset, noise, train_fraction, features, layers, activation,
+            regression_output,
             init, bias_init, optimizer, lr, momentum, nesterov, l1, l2, clip, batch_size, shuffle,
             seed);
     }
@@ -116,6 +117,10 @@ pub const TRAIN: Section = Section {
         ("features", "features = [\"x1\", \"x2\"]"),
         ("layers", "layers = [8, 8]"),
         ("activation", "activation = \"leaky-relu:slope=0.1\""),
+        (
+            "regression_output",
+            "regression_output = \"linear\" (or \"tanh\")",
+        ),
         ("init", "init = \"he-normal\""),
         ("bias_init", "bias_init = 0.1 (or \"scheme\")"),
         ("optimizer", "optimizer = \"sgd\""),
@@ -227,10 +232,10 @@ impl Overrides {
             }
             ("train", "train_fraction") => {
                 let v = raw.number(key, ex)?;
-                if !(v > 0.0 && v < 1.0) {
+                if !(0.1..=0.9).contains(&v) {
                     return Err(range_problem(
                         key,
-                        "must be above 0 and below 1 (the rest is the test set)",
+                        "must be from 0.1 to 0.9 (the rest is the test set)",
                         ex,
                     ));
                 }
@@ -275,6 +280,17 @@ impl Overrides {
                 t.layers = at!(widths.iter().map(|&w| w as usize).collect());
             }
             ("train", "activation") => t.activation = at!(parse_name(key, raw, ex)?),
+            ("train", "regression_output") => {
+                let a: Activation = parse_name(key, raw, ex)?;
+                if !matches!(a, Activation::Linear | Activation::Tanh) {
+                    return Err(range_problem(
+                        key,
+                        &format!("is '{a}'; the regression output is linear or tanh"),
+                        ex,
+                    ));
+                }
+                t.regression_output = at!(a);
+            }
             ("train", "init") => t.init = at!(parse_name(key, raw, ex)?),
             ("train", "bias_init") => {
                 let value = match raw {
@@ -396,8 +412,8 @@ impl Overrides {
 pub const MAX_HIDDEN_LAYERS: usize = 8;
 /// At most this many neurons per hidden layer (the engine's limit).
 pub const MAX_WIDTH: usize = 64;
-/// The largest learning rate accepted (Playground's ladder ends at 10).
-pub const MAX_LR: f64 = 100.0;
+/// The largest learning rate accepted (as the engine: far beyond any useful rate).
+pub const MAX_LR: f64 = 1e6;
 /// The largest mini-batch accepted (the CSV limit is 1,000,000 rows).
 pub const MAX_BATCH: usize = 1_000_000;
 
