@@ -4,7 +4,12 @@
 //! reach every part.
 
 pub mod activation;
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod event;
 pub mod plot;
+pub mod terminal;
+pub mod trainer;
+pub mod ui;
