@@ -1,6 +1,7 @@
 //! Errors a user can fix (bad input) versus failures of the run itself, and their exit codes.
 
 use crate::activation::SpecError;
+use crate::engine::EngineError;
 
 /// Bad input from the user: a CLI value, a file's contents, a config entry. Exit code 2.
 ///
@@ -16,8 +17,11 @@ pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
 
 /// Exit code for an error: 2 for anything the user can fix in their input, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    let is_input = err
-        .chain()
-        .any(|e| e.is::<InputError>() || e.is::<SpecError>() || e.is::<clap::Error>());
+    let is_input = err.chain().any(|e| {
+        e.is::<InputError>()
+            || e.is::<SpecError>()
+            || e.is::<EngineError>()
+            || e.is::<clap::Error>()
+    });
     if is_input { 2 } else { 1 }
 }
