@@ -42,6 +42,8 @@ pub struct StepReport {
     pub batch_loss: f64,
     /// Global gradient norm of this step, before clipping (L1 included).
     pub grad_norm: f64,
+    /// Training samples in this step's mini-batch (the last one of an epoch may be short).
+    pub samples: usize,
 }
 
 /// A training run in progress. `Send`, so it can live on its own thread.
@@ -166,7 +168,7 @@ impl Session {
     /// losses. After divergence it does nothing and reports `diverged`.
     pub fn step(&mut self) -> StepReport {
         if self.diverged {
-            return self.report(false, f64::NAN, f64::NAN);
+            return self.report(false, f64::NAN, f64::NAN, 0);
         }
         let n = self.order.len();
         if self.cursor == 0 && self.config.shuffle {
@@ -177,6 +179,7 @@ impl Session {
             b => b.min(n),
         };
         let end = (self.cursor + b).min(n);
+        let samples = end - self.cursor;
         let batch_loss = self.network.batch_gradient(
             &self.train_x,
             &self.train_y,
@@ -198,11 +201,18 @@ impl Session {
             epoch_ended = true;
             self.refresh();
         }
-        self.report(epoch_ended, batch_loss, grad_norm)
+        self.report(epoch_ended, batch_loss, grad_norm, samples)
     }
 
-    fn report(&self, epoch_ended: bool, batch_loss: f64, grad_norm: f64) -> StepReport {
+    fn report(
+        &self,
+        epoch_ended: bool,
+        batch_loss: f64,
+        grad_norm: f64,
+        samples: usize,
+    ) -> StepReport {
         StepReport {
+            samples,
             step: self.steps,
             epoch: self.epochs,
             epoch_ended,
@@ -330,6 +340,32 @@ impl Session {
             *b = f.value(x1, x2);
         }
         (buf, fs.len().min(7))
+    }
+
+    /// Share of correctly classified (train, test) points, threshold 0.5; `None` for
+    /// regression. An empty set counts as 0.
+    pub fn accuracy(&self) -> Option<(f64, f64)> {
+        if self.dataset.task != Task::Classification {
+            return None;
+        }
+        let d = self.config.features.len();
+        let acc = |xs: &[f64], ys: &[f64]| {
+            if ys.is_empty() {
+                return 0.0;
+            }
+            let right = ys
+                .iter()
+                .enumerate()
+                .filter(|&(r, &y)| {
+                    (self.network.output(&xs[r * d..(r + 1) * d]) >= 0.5) == (y >= 0.5)
+                })
+                .count();
+            right as f64 / ys.len() as f64
+        };
+        Some((
+            acc(&self.train_x, &self.train_y),
+            acc(&self.test_x, &self.test_y),
+        ))
     }
 
     /// The current network as a model file (to save).
