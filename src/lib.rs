@@ -13,4 +13,5 @@ pub mod event;
 pub mod plot;
 pub mod terminal;
 pub mod trainer;
+pub mod tui;
 pub mod ui;
