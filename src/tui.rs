@@ -87,6 +87,9 @@ async fn run_loop(
     period: Duration,
     mouse: bool,
 ) -> Result<()> {
+    // The trainer's first snapshot is already in the channel: show it in the first frame.
+    let first = snapshots.borrow().clone();
+    update(app, Action::Snapshot(first));
     let mut events = Events::new(snapshots).context("cannot listen for signals")?;
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;

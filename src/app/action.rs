@@ -62,11 +62,7 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
         "reset_network",
         "reset the network (new weights)",
     ),
-    (
-        Action::NewData,
-        "new_data",
-        "new data (new seed for the dataset)",
-    ),
+    (Action::NewData, "new_data", "new data (next seed)"),
     (Action::NextActivation, "next_activation", "next activation"),
     (
         Action::PrevActivation,
@@ -87,7 +83,7 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
     (Action::Down, "down", "down: select / zoom in"),
     (Action::Left, "left", "left: change / move cursor"),
     (Action::Right, "right", "right: change / move cursor"),
-    (Action::Enter, "enter", "type a value / open the inspector"),
+    (Action::Enter, "enter", "type a value / inspect"),
     (Action::Cancel, "cancel", "close / cancel"),
     (Action::PanLeft, "pan_left", "pan the x range left"),
     (Action::PanRight, "pan_right", "pan the x range right"),

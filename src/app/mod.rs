@@ -191,9 +191,9 @@ impl App {
         if rebuild {
             self.selected = None;
             self.inspector = false;
-            self.say(format!("{what} · network rebuilt"));
+            self.say(format!("{what}{}network rebuilt", self.theme.glyphs.sep));
         } else {
-            self.say(format!("{what} · applied live"));
+            self.say(format!("{what}{}applied live", self.theme.glyphs.sep));
         }
         self.sync_view();
     }

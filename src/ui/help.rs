@@ -20,7 +20,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             }
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             Some(Line::from(vec![
-                Span::styled(format!("{:>16}", keys.join(" ")), t.key),
+                Span::styled(format!("{:>14}", keys.join(" ")), t.key),
                 Span::raw("  "),
                 Span::raw(*desc),
             ]))
@@ -31,9 +31,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     let t = &app.theme;
     let mut body = lines(app);
-    // Two columns when the screen is wide enough and the list is long.
-    let w = 58u16;
-    let two = area.width >= 2 * w + 4 && body.len() + 4 > area.height as usize;
+    // Two columns when the list does not fit in one and the screen is wide enough.
+    let w = 48u16;
+    let two = area.width >= 2 * w + 2 && body.len() + 3 > area.height as usize;
     let per_col = if two {
         body.len().div_ceil(2)
     } else {

@@ -99,10 +99,10 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
             (Pane::Parameters, par),
         ];
         a.legend = true;
-        if inspecting && rest.height >= 6 {
+        // The inspector always has its place here; without a selection it says how to get one.
+        if rest.height >= 6 {
             a.inspector = Some(rest);
-        } else if rest.height > 0 {
-            // Nothing to inspect: the output gets the room.
+        } else {
             a.panes[3].1 = right;
         }
         return Some(a);
@@ -174,8 +174,8 @@ pub fn wanted_view(app: &App) -> View {
         let i = inner(r);
         (i.width as usize, i.height.saturating_sub(1) as usize * 2)
     });
-    let inspect = match (a.inspector, app.selected, app.inspector) {
-        (Some(r), Some((l, n)), true) => {
+    let inspect = match (a.inspector, app.selected) {
+        (Some(r), Some((l, n))) => {
             let i = inner(r);
             // The plane sits below four lines of text.
             let rows = i.height.saturating_sub(4) as usize * 2;

@@ -24,7 +24,11 @@ pub fn summary(snap: &Snapshot, theme: &Theme) -> Line<'static> {
         sep(),
         // Steps per second are rounded to two significant digits: a readout that changes every
         // frame costs bandwidth and reads as noise.
-        Span::raw(format!("{} steps/s", num(round_sig(snap.steps_per_sec, 2)))),
+        if snap.running {
+            Span::raw(format!("{} steps/s", num(round_sig(snap.steps_per_sec, 2))))
+        } else {
+            Span::styled("paused", theme.dim)
+        },
         sep(),
         Span::styled("train ", theme.dim),
         Span::styled(num(snap.train_loss), theme.train_loss),

@@ -20,7 +20,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Pane};
 use layout::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draw the whole screen.
@@ -45,11 +45,28 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     for &(pane, r) in &areas.panes {
         render_pane(pane, r, buf, app, areas.legend);
     }
-    if let (Some(r), Some(sel), Some(snap)) = (areas.inspector, app.selected, &app.snapshot) {
+    if let Some(r) = areas.inspector {
         let block = block(app, " Inspector ", false);
         let i = block.inner(r);
         block.render(r, buf);
-        network::render_inspector(i, buf, snap, sel, &app.theme);
+        match (app.selected, &app.snapshot) {
+            (Some(sel), Some(snap)) => network::render_inspector(i, buf, snap, sel, &app.theme),
+            _ => {
+                let keys = |a: Action| {
+                    app.keymap
+                        .keys_for(&a)
+                        .first()
+                        .map_or(String::new(), |k| k.to_string())
+                };
+                let hint = format!(
+                    "Select a neuron: focus the Network pane ({}), then move with the arrow keys.",
+                    keys(Action::FocusNext)
+                );
+                Paragraph::new(Span::styled(hint, app.theme.dim))
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .render(i, buf);
+            }
+        }
     }
     status::render(areas.status, buf, app);
     if app.help {
@@ -114,13 +131,21 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
 
 fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {
     let t = &app.theme;
+    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
+    let short = full > r.width as usize;
     let mut spans = Vec::new();
     for (k, p) in Pane::ALL.iter().enumerate() {
         if k > 0 {
             spans.push(Span::styled(" ", t.dim));
         }
         let style = if *p == app.focus { t.selected } else { t.dim };
-        spans.push(Span::styled(format!(" {} ", p.title()), style));
+        // Narrow screens get three-letter names, the focused pane its full one.
+        let name = if short && *p != app.focus {
+            &p.title()[..3]
+        } else {
+            p.title()
+        };
+        spans.push(Span::styled(format!(" {name} "), style));
     }
     Line::from(spans).render(r, buf);
 }
@@ -140,4 +165,17 @@ fn too_small(area: Rect, buf: &mut Buffer, app: &App) {
     Paragraph::new(lines)
         .alignment(Alignment::Center)
         .render(Rect::new(area.x, y, area.width, h), buf);
+}
+
+/// The screen as plain text, one line per row (trailing spaces kept), for tests and tools.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::with_capacity((area.width as usize + 1) * area.height as usize);
+    for y in area.y..area.y + area.height {
+        for x in area.x..area.x + area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
 }

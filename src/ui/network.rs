@@ -13,10 +13,11 @@ use super::format::num;
 use super::theme::Theme;
 use crate::trainer::{Health, Snapshot};
 
-/// Weights below this magnitude are not drawn; at or above [`THICK`] the line is doubled.
-/// Fixed thresholds (not relative to the current largest weight) keep lines from flickering.
-const FAINT: f64 = 0.1;
-const THICK: f64 = 1.0;
+/// Weights below this magnitude are not drawn; below [`STRONG`] they are drawn in the darker
+/// shade of their sign. Fixed thresholds (not relative to the current largest weight) keep
+/// lines from flickering as training moves the weights.
+const FAINT: f64 = 0.2;
+const STRONG: f64 = 0.8;
 
 /// Where one node sits, in cells relative to the node area.
 #[derive(Debug, Clone, Copy)]
@@ -139,10 +140,16 @@ pub fn render(
 
     // Connections first, on a braille canvas; glyphs go over them.
     let h = body.height as f64;
+    // In ASCII a light dot keeps the many connections from drowning the neurons.
+    let marker = if theme.ascii {
+        ratatui::symbols::Marker::Custom('.')
+    } else {
+        theme.marker
+    };
     let canvas = Canvas::default()
         .x_bounds([0.0, body.width as f64])
         .y_bounds([0.0, h])
-        .marker(theme.marker)
+        .marker(marker)
         .paint(|ctx| {
             for (li, layer) in snap.layers.iter().enumerate() {
                 let (from, _) = &columns[li];
@@ -158,23 +165,16 @@ pub fn render(
                         if !w.is_finite() || w.abs() < FAINT {
                             continue;
                         }
-                        let color = if w > 0.0 {
-                            theme.weight_pos
-                        } else {
-                            theme.weight_neg
-                        }
-                        .fg
-                        .unwrap_or(Color::Reset);
+                        let style = match (w > 0.0, w.abs() >= STRONG) {
+                            (true, true) => theme.weight_pos,
+                            (true, false) => theme.weight_pos_weak,
+                            (false, true) => theme.weight_neg,
+                            (false, false) => theme.weight_neg_weak,
+                        };
+                        let color = style.fg.unwrap_or(Color::Reset);
                         let (x1, y1) = (source.col as f64 + 1.0, h - source.row as f64 - 0.5);
                         let (x2, y2) = (target.col as f64 - 0.2, h - target.row as f64 - 0.5);
-                        let offsets: &[f64] = if w.abs() >= THICK {
-                            &[0.0, 0.25]
-                        } else {
-                            &[0.0]
-                        };
-                        for dy in offsets {
-                            dashed(ctx, (x1, y1 + dy), (x2, y2 + dy), w < 0.0, color);
-                        }
+                        dashed(ctx, (x1, y1), (x2, y2), w < 0.0, color);
                     }
                 }
             }

@@ -133,13 +133,15 @@ impl Widget for &Plot<'_> {
             .marker(t.marker)
             .paint(|ctx| {
                 // Axes through the origin, then the cursor, then the curves on top.
-                ctx.marker(t.marker);
+                ctx.marker(t.axis_marker);
                 if y_min < 0.0 && y_max > 0.0 {
                     ctx.draw(&Line::new(x_min, 0.0, x_max, 0.0, fg(t.axis)));
                 }
                 if x_min < 0.0 && x_max > 0.0 {
                     ctx.draw(&Line::new(0.0, y_min, 0.0, y_max, fg(t.axis)));
                 }
+                ctx.layer();
+                ctx.marker(t.cursor_marker);
                 if let Some(c) = self.cursor {
                     ctx.draw(&Line::new(c, y_min, c, y_max, fg(t.cursor)));
                 }

@@ -53,8 +53,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     }
     spans.push(Span::styled(
         format!(
-            "lr {} · {} ",
+            "lr {}{}{} ",
             crate::ui::format::rate(app.config.lr),
+            t.glyphs.sep,
             params::speed_name(app.speed)
         ),
         t.dim,
@@ -75,6 +76,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         hints(app).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
     } else {
         first.render(area, buf);
+        // One line only: keep the way to the help visible at the right.
+        if let Some(k) = app.keymap.keys_for(&Action::ToggleHelp).first() {
+            let text = format!(" {k} help ");
+            let w = text.len() as u16;
+            if area.width > w + 30 {
+                buf.set_string(area.x + area.width - w, area.y, text, t.key);
+            }
+        }
     }
 }
 
@@ -87,7 +96,7 @@ pub fn hints(app: &App) -> Line<'static> {
             continue;
         };
         if i > 0 {
-            spans.push(Span::styled(" · ", t.dim));
+            spans.push(Span::styled(t.glyphs.sep, t.dim));
         }
         let key = match action {
             Action::LrUp => {

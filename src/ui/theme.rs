@@ -78,6 +78,8 @@ const fn tri(rgb: (u8, u8, u8), idx: u8, named: Color) -> Tri {
 // sign and class, and health adds glyphs on top.
 const BLUE: Tri = tri((66, 135, 245), 33, Color::Blue);
 const ORANGE: Tri = tri((245, 146, 66), 208, Color::Yellow);
+const BLUE_DARK: Tri = tri((40, 75, 140), 25, Color::Blue);
+const ORANGE_DARK: Tri = tri((140, 85, 40), 130, Color::Yellow);
 const GREEN: Tri = tri((80, 200, 120), 78, Color::Green);
 const RED: Tri = tri((235, 80, 80), 203, Color::Red);
 const GREY: Tri = tri((128, 128, 128), 244, Color::DarkGray);
@@ -161,6 +163,9 @@ pub struct Theme {
     pub ascii: bool,
     pub glyphs: Glyphs,
     pub marker: Marker,
+    /// Markers for axes and the cursor line, so in ASCII they differ from the curves.
+    pub axis_marker: Marker,
+    pub cursor_marker: Marker,
     pub border_set: border::Set<'static>,
     pub border: Style,
     pub border_focused: Style,
@@ -176,6 +181,9 @@ pub struct Theme {
     pub saturated: Style,
     pub weight_pos: Style,
     pub weight_neg: Style,
+    /// Weights of small magnitude: the same hue, darker.
+    pub weight_pos_weak: Style,
+    pub weight_neg_weak: Style,
     pub curve: Style,
     pub derivative: Style,
     pub compare: [Style; 3],
@@ -218,6 +226,16 @@ impl Theme {
             tier,
             ascii,
             glyphs: if ascii { ASCII } else { UNICODE },
+            axis_marker: if ascii {
+                Marker::Custom('.')
+            } else {
+                Marker::Braille
+            },
+            cursor_marker: if ascii {
+                Marker::Custom('|')
+            } else {
+                Marker::Braille
+            },
             marker: if ascii {
                 Marker::Custom('*')
             } else {
@@ -263,6 +281,8 @@ impl Theme {
             },
             weight_pos: fg(BLUE),
             weight_neg: fg(ORANGE),
+            weight_pos_weak: fg(BLUE_DARK),
+            weight_neg_weak: fg(ORANGE_DARK),
             curve: if mono { base } else { fg(CYAN) },
             derivative: if mono { base } else { fg(MAGENTA) },
             compare: [fg(ORANGE), fg(GREEN), fg(YELLOW)],
