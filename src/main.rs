@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
         Some(Command::Train(cmd)) => commands::train::run(&cmd),
+        None => reluscope::tui::run(&cli.tui, &cli.train),
         Some(Command::Experiment(ExperimentCmd::BornDead(_)))
         | Some(Command::Experiment(ExperimentCmd::Sweep(_))) => {
             use clap::CommandFactory;
