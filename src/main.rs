@@ -24,7 +24,6 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
         Some(Command::Train(cmd)) => commands::train::run(&cmd),
-        None => reluscope::tui::run(&cli.tui, &cli.train),
         Some(Command::Experiment(ExperimentCmd::BornDead(_)))
         | Some(Command::Experiment(ExperimentCmd::Sweep(_))) => {
             use clap::CommandFactory;
@@ -33,11 +32,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         // Settings are loaded, and every config error reported, before the terminal is touched.
-        None => config::load_from(&load_options).map(|_settings| {
-            use clap::CommandFactory;
-            println!("reluscope: this command is not available yet.\n");
-            let _ = Cli::command().print_help();
-        }),
+        None => config::load_from(&load_options)
+            .and_then(|_settings| reluscope::tui::run(&cli.tui, &cli.train)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

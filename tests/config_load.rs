@@ -196,7 +196,7 @@ fn environment_variables_are_checked_like_the_file() {
     let msg = load_err(&LoadOptions::default(), &env(&[("RELUSCOPE_LR", "fast")]));
     assert_eq!(
         msg,
-        "environment variable RELUSCOPE_LR: `lr` must be a number, found 'fast'; write it as lr = 0.03"
+        "environment variable RELUSCOPE_LR: `lr` must be a number, found 'fast'; write it as RELUSCOPE_LR=0.03"
     );
     let msg = load_err(&LoadOptions::default(), &env(&[("RELUSCOPE_LRR", "0.1")]));
     assert!(
@@ -234,12 +234,25 @@ fn flags_are_checked_and_named() {
     opts.train.activation = Some("relux".into());
     let msg = load_err(&opts, &no_env());
     assert!(
-        msg.contains("--layers: `layers` has a layer of 0 neurons"),
+        msg.contains(
+            "--layers has a layer of 0 neurons; each layer needs 1 to 64; for example --layers 8,8"
+        ),
         "{msg}"
     );
     assert!(
-        msg.contains("--activation: `activation`: unknown activation 'relux'"),
+        msg.contains("--activation: unknown activation 'relux'"),
         "{msg}"
+    );
+    let opts = LoadOptions {
+        tui: reluscope::cli::TuiArgs {
+            fps: Some(0),
+            ..Default::default()
+        },
+        ..LoadOptions::default()
+    };
+    assert_eq!(
+        load_err(&opts, &no_env()),
+        "--fps 0 is out of range; use 1 to 60 frames per second, e.g. --fps 15"
     );
     let opts = LoadOptions {
         theme: Some("hi-contrast".into()),
@@ -300,7 +313,7 @@ pub const INVALID: &[(&str, &str)] = &[
     ),
     (
         "bad-key.toml",
-        "bad-key.toml:2:14: key for `quit`: 'ctrl+q' is not a key: modifiers are joined with '-', not '+'; write \"ctrl-q\"",
+        "bad-key.toml:2:14: key for `quit`: 'ctrl+q' is not a key; join modifiers with '-': \"ctrl-q\"",
     ),
     (
         "key-conflict.toml",

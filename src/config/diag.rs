@@ -84,13 +84,62 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `ORIGIN: what; fix`. A problem with a flag reads as the command line would:
+    /// "--fps 0 is out of range; use 1 to 60 frames per second, e.g. --fps 15".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}; {}",
-            self.origin, self.problem.what, self.problem.fix
-        )
+        let Problem { what, fix } = &self.problem;
+        if let Origin::Cli(flag) = &self.origin {
+            let key = flag.trim_start_matches('-').replace('-', "_");
+            let fix = cli_example(fix, &key, flag);
+            if let Some(rest) = what.strip_prefix(&format!("`{key}` ")) {
+                return write!(f, "{flag} {rest}; {fix}");
+            }
+            if let Some(rest) = what.strip_prefix(&format!("`{key}`: ")) {
+                return write!(f, "{flag}: {rest}; {fix}");
+            }
+        }
+        if let Origin::Env(var) = &self.origin
+            && let Some(key) = var.strip_prefix("RELUSCOPE_")
+        {
+            let fix = env_example(fix, &key.to_ascii_lowercase(), var);
+            return write!(f, "{}: {what}; {fix}", self.origin);
+        }
+        write!(f, "{}: {what}; {fix}", self.origin)
     }
+}
+
+/// A fix's TOML example (`layers = [8, 8]`, `activation = "relu"`) spelled as a flag
+/// (`--layers 8,8`, `--activation relu`).
+fn cli_example(fix: &str, key: &str, flag: &str) -> String {
+    flag_or_var_example(fix, key, &format!("{flag} "))
+}
+
+/// A fix's TOML example spelled as an environment variable (`RELUSCOPE_LAYERS=8,8`).
+fn env_example(fix: &str, key: &str, var: &str) -> String {
+    flag_or_var_example(fix, key, &format!("{var}="))
+}
+
+fn flag_or_var_example(fix: &str, key: &str, lead: &str) -> String {
+    let pattern = format!("{key} = ");
+    let Some(at) = fix.find(&pattern) else {
+        return fix.to_string();
+    };
+    let value_start = at + pattern.len();
+    let rest = &fix[value_start..];
+    let (value, tail) = if rest.starts_with('[') {
+        rest.split_at(rest.find(']').map_or(rest.len(), |i| i + 1))
+    } else if let Some(quoted) = rest.strip_prefix('"') {
+        quoted
+            .find('"')
+            .map_or((rest, ""), |i| (&rest[..i + 2], &rest[i + 2..]))
+    } else {
+        rest.split_at(rest.find([' ', ',', ')', ';']).unwrap_or(rest.len()))
+    };
+    let value = value
+        .trim_matches(['[', ']'])
+        .replace(", ", ",")
+        .replace('"', "");
+    format!("{}{lead}{value}{tail}", &fix[..at])
 }
 
 /// Turns collected diagnostics into the error `main` prints (exit code 2), in source order.
@@ -204,6 +253,51 @@ mod tests {
         // Inside a multibyte character and past the end: clamped, never a panic.
         assert_eq!(line_column(text, 8), (2, 2));
         assert_eq!(line_column(text, 1000), (3, 1));
+    }
+
+    #[test]
+    fn examples_are_spelled_as_flags_for_flags() {
+        assert_eq!(
+            cli_example("for example layers = [8, 8]", "layers", "--layers"),
+            "for example --layers 8,8"
+        );
+        assert_eq!(
+            cli_example(
+                "for example activation = \"leaky-relu:slope=0.1\"",
+                "activation",
+                "--activation"
+            ),
+            "for example --activation leaky-relu:slope=0.1"
+        );
+        assert_eq!(
+            cli_example("write it as lr = 0.03", "lr", "--lr"),
+            "write it as --lr 0.03"
+        );
+        assert_eq!(
+            cli_example("use 1 to 60, e.g. fps = 15", "fps", "--fps"),
+            "use 1 to 60, e.g. --fps 15"
+        );
+        assert_eq!(
+            cli_example(
+                "bias_init = 0.1 (or \"scheme\")",
+                "bias_init",
+                "--bias-init"
+            ),
+            "--bias-init 0.1 (or \"scheme\")"
+        );
+        assert_eq!(cli_example("no example", "lr", "--lr"), "no example");
+        assert_eq!(
+            cli_example(
+                "for example features = [\"x1\", \"x2\"]",
+                "features",
+                "--features"
+            ),
+            "for example --features x1,x2"
+        );
+        assert_eq!(
+            env_example("for example layers = [8, 8]", "layers", "RELUSCOPE_LAYERS"),
+            "for example RELUSCOPE_LAYERS=8,8"
+        );
     }
 
     #[test]

@@ -8,10 +8,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, Origin, Problem, SourceText, did_you_mean, unknown_name_fix};
-use super::keymap_spec::{KEY_NAME_LIST, KeySpec, KeySpecError};
+use super::keys::{KEY_HELP, KEY_NAMES};
 use super::overrides::{Overrides, SECTIONS, section_of};
 use super::raw::{Raw, type_name};
 use super::theme_file::{StyleSpec, parse_styles};
+use crate::app::keymap::KeyBinding;
 
 /// What one configuration file sets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,7 +29,7 @@ pub struct FileLayer {
 pub struct KeyEntry {
     pub action: String,
     pub origin: Origin,
-    pub keys: Vec<(KeySpec, Origin)>,
+    pub keys: Vec<(KeyBinding, Origin)>,
 }
 
 /// Parses TOML text, turning a syntax error into a located diagnostic.
@@ -232,10 +233,10 @@ fn read_keys(
         for spec in specs {
             let at = src.origin(spec.span());
             match spec.get_ref() {
-                DeValue::String(s) => match s.parse::<KeySpec>() {
+                DeValue::String(s) => match s.parse::<KeyBinding>() {
                     Ok(k) if keys.iter().any(|(seen, _)| *seen == k) => {}
                     Ok(k) => keys.push((k, at)),
-                    Err(e) => diags.push(key_spec_problem(action_name, s, &e).at(at)),
+                    Err(_) => diags.push(key_spec_problem(action_name, s).at(at)),
                 },
                 other => diags.push(
                     Problem::new(
@@ -267,18 +268,20 @@ pub fn unknown_action(name: &str, origin: Origin, actions: &[&str]) -> Diagnosti
     Problem::new(format!("unknown action `{name}` in [keys]"), fix).at(origin)
 }
 
-/// The problem with an unreadable key spec: the reason, and a suggestion when a key name is
-/// close to what was written.
-fn key_spec_problem(action: &str, spec: &str, e: &KeySpecError) -> Problem {
+/// The problem with an unreadable key spec, with a suggestion when one is likely.
+fn key_spec_problem(action: &str, spec: &str) -> Problem {
     let last = spec.rsplit('-').next().unwrap_or(spec).to_ascii_lowercase();
-    let fix = match did_you_mean(&last, KEY_NAME_LIST.iter().copied()) {
-        _ if spec.contains('+') && spec.len() > 1 => {
-            format!("write \"{}\"", spec.replace('+', "-"))
+    let fix = if spec.contains('+') && spec.len() > 1 {
+        format!("join modifiers with '-': \"{}\"", spec.replace('+', "-"))
+    } else if spec.is_empty() {
+        KEY_HELP.to_string()
+    } else {
+        match did_you_mean(&last, KEY_NAMES.iter().copied()) {
+            Some(best) if last.chars().count() > 1 => {
+                format!("did you mean \"{best}\"? ({KEY_HELP})")
+            }
+            _ => KEY_HELP.to_string(),
         }
-        Some(best) if !last.is_empty() => format!("did you mean \"{best}\"?"),
-        _ => "write a character (\"x\", \"+\"), a key name (\"space\", \"f5\") or a modified \
-              key (\"ctrl-x\", \"alt-x\", \"shift-tab\")"
-            .to_string(),
     };
-    Problem::new(format!("key for `{action}`: {e}"), fix)
+    Problem::new(format!("key for `{action}`: '{spec}' is not a key"), fix)
 }

@@ -10,25 +10,28 @@
 pub mod diag;
 mod env;
 pub mod file;
-pub mod keymap_spec;
+pub mod keys;
 pub mod overrides;
 mod raw;
 pub mod scenario;
 pub mod theme_file;
+mod ui_theme;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::app::keymap::KeyBinding;
 use crate::cli::{Cli, ColorChoice, TrainArgs, TuiArgs};
 use crate::engine::TrainConfig;
 
 pub use diag::{Diagnostic, Origin, Problem, Sourced};
 pub use file::{FileLayer, KeyEntry};
-pub use keymap_spec::{Binding, KeySpec, Keymap};
+pub use keys::{Binding, Keymap};
 pub use overrides::{DisplayOverrides, HealthOverrides, Overrides, TrainOverrides};
 pub use scenario::Scenario;
 pub use theme_file::{StyleSpec, ThemeFile};
+pub use ui_theme::{fit_color, fit_style};
 
 use diag::{SourceText, into_error};
 use raw::Raw;
@@ -346,7 +349,7 @@ pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Dia
     let mut diags = Vec::new();
     let mut keymap = base.clone();
     // Where each rebound key was written, to point conflicts at the user's line.
-    let mut written: Vec<(KeySpec, &str, &Origin)> = Vec::new();
+    let mut written: Vec<(KeyBinding, &str, &Origin)> = Vec::new();
     for entry in entries {
         let Some(binding) = keymap
             .bindings

@@ -353,10 +353,9 @@ impl Overrides {
             ("display", "fps") => {
                 let v = raw.unsigned(key, ex)?;
                 if !(1..=60).contains(&v) {
-                    return Err(range_problem(
-                        key,
-                        &format!("is {v}; it must be 1 to 60 frames per second"),
-                        ex,
+                    return Err(Problem::new(
+                        format!("`{key}` {v} is out of range"),
+                        format!("use 1 to 60 frames per second, e.g. {ex}"),
                     ));
                 }
                 d.fps = at!(v as u32);

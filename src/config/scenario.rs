@@ -14,7 +14,7 @@
 
 use super::diag::{Diagnostic, Origin, Problem, SourceText, unknown_name_fix};
 use super::file::{expect_table, parse_document, read_settings};
-use super::keymap_spec::Keymap;
+use super::keys::Keymap;
 use super::overrides::Overrides;
 use super::raw::type_name;
 
