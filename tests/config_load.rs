@@ -389,3 +389,45 @@ fn all_problems_of_a_file_are_reported_in_order() {
         "{msg}"
     );
 }
+
+#[test]
+fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
+    use clap::Parser;
+    use reluscope::cli::Cli;
+    let cli = Cli::try_parse_from([
+        "reluscope",
+        "--config",
+        "c.toml",
+        "--theme",
+        "high-contrast",
+        "--lr",
+        "0.2",
+        "--fps",
+        "20",
+    ])
+    .unwrap();
+    let o = LoadOptions::from_cli(&cli);
+    assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
+    assert_eq!(o.theme.as_deref(), Some("high-contrast"));
+    assert_eq!((o.train.lr, o.tui.fps), (Some(0.2), Some(20)));
+
+    // `--config` and `--scenario` are global: they work after `train` too, and the options
+    // carry the subcommand's training flags.
+    let cli = Cli::try_parse_from([
+        "reluscope",
+        "train",
+        "--scenario",
+        "dying-high-lr",
+        "--config",
+        "c.toml",
+        "--lr",
+        "0.7",
+        "--steps",
+        "5",
+    ])
+    .unwrap();
+    let o = LoadOptions::from_cli(&cli);
+    assert_eq!(o.scenario.as_deref(), Some("dying-high-lr"));
+    assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
+    assert_eq!(o.train.lr, Some(0.7));
+}

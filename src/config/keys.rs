@@ -8,6 +8,10 @@ use crossterm::event::KeyEvent;
 use crate::app::keymap::KeyBinding;
 use crate::app::{Action, Keymap as AppKeymap};
 
+use super::diag::{Diagnostic, Origin, Problem, SourceText};
+use super::file::{self, KeyEntry};
+use super::{DEFAULT_CONFIG, DEFAULT_CONFIG_NAME};
+
 /// Keys bound to one action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
@@ -88,3 +92,90 @@ pub const KEY_NAMES: &[&str] = &[
     "alt",
     "shift",
 ];
+
+/// The keymap of the embedded default file.
+pub fn builtin_keymap() -> Keymap {
+    let src = SourceText::new(DEFAULT_CONFIG_NAME, DEFAULT_CONFIG);
+    let entries = file::parse_config(&src).map(|l| l.keys).unwrap_or_default();
+    Keymap {
+        bindings: entries
+            .into_iter()
+            .map(|e| Binding {
+                action: e.action,
+                keys: e.keys.into_iter().map(|(k, _)| k).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The keymap with a file's `[keys]` applied: each action it names gets exactly the keys it
+/// lists. Unknown actions and keys bound to two actions are errors.
+pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Diagnostic>> {
+    let actions: Vec<&str> = base.actions().collect();
+    let mut diags = Vec::new();
+    let mut keymap = base.clone();
+    // Where each rebound key was written, to point conflicts at the user's line.
+    let mut written: Vec<(KeyBinding, &str, &Origin)> = Vec::new();
+    for entry in entries {
+        let Some(binding) = keymap
+            .bindings
+            .iter_mut()
+            .find(|b| b.action == entry.action)
+        else {
+            diags.push(file::unknown_action(
+                &entry.action,
+                entry.origin.clone(),
+                &actions,
+            ));
+            continue;
+        };
+        binding.keys = entry.keys.iter().map(|(k, _)| *k).collect();
+        written.extend(
+            entry
+                .keys
+                .iter()
+                .map(|(k, o)| (*k, entry.action.as_str(), o)),
+        );
+    }
+    // Report each key used by two actions once, at a line the user wrote.
+    for (i, (key, action, origin)) in written.iter().enumerate() {
+        let others: Vec<&str> = keymap
+            .bindings
+            .iter()
+            .filter(|b| b.action != *action && b.keys.contains(key))
+            .map(|b| b.action.as_str())
+            .collect();
+        for other in others {
+            let earlier = written[..i]
+                .iter()
+                .find(|(k, a, _)| k == key && *a == other);
+            if written[i + 1..]
+                .iter()
+                .any(|(k, a, _)| k == key && *a == other)
+            {
+                continue; // reported at the later line
+            }
+            let fix = match earlier {
+                Some((_, _, o)) => {
+                    format!("it is also bound to `{other}` at {o}; keep it in one of the two lists")
+                }
+                None => format!(
+                    "`{other}` has it by default; choose another key, or give `{other}` other \
+                     keys, e.g. {other} = [\"F2\"] (or {other} = [] to unbind it)"
+                ),
+            };
+            diags.push(
+                Problem::new(
+                    format!("key '{key}' is bound to both `{action}` and `{other}`"),
+                    fix,
+                )
+                .at((*origin).clone()),
+            );
+        }
+    }
+    if diags.is_empty() {
+        Ok(keymap)
+    } else {
+        Err(diags)
+    }
+}
