@@ -100,20 +100,34 @@ fn scenario_flag_overrides_the_file_train_section_and_yields_to_env_and_flags() 
 }
 
 #[test]
-fn picking_a_scenario_later_keeps_the_layers_above_it() {
+fn picking_a_scenario_later_uses_its_preset_and_keeps_the_display() {
     let env = Environment {
-        vars: vec![("RELUSCOPE_SEED".into(), "5".into())],
+        vars: vec![
+            ("RELUSCOPE_SEED".into(), "5".into()),
+            ("RELUSCOPE_FPS".into(), "24".into()),
+        ],
         default_config: None,
     };
-    let base = load_with(&LoadOptions::default(), &env).unwrap();
-    let leaky = scenario::find("leaky-rescue").unwrap();
-    let picked = base.with_scenario(&leaky).unwrap();
+    let mut opts = LoadOptions::default();
+    opts.train.lr = Some(0.001);
+    let base = load_with(&opts, &env).unwrap();
+    assert_eq!((base.train.seed, base.train.lr), (5, 0.001));
+    let dying = scenario::find("dying-high-lr").unwrap();
+    let picked = base.with_scenario(&dying).unwrap();
+    let preset = Settings::default().with_scenario(&dying).unwrap();
     assert_eq!(
-        picked.train.activation,
+        picked.train, preset.train,
+        "the preset exactly, whatever the launch flags"
+    );
+    assert_eq!(picked.display.fps, 24, "display settings stay");
+    assert_eq!(picked.scenario.as_ref().unwrap().name, "dying-high-lr");
+    // Picking another one later starts from the same base.
+    let leaky = scenario::find("leaky-rescue").unwrap();
+    let again = picked.with_scenario(&leaky).unwrap();
+    assert_eq!(
+        again.train.activation,
         leaky.overrides.train.activation.as_ref().unwrap().value
     );
-    assert_eq!(picked.train.seed, 5);
-    assert_eq!(picked.scenario.as_ref().unwrap().name, "leaky-rescue");
 }
 
 #[test]

@@ -173,10 +173,14 @@ impl Settings {
         }
     }
 
-    /// These settings with a scenario picked in the explorer: the scenario takes the place
-    /// `--scenario` would have had (above the file, below environment and flags).
+    /// These settings with a scenario picked in the explorer (`p`, `n`, `N`). The preset's
+    /// training settings are used as they are, so it shows what its caption promises: the
+    /// training flags and variables given at launch yield to the user's newer choice. Their
+    /// display and health settings, the keys and the theme stay.
     pub fn with_scenario(&self, scenario: &Scenario) -> Result<Settings> {
-        Settings::from_layers(self.layers.clone(), Some(scenario.clone())).map_err(into_error)
+        let mut layers = self.layers.clone();
+        layers.above.train = TrainOverrides::default();
+        Settings::from_layers(layers, Some(scenario.clone())).map_err(into_error)
     }
 
     /// Parses the configuration text of a file named `name` on top of the built-in defaults
