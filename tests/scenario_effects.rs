@@ -240,3 +240,25 @@ fn exploding_diverges_without_clipping_and_not_with_it() {
         tame.train_loss()
     );
 }
+
+/// `r` draws new weights: the headline contrast must not hang on one lucky seed.
+#[test]
+fn dying_and_leaky_hold_for_other_seeds_too() {
+    for seed in 1..4 {
+        let mut relu = preset("dying-high-lr").train;
+        relu.seed = seed;
+        let mut leaky = preset("leaky-rescue").train;
+        leaky.seed = seed;
+        let relu = train(relu, 300);
+        let leaky = train(leaky, 300);
+        assert!(
+            relu.health().dead_fraction() > 0.3,
+            "seed {seed}: relu {}",
+            relu.health().dead_fraction()
+        );
+        assert!(
+            !leaky.diverged() && leaky.health().dead == 0,
+            "seed {seed}: leaky"
+        );
+    }
+}
