@@ -117,3 +117,23 @@ fn bad_environment_flags_and_names_exit_2() {
             "reluscope: --config: cannot read config file /nonexistent/reluscope.toml",
         ));
 }
+
+#[test]
+fn the_printed_default_config_loads_back_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let printed = reluscope(home.path())
+        .arg("--print-default-config")
+        .output()
+        .unwrap()
+        .stdout;
+    let path = home.path().join("printed.toml");
+    std::fs::write(&path, printed).unwrap();
+    // The file is accepted: the run gets as far as asking for a terminal, which a test has
+    // not (config errors would have come first).
+    reluscope(home.path())
+        .arg("--config")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs an interactive terminal"));
+}
