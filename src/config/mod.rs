@@ -3,8 +3,8 @@
 //! touched.
 //!
 //! Every layer produces the same [`Overrides`] (each setting optional, each set value knowing
-//! its origin); they merge field by field and [`Settings::from_overrides`] turns the result
-//! into typed settings. Every problem is reported as `ORIGIN: what is wrong; how to fix it`
+//! its origin); they merge field by field and [`Settings::from_layers`] turns the result into
+//! typed settings. Every problem is reported as `ORIGIN: what is wrong; how to fix it`
 //! (ORIGIN is `file:line:column`, an environment variable or a flag) with exit code 2.
 
 pub mod diag;
@@ -73,7 +73,8 @@ pub struct Settings {
     pub keymap: Keymap,
     /// The selected theme with the user's `[theme.styles]` applied.
     pub theme: ThemeFile,
-    /// The scenario chosen with `--scenario`, if any (the TUI shows its caption).
+    /// The scenario chosen with `--scenario` or picked in the explorer, if any (the explorer
+    /// shows its title, caption and keys to try).
     pub scenario: Option<Scenario>,
     /// The layers that produced these settings, kept so a scenario picked later can be
     /// applied on the same base (file below it, environment and flags above it).
@@ -105,6 +106,7 @@ impl Default for Settings {
         }
     }
 }
+
 impl Settings {
     /// Settings from the built-in defaults and one set of overrides (no file keys or styles).
     pub fn from_overrides(overrides: &Overrides) -> Result<Settings, Vec<Diagnostic>> {
