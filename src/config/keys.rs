@@ -66,9 +66,10 @@ impl Keymap {
 }
 
 /// What a key spec may look like, for messages.
-pub const KEY_HELP: &str = "use a character (\"a\", \"+\", \"R\"), a name (space, enter, esc, tab, \
-                            backtab, backspace, up, down, left, right, home, end, pageup, \
-                            pagedown, delete, insert, f1-f12), optionally after ctrl-, alt-, shift-";
+pub const KEY_HELP: &str = "use a character (\"a\", \"+\", \"R\"), a name (space, enter, esc, \
+                            tab, backtab, backspace, up, down, left, right, home, end, pageup, \
+                            pagedown, delete, insert, f1-f12), optionally after ctrl-, alt-, \
+                            shift-";
 
 /// Key names, for suggestions.
 pub const KEY_NAMES: &[&str] = &[

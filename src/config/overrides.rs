@@ -2,9 +2,9 @@
 //! remembering where it came from. Layers are merged field by field (a higher layer's set
 //! field wins) and the result is validated once into [`super::Settings`].
 //!
-//! Every setting is read here, from a raw value (TOML or text), whichever layer supplies it: the same
-//! key names, the same checks and the same messages for a file, an environment variable and a
-//! flag.
+//! Every setting is read here, from a raw value (TOML or text) whichever layer supplies it:
+//! the same key names, the same checks and the same messages for a file, an environment
+//! variable and a flag.
 
 use crate::activation::Activation;
 use crate::cli::ColorChoice;
