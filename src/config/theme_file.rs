@@ -197,15 +197,6 @@ impl ThemeFile {
     }
 }
 
-/// The names of the shipped themes, comma separated (for messages).
-pub fn theme_names() -> String {
-    BUILTIN_THEMES
-        .iter()
-        .map(|(n, _)| *n)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Parses a whole theme file. Every style of [`STYLE_NAMES`] must be present.
 pub fn parse_theme(src: &SourceText<'_>) -> Result<ThemeFile, Vec<Diagnostic>> {
     let doc = super::file::parse_document(src)?;
