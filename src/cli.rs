@@ -23,6 +23,24 @@ pub struct Cli {
 
     #[command(flatten)]
     pub train: TrainArgs,
+
+    /// Read settings from this TOML file instead of $XDG_CONFIG_HOME/reluscope/config.toml
+    /// (`--print-default-config` shows every setting).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Colour theme: default, high-contrast, colorblind-safe.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Start from a guided scenario: relu-basics, nonlinearity, sparsity, vanishing-sigmoid,
+    /// dying-high-lr, leaky-rescue, dying-negative-bias, born-dead-depth, exploding.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub scenario: Option<String>,
+
+    /// Print the default configuration file, every setting commented, and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,8 +4,15 @@
 //! reach every part.
 
 pub mod activation;
+pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod engine;
 pub mod error;
+pub mod event;
 pub mod plot;
+pub mod terminal;
+pub mod trainer;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,458 @@
+//! The explorer's state, the actions that change it, the keymap, and the one `update`
+//! function through which every change goes (The Elm Architecture). `update` never touches the
+//! terminal or the trainer directly: it queues [`Command`]s for the trainer and sets flags the
+//! run loop acts on, so tests drive the whole app by actions alone.
+
+pub mod action;
+pub mod keymap;
+pub mod params;
+pub mod plot_view;
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::engine::TrainConfig;
+use crate::trainer::{Command, Snapshot};
+use crate::ui::layout;
+use crate::ui::theme::Theme;
+
+pub use action::Action;
+pub use keymap::Keymap;
+use params::{Knob, SPEEDS};
+use plot_view::PlotView;
+
+/// The panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Activation,
+    Derivative,
+    Network,
+    Output,
+    Metrics,
+    Parameters,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Activation,
+        Pane::Derivative,
+        Pane::Network,
+        Pane::Output,
+        Pane::Metrics,
+        Pane::Parameters,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Activation => "Activation",
+            Pane::Derivative => "Derivative",
+            Pane::Network => "Network",
+            Pane::Output => "Output",
+            Pane::Metrics => "Metrics",
+            Pane::Parameters => "Parameters",
+        }
+    }
+}
+
+/// How serious a status message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// The whole state of the explorer.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    /// The settings the user asked for (the trainer applies them).
+    pub config: TrainConfig,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    pub paused: bool,
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub help: bool,
+    pub plot: PlotView,
+    /// The selected hidden neuron: (hidden layer, neuron).
+    pub selected: Option<(usize, usize)>,
+    pub inspector: bool,
+    /// The selected knob of the Parameters pane (index into [`Knob::ALL`]).
+    pub knob: usize,
+    /// Text being typed for the selected knob.
+    pub editing: Option<String>,
+    pub show_test: bool,
+    pub snapshot: Option<Arc<Snapshot>>,
+    pub message: Option<(String, Level)>,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    /// The run loop should exit.
+    pub quit: bool,
+    /// The run loop should suspend to the shell.
+    pub suspend: bool,
+    /// The next frame must be drawn in full (after Ctrl-L or a resume).
+    pub clear: bool,
+    /// Commands for the trainer, drained by the run loop.
+    pub commands: Vec<Command>,
+    /// What the trainer was last asked to sample: output grid size and inspected neuron.
+    pub requested_view: Option<View>,
+    /// The generation of the last snapshot whose notice was shown.
+    notice_generation: u64,
+}
+
+/// What the trainer samples over the input plane for the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub output: (usize, usize),
+    pub inspect: Option<(usize, usize, usize, usize)>,
+}
+
+impl App {
+    /// A new app for a terminal of `size`, with training paused or running.
+    pub fn new(
+        config: TrainConfig,
+        theme: Theme,
+        keymap: Keymap,
+        paused: bool,
+        size: (u16, u16),
+    ) -> App {
+        let mut app = App {
+            theme,
+            keymap,
+            config,
+            speed: params::DEFAULT_SPEED,
+            paused,
+            focus: Pane::Parameters,
+            zoomed: false,
+            help: false,
+            plot: PlotView::default(),
+            selected: None,
+            inspector: false,
+            knob: 0,
+            editing: None,
+            show_test: false,
+            snapshot: None,
+            message: None,
+            size,
+            quit: false,
+            suspend: false,
+            clear: false,
+            commands: Vec::new(),
+            requested_view: None,
+            notice_generation: 0,
+        };
+        app.sync_view();
+        app
+    }
+
+    /// The action a key press stands for in the current mode: while a value is being typed,
+    /// keys edit the text; otherwise the keymap decides.
+    pub fn action_for_key(&self, key: &KeyEvent) -> Option<Action> {
+        if self.editing.is_some() {
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            return match key.code {
+                KeyCode::Char('c') if ctrl => Some(Action::Quit),
+                KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
+                KeyCode::Backspace => Some(Action::Backspace),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Esc => Some(Action::Cancel),
+                _ => None,
+            };
+        }
+        self.keymap.action_for(key)
+    }
+
+    /// Panes that are on screen now, in focus order.
+    pub fn visible_panes(&self) -> Vec<Pane> {
+        layout::visible_panes(self)
+    }
+
+    fn say(&mut self, msg: impl Into<String>) {
+        self.message = Some((msg.into(), Level::Info));
+    }
+
+    fn complain(&mut self, msg: impl Into<String>) {
+        self.message = Some((msg.into(), Level::Error));
+    }
+
+    /// Ask the trainer for `new` if it is valid; otherwise keep the current settings and say
+    /// why. Says whether the change applies live or rebuilds the network.
+    fn reconfigure(&mut self, new: TrainConfig, what: &str) {
+        if let Err(e) = new.validate() {
+            self.complain(format!("{what}: {e}"));
+            return;
+        }
+        let rebuild = self.config.needs_reset(&new);
+        self.config = new;
+        self.commands
+            .push(Command::Configure(Box::new(self.config.clone())));
+        if rebuild {
+            self.selected = None;
+            self.inspector = false;
+            self.say(format!("{what}{}network rebuilt", self.theme.glyphs.sep));
+        } else {
+            self.say(format!("{what}{}applied live", self.theme.glyphs.sep));
+        }
+        self.sync_view();
+    }
+
+    fn set_speed(&mut self, speed: usize) {
+        self.speed = speed.min(SPEEDS.len() - 1);
+        self.commands.push(Command::Speed(SPEEDS[self.speed]));
+        self.say(format!("speed {}", params::speed_name(self.speed)));
+    }
+
+    /// Tell the trainer what to sample when the layout or the inspected neuron changed.
+    fn sync_view(&mut self) {
+        let want = layout::wanted_view(self);
+        if self.requested_view != Some(want) {
+            self.requested_view = Some(want);
+            self.commands.push(Command::View(want));
+        }
+    }
+
+    fn hidden_widths(&self) -> Vec<usize> {
+        match &self.snapshot {
+            Some(s) => s.hidden().iter().map(|l| l.bias.len()).collect(),
+            None => self.config.hidden.clone(),
+        }
+    }
+
+    fn move_selection(&mut self, action: &Action) {
+        let widths = self.hidden_widths();
+        if widths.is_empty() {
+            self.selected = None;
+            return;
+        }
+        let (mut l, mut n) = match self.selected {
+            Some(sel) => sel,
+            None => {
+                self.selected = Some((0, 0));
+                return;
+            }
+        };
+        l = l.min(widths.len() - 1);
+        match action {
+            Action::Up => n = n.saturating_sub(1),
+            Action::Down => n += 1,
+            Action::Left => l = l.saturating_sub(1),
+            Action::Right => l = (l + 1).min(widths.len() - 1),
+            _ => {}
+        }
+        n = n.min(widths[l].saturating_sub(1));
+        self.selected = Some((l, n));
+    }
+
+    fn knob_selected(&self) -> Knob {
+        Knob::ALL[self.knob.min(Knob::ALL.len() - 1)]
+    }
+
+    fn step_knob(&mut self, knob: Knob, up: bool) {
+        let mut cfg = self.config.clone();
+        let mut speed = self.speed;
+        knob.step(&mut cfg, &mut speed, up);
+        if speed != self.speed {
+            self.set_speed(speed);
+        } else if cfg != self.config {
+            let what = format!("{} {}", knob.label().trim(), knob.value(&cfg, speed));
+            self.reconfigure(cfg, &what);
+        }
+    }
+
+    fn commit_edit(&mut self, text: String) {
+        let knob = self.knob_selected();
+        let mut cfg = self.config.clone();
+        let mut speed = self.speed;
+        match knob.set_text(&mut cfg, &mut speed, &text) {
+            Err(e) => self.complain(e),
+            Ok(()) => {
+                if speed != self.speed {
+                    self.set_speed(speed);
+                }
+                if cfg != self.config {
+                    let what = format!("{} {}", knob.label().trim(), knob.value(&cfg, speed));
+                    self.reconfigure(cfg, &what);
+                }
+            }
+        }
+    }
+
+    fn focus_step(&mut self, forward: bool) {
+        let panes = self.visible_panes();
+        if panes.is_empty() {
+            return;
+        }
+        let i = panes.iter().position(|p| *p == self.focus);
+        let n = panes.len();
+        let next = match (i, forward) {
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+            (None, _) => 0,
+        };
+        self.focus = panes[next];
+    }
+
+    fn take_snapshot(&mut self, snap: Arc<Snapshot>) {
+        if snap.generation != self.notice_generation {
+            self.notice_generation = snap.generation;
+            if let Some(n) = &snap.notice {
+                self.say(n.clone());
+            }
+        }
+        // A rebuilt network may be smaller: keep the selection inside it.
+        if let Some((l, n)) = self.selected {
+            let hidden = snap.hidden();
+            self.selected = hidden
+                .get(l)
+                .filter(|layer| n < layer.bias.len())
+                .map(|_| (l, n));
+        }
+        self.snapshot = Some(snap);
+    }
+}
+
+/// The one place state changes. Returns whether anything visible may have changed (so the run
+/// loop knows to draw).
+pub fn update(app: &mut App, action: Action) -> bool {
+    // The help overlay takes the keys while open, except those that must always work.
+    if app.help {
+        match action {
+            Action::ToggleHelp | Action::Cancel => {
+                app.help = false;
+                return true;
+            }
+            Action::Quit
+            | Action::Suspend
+            | Action::Redraw
+            | Action::Resize(..)
+            | Action::Snapshot(_)
+            | Action::TogglePause => {}
+            _ => return false,
+        }
+    }
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Suspend => app.suspend = true,
+        Action::Redraw => app.clear = true,
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            if !app.visible_panes().contains(&app.focus) {
+                app.focus = app
+                    .visible_panes()
+                    .first()
+                    .copied()
+                    .unwrap_or(Pane::Network);
+            }
+        }
+        Action::Snapshot(s) => app.take_snapshot(s),
+        Action::TogglePause => {
+            app.paused = !app.paused;
+            app.commands.push(if app.paused {
+                Command::Pause
+            } else {
+                Command::Play
+            });
+            app.say(if app.paused { "paused" } else { "training" });
+        }
+        Action::Step => {
+            if !app.paused {
+                app.paused = true;
+                app.commands.push(Command::Pause);
+            }
+            app.commands.push(Command::Step);
+            app.say("one step");
+        }
+        Action::ResetNetwork => {
+            app.commands.push(Command::ResetNetwork);
+            app.say("network reset: new weights, same data");
+        }
+        Action::NewData => {
+            // New data is a new seed: reproducible, and visible in the Parameters pane.
+            let mut cfg = app.config.clone();
+            cfg.seed = cfg.seed.wrapping_add(1);
+            let what = format!("new data (seed {})", cfg.seed);
+            app.reconfigure(cfg, &what);
+        }
+        Action::NextActivation | Action::PrevActivation => {
+            let mut cfg = app.config.clone();
+            cfg.activation =
+                params::next_activation(cfg.activation, action == Action::PrevActivation);
+            let what = format!("activation {}", cfg.activation.info().name);
+            app.reconfigure(cfg, &what);
+        }
+        Action::LrUp | Action::LrDown => app.step_knob(Knob::LearningRate, action == Action::LrUp),
+        Action::NextBiasInit | Action::PrevBiasInit => {
+            app.step_knob(Knob::BiasInit, action == Action::NextBiasInit)
+        }
+        Action::NextDataset => app.step_knob(Knob::Dataset, true),
+        Action::SpeedUp => app.set_speed(app.speed + 1),
+        Action::SpeedDown => app.set_speed(app.speed.saturating_sub(1)),
+        Action::FocusNext => app.focus_step(true),
+        Action::FocusPrev => app.focus_step(false),
+        Action::ToggleZoom => app.zoomed = !app.zoomed,
+        Action::ToggleHelp => app.help = true,
+        Action::ToggleTestPoints => app.show_test = !app.show_test,
+        Action::CycleCompare => app.plot.cycle_compare(),
+        Action::PanLeft => app.plot.pan(false),
+        Action::PanRight => app.plot.pan(true),
+        Action::Up | Action::Down | Action::Left | Action::Right => match app.focus {
+            Pane::Activation | Pane::Derivative => match action {
+                Action::Left => app.plot.move_cursor(-1),
+                Action::Right => app.plot.move_cursor(1),
+                Action::Up => app.plot.zoom(false),
+                _ => app.plot.zoom(true),
+            },
+            Pane::Network => app.move_selection(&action),
+            Pane::Parameters => match action {
+                Action::Up => app.knob = app.knob.checked_sub(1).unwrap_or(Knob::ALL.len() - 1),
+                Action::Down => app.knob = (app.knob + 1) % Knob::ALL.len(),
+                _ => {
+                    let knob = app.knob_selected();
+                    app.step_knob(knob, action == Action::Right);
+                }
+            },
+            Pane::Output | Pane::Metrics => return false,
+        },
+        Action::Enter => match (app.focus, app.editing.take()) {
+            (_, Some(text)) => app.commit_edit(text),
+            (Pane::Parameters, None) => {
+                let knob = app.knob_selected();
+                app.editing = Some(knob.edit_text(&app.config, app.speed));
+            }
+            (Pane::Network, None) => {
+                if app.selected.is_none() {
+                    app.move_selection(&Action::Down);
+                }
+                app.inspector = !app.inspector;
+            }
+            _ => return false,
+        },
+        Action::Cancel => {
+            if app.editing.take().is_some() {
+                app.say("edit cancelled");
+            } else if app.inspector {
+                app.inspector = false;
+            } else if app.zoomed {
+                app.zoomed = false;
+            } else if app.selected.is_some() {
+                app.selected = None;
+            } else {
+                app.message = None;
+            }
+        }
+        Action::Input(c) => match &mut app.editing {
+            Some(text) if text.chars().count() < 64 && !c.is_control() => text.push(c),
+            _ => return false,
+        },
+        Action::Backspace => match &mut app.editing {
+            Some(text) => {
+                text.pop();
+            }
+            None => return false,
+        },
+    }
+    app.sync_view();
+    true
+}

@@ -1,0 +1,158 @@
+//! The x range and cursor shared by the Activation and Derivative panes.
+
+use crate::activation::{Activation, Kind};
+
+/// Sets of comparison curves, cycled with one key.
+pub const COMPARE_SETS: &[&[Kind]] = &[
+    &[],
+    &[Kind::Sigmoid, Kind::Tanh],
+    &[Kind::LeakyRelu, Kind::Elu],
+    &[Kind::Gelu, Kind::Silu, Kind::Softplus],
+];
+
+/// What the plot panes show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotView {
+    pub x_min: f64,
+    pub x_max: f64,
+    /// The cursor's x, always inside the range.
+    pub cursor: f64,
+    /// Index into [`COMPARE_SETS`].
+    pub compare: usize,
+}
+
+impl Default for PlotView {
+    fn default() -> PlotView {
+        PlotView {
+            x_min: -5.0,
+            x_max: 10.0,
+            cursor: 1.0,
+            compare: 0,
+        }
+    }
+}
+
+/// The cursor moves in this many steps across the range.
+const CURSOR_STEPS: f64 = 60.0;
+/// Each zoom step scales the range by this factor.
+const ZOOM: f64 = 1.25;
+const MIN_SPAN: f64 = 0.05;
+const MAX_SPAN: f64 = 2000.0;
+
+impl PlotView {
+    pub fn span(&self) -> f64 {
+        self.x_max - self.x_min
+    }
+
+    /// Move the cursor by whole steps, snapped to the step grid so its readout is stable.
+    pub fn move_cursor(&mut self, steps: i32) {
+        let step = self.cursor_step();
+        let snapped = (self.cursor / step).round() * step;
+        self.cursor = (snapped + steps as f64 * step).clamp(self.x_min, self.x_max);
+    }
+
+    /// A round step size near span / CURSOR_STEPS (1, 2 or 5 times a power of ten).
+    pub fn cursor_step(&self) -> f64 {
+        nice_step(self.span() / CURSOR_STEPS)
+    }
+
+    /// Zoom around the range's centre: `zoom_in` narrows it.
+    pub fn zoom(&mut self, zoom_in: bool) {
+        let centre = (self.x_min + self.x_max) / 2.0;
+        let span = if zoom_in {
+            self.span() / ZOOM
+        } else {
+            self.span() * ZOOM
+        }
+        .clamp(MIN_SPAN, MAX_SPAN);
+        self.x_min = centre - span / 2.0;
+        self.x_max = centre + span / 2.0;
+        self.cursor = self.cursor.clamp(self.x_min, self.x_max);
+    }
+
+    /// Pan by a fifth of the range.
+    pub fn pan(&mut self, right: bool) {
+        let d = self.span() / 5.0 * if right { 1.0 } else { -1.0 };
+        if (self.x_min + d).abs() > 1e6 {
+            return;
+        }
+        self.x_min += d;
+        self.x_max += d;
+        self.cursor = self.cursor.clamp(self.x_min, self.x_max);
+    }
+
+    /// The comparison activations to draw next to `current` (without duplicates of it).
+    pub fn comparisons(&self, current: &Activation) -> Vec<Activation> {
+        COMPARE_SETS[self.compare % COMPARE_SETS.len()]
+            .iter()
+            .filter(|k| **k != current.kind())
+            .map(|k| k.default_activation())
+            .collect()
+    }
+
+    pub fn cycle_compare(&mut self) {
+        self.compare = (self.compare + 1) % COMPARE_SETS.len();
+    }
+}
+
+/// The nearest of 1, 2, 5 × 10^k at or above `x` (x > 0).
+pub fn nice_step(x: f64) -> f64 {
+    if !x.is_finite() || x <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let m = x / p;
+    let k = if m <= 1.0 {
+        1.0
+    } else if m <= 2.0 {
+        2.0
+    } else if m <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    k * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(0.25), 0.5);
+        assert_eq!(nice_step(1.0), 1.0);
+        assert_eq!(nice_step(3.0), 5.0);
+        assert_eq!(nice_step(7.0), 10.0);
+        assert_eq!(nice_step(0.0), 1.0);
+    }
+
+    #[test]
+    fn cursor_stays_in_range_and_on_the_grid() {
+        let mut v = PlotView::default();
+        for _ in 0..1000 {
+            v.move_cursor(1);
+        }
+        assert_eq!(v.cursor, v.x_max);
+        v.move_cursor(-3);
+        assert!((v.cursor - (10.0 - 3.0 * v.cursor_step())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zoom_and_pan_are_bounded() {
+        let mut v = PlotView::default();
+        for _ in 0..200 {
+            v.zoom(true);
+        }
+        assert!(v.span() >= MIN_SPAN * 0.999);
+        for _ in 0..200 {
+            v.zoom(false);
+        }
+        assert!(v.span() <= MAX_SPAN * 1.001);
+        for _ in 0..10_000 {
+            v.pan(true);
+        }
+        assert!(v.x_min.is_finite() && v.x_min <= 1e6);
+        assert!(v.cursor >= v.x_min && v.cursor <= v.x_max);
+    }
+}

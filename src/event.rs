@@ -1,0 +1,135 @@
+//! One stream of events for the run loop: terminal input, the trainer's snapshots, signals and
+//! the frame deadline, merged with `tokio::select!`.
+//!
+//! Nothing here ticks on its own: with training paused and no input, `next` sleeps until
+//! something happens, so an idle explorer costs no CPU.
+
+use std::io;
+use std::sync::Arc;
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, MouseEvent};
+use futures::StreamExt;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::trainer::Snapshot;
+
+/// Something the run loop reacts to.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A key press (releases and repeats of kitty-protocol terminals are filtered out).
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The trainer published a new state.
+    Snapshot(Arc<Snapshot>),
+    /// The frame deadline passed: time to draw what changed.
+    Draw,
+    /// Ctrl-Z from outside (SIGTSTP): suspend like the key does.
+    Suspend,
+    /// Resumed after a stop we did not cause (SIGCONT): redraw everything.
+    Continue,
+    /// End the app: a signal, or the terminal's input stream failed or ended (an SSH
+    /// disconnect), with the reason.
+    Quit(&'static str),
+}
+
+/// The merged sources.
+pub struct Events {
+    input: EventStream,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+    snapshots_open: bool,
+    sigterm: Signal,
+    sighup: Signal,
+    sigint: Signal,
+    sigtstp: Signal,
+    sigcont: Signal,
+}
+
+impl Events {
+    /// Listen to the terminal, the signals and a snapshot channel. Must run inside a tokio
+    /// runtime.
+    pub fn new(snapshots: watch::Receiver<Arc<Snapshot>>) -> io::Result<Events> {
+        Ok(Events {
+            input: EventStream::new(),
+            snapshots,
+            snapshots_open: true,
+            sigterm: signal(SignalKind::terminate())?,
+            sighup: signal(SignalKind::hangup())?,
+            sigint: signal(SignalKind::interrupt())?,
+            sigtstp: signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
+            sigcont: signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?,
+        })
+    }
+
+    /// The next event. `draw_at` is when the next frame is due, if anything is waiting to be
+    /// drawn; without it no timer runs.
+    pub async fn next(&mut self, draw_at: Option<Instant>) -> Event {
+        loop {
+            let draw_deadline = async {
+                match draw_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                // Signals first: a quit must win over a flood of input.
+                biased;
+                _ = self.sigterm.recv() => return Event::Quit("SIGTERM"),
+                _ = self.sighup.recv() => return Event::Quit("SIGHUP"),
+                _ = self.sigint.recv() => return Event::Quit("SIGINT"),
+                _ = self.sigtstp.recv() => return Event::Suspend,
+                _ = self.sigcont.recv() => return Event::Continue,
+                input = self.input.next() => match input {
+                    // Crossterm can spin on a dead tty; any error or the end of input quits.
+                    None => return Event::Quit("end of terminal input"),
+                    Some(Err(_)) => return Event::Quit("terminal input error"),
+                    Some(Ok(ev)) => {
+                        if let Some(ev) = translate(ev) {
+                            return ev;
+                        }
+                    }
+                },
+                changed = self.snapshots.changed(), if self.snapshots_open => match changed {
+                    Ok(()) => return Event::Snapshot(self.snapshots.borrow_and_update().clone()),
+                    // The trainer is gone; keep the UI alive and stop listening.
+                    Err(_) => self.snapshots_open = false,
+                },
+                _ = draw_deadline => return Event::Draw,
+            }
+        }
+    }
+}
+
+/// Terminal events the app cares about; key releases and repeats are dropped.
+fn translate(ev: TermEvent) -> Option<Event> {
+    match ev {
+        TermEvent::Key(k) if k.kind == KeyEventKind::Press => Some(Event::Key(k)),
+        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
+
+    #[test]
+    fn only_presses_pass() {
+        let mut k = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert!(matches!(translate(TermEvent::Key(k)), Some(Event::Key(_))));
+        k.kind = KeyEventKind::Release;
+        k.state = KeyEventState::NONE;
+        assert!(translate(TermEvent::Key(k)).is_none());
+        k.kind = KeyEventKind::Repeat;
+        assert!(translate(TermEvent::Key(k)).is_none());
+        assert!(matches!(
+            translate(TermEvent::Resize(80, 24)),
+            Some(Event::Resize(80, 24))
+        ));
+        assert!(translate(TermEvent::FocusGained).is_none());
+    }
+}

@@ -1,0 +1,306 @@
+//! What the UI sees of training: a plain, immutable picture of one moment, shared as
+//! `Arc<Snapshot>`. The panes draw only from this, never from the engine, so they can be tested
+//! with any snapshot and never wait on training.
+
+use std::sync::Arc;
+
+use crate::activation::Activation;
+
+/// A hidden neuron's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Health {
+    #[default]
+    Alive,
+    /// Outputs no gradient on any training input: it cannot learn again by itself.
+    Dead,
+    /// Stuck on a flat part of a saturating activation on (almost) every input.
+    Saturated,
+}
+
+/// One hidden neuron.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NeuronView {
+    pub health: Health,
+    /// Share of training inputs on which the neuron passes gradient.
+    pub activation_rate: f64,
+    pub mean_abs_grad: f64,
+    /// Consecutive epochs dead (0 when alive).
+    pub epochs_dead: u64,
+}
+
+/// One layer of weights: hidden layers carry neuron health, the output layer none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LayerView {
+    /// `weights[out][in]`.
+    pub weights: Vec<Vec<f64>>,
+    pub bias: Vec<f64>,
+    /// One per neuron for hidden layers; empty for the output layer.
+    pub neurons: Vec<NeuronView>,
+    /// Share of (input, neuron) pairs with zero output.
+    pub sparsity: f64,
+    pub weight_norm: f64,
+    pub grad_norm: f64,
+}
+
+/// Whether the target is a class (±1) or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Task {
+    #[default]
+    Classification,
+    Regression,
+}
+
+/// A data point in raw input coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DataPoint {
+    pub x1: f64,
+    pub x2: f64,
+    /// The class (±1) or the regression target.
+    pub label: f64,
+    pub test: bool,
+}
+
+/// Values sampled over the input plane, row 0 at the top (largest x2).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grid {
+    pub width: usize,
+    pub height: usize,
+    pub values: Vec<f64>,
+}
+
+impl Grid {
+    /// The value at column `x`, row `y`, if inside.
+    pub fn get(&self, x: usize, y: usize) -> Option<f64> {
+        if x < self.width && y < self.height {
+            self.values.get(y * self.width + x).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Sample `f(x1, x2)` at cell centres over `domain`.
+    pub fn sample(
+        width: usize,
+        height: usize,
+        domain: Domain,
+        mut f: impl FnMut(f64, f64) -> f64,
+    ) -> Grid {
+        let mut values = Vec::with_capacity(width * height);
+        for row in 0..height {
+            let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
+            for col in 0..width {
+                let x1 = domain.x_min + (col as f64 + 0.5) / width as f64 * domain.width();
+                values.push(f(x1, x2));
+            }
+        }
+        Grid {
+            width,
+            height,
+            values,
+        }
+    }
+}
+
+/// The input plane's extent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Domain {
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+}
+
+impl Default for Domain {
+    fn default() -> Domain {
+        Domain {
+            x_min: -6.0,
+            x_max: 6.0,
+            y_min: -6.0,
+            y_max: 6.0,
+        }
+    }
+}
+
+impl Domain {
+    pub fn width(&self) -> f64 {
+        self.x_max - self.x_min
+    }
+
+    pub fn height(&self) -> f64 {
+        self.y_max - self.y_min
+    }
+}
+
+/// One sample of the metrics over time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sample {
+    pub epoch: f64,
+    pub train_loss: f64,
+    pub test_loss: f64,
+    pub dead_fraction: f64,
+    /// Per weight layer.
+    pub grad_norms: Vec<f64>,
+}
+
+/// The metrics over the whole run in bounded memory: when full, every other sample is dropped
+/// and the stride doubles, so the chart always spans the run and its shape changes rarely
+/// (a scrolling window would shift every cell on every sample).
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    samples: Vec<Sample>,
+    capacity: usize,
+    stride: u64,
+    seen: u64,
+}
+
+impl Default for History {
+    fn default() -> History {
+        History::new(512)
+    }
+}
+
+impl History {
+    /// An empty history holding at most `capacity` samples (at least 2).
+    pub fn new(capacity: usize) -> History {
+        History {
+            samples: Vec::with_capacity(capacity.max(2)),
+            capacity: capacity.max(2),
+            stride: 1,
+            seen: 0,
+        }
+    }
+
+    /// Offer a sample; it is kept if it falls on the current stride.
+    pub fn push(&mut self, sample: Sample) {
+        let keep = self.seen % self.stride == 0;
+        self.seen += 1;
+        if !keep {
+            return;
+        }
+        if self.samples.len() == self.capacity {
+            let mut i = 0;
+            self.samples.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.stride *= 2;
+            if (self.seen - 1) % self.stride != 0 {
+                return;
+            }
+        }
+        self.samples.push(sample);
+    }
+
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+}
+
+/// The state of training at one moment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    /// Optimizer steps so far.
+    pub step: u64,
+    pub epoch: u64,
+    pub train_loss: f64,
+    pub test_loss: f64,
+    /// A loss or weight is no longer finite: training stopped.
+    pub diverged: bool,
+    /// Training is running (not paused).
+    pub running: bool,
+    /// Measured optimizer steps per second.
+    pub steps_per_sec: f64,
+    pub activation: Activation,
+    pub task: Task,
+    /// Names of the network's inputs (features), e.g. `x1`, `x1^2`.
+    pub inputs: Vec<String>,
+    /// Hidden layers then the output layer.
+    pub layers: Vec<LayerView>,
+    pub alive: usize,
+    pub dead: usize,
+    pub saturated: usize,
+    pub points: Arc<Vec<DataPoint>>,
+    pub domain: Domain,
+    /// The prediction over the input plane.
+    pub output: Grid,
+    /// The inspected neuron's output over the input plane: (layer, neuron, grid).
+    pub inspected: Option<(usize, usize, Grid)>,
+    pub history: Arc<History>,
+    /// A one-line notice from the trainer (e.g. "network rebuilt: 2 layers").
+    pub notice: Option<String>,
+    /// Counts rebuilds, so the UI knows a notice or a reset is new.
+    pub generation: u64,
+}
+
+impl Snapshot {
+    /// Hidden layers only.
+    pub fn hidden(&self) -> &[LayerView] {
+        match self.layers.split_last() {
+            Some((_, hidden)) => hidden,
+            None => &[],
+        }
+    }
+
+    /// Share of hidden neurons that are dead.
+    pub fn dead_fraction(&self) -> f64 {
+        let total = self.alive + self.dead + self.saturated;
+        if total == 0 {
+            0.0
+        } else {
+            self.dead as f64 / total as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(e: f64) -> Sample {
+        Sample {
+            epoch: e,
+            ..Sample::default()
+        }
+    }
+
+    #[test]
+    fn history_is_bounded_and_spans_the_run() {
+        let mut h = History::new(8);
+        for e in 0..1000 {
+            h.push(s(e as f64));
+        }
+        assert!(h.samples().len() <= 8);
+        assert_eq!(h.samples()[0].epoch, 0.0);
+        let last = h.samples().last().unwrap().epoch;
+        assert!(last > 800.0, "last {last}");
+        // Samples stay evenly spaced.
+        let gaps: Vec<f64> = h
+            .samples()
+            .windows(2)
+            .map(|w| w[1].epoch - w[0].epoch)
+            .collect();
+        assert!(gaps.iter().all(|g| *g == gaps[0]), "{gaps:?}");
+    }
+
+    #[test]
+    fn grid_samples_top_row_first() {
+        let d = Domain {
+            x_min: 0.0,
+            x_max: 2.0,
+            y_min: 0.0,
+            y_max: 2.0,
+        };
+        let g = Grid::sample(2, 2, d, |x, y| x * 10.0 + y);
+        assert_eq!(g.get(0, 0), Some(5.0 + 1.5));
+        assert_eq!(g.get(1, 1), Some(15.0 + 0.5));
+        assert_eq!(g.get(2, 0), None);
+    }
+}

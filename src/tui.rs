@@ -1,0 +1,146 @@
+//! The interactive explorer's entry point and run loop: events in, actions through `update`,
+//! commands out to the trainer, a frame drawn when something changed (at most `--fps` a second).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::time::Instant;
+
+use crate::app::params::SPEEDS;
+use crate::app::{Action, App, Keymap, update};
+use crate::cli::{TrainArgs, TuiArgs};
+use crate::commands::train::config_from_args;
+use crate::engine::TrainConfig;
+use crate::error::input_error;
+use crate::event::{Event, Events};
+use crate::terminal::{self, Tui};
+use crate::trainer::Trainer;
+use crate::ui::{self, theme::Theme};
+
+/// Frames per second when `--fps` is not given.
+pub const DEFAULT_FPS: u32 = 15;
+
+/// Restores the terminal when dropped, whatever way the run loop ends.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        terminal::restore();
+    }
+}
+
+/// Run the explorer until the user quits, a signal arrives or the terminal goes away.
+pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
+    let fps = tui_args.fps.unwrap_or(DEFAULT_FPS);
+    if !(1..=60).contains(&fps) {
+        return Err(input_error(format!(
+            "--fps {fps} is out of range; use 1 to 60 (default {DEFAULT_FPS})"
+        )));
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(input_error(
+            "the explorer needs an interactive terminal; for scripts use `reluscope train`",
+        ));
+    }
+    let (config, model) = config_from_args(train_args, TrainConfig::default())?;
+    let theme = Theme::from_env(tui_args.color, tui_args.ascii);
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut app = App::new(
+        config.clone(),
+        theme,
+        Keymap::default(),
+        tui_args.paused,
+        size,
+    );
+    let view = app.requested_view.expect("App::new requests a view");
+    app.commands.clear();
+    // The session is built before the terminal is touched, so bad settings print plainly.
+    let (trainer, snapshots) =
+        Trainer::spawn(config, model, !tui_args.paused, SPEEDS[app.speed], view)?;
+
+    terminal::install_panic_hook();
+    let _restore = Restore;
+    let mut tui = terminal::enter(tui_args.mouse).context("cannot set up the terminal")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the event loop")?;
+    let period = Duration::from_secs_f64(1.0 / fps as f64);
+    let result = runtime.block_on(run_loop(
+        &mut tui,
+        &mut app,
+        &trainer,
+        snapshots,
+        period,
+        tui_args.mouse,
+    ));
+    drop(trainer);
+    result
+}
+
+async fn run_loop(
+    tui: &mut Tui,
+    app: &mut App,
+    trainer: &Trainer,
+    snapshots: tokio::sync::watch::Receiver<std::sync::Arc<crate::trainer::Snapshot>>,
+    period: Duration,
+    mouse: bool,
+) -> Result<()> {
+    // The trainer's first snapshot is already in the channel: show it in the first frame.
+    let first = snapshots.borrow().clone();
+    update(app, Action::Snapshot(first));
+    let mut events = Events::new(snapshots).context("cannot listen for signals")?;
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+    loop {
+        // Draw at once if the last frame is old enough, else at the next frame slot.
+        let draw_at = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + period));
+        match events.next(draw_at).await {
+            Event::Draw => {
+                if std::mem::take(&mut app.clear) {
+                    tui.clear()?;
+                }
+                let size = tui.size()?;
+                if size.width > 0 && size.height > 0 {
+                    terminal::draw(tui, |f| ui::draw(f, app))?;
+                }
+                last_draw = Some(Instant::now());
+                dirty = false;
+            }
+            Event::Key(key) => {
+                if let Some(action) = app.action_for_key(&key) {
+                    dirty |= update(app, action);
+                }
+            }
+            Event::Mouse(_) => {}
+            Event::Resize(w, h) => {
+                tui.autoresize()?;
+                dirty |= update(app, Action::Resize(w, h));
+            }
+            Event::Snapshot(s) => dirty |= update(app, Action::Snapshot(s)),
+            Event::Suspend => app.suspend = true,
+            Event::Continue => {
+                app.clear = true;
+                dirty = true;
+            }
+            Event::Quit(_) => return Ok(()),
+        }
+        for cmd in app.commands.drain(..) {
+            trainer.send(cmd);
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if std::mem::take(&mut app.suspend) {
+            terminal::suspend(tui, mouse)?;
+            // The terminal may have been resized while we were stopped.
+            let (w, h) = crossterm::terminal::size().unwrap_or(app.size);
+            update(app, Action::Resize(w, h));
+            for cmd in app.commands.drain(..) {
+                trainer.send(cmd);
+            }
+            dirty = true;
+        }
+    }
+}

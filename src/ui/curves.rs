@@ -1,0 +1,256 @@
+//! The Activation and Derivative panes: the current function and its derivative over the same
+//! x range, with the cursor, kinks, zero-gradient and saturation regions.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::format::num;
+use super::plot::{Curve, Mark, Plot, Region};
+use super::theme::Theme;
+use crate::activation::Activation;
+use crate::app::plot_view::PlotView;
+
+/// Markers for comparison curves, so they differ by more than colour.
+fn compare_marker(theme: &Theme, i: usize) -> Marker {
+    if theme.ascii {
+        [
+            Marker::Custom('.'),
+            Marker::Custom('+'),
+            Marker::Custom('o'),
+        ][i % 3]
+    } else {
+        [Marker::Dot, Marker::Custom('·'), Marker::Custom('∘')][i % 3]
+    }
+}
+
+/// The Activation pane's contents (inside its border).
+pub fn render_activation(
+    area: Rect,
+    buf: &mut Buffer,
+    act: &Activation,
+    view: &PlotView,
+    theme: &Theme,
+) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let info = act.info();
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    let mut line = |buf: &mut Buffer, l: Line| {
+        if y < bottom {
+            l.render(Rect::new(area.x, y, area.width, 1), buf);
+            y += 1;
+        }
+    };
+    line(buf, Line::styled(info.formula, theme.bold));
+    let c = view.cursor;
+    line(
+        buf,
+        Line::from(vec![
+            Span::styled("x ", theme.dim),
+            Span::raw(num(c)),
+            Span::styled("  f ", theme.dim),
+            Span::styled(num(act.value(c)), theme.curve),
+            Span::styled("  f' ", theme.dim),
+            Span::styled(num(act.derivative(c)), theme.derivative),
+        ]),
+    );
+    let comparisons = view.comparisons(act);
+    if !comparisons.is_empty() && area.height >= 8 {
+        let mut spans = vec![Span::styled(
+            format!("{} {}", if theme.ascii { "*" } else { "⣿" }, info.name),
+            theme.curve,
+        )];
+        for (i, other) in comparisons.iter().enumerate() {
+            let m = match compare_marker(theme, i) {
+                Marker::Custom(ch) => ch.to_string(),
+                _ => "•".to_string(),
+            };
+            spans.push(Span::styled(
+                format!("  {m} {}", other.info().name),
+                theme.compare[i % 3],
+            ));
+        }
+        line(buf, Line::from(spans));
+    }
+    let plot_area = Rect::new(area.x, y, area.width, bottom - y);
+    let mut curves = vec![Curve {
+        f: Box::new(|x| act.value(x)),
+        style: theme.curve,
+        marker: theme.marker,
+        breaks: value_breaks(act),
+    }];
+    for (i, other) in comparisons.into_iter().enumerate() {
+        curves.push(Curve {
+            breaks: value_breaks(&other),
+            f: Box::new(move |x| other.value(x)),
+            style: theme.compare[i % 3],
+            marker: compare_marker(theme, i),
+        });
+    }
+    let plot = Plot {
+        x_min: view.x_min,
+        x_max: view.x_max,
+        curves,
+        regions: Vec::new(),
+        marks: Vec::new(),
+        cursor: Some(c),
+        y_fixed: None,
+        theme,
+    };
+    (&plot).render(plot_area, buf);
+}
+
+/// Where the value itself jumps (only the step function): a curve must not be joined there.
+fn value_breaks(act: &Activation) -> Vec<f64> {
+    if act.kind() == crate::activation::Kind::Step {
+        act.kinks()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The Derivative pane's contents (inside its border).
+pub fn render_derivative(
+    area: Rect,
+    buf: &mut Buffer,
+    act: &Activation,
+    view: &PlotView,
+    theme: &Theme,
+) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let info = act.info();
+    let mut y = area.y;
+    Line::styled(info.derivative, theme.bold).render(Rect::new(area.x, y, area.width, 1), buf);
+    y += 1;
+    let kinks: Vec<f64> = act
+        .kinks()
+        .into_iter()
+        .filter(|k| *k >= view.x_min && *k <= view.x_max)
+        .collect();
+    if let (Some(&k), true) = (kinks.first(), area.height >= 8) {
+        let g = theme.glyphs;
+        let closed = if theme.ascii { "*" } else { g.alive };
+        let open = if theme.ascii { "o" } else { g.dead };
+        Line::from(vec![
+            Span::styled("kink ", theme.dim),
+            Span::styled(
+                format!("f'({}) = {} {closed}", num(k), num(act.derivative(k))),
+                theme.kink,
+            ),
+            Span::styled(format!("  one-sided limits {open}"), theme.dim),
+        ])
+        .render(Rect::new(area.x, y, area.width, 1), buf);
+        y += 1;
+    }
+    if y >= area.y + area.height {
+        return;
+    }
+    let plot_area = Rect::new(area.x, y, area.width, area.y + area.height - y);
+    let plot = Plot {
+        x_min: view.x_min,
+        x_max: view.x_max,
+        curves: vec![Curve {
+            f: Box::new(|x| act.derivative(x)),
+            style: theme.derivative,
+            marker: theme.marker,
+            breaks: act.kinks(),
+        }],
+        regions: gradient_regions(act, view, theme),
+        marks: kink_marks(act, &kinks, theme),
+        cursor: Some(view.cursor),
+        y_fixed: None,
+        theme,
+    };
+    (&plot).render(plot_area, buf);
+}
+
+/// Intervals where no gradient flows (f' = 0 exactly) and, for saturating functions, where it
+/// nearly vanishes.
+pub fn gradient_regions(act: &Activation, view: &PlotView, theme: &Theme) -> Vec<Region> {
+    const N: usize = 600;
+    let xs = |i: usize| view.x_min + view.span() * i as f64 / N as f64;
+    let d: Vec<f64> = (0..=N).map(|i| act.derivative(xs(i))).collect();
+    let peak = d.iter().fold(
+        0.0_f64,
+        |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
+    );
+    let saturating = act.info().saturates_positive;
+    #[derive(PartialEq, Clone, Copy)]
+    enum K {
+        None,
+        Zero,
+        Saturated,
+    }
+    let kind = |v: f64| {
+        if v == 0.0 {
+            K::Zero
+        } else if saturating && peak > 0.0 && v.abs() < 0.05 * peak {
+            K::Saturated
+        } else {
+            K::None
+        }
+    };
+    let mut regions = Vec::new();
+    let mut start = 0;
+    for i in 1..=N + 1 {
+        let end_run = i == N + 1 || kind(d[i]) != kind(d[start]);
+        if end_run {
+            let k = kind(d[start]);
+            // Runs of a single sample are kinks, not regions.
+            if k != K::None && i - start > 1 {
+                let (style, label, short): (Style, &str, &str) = match k {
+                    K::Zero => (theme.zero_grad, "no gradient flows here", "no grad"),
+                    _ => (theme.saturation, "saturated", "sat"),
+                };
+                regions.push(Region {
+                    x0: xs(start),
+                    x1: xs(i - 1),
+                    style,
+                    label,
+                    short,
+                });
+            }
+            start = i;
+        }
+    }
+    regions
+}
+
+/// A closed dot at the derivative's value at each kink, open dots at the one-sided limits
+/// that differ from it.
+fn kink_marks(act: &Activation, kinks: &[f64], theme: &Theme) -> Vec<Mark> {
+    let closed = if theme.ascii { "*" } else { "●" };
+    let open = if theme.ascii { "o" } else { "○" };
+    let mut marks = Vec::new();
+    for &k in kinks {
+        let at = act.derivative(k);
+        let eps = 1e-9 * k.abs().max(1.0);
+        for side in [act.derivative(k - eps), act.derivative(k + eps)] {
+            if (side - at).abs() > 1e-6 {
+                marks.push(Mark {
+                    x: k,
+                    y: side,
+                    glyph: open,
+                    style: theme.kink,
+                });
+            }
+        }
+        marks.push(Mark {
+            x: k,
+            y: at,
+            glyph: closed,
+            style: theme.kink,
+        });
+    }
+    marks
+}

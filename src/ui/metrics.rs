@@ -1,0 +1,244 @@
+//! The Metrics pane: losses, the dead fraction and per-layer gradient norms (log scale) over
+//! the run, with the epoch and speed on top.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::format::{count, num};
+use super::plot::{Curve, Plot};
+use super::theme::Theme;
+use crate::app::plot_view::nice_step;
+use crate::trainer::{Sample, Snapshot};
+
+/// The top line: `epoch 12 · step 3 400 · 310 steps/s · train 0.12 · test 0.15`.
+pub fn summary(snap: &Snapshot, theme: &Theme) -> Line<'static> {
+    let sep = || Span::styled(theme.glyphs.sep, theme.dim);
+    let mut spans = vec![
+        Span::styled(format!("epoch {}", snap.epoch), theme.bold),
+        sep(),
+        Span::raw(format!("step {}", count(snap.step))),
+        sep(),
+        // Steps per second are rounded to two significant digits: a readout that changes every
+        // frame costs bandwidth and reads as noise.
+        if snap.running {
+            Span::raw(format!("{} steps/s", num(round_sig(snap.steps_per_sec, 2))))
+        } else {
+            Span::styled("paused", theme.dim)
+        },
+        sep(),
+        Span::styled("train ", theme.dim),
+        Span::styled(num(snap.train_loss), theme.train_loss),
+        sep(),
+        Span::styled("test ", theme.dim),
+        Span::styled(num(snap.test_loss), theme.test_loss),
+    ];
+    if snap.diverged {
+        spans.push(sep());
+        spans.push(Span::styled("diverged", theme.error));
+    }
+    Line::from(spans)
+}
+
+fn round_sig(v: f64, digits: i32) -> f64 {
+    if !v.is_finite() || v == 0.0 {
+        return 0.0;
+    }
+    let p = 10f64.powi(digits - 1 - v.abs().log10().floor() as i32);
+    (v * p).round() / p
+}
+
+/// Piecewise-linear interpolation of one series over epochs.
+fn interp(samples: &[Sample], get: &dyn Fn(&Sample) -> f64, x: f64) -> f64 {
+    if samples.is_empty() {
+        return f64::NAN;
+    }
+    let i = samples.partition_point(|s| s.epoch < x);
+    if i == 0 {
+        return if x >= samples[0].epoch - 1e-9 {
+            get(&samples[0])
+        } else {
+            f64::NAN
+        };
+    }
+    if i >= samples.len() {
+        return f64::NAN;
+    }
+    let (a, b) = (&samples[i - 1], &samples[i]);
+    let t = if b.epoch > a.epoch {
+        (x - a.epoch) / (b.epoch - a.epoch)
+    } else {
+        0.0
+    };
+    get(a) + (get(b) - get(a)) * t
+}
+
+/// Draw the pane's contents.
+pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    summary(snap, theme).render(Rect::new(area.x, area.y, area.width, 1), buf);
+    if area.height < 6 {
+        return;
+    }
+    let charts = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let samples = snap.history.samples();
+    // The x axis grows in nice steps so the chart rescales rarely.
+    let last = samples.last().map_or(1.0, |s| s.epoch).max(1.0);
+    let x_max = (last / nice_step(last / 4.0)).ceil() * nice_step(last / 4.0);
+    let layers = samples.last().map_or(0, |s| s.grad_norms.len());
+
+    let parts: Vec<Rect> = if charts.width >= 75 {
+        Layout::horizontal([Constraint::Fill(1); 3])
+            .split(charts)
+            .to_vec()
+    } else if charts.height >= 16 {
+        Layout::vertical([Constraint::Fill(1); 3])
+            .split(charts)
+            .to_vec()
+    } else {
+        Layout::horizontal([Constraint::Fill(1); 2])
+            .split(charts)
+            .to_vec()
+    };
+    let line_marker = theme.marker;
+    let series = |get: Box<dyn Fn(&Sample) -> f64>, style: Style, marker: Marker| Curve {
+        f: Box::new(move |x| interp(samples, &*get, x)),
+        style,
+        marker,
+        breaks: Vec::new(),
+    };
+    let titled = |buf: &mut Buffer, r: Rect, title: Line| -> Rect {
+        title.render(Rect::new(r.x, r.y, r.width, 1), buf);
+        Rect::new(
+            r.x,
+            r.y + 1,
+            r.width.saturating_sub(1),
+            r.height.saturating_sub(1),
+        )
+    };
+    let draw = |buf: &mut Buffer, r: Rect, curves: Vec<Curve>, y_fixed: Option<(f64, f64)>| {
+        let plot = Plot {
+            y_fixed,
+            x_min: 0.0,
+            x_max,
+            curves,
+            regions: Vec::new(),
+            marks: Vec::new(),
+            cursor: None,
+            theme,
+        };
+        (&plot).render(r, buf);
+    };
+
+    // Loss.
+    if let Some(&r) = parts.first() {
+        let r = titled(
+            buf,
+            r,
+            Line::from(vec![
+                Span::styled("loss ", theme.bold),
+                Span::styled("train", theme.train_loss),
+                Span::raw(" "),
+                Span::styled("test", theme.test_loss),
+            ]),
+        );
+        let test_marker = if theme.ascii {
+            Marker::Custom('.')
+        } else {
+            Marker::Dot
+        };
+        draw(
+            buf,
+            r,
+            vec![
+                series(Box::new(|s| s.train_loss), theme.train_loss, line_marker),
+                series(Box::new(|s| s.test_loss), theme.test_loss, test_marker),
+            ],
+            None,
+        );
+    }
+    // Dead fraction, in percent.
+    if let Some(&r) = parts.get(1) {
+        let r = titled(
+            buf,
+            r,
+            Line::from(vec![
+                Span::styled("dead % ", theme.bold),
+                Span::styled(
+                    format!("{:.0}%", snap.dead_fraction() * 100.0),
+                    theme.dead_fraction,
+                ),
+            ]),
+        );
+        draw(
+            buf,
+            r,
+            vec![series(
+                Box::new(|s| s.dead_fraction * 100.0),
+                theme.dead_fraction,
+                line_marker,
+            )],
+            Some((0.0, 100.0)),
+        );
+    }
+    // Gradient norm per layer, log10.
+    if let Some(&r) = parts.get(2) {
+        let mut title = vec![Span::styled("log10 |grad| ", theme.bold)];
+        for l in 0..layers {
+            let name = if l + 1 == layers {
+                "out".to_string()
+            } else {
+                format!("h{}", l + 1)
+            };
+            title.push(Span::styled(format!("{name} "), theme.layer_norms[l % 4]));
+        }
+        let r = titled(buf, r, Line::from(title));
+        let curves = (0..layers)
+            .map(|l| {
+                series(
+                    Box::new(move |s: &Sample| {
+                        s.grad_norms
+                            .get(l)
+                            .map_or(f64::NAN, |g| g.max(1e-12).log10())
+                    }),
+                    theme.layer_norms[l % 4],
+                    line_marker,
+                )
+            })
+            .collect();
+        draw(buf, r, curves, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolation_between_samples() {
+        let s = |e: f64, l: f64| Sample {
+            epoch: e,
+            train_loss: l,
+            ..Sample::default()
+        };
+        let v = vec![s(0.0, 1.0), s(2.0, 3.0)];
+        let get = |s: &Sample| s.train_loss;
+        assert_eq!(interp(&v, &get, 1.0), 2.0);
+        assert_eq!(interp(&v, &get, 0.0), 1.0);
+        assert!(interp(&v, &get, 3.0).is_nan());
+        assert!(interp(&[], &get, 0.0).is_nan());
+    }
+
+    #[test]
+    fn rounding_to_significant_digits() {
+        assert_eq!(round_sig(1234.0, 2), 1200.0);
+        assert_eq!(round_sig(0.0456, 2), 0.046);
+        assert_eq!(round_sig(f64::NAN, 2), 0.0);
+    }
+}

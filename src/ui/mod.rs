@@ -1,0 +1,181 @@
+//! Drawing: one file per pane, the theme, and the layout. Everything here reads the app's state
+//! and writes cells; nothing changes state.
+
+pub mod curves;
+pub mod format;
+pub mod heatmap;
+pub mod help;
+pub mod layout;
+pub mod metrics;
+pub mod network;
+pub mod output;
+pub mod params;
+pub mod plot;
+pub mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+use crate::app::{Action, App, Pane};
+use layout::{MIN_HEIGHT, MIN_WIDTH};
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    render(area, frame.buffer_mut(), app);
+}
+
+/// Draw the whole screen into a buffer (the frame's, or a test's).
+pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let Some(areas) = layout::compute(area, app) else {
+        too_small(area, buf, app);
+        return;
+    };
+    if let Some(tabs) = areas.tabs {
+        render_tabs(tabs, buf, app);
+    }
+    for &(pane, r) in &areas.panes {
+        render_pane(pane, r, buf, app, areas.legend);
+    }
+    if let Some(r) = areas.inspector {
+        let block = block(app, " Inspector ", false);
+        let i = block.inner(r);
+        block.render(r, buf);
+        match (app.selected, &app.snapshot) {
+            (Some(sel), Some(snap)) => network::render_inspector(i, buf, snap, sel, &app.theme),
+            _ => {
+                let keys = |a: Action| {
+                    app.keymap
+                        .keys_for(&a)
+                        .first()
+                        .map_or(String::new(), |k| k.to_string())
+                };
+                let hint = format!(
+                    "Select a neuron: focus the Network pane ({}), then move with the arrow keys.",
+                    keys(Action::FocusNext)
+                );
+                Paragraph::new(Span::styled(hint, app.theme.dim))
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .render(i, buf);
+            }
+        }
+    }
+    status::render(areas.status, buf, app);
+    if app.help {
+        help::render(area, buf, app);
+    }
+}
+
+fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    let t = &app.theme;
+    Block::new()
+        .borders(Borders::ALL)
+        .border_set(t.border_set)
+        .border_style(if focused { t.border_focused } else { t.border })
+        .title(
+            title
+                .into()
+                .style(if focused { t.border_focused } else { t.title }),
+        )
+}
+
+fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
+    let t = &app.theme;
+    let focused = app.focus == pane;
+    let act = &app.config.activation;
+    let title = match pane {
+        Pane::Activation => format!(" Activation: {} ", act.info().display),
+        Pane::Derivative => format!(" Derivative: {}' ", act.info().display),
+        Pane::Network => match &app.snapshot {
+            Some(s) => format!(" Network: {} ", s.activation.info().name),
+            None => " Network ".to_string(),
+        },
+        Pane::Output => format!(
+            " Output: {} ",
+            if app.config.csv.is_some() {
+                "csv"
+            } else {
+                app.config.dataset.name()
+            }
+        ),
+        p => format!(" {} ", p.title()),
+    };
+    let b = block(app, title, focused);
+    let i = b.inner(r);
+    b.render(r, buf);
+    if i.is_empty() {
+        return;
+    }
+    match pane {
+        Pane::Activation => curves::render_activation(i, buf, act, &app.plot, t),
+        Pane::Derivative => curves::render_derivative(i, buf, act, &app.plot, t),
+        Pane::Parameters => params::render(i, buf, app),
+        Pane::Network | Pane::Output | Pane::Metrics => match &app.snapshot {
+            None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
+            Some(snap) => match pane {
+                Pane::Network => network::render(i, buf, snap, app.selected, legend, t),
+                Pane::Output => output::render(i, buf, snap, app.show_test, t),
+                _ => metrics::render(i, buf, snap, t),
+            },
+        },
+    }
+}
+
+fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {
+    let t = &app.theme;
+    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
+    let short = full > r.width as usize;
+    let mut spans = Vec::new();
+    for (k, p) in Pane::ALL.iter().enumerate() {
+        if k > 0 {
+            spans.push(Span::styled(" ", t.dim));
+        }
+        let style = if *p == app.focus { t.selected } else { t.dim };
+        // Narrow screens get three-letter names, the focused pane its full one.
+        let name = if short && *p != app.focus {
+            &p.title()[..3]
+        } else {
+            p.title()
+        };
+        spans.push(Span::styled(format!(" {name} "), style));
+    }
+    Line::from(spans).render(r, buf);
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, app: &App) {
+    let x = app.theme.glyphs.times;
+    let lines = vec![
+        Line::styled("terminal too small", app.theme.bold),
+        Line::raw(format!("need {MIN_WIDTH}{x}{MIN_HEIGHT}")),
+        Line::styled(
+            format!("now {}{x}{}", area.width, area.height),
+            app.theme.dim,
+        ),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .render(Rect::new(area.x, y, area.width, h), buf);
+}
+
+/// The screen as plain text, one line per row (trailing spaces kept), for tests and tools.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::with_capacity((area.width as usize + 1) * area.height as usize);
+    for y in area.y..area.y + area.height {
+        for x in area.x..area.x + area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}

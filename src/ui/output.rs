@@ -1,0 +1,100 @@
+//! The Output pane: the network's prediction over the input plane as a heatmap, with the
+//! training points (and test points on a key) on top.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::format::num;
+use super::heatmap;
+use super::theme::{Theme, heat_level};
+use crate::trainer::{Snapshot, Task};
+
+/// The scale that maps predictions into [-1, 1]: 1 for classes, the largest |target| for
+/// regression (fixed per dataset, so colours do not drift as the prediction changes).
+pub fn value_scale(snap: &Snapshot) -> f64 {
+    match snap.task {
+        Task::Classification => 1.0,
+        Task::Regression => snap
+            .points
+            .iter()
+            .map(|p| p.label.abs())
+            .filter(|v| v.is_finite())
+            .fold(1e-9, f64::max),
+    }
+}
+
+/// Draw the heatmap, points and a one-line key inside `area`.
+pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, show_test: bool, theme: &Theme) {
+    let area = area.intersection(buf.area);
+    if area.width < 4 || area.height < 2 {
+        return;
+    }
+    let map = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let scale = value_scale(snap);
+    heatmap::render(map, buf, &snap.output, scale, theme);
+    let d = snap.domain;
+    let g = theme.glyphs;
+    for p in snap.points.iter().filter(|p| show_test || !p.test) {
+        if !(p.x1.is_finite() && p.x2.is_finite()) || d.width() <= 0.0 || d.height() <= 0.0 {
+            continue;
+        }
+        let fx = (p.x1 - d.x_min) / d.width();
+        let fy = (d.y_max - p.x2) / d.height();
+        if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
+            continue;
+        }
+        let x = map.x + (fx * map.width as f64) as u16;
+        let y = map.y + (fy * map.height as f64) as u16;
+        let (glyph, style) = match snap.task {
+            Task::Classification => match (p.label > 0.0, p.test) {
+                (true, false) => (g.class_pos, theme.class_pos),
+                (false, false) => (g.class_neg, theme.class_neg),
+                (true, true) => (g.test_pos, theme.class_pos),
+                (false, true) => (g.test_neg, theme.class_neg),
+            },
+            Task::Regression => {
+                let style = if theme.has_color() {
+                    Style::new().fg(theme.heat(heat_level(p.label / scale)))
+                } else {
+                    theme.bold
+                };
+                (if p.test { g.test_pos } else { g.point }, style)
+            }
+        };
+        let cell = &mut buf[(x, y)];
+        // Keep the heatmap behind the point: its lower half-pixel colour becomes the background.
+        let bg = cell.bg;
+        cell.set_symbol(glyph).set_style(style.bg(bg));
+    }
+    let key_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let key = match snap.task {
+        Task::Classification => Line::from(vec![
+            Span::styled(g.class_pos, theme.class_pos),
+            Span::raw(" +1 "),
+            Span::styled(g.class_neg, theme.class_neg),
+            Span::raw(" -1"),
+            Span::styled(if show_test { "  test " } else { "  [t] test" }, theme.dim),
+            if show_test {
+                Span::styled(format!("{}{}", g.test_pos, g.test_neg), theme.dim)
+            } else {
+                Span::raw("")
+            },
+        ]),
+        Task::Regression => Line::from(vec![
+            Span::styled("value ", theme.dim),
+            Span::raw(format!("{} .. {}", num(-scale), num(scale))),
+            Span::styled(
+                if show_test {
+                    "  test shown"
+                } else {
+                    "  [t] test"
+                },
+                theme.dim,
+            ),
+        ]),
+    };
+    key.render(key_row, buf);
+}

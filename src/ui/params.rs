@@ -1,0 +1,73 @@
+//! The Parameters pane: every training knob with its value; the selected one can be stepped or
+//! typed.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::params::Knob;
+use crate::app::{App, Pane};
+
+/// Width of the label column.
+const LABEL_W: usize = 14;
+
+pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let t = &app.theme;
+    let focused = app.focus == Pane::Parameters;
+    let hint = area.height as usize > Knob::ALL.len();
+    let rows = area.height as usize - usize::from(hint);
+    // Scroll so the selected knob stays visible.
+    let first = app.knob.saturating_sub(rows.saturating_sub(1));
+    for (row, (i, knob)) in Knob::ALL
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .enumerate()
+    {
+        let selected = i == app.knob;
+        let value = match (&app.editing, selected) {
+            (Some(text), true) => Span::styled(format!("{text}_"), t.editing),
+            _ => Span::styled(
+                knob.value(&app.config, app.speed),
+                if selected { t.bold } else { t.text },
+            ),
+        };
+        let marker = if selected { ">" } else { " " };
+        let label = format!("{marker}{:<w$}", knob.label(), w = LABEL_W);
+        let label_style = if selected && focused {
+            t.selected
+        } else if selected {
+            t.bold
+        } else {
+            t.dim
+        };
+        Line::from(vec![
+            Span::styled(label, label_style),
+            Span::raw(" "),
+            value,
+        ])
+        .render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
+    }
+    if hint {
+        let text = if app.editing.is_some() {
+            "enter apply · esc cancel"
+        } else {
+            "←→ change · enter type"
+        };
+        let text = if t.ascii {
+            text.replace("←→", "<>")
+        } else {
+            text.to_string()
+        };
+        Line::styled(text, t.dim).render(
+            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+            buf,
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! The status bar: training state and the message line, then key hints from the keymap.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::{Action, App, Level, params};
+
+/// The actions the hint line advertises, with short labels.
+const HINTS: &[(Action, &str)] = &[
+    (Action::TogglePause, "play/pause"),
+    (Action::Step, "step"),
+    (Action::ResetNetwork, "reset"),
+    (Action::NextActivation, "activation"),
+    (Action::LrUp, "lr"),
+    (Action::NextDataset, "data"),
+    (Action::FocusNext, "focus"),
+    (Action::ToggleZoom, "zoom"),
+    (Action::ToggleHelp, "help"),
+    (Action::Quit, "quit"),
+];
+
+pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let t = &app.theme;
+    buf.set_style(area, t.status);
+    let state = match &app.snapshot {
+        Some(s) if s.diverged => Span::styled(" diverged ", t.error),
+        _ if app.paused => Span::styled(
+            if t.ascii {
+                " || paused "
+            } else {
+                " ⏸ paused "
+            },
+            t.bold,
+        ),
+        _ => Span::styled(
+            if t.ascii {
+                " > training "
+            } else {
+                " ▶ training "
+            },
+            t.bold,
+        ),
+    };
+    let mut spans = vec![state];
+    if let Some(s) = &app.snapshot {
+        spans.push(Span::raw(format!("epoch {} ", s.epoch)));
+    }
+    spans.push(Span::styled(
+        format!(
+            "lr {}{}{} ",
+            crate::ui::format::rate(app.config.lr),
+            t.glyphs.sep,
+            params::speed_name(app.speed)
+        ),
+        t.dim,
+    ));
+    if let Some((msg, level)) = &app.message {
+        spans.push(Span::styled(
+            format!(" {msg}"),
+            if *level == Level::Error {
+                t.error
+            } else {
+                t.message
+            },
+        ));
+    }
+    let first = Line::from(spans);
+    if area.height >= 2 {
+        first.render(Rect::new(area.x, area.y, area.width, 1), buf);
+        hints(app).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+    } else {
+        first.render(area, buf);
+        // One line only: keep the way to the help visible at the right.
+        if let Some(k) = app.keymap.keys_for(&Action::ToggleHelp).first() {
+            let text = format!(" {k} help ");
+            let w = text.len() as u16;
+            if area.width > w + 30 {
+                buf.set_string(area.x + area.width - w, area.y, text, t.key);
+            }
+        }
+    }
+}
+
+/// `space play/pause · s step · …` from the active keymap.
+pub fn hints(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (action, label)) in HINTS.iter().enumerate() {
+        let Some(key) = app.keymap.keys_for(action).into_iter().next() else {
+            continue;
+        };
+        if i > 0 {
+            spans.push(Span::styled(t.glyphs.sep, t.dim));
+        }
+        let key = match action {
+            Action::LrUp => {
+                let down = app.keymap.keys_for(&Action::LrDown).into_iter().next();
+                match down {
+                    Some(d) => format!("{key}/{d}"),
+                    None => key.to_string(),
+                }
+            }
+            _ => key.to_string(),
+        };
+        spans.push(Span::styled(key, t.key));
+        spans.push(Span::raw(format!(" {label}")));
+    }
+    Line::from(spans)
+}

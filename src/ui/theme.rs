@@ -1,0 +1,495 @@
+//! Colours, glyphs and markers, chosen once from the terminal's abilities.
+//!
+//! Every pane draws through a [`Theme`], so the colour tier (none, 16, 256, truecolor) and the
+//! glyph set (Unicode or ASCII) are decided in one place. Meaning is never carried by colour
+//! alone: neuron states, data classes and heatmap levels also differ by glyph.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::{self, Marker, border};
+
+use crate::cli::ColorChoice;
+
+/// How many colours the terminal can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorTier {
+    /// NO_COLOR or `--color never`: styles use only bold, dim and reverse.
+    None,
+    /// The 16 named ANSI colours.
+    Ansi16,
+    /// The xterm 256-colour palette.
+    Ansi256,
+    /// 24-bit RGB.
+    TrueColor,
+}
+
+impl ColorTier {
+    /// The tier from `--color` and the environment (`env` looks a variable up, so tests need no
+    /// process environment): NO_COLOR (non-empty) → none; COLORTERM truecolor/24bit or TERM
+    /// `*-direct` → RGB; TERM `*256color` → 256; else 16.
+    pub fn detect(choice: Option<ColorChoice>, env: impl Fn(&str) -> Option<String>) -> ColorTier {
+        match choice {
+            Some(ColorChoice::Never) => return ColorTier::None,
+            Some(ColorChoice::Ansi16) => return ColorTier::Ansi16,
+            Some(ColorChoice::Ansi256) => return ColorTier::Ansi256,
+            Some(ColorChoice::Truecolor) => return ColorTier::TrueColor,
+            Some(ColorChoice::Auto) | None => {}
+        }
+        if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return ColorTier::None;
+        }
+        let colorterm = env("COLORTERM").unwrap_or_default().to_ascii_lowercase();
+        let term = env("TERM").unwrap_or_default().to_ascii_lowercase();
+        if colorterm == "truecolor" || colorterm == "24bit" || term.ends_with("-direct") {
+            ColorTier::TrueColor
+        } else if term.ends_with("256color") {
+            ColorTier::Ansi256
+        } else {
+            ColorTier::Ansi16
+        }
+    }
+}
+
+/// Whether the locale can show Unicode: the first non-empty of LC_ALL, LC_CTYPE, LANG names
+/// UTF-8. No locale at all is the C locale, which is not.
+pub fn locale_is_utf8(env: impl Fn(&str) -> Option<String>) -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| env(k).filter(|v| !v.is_empty()))
+        .next()
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
+}
+
+/// One colour in the three palettes; the tier picks which.
+#[derive(Debug, Clone, Copy)]
+struct Tri {
+    rgb: (u8, u8, u8),
+    idx: u8,
+    named: Color,
+}
+
+const fn tri(rgb: (u8, u8, u8), idx: u8, named: Color) -> Tri {
+    Tri { rgb, idx, named }
+}
+
+// Colours chosen to stay apart for the common colour-vision deficiencies: blue/orange carry
+// sign and class, and health adds glyphs on top.
+const BLUE: Tri = tri((66, 135, 245), 33, Color::Blue);
+const ORANGE: Tri = tri((245, 146, 66), 208, Color::Yellow);
+const BLUE_DARK: Tri = tri((40, 75, 140), 25, Color::Blue);
+const ORANGE_DARK: Tri = tri((140, 85, 40), 130, Color::Yellow);
+const GREEN: Tri = tri((80, 200, 120), 78, Color::Green);
+const RED: Tri = tri((235, 80, 80), 203, Color::Red);
+const GREY: Tri = tri((128, 128, 128), 244, Color::DarkGray);
+const CYAN: Tri = tri((80, 200, 220), 44, Color::Cyan);
+const MAGENTA: Tri = tri((200, 110, 220), 170, Color::Magenta);
+const YELLOW: Tri = tri((230, 210, 90), 185, Color::LightYellow);
+const WHITE: Tri = tri((220, 220, 220), 252, Color::White);
+const SHADE: Tri = tri((45, 45, 45), 236, Color::Black);
+const SHADE_WARM: Tri = tri((60, 40, 30), 52, Color::Black);
+
+/// Glyphs for one character set.
+#[derive(Debug, Clone, Copy)]
+pub struct Glyphs {
+    pub alive: &'static str,
+    pub dead: &'static str,
+    pub saturated: &'static str,
+    pub output: &'static str,
+    pub input: &'static str,
+    pub sep: &'static str,
+    pub class_pos: &'static str,
+    pub class_neg: &'static str,
+    pub test_pos: &'static str,
+    pub test_neg: &'static str,
+    pub point: &'static str,
+    pub selected_left: &'static str,
+    pub selected_right: &'static str,
+    pub up: &'static str,
+    pub down: &'static str,
+    pub cursor: &'static str,
+    pub times: &'static str,
+    /// Heatmap levels from most negative to most positive, for a terminal without colour.
+    pub levels: [&'static str; 5],
+}
+
+const UNICODE: Glyphs = Glyphs {
+    alive: "●",
+    dead: "○",
+    saturated: "◐",
+    output: "◆",
+    input: "■",
+    sep: " · ",
+    class_pos: "●",
+    class_neg: "×",
+    test_pos: "○",
+    test_neg: "+",
+    point: "•",
+    selected_left: "[",
+    selected_right: "]",
+    up: "↑",
+    down: "↓",
+    cursor: "│",
+    times: "×",
+    levels: ["█", "▓", " ", "░", "▒"],
+};
+
+const ASCII: Glyphs = Glyphs {
+    alive: "@",
+    dead: "o",
+    saturated: "%",
+    output: "#",
+    input: "=",
+    sep: " | ",
+    class_pos: "O",
+    class_neg: "x",
+    test_pos: "0",
+    test_neg: "+",
+    point: "*",
+    selected_left: "[",
+    selected_right: "]",
+    up: "^",
+    down: "v",
+    cursor: "|",
+    times: "x",
+    levels: ["=", "-", " ", ".", ":"],
+};
+
+/// Every style and glyph the panes use.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub tier: ColorTier,
+    pub ascii: bool,
+    pub glyphs: Glyphs,
+    pub marker: Marker,
+    /// Markers for axes and the cursor line, so in ASCII they differ from the curves.
+    pub axis_marker: Marker,
+    pub cursor_marker: Marker,
+    pub border_set: border::Set<'static>,
+    pub border: Style,
+    pub border_focused: Style,
+    pub title: Style,
+    pub text: Style,
+    pub dim: Style,
+    pub bold: Style,
+    pub accent: Style,
+    pub selected: Style,
+    pub editing: Style,
+    pub alive: Style,
+    pub dead: Style,
+    pub saturated: Style,
+    pub weight_pos: Style,
+    pub weight_neg: Style,
+    /// Weights of small magnitude: the same hue, darker.
+    pub weight_pos_weak: Style,
+    pub weight_neg_weak: Style,
+    pub curve: Style,
+    pub derivative: Style,
+    pub compare: [Style; 3],
+    pub cursor: Style,
+    pub axis: Style,
+    pub zero_grad: Style,
+    pub saturation: Style,
+    pub kink: Style,
+    pub train_loss: Style,
+    pub test_loss: Style,
+    pub dead_fraction: Style,
+    pub layer_norms: [Style; 4],
+    pub status: Style,
+    pub key: Style,
+    pub message: Style,
+    pub error: Style,
+    pub class_pos: Style,
+    pub class_neg: Style,
+}
+
+impl Theme {
+    /// A theme for a colour tier and character set.
+    pub fn new(tier: ColorTier, ascii: bool) -> Theme {
+        let c = |t: Tri| match tier {
+            ColorTier::None => Color::Reset,
+            ColorTier::Ansi16 => t.named,
+            ColorTier::Ansi256 => Color::Indexed(t.idx),
+            ColorTier::TrueColor => Color::Rgb(t.rgb.0, t.rgb.1, t.rgb.2),
+        };
+        let fg = |t: Tri| Style::new().fg(c(t));
+        let mono = tier == ColorTier::None;
+        let base = Style::new();
+        let bold = base.add_modifier(Modifier::BOLD);
+        let dim = if mono {
+            base.add_modifier(Modifier::DIM)
+        } else {
+            fg(GREY)
+        };
+        Theme {
+            tier,
+            ascii,
+            glyphs: if ascii { ASCII } else { UNICODE },
+            axis_marker: if ascii {
+                Marker::Custom('.')
+            } else {
+                Marker::Braille
+            },
+            cursor_marker: if ascii {
+                Marker::Custom('|')
+            } else {
+                Marker::Braille
+            },
+            marker: if ascii {
+                Marker::Custom('*')
+            } else {
+                Marker::Braille
+            },
+            border_set: if ascii {
+                border::Set {
+                    top_left: "+",
+                    top_right: "+",
+                    bottom_left: "+",
+                    bottom_right: "+",
+                    vertical_left: "|",
+                    vertical_right: "|",
+                    horizontal_top: "-",
+                    horizontal_bottom: "-",
+                }
+            } else {
+                symbols::border::ROUNDED
+            },
+            border: dim,
+            border_focused: if mono {
+                bold
+            } else {
+                fg(CYAN).add_modifier(Modifier::BOLD)
+            },
+            title: bold,
+            text: base,
+            dim,
+            bold,
+            accent: if mono { bold } else { fg(CYAN) },
+            selected: base.add_modifier(Modifier::REVERSED),
+            editing: base.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+            alive: if mono {
+                bold
+            } else {
+                fg(GREEN).add_modifier(Modifier::BOLD)
+            },
+            dead: if mono { dim } else { fg(RED) },
+            saturated: if mono {
+                base.add_modifier(Modifier::ITALIC)
+            } else {
+                fg(YELLOW)
+            },
+            weight_pos: fg(BLUE),
+            weight_neg: fg(ORANGE),
+            weight_pos_weak: fg(BLUE_DARK),
+            weight_neg_weak: fg(ORANGE_DARK),
+            curve: if mono { base } else { fg(CYAN) },
+            derivative: if mono { base } else { fg(MAGENTA) },
+            compare: [fg(ORANGE), fg(GREEN), fg(YELLOW)],
+            cursor: if mono { dim } else { fg(WHITE) },
+            axis: dim,
+            zero_grad: if mono {
+                base
+            } else {
+                Style::new().bg(c(SHADE_WARM))
+            },
+            saturation: if mono {
+                base
+            } else {
+                Style::new().bg(c(SHADE))
+            },
+            kink: if mono {
+                bold
+            } else {
+                fg(YELLOW).add_modifier(Modifier::BOLD)
+            },
+            train_loss: if mono { base } else { fg(BLUE) },
+            test_loss: if mono { dim } else { fg(ORANGE) },
+            dead_fraction: if mono { base } else { fg(RED) },
+            layer_norms: [fg(CYAN), fg(MAGENTA), fg(GREEN), fg(YELLOW)],
+            status: if mono {
+                base.add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new().bg(c(SHADE)).fg(c(WHITE))
+            },
+            key: if mono {
+                bold
+            } else {
+                fg(CYAN).add_modifier(Modifier::BOLD)
+            },
+            message: if mono { bold } else { fg(YELLOW) },
+            error: if mono {
+                bold
+            } else {
+                fg(RED).add_modifier(Modifier::BOLD)
+            },
+            class_pos: if mono {
+                bold
+            } else {
+                fg(BLUE).add_modifier(Modifier::BOLD)
+            },
+            class_neg: if mono {
+                bold
+            } else {
+                fg(ORANGE).add_modifier(Modifier::BOLD)
+            },
+        }
+    }
+
+    /// The theme for this process: `--color`/`--ascii` and the environment.
+    pub fn from_env(choice: Option<ColorChoice>, force_ascii: bool) -> Theme {
+        let env = |k: &str| std::env::var(k).ok();
+        let tier = ColorTier::detect(choice, env);
+        let ascii = force_ascii || !locale_is_utf8(env);
+        Theme::new(tier, ascii)
+    }
+
+    /// Whether cells can carry colour at all.
+    pub fn has_color(&self) -> bool {
+        self.tier != ColorTier::None
+    }
+
+    /// The heatmap colour for a value in [-1, 1] quantized to `level` of [`HEAT_LEVELS`]:
+    /// orange for negative, blue for positive, dark near zero (Playground's convention).
+    pub fn heat(&self, level: usize) -> Color {
+        let level = level.min(HEAT_LEVELS - 1);
+        let t = level as f64 / (HEAT_LEVELS - 1) as f64 * 2.0 - 1.0; // -1..1
+        match self.tier {
+            ColorTier::None => Color::Reset,
+            ColorTier::TrueColor => {
+                let (r, g, b) = if t < 0.0 { ORANGE.rgb } else { BLUE.rgb };
+                let (r0, g0, b0) = (30.0, 30.0, 34.0);
+                let a = t.abs() * 0.85;
+                let mix = |x: u8, base: f64| (base + (x as f64 - base) * a).round() as u8;
+                Color::Rgb(mix(r, r0), mix(g, g0), mix(b, b0))
+            }
+            ColorTier::Ansi256 => {
+                // Indexed by |t| in quarter steps; index 0 is the shared dark middle.
+                const NEG: [u8; 5] = [236, 94, 130, 166, 208];
+                const POS: [u8; 5] = [236, 24, 25, 26, 33];
+                let k = ((t.abs() * 4.0).round() as usize).min(4);
+                Color::Indexed(if t < 0.0 { NEG[k] } else { POS[k] })
+            }
+            ColorTier::Ansi16 => {
+                let k = ((t.abs() * 2.0).round() as usize).min(2);
+                match (t < 0.0, k) {
+                    (_, 0) => Color::Black,
+                    (true, 1) => Color::Red,
+                    (true, _) => Color::Yellow,
+                    (false, 1) => Color::Blue,
+                    (false, _) => Color::LightBlue,
+                }
+            }
+        }
+    }
+
+    /// The glyph for a heatmap level on a terminal without colour.
+    pub fn heat_glyph(&self, level: usize) -> &'static str {
+        let k = level * (self.glyphs.levels.len() - 1) / (HEAT_LEVELS - 1).max(1);
+        self.glyphs.levels[k.min(self.glyphs.levels.len() - 1)]
+    }
+}
+
+/// Heatmap colours are quantized to this many levels, so cells change only when a value
+/// crosses a level, not on every step.
+pub const HEAT_LEVELS: usize = 9;
+
+/// The level of a value in [-1, 1] (clamped; NaN is the middle level).
+pub fn heat_level(v: f64) -> usize {
+    if !v.is_finite() {
+        return HEAT_LEVELS / 2;
+    }
+    let t = (v.clamp(-1.0, 1.0) + 1.0) / 2.0;
+    ((t * (HEAT_LEVELS - 1) as f64).round() as usize).min(HEAT_LEVELS - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| owned.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn tiers_follow_the_environment() {
+        let d = |pairs: &[(&str, &str)]| ColorTier::detect(None, env_of(pairs));
+        assert_eq!(
+            d(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")]),
+            ColorTier::None
+        );
+        assert_eq!(d(&[("NO_COLOR", ""), ("TERM", "xterm")]), ColorTier::Ansi16);
+        assert_eq!(d(&[("COLORTERM", "24bit")]), ColorTier::TrueColor);
+        assert_eq!(d(&[("TERM", "xterm-direct")]), ColorTier::TrueColor);
+        assert_eq!(d(&[("TERM", "screen-256color")]), ColorTier::Ansi256);
+        assert_eq!(d(&[]), ColorTier::Ansi16);
+    }
+
+    #[test]
+    fn color_flag_overrides_the_environment() {
+        let env = env_of(&[("NO_COLOR", "1")]);
+        assert_eq!(
+            ColorTier::detect(Some(ColorChoice::Truecolor), &env),
+            ColorTier::TrueColor
+        );
+        let env = env_of(&[("COLORTERM", "truecolor")]);
+        assert_eq!(
+            ColorTier::detect(Some(ColorChoice::Never), &env),
+            ColorTier::None
+        );
+        assert_eq!(
+            ColorTier::detect(Some(ColorChoice::Auto), &env),
+            ColorTier::TrueColor
+        );
+    }
+
+    #[test]
+    fn locale_decides_unicode() {
+        assert!(locale_is_utf8(env_of(&[("LANG", "en_US.UTF-8")])));
+        assert!(locale_is_utf8(env_of(&[
+            ("LC_ALL", ""),
+            ("LANG", "C.utf8")
+        ])));
+        assert!(!locale_is_utf8(env_of(&[
+            ("LC_ALL", "C"),
+            ("LANG", "en_US.UTF-8")
+        ])));
+        assert!(!locale_is_utf8(env_of(&[("LC_CTYPE", "POSIX")])));
+        assert!(!locale_is_utf8(env_of(&[])));
+    }
+
+    #[test]
+    fn heat_levels_are_symmetric_and_clamped() {
+        assert_eq!(heat_level(0.0), HEAT_LEVELS / 2);
+        assert_eq!(heat_level(-5.0), 0);
+        assert_eq!(heat_level(5.0), HEAT_LEVELS - 1);
+        assert_eq!(heat_level(f64::NAN), HEAT_LEVELS / 2);
+        assert_eq!(
+            heat_level(0.5) - HEAT_LEVELS / 2,
+            HEAT_LEVELS / 2 - heat_level(-0.5)
+        );
+    }
+
+    #[test]
+    fn ascii_theme_uses_only_ascii() {
+        let t = Theme::new(ColorTier::None, true);
+        let g = t.glyphs;
+        for s in [
+            g.alive,
+            g.dead,
+            g.saturated,
+            g.output,
+            g.sep,
+            g.class_pos,
+            g.class_neg,
+        ] {
+            assert!(s.is_ascii(), "{s:?}");
+        }
+        assert!(g.levels.iter().all(|s| s.is_ascii()));
+        assert!(t.border_set.top_left.is_ascii());
+    }
+}

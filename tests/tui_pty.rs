@@ -1,0 +1,233 @@
+//! End to end: the real binary in a pseudo-terminal, its screen parsed with vt100. It starts,
+//! draws its panes, trains, pauses, steps, survives a resize, quits cleanly on `q` and on
+//! SIGHUP, and always gives the terminal back. Waits use generous timeouts: they bound a hang,
+//! they do not measure speed.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a non-zero size")
+}
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+impl Term {
+    fn spawn(args: &[&str], cols: u16, rows: u16) -> Term {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("LC_ALL");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let p = parser.clone();
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("writer");
+        Term {
+            parser,
+            writer,
+            child,
+            master: pair.master,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if pred(&t) {
+                return t;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "timed out waiting for {what}; screen:\n{t}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the explorer did not exit:\n{}",
+                self.text()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The number after the first `epoch ` on screen.
+fn epoch(text: &str) -> Option<u64> {
+    let i = text.find("epoch ")?;
+    text[i + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+fn panes_shown(t: &str) -> bool {
+    [
+        "Activation",
+        "Derivative",
+        "Network",
+        "Output",
+        "Metrics",
+        "Parameters",
+    ]
+    .iter()
+    .all(|p| t.contains(p))
+        && epoch(t).is_some()
+}
+
+#[test]
+fn starts_trains_pauses_and_quits_cleanly() {
+    let mut term = Term::spawn(&["--seed", "1"], 160, 48);
+    let t = term.wait_for("all panes", panes_shown);
+    assert!(term.alternate_screen(), "runs on the alternate screen");
+    let first = epoch(&t).unwrap();
+    term.wait_for("the epoch to advance", |t| {
+        epoch(t).is_some_and(|e| e > first)
+    });
+
+    term.send(" ");
+    let t = term.wait_for("the paused state", |t| t.contains("paused"));
+    let paused_at = epoch(&t).unwrap();
+    // Paused, training stops: the epoch on screen stays put.
+    thread::sleep(Duration::from_millis(500));
+    let t = term.text();
+    assert_eq!(epoch(&t), Some(paused_at), "epoch moved while paused:\n{t}");
+
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!term.alternate_screen(), "left the alternate screen");
+}
+
+#[test]
+fn paused_start_steps_on_s_and_changes_settings_from_keys() {
+    let mut term = Term::spawn(&["--paused", "--seed", "2"], 160, 48);
+    term.wait_for("the first frame", |t| {
+        panes_shown(t) && t.contains("step 0")
+    });
+    term.send("s");
+    term.wait_for("one step", |t| t.contains("step 1 "));
+    term.send("+");
+    term.wait_for("the learning rate to rise", |t| t.contains("lr 0.1"));
+    term.send("a");
+    term.wait_for("the next activation", |t| {
+        t.contains("Activation: Leaky ReLU")
+    });
+    term.send("\x03"); // Ctrl-C is a key in raw mode: quit.
+    assert!(term.wait_exit().success());
+    assert!(!term.alternate_screen());
+}
+
+#[test]
+fn sighup_ends_it_with_the_terminal_restored() {
+    let mut term = Term::spawn(&["--seed", "3"], 100, 30);
+    term.wait_for("the first frame", |t| t.contains("Network"));
+    let pid = term.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = term.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!term.alternate_screen());
+}
+
+#[test]
+fn resizes_down_to_the_size_notice_and_back() {
+    let mut term = Term::spawn(&["--paused"], 100, 30);
+    term.wait_for("the first frame", |t| t.contains("Network"));
+    let small = PtySize {
+        rows: 10,
+        cols: 30,
+        pixel_width: 0,
+        pixel_height: 0,
+    };
+    term.master.resize(small).unwrap();
+    term.parser
+        .lock()
+        .unwrap()
+        .screen_mut()
+        .set_size(nz(10), nz(30));
+    term.wait_for("the size notice", |t| t.contains("terminal too small"));
+    let big = PtySize {
+        rows: 48,
+        cols: 160,
+        ..small
+    };
+    term.master.resize(big).unwrap();
+    term.parser
+        .lock()
+        .unwrap()
+        .screen_mut()
+        .set_size(nz(48), nz(160));
+    term.wait_for("every pane", panes_shown);
+    term.send("q");
+    assert!(term.wait_exit().success());
+}

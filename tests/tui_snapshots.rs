@@ -1,0 +1,226 @@
+//! Whole-screen snapshots of the explorer at several sizes, driven by actions on a paused,
+//! seeded run so every frame is deterministic; plus cell-style checks for neuron health, which
+//! a text snapshot cannot see.
+
+use std::sync::Arc;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use reluscope::app::{Action, App, Keymap, update};
+use reluscope::engine::{BiasInit, TrainConfig};
+use reluscope::trainer::{Health, Worker};
+use reluscope::ui::theme::{ColorTier, Theme};
+use reluscope::ui::{self, buffer_text};
+
+/// A paused app of `size` whose trainer ran `steps` steps of `config`.
+fn app_with(config: TrainConfig, theme: Theme, size: (u16, u16), steps: usize) -> App {
+    let mut app = App::new(config.clone(), theme, Keymap::default(), true, size);
+    let view = app.requested_view.unwrap();
+    let mut worker = Worker::new(config, false, None, view).unwrap();
+    for _ in 0..steps {
+        worker.step();
+    }
+    app.commands.clear();
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    app
+}
+
+fn app_at(w: u16, h: u16) -> App {
+    app_with(
+        TrainConfig::default(),
+        Theme::new(ColorTier::TrueColor, false),
+        (w, h),
+        250,
+    )
+}
+
+fn render(app: &App) -> Buffer {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let mut buf = Buffer::empty(area);
+    ui::render(area, &mut buf, app);
+    buf
+}
+
+fn screen(app: &App) -> String {
+    buffer_text(&render(app))
+}
+
+#[test]
+fn full_layout_160x48() {
+    insta::assert_snapshot!(screen(&app_at(160, 48)));
+}
+
+#[test]
+fn medium_layout_100x30() {
+    insta::assert_snapshot!(screen(&app_at(100, 30)));
+}
+
+#[test]
+fn one_pane_layout_60x20() {
+    let mut app = app_at(60, 20);
+    // Tab to the network pane: the one-pane layout shows whichever pane has the focus.
+    for _ in 0..3 {
+        update(&mut app, Action::FocusNext);
+    }
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn too_small() {
+    insta::assert_snapshot!(screen(&app_at(39, 11)));
+}
+
+#[test]
+fn inspector_and_parameters_after_actions() {
+    let mut app = app_at(160, 48);
+    for a in [
+        Action::FocusNext,
+        Action::FocusNext,
+        Action::FocusNext,
+        Action::Down,
+        Action::Down,
+        Action::Right,
+    ] {
+        update(&mut app, a);
+    }
+    assert_eq!(app.selected, Some((1, 1)));
+    // The inspector's plane is sampled by the trainer for the requested neuron.
+    let view = app.requested_view.unwrap();
+    assert_eq!(view.inspect.map(|(l, n, ..)| (l, n)), Some((1, 1)));
+    let mut worker = Worker::new(TrainConfig::default(), false, None, view).unwrap();
+    for _ in 0..250 {
+        worker.step();
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    let text = screen(&app);
+    assert!(text.contains("h2.2"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::ToggleHelp);
+    let text = screen(&app);
+    for key in [
+        "space",
+        "ctrl-c",
+        "shift-tab",
+        "play / pause training",
+        "reset the network",
+    ] {
+        assert!(text.contains(key), "missing {key:?}\n{text}");
+    }
+    insta::assert_snapshot!(text);
+    update(&mut app, Action::Cancel);
+    assert!(!screen(&app).contains("play / pause training"));
+}
+
+#[test]
+fn ascii_without_colour() {
+    let app = app_with(
+        TrainConfig::default(),
+        Theme::new(ColorTier::None, true),
+        (100, 30),
+        250,
+    );
+    let text = screen(&app);
+    let odd: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+    assert!(odd.is_empty(), "non-ASCII {odd:?} in ASCII mode:\n{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn editing_a_value_shows_the_text() {
+    let mut app = app_at(100, 30);
+    // Parameters has the focus at start; the learning rate is the third knob.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Enter);
+    for _ in 0..4 {
+        update(&mut app, Action::Backspace);
+    }
+    for c in "0.1".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    assert!(screen(&app).contains("0.1_"));
+    update(&mut app, Action::Enter);
+    assert_eq!(app.config.lr, 0.1);
+    assert!(screen(&app).contains("learning rate 0.1"));
+}
+
+/// Cells showing `glyph` inside `area`.
+fn cells_with(buf: &Buffer, area: Rect, glyph: &str) -> Vec<(u16, u16)> {
+    let mut v = Vec::new();
+    for y in area.y..area.y + area.height {
+        for x in area.x..area.x + area.width {
+            if buf[(x, y)].symbol() == glyph {
+                v.push((x, y));
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn dead_and_alive_neurons_have_their_styles() {
+    for tier in [ColorTier::TrueColor, ColorTier::Ansi16, ColorTier::None] {
+        let theme = Theme::new(tier, false);
+        let mut app = app_with(TrainConfig::default(), theme.clone(), (160, 48), 0);
+        // Mark neuron h1.1 dead and h1.2 saturated; the rest stay alive.
+        let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+        snap.layers[0].neurons[0].health = Health::Dead;
+        snap.layers[0].neurons[1].health = Health::Saturated;
+        for n in &mut snap.layers[0].neurons[2..] {
+            n.health = Health::Alive;
+        }
+        for n in &mut snap.layers[1].neurons {
+            n.health = Health::Alive;
+        }
+        (snap.alive, snap.dead, snap.saturated) = (14, 1, 1);
+        update(&mut app, Action::Snapshot(Arc::new(snap)));
+        let buf = render(&app);
+        let layout = ui::layout::compute(buf.area, &app).unwrap();
+        let net = layout.get(reluscope::app::Pane::Network).unwrap();
+        let body = Rect::new(net.x + 1, net.y + 2, net.width - 2, net.height - 4);
+        let g = theme.glyphs;
+        let dead = cells_with(&buf, body, g.dead);
+        let saturated = cells_with(&buf, body, g.saturated);
+        let alive = cells_with(&buf, body, g.alive);
+        assert_eq!(dead.len(), 1, "{tier:?}");
+        assert_eq!(saturated.len(), 1, "{tier:?}");
+        assert_eq!(alive.len(), 14, "{tier:?}");
+        let style_of = |(x, y): (u16, u16)| buf[(x, y)].style();
+        let fg = |s: ratatui::style::Style| s.fg.unwrap_or(ratatui::style::Color::Reset);
+        assert_eq!(fg(style_of(dead[0])), fg(theme.dead), "{tier:?}");
+        assert_eq!(style_of(dead[0]).add_modifier, theme.dead.add_modifier);
+        for &c in &alive {
+            assert_eq!(fg(style_of(c)), fg(theme.alive), "{tier:?}");
+            assert_eq!(style_of(c).add_modifier, theme.alive.add_modifier);
+        }
+        if tier != ColorTier::None {
+            assert_ne!(style_of(dead[0]).fg, style_of(alive[0]).fg, "{tier:?}");
+        }
+        // The legend counts them.
+        assert!(buffer_text(&buf).contains("alive 14 · ○ dead 1 · ◐ saturated 1"));
+    }
+}
+
+#[test]
+fn born_dead_network_shows_dead_neurons() {
+    // A bias of -5 puts every ReLU pre-activation below zero on the data: dead at birth.
+    let config = TrainConfig {
+        bias_init: BiasInit::Constant(-5.0),
+        ..TrainConfig::default()
+    };
+    let app = app_with(
+        config,
+        Theme::new(ColorTier::TrueColor, false),
+        (160, 48),
+        0,
+    );
+    let snap = app.snapshot.as_ref().unwrap();
+    assert!(snap.dead > 0, "expected dead neurons, got {}", snap.dead);
+    let text = screen(&app);
+    assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
+}
