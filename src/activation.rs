@@ -811,9 +811,9 @@ fn valid_keys(act: Activation) -> String {
         keys.push("approx");
     }
     if keys.is_empty() {
-        "none: it takes no parameters".to_string()
+        "it takes no parameters".to_string()
     } else {
-        keys.join(", ")
+        format!("valid keys: {}", keys.join(", "))
     }
 }
 
@@ -825,7 +825,7 @@ pub enum SpecError {
         name: String,
         suggestion: Option<&'static str>,
     },
-    #[error("activation '{name}' has no parameter '{key}'; valid keys: {valid}")]
+    #[error("activation '{name}' has no parameter '{key}'; {valid}")]
     UnknownKey {
         name: &'static str,
         key: String,

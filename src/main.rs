@@ -23,7 +23,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
-        Some(Command::Train(cmd)) => commands::train::run(&cmd),
+        Some(Command::Train(cmd)) => config::load_from(&load_options)
+            .and_then(|settings| commands::train::run(&cmd, settings.train)),
         Some(Command::Experiment(ExperimentCmd::BornDead(_)))
         | Some(Command::Experiment(ExperimentCmd::Sweep(_))) => {
             use clap::CommandFactory;
