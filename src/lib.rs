@@ -8,4 +8,5 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod experiment;
 pub mod plot;

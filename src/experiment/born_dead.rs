@@ -1,0 +1,499 @@
+//! The born-dead experiment (Lu et al. 2019, "Dying ReLU and Initialization: Theory and
+//! Numerical Examples"): how often is a freshly initialized ReLU network constant?
+//!
+//! A network has D inputs, L hidden ReLU layers of width N and one linear output. It is born dead
+//! when its last hidden layer gives the same activations at every point of the domain (see
+//! [`Domain`]); then the output is constant whatever the output layer, and the converse fails
+//! only for a null set of output weights, so the output layer is not drawn. Alongside, each cell
+//! reports the mean share of dead neurons (zero at every domain point) and the probability that
+//! some hidden layer is all zero at the fixed input x0, next to its closed form
+//! 1 − (1 − 2^−N)^L for symmetric weights and zero biases.
+//!
+//! Trial t of width N draws from its own generator seeded by (seed, N, t), so results do not
+//! depend on the thread count. The seed does not involve the depth: the depth-L network of a
+//! trial is the first L layers of its deepest network (common random numbers), so each trial's
+//! answers are monotone in depth and all depths of a width cost one pass.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::domain::{Domain, MAX_INPUTS};
+use super::progress::Progress;
+use super::stats::{Proportion, derive_seed, single_point_dead_probability};
+use super::trial::{Scratch, TrialSpec, is_homogeneous, run_trial};
+use crate::engine::{BiasInit, Init, rng_from_seed};
+use crate::error::input_error;
+
+/// Widest hidden layer accepted.
+pub const MAX_WIDTH: usize = 1024;
+/// Deepest network accepted.
+pub const MAX_DEPTH: usize = 10_000;
+/// Most trials per cell accepted.
+pub const MAX_TRIALS: u64 = 100_000_000;
+/// Most domain points accepted.
+pub const MAX_POINTS: usize = 1_000_000;
+/// Bound on width × points (two such buffers per thread, 8 bytes a value).
+const MAX_BUFFER: usize = 1 << 23;
+
+/// What to measure. Every (width, depth) pair is a cell of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BornDeadConfig {
+    pub widths: Vec<usize>,
+    pub depths: Vec<usize>,
+    pub trials: u64,
+    pub inputs: usize,
+    pub init: Init,
+    pub bias: BiasInit,
+    pub seed: u64,
+    /// Domain size; `None` for [`Domain::default_points`].
+    pub points: Option<usize>,
+}
+
+impl Default for BornDeadConfig {
+    fn default() -> Self {
+        BornDeadConfig {
+            widths: vec![4],
+            depths: vec![10],
+            trials: 1000,
+            inputs: 2,
+            init: Init::HeNormal,
+            bias: BiasInit::Constant(0.0),
+            seed: 0,
+            points: None,
+        }
+    }
+}
+
+impl BornDeadConfig {
+    /// Checks every setting; the error names the option and the accepted range.
+    pub fn validate(&self) -> Result<()> {
+        if self.widths.is_empty() || self.depths.is_empty() {
+            return Err(input_error(
+                "--width and --depth need at least one value each",
+            ));
+        }
+        if let Some(&w) = self.widths.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
+            return Err(input_error(format!(
+                "--width {w} is out of range: give widths from 1 to {MAX_WIDTH}"
+            )));
+        }
+        if let Some(&d) = self.depths.iter().find(|&&d| d == 0 || d > MAX_DEPTH) {
+            return Err(input_error(format!(
+                "--depth {d} is out of range: give depths from 1 to {MAX_DEPTH}"
+            )));
+        }
+        if self.trials == 0 || self.trials > MAX_TRIALS {
+            return Err(input_error(format!(
+                "--trials {} is out of range: give 1 to {MAX_TRIALS} trials",
+                self.trials
+            )));
+        }
+        if self.inputs == 0 || self.inputs > MAX_INPUTS {
+            return Err(input_error(format!(
+                "--inputs {} is out of range: give 1 to {MAX_INPUTS} inputs",
+                self.inputs
+            )));
+        }
+        if let Some(p) = self.points {
+            if p == 0 || p > MAX_POINTS {
+                return Err(input_error(format!(
+                    "--points {p} is out of range: give 1 to {MAX_POINTS} points"
+                )));
+            }
+        }
+        let width = self.widths.iter().max().copied().unwrap_or(1);
+        if width.saturating_mul(self.points()) > MAX_BUFFER {
+            return Err(input_error(format!(
+                "--width {width} with {} domain points needs too much memory: keep width × \
+                 points under {MAX_BUFFER} (lower --points)",
+                self.points()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether all biases are zero (the domain is then a set of directions).
+    pub fn homogeneous(&self) -> bool {
+        is_homogeneous(self.init, self.bias)
+    }
+
+    /// The domain size actually used.
+    pub fn points(&self) -> usize {
+        self.points
+            .unwrap_or_else(|| Domain::default_points(self.inputs, self.homogeneous()))
+    }
+
+    /// Whether 1 − (1 − 2^−N)^L is the exact single-point probability: weights symmetric about 0
+    /// with a continuous law, and zero biases.
+    pub fn closed_form_applies(&self) -> bool {
+        self.homogeneous() && !matches!(self.init, Init::Rai | Init::Zero)
+    }
+}
+
+/// The values of a list without repeats, in the order given.
+fn distinct(xs: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for &x in xs {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// One (width, depth) cell of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BornDeadCell {
+    pub width: usize,
+    pub depth: usize,
+    /// Networks constant over the domain.
+    pub born_dead: Proportion,
+    /// Networks with some hidden layer all zero at x0.
+    pub point_dead: Proportion,
+    /// Mean share of hidden neurons that are zero at every domain point.
+    pub dead_share: f64,
+    /// 1 − (1 − 2^−N)^L.
+    pub closed_form: f64,
+}
+
+/// The result: the cells in the order of the widths, then the depths, as given (a repeated
+/// value is measured once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BornDeadReport {
+    pub config: BornDeadConfig,
+    /// What the domain is, in words.
+    pub domain: String,
+    pub x0: Vec<f64>,
+    pub cells: Vec<BornDeadCell>,
+    /// True when the run was cancelled; the cells then hold the widths finished before.
+    pub cancelled: bool,
+}
+
+/// Counts over the trials of one width, by 1-based layer.
+#[derive(Debug, Clone)]
+struct Tally {
+    trials: u64,
+    constant_at: Vec<u64>,
+    zero_at: Vec<u64>,
+    dead: Vec<u64>,
+}
+
+impl Tally {
+    fn new(depth: usize) -> Tally {
+        Tally {
+            trials: 0,
+            constant_at: vec![0; depth + 1],
+            zero_at: vec![0; depth + 1],
+            dead: vec![0; depth],
+        }
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        self.trials += other.trials;
+        for (a, b) in [
+            (&mut self.constant_at, &other.constant_at),
+            (&mut self.zero_at, &other.zero_at),
+            (&mut self.dead, &other.dead),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self
+    }
+
+    fn cell(&self, width: usize, depth: usize) -> BornDeadCell {
+        let n = self.trials;
+        let upto = |v: &[u64]| v[..=depth].iter().sum::<u64>();
+        let dead: u64 = self.dead[..depth].iter().sum();
+        let neurons = n as f64 * (width * depth) as f64;
+        BornDeadCell {
+            width,
+            depth,
+            born_dead: Proportion::new(upto(&self.constant_at), n),
+            point_dead: Proportion::new(upto(&self.zero_at), n),
+            dead_share: if n == 0 { 0.0 } else { dead as f64 / neurons },
+            closed_form: single_point_dead_probability(width, depth),
+        }
+    }
+}
+
+/// Runs the experiment on the current rayon pool.
+pub fn run(config: &BornDeadConfig, progress: &Progress) -> Result<BornDeadReport> {
+    run_streaming(config, progress, |_| {})
+}
+
+/// Runs the experiment, calling `partial` with the report so far after each width. Checks
+/// `progress` for cancellation between trials and counts one unit per trial of each width.
+pub fn run_streaming(
+    config: &BornDeadConfig,
+    progress: &Progress,
+    mut partial: impl FnMut(&BornDeadReport),
+) -> Result<BornDeadReport> {
+    config.validate()?;
+    let domain = Domain::new(config.inputs, config.points(), config.homogeneous());
+    let widths = distinct(&config.widths);
+    let depth = config.depths.iter().copied().max().unwrap_or(1);
+    progress.start(widths.len() as u64 * config.trials);
+    let mut report = BornDeadReport {
+        config: config.clone(),
+        domain: domain.describe(),
+        x0: domain.point(0),
+        cells: Vec::new(),
+        cancelled: false,
+    };
+    for &width in &widths {
+        let tally = tally_width(config, &domain, width, depth, progress);
+        if tally.trials < config.trials {
+            report.cancelled = true;
+            break;
+        }
+        for &d in &distinct(&config.depths) {
+            report.cells.push(tally.cell(width, d));
+        }
+        partial(&report);
+    }
+    Ok(report)
+}
+
+fn tally_width(
+    config: &BornDeadConfig,
+    domain: &Domain,
+    width: usize,
+    depth: usize,
+    progress: &Progress,
+) -> Tally {
+    let spec = TrialSpec {
+        width,
+        depth,
+        init: config.init,
+        bias: config.bias,
+        domain,
+    };
+    (0..config.trials)
+        .into_par_iter()
+        .fold(
+            || (Tally::new(depth), Scratch::new(width, domain.len())),
+            |(mut tally, mut scratch), t| {
+                if progress.is_cancelled() {
+                    return (tally, scratch);
+                }
+                let mut rng = rng_from_seed(derive_seed(config.seed, &[width as u64, t]));
+                let out = run_trial(&spec, &mut rng, &mut scratch, &mut tally.dead);
+                tally.trials += 1;
+                tally.constant_at[out.constant_at.unwrap_or(0)] +=
+                    (out.constant_at.is_some()) as u64;
+                tally.zero_at[out.zero_at_x0.unwrap_or(0)] += (out.zero_at_x0.is_some()) as u64;
+                progress.add_done(1);
+                (tally, scratch)
+            },
+        )
+        .map(|(tally, _)| tally)
+        .reduce(|| Tally::new(depth), Tally::merge)
+}
+
+impl BornDeadReport {
+    /// The human-readable table with a header saying what was measured and how.
+    pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        let c = &self.config;
+        let bias = match c.bias {
+            BiasInit::Constant(v) if v == 0.0 => "zero biases".to_string(),
+            BiasInit::Constant(v) => format!("biases {v}"),
+            BiasInit::Scheme => "the scheme's biases".to_string(),
+        };
+        writeln!(
+            out,
+            "born dead: {} weights, {bias}, {} input{}, {} trials per cell, seed {}",
+            c.init,
+            c.inputs,
+            if c.inputs == 1 { "" } else { "s" },
+            c.trials,
+            c.seed
+        )?;
+        writeln!(out, "domain: {}", self.domain)?;
+        let x0: Vec<String> = self.x0.iter().map(|v| format!("{v:.4}")).collect();
+        writeln!(
+            out,
+            "x0 = ({}); closed form 1 − (1 − 2^−N)^L {}",
+            x0.join(", "),
+            if c.closed_form_applies() {
+                "(exact for symmetric weights and zero biases)"
+            } else {
+                "is the symmetric, zero-bias reference; it does not apply to this init"
+            }
+        )?;
+        if self.cancelled {
+            writeln!(out, "cancelled: only the widths finished are shown")?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:>5} {:>5}  {:>9} {:<17}  {:>8}  {:>10} {:<17}  {:>11}",
+            "width", "depth", "born dead", "95% CI", "dead", "dead at x0", "95% CI", "closed form"
+        )?;
+        for cell in &self.cells {
+            writeln!(
+                out,
+                "{:>5} {:>5}  {:>9.4} {:<17}  {:>7.1}%  {:>10.4} {:<17}  {:>11.4}",
+                cell.width,
+                cell.depth,
+                cell.born_dead.estimate,
+                interval(&cell.born_dead),
+                100.0 * cell.dead_share,
+                cell.point_dead.estimate,
+                interval(&cell.point_dead),
+                cell.closed_form
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "born dead: output constant over the domain; dead: mean share of hidden neurons \
+             zero on the whole domain;\ndead at x0: some hidden layer all zero at x0. \
+             Intervals are 95% Wilson score intervals."
+        )
+    }
+
+    /// CSV with a header row, one row per cell.
+    pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "width,depth,trials,inputs,init,bias_init,born_dead,born_dead_low,born_dead_high,\
+             dead_neuron_share,dead_at_x0,dead_at_x0_low,dead_at_x0_high,closed_form"
+        )?;
+        let c = &self.config;
+        for cell in &self.cells {
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
+                cell.width,
+                cell.depth,
+                cell.born_dead.trials,
+                c.inputs,
+                c.init,
+                c.bias,
+                cell.born_dead.estimate,
+                cell.born_dead.low,
+                cell.born_dead.high,
+                cell.dead_share,
+                cell.point_dead.estimate,
+                cell.point_dead.low,
+                cell.point_dead.high,
+                cell.closed_form
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn interval(p: &Proportion) -> String {
+    format!("[{:.4}, {:.4}]", p.low, p.high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
+        BornDeadConfig {
+            widths: widths.to_vec(),
+            depths: depths.to_vec(),
+            trials,
+            points: Some(64),
+            ..BornDeadConfig::default()
+        }
+    }
+
+    #[test]
+    fn validation_names_the_option() {
+        let bad = [
+            (cfg(&[0], &[3], 10), "--width 0"),
+            (cfg(&[4], &[0], 10), "--depth 0"),
+            (cfg(&[4], &[3], 0), "--trials 0"),
+            (cfg(&[], &[3], 10), "at least one"),
+            (
+                BornDeadConfig {
+                    inputs: 0,
+                    ..cfg(&[4], &[3], 10)
+                },
+                "--inputs 0",
+            ),
+            (
+                BornDeadConfig {
+                    points: Some(0),
+                    ..cfg(&[4], &[3], 10)
+                },
+                "--points 0",
+            ),
+            (
+                BornDeadConfig {
+                    points: Some(MAX_POINTS),
+                    ..cfg(&[1000], &[3], 10)
+                },
+                "too much memory",
+            ),
+        ];
+        for (c, msg) in bad {
+            let err = run(&c, &Progress::new()).unwrap_err();
+            assert!(err.to_string().contains(msg), "{err}");
+            assert_eq!(crate::error::exit_code(&err), 2);
+        }
+    }
+
+    #[test]
+    fn cells_follow_the_given_order_and_depths_are_nested() {
+        let r = run(&cfg(&[3, 2, 3], &[4, 2, 4], 200), &Progress::new()).unwrap();
+        let order: Vec<(usize, usize)> = r.cells.iter().map(|c| (c.width, c.depth)).collect();
+        assert_eq!(order, [(3, 4), (3, 2), (2, 4), (2, 2)]);
+        for pair in r.cells.chunks(2) {
+            // Common random numbers: a deeper network of the same trials dies at least as often.
+            assert!(pair[0].born_dead.successes >= pair[1].born_dead.successes);
+            assert!(pair[0].point_dead.successes >= pair[1].point_dead.successes);
+        }
+    }
+
+    #[test]
+    fn zero_init_is_always_born_dead() {
+        let c = BornDeadConfig {
+            init: Init::Zero,
+            ..cfg(&[3], &[1, 5], 50)
+        };
+        let r = run(&c, &Progress::new()).unwrap();
+        assert!(!c.closed_form_applies());
+        for cell in &r.cells {
+            assert_eq!(cell.born_dead.successes, 50);
+            assert_eq!(cell.dead_share, 1.0);
+        }
+    }
+
+    #[test]
+    fn cancelled_run_reports_it() {
+        let p = Progress::new();
+        p.cancel();
+        let r = run(&cfg(&[2], &[3], 100), &p).unwrap();
+        assert!(r.cancelled && r.cells.is_empty());
+    }
+
+    #[test]
+    fn text_and_csv_have_one_row_per_cell() {
+        let r = run(&cfg(&[2, 3], &[1, 2], 20), &Progress::new()).unwrap();
+        let mut text = Vec::new();
+        r.write_text(&mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("evenly spaced directions"), "{text}");
+        assert!(text.contains("exact for symmetric weights"), "{text}");
+        let mut csv = Vec::new();
+        r.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(csv.lines().count(), 5);
+        assert!(csv.lines().all(|l| l.split(',').count() == 14));
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("2,1,20,2,he-normal,0,")
+        );
+    }
+}
