@@ -32,7 +32,7 @@ pub enum Command {
     /// Draw an activation (or its derivative) as a braille chart.
     Plot(PlotArgs),
     /// Train a network headless and report progress as a table or JSON lines.
-    Train(TrainCmd),
+    Train(Box<TrainCmd>),
     /// Measure the statistics of dying ReLU.
     #[command(subcommand)]
     Experiment(ExperimentCmd),

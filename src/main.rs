@@ -11,8 +11,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
-        Some(Command::Train(_))
-        | Some(Command::Experiment(ExperimentCmd::BornDead(_)))
+        Some(Command::Train(cmd)) => commands::train::run(&cmd),
+        Some(Command::Experiment(ExperimentCmd::BornDead(_)))
         | Some(Command::Experiment(ExperimentCmd::Sweep(_)))
         | None => {
             use clap::CommandFactory;

@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub mod plot;
+pub mod train;
 
 use std::io::{self, BufWriter, Write};
 

@@ -1,8 +1,59 @@
 //! The training engine: datasets, a multilayer perceptron with per-neuron health, PyTorch-exact
-//! optimizers and model files. Pure and seeded, no terminal code.
+//! optimizers and model files. Pure and seeded (ChaCha), f64 throughout, no terminal code.
+//!
+//! The entry point is [`Session`]: build one from a [`TrainConfig`] (or a saved [`ModelFile`]),
+//! call [`Session::step`] for one mini-batch update at a time, and read [`Session::health`],
+//! [`Session::network`], [`Session::dataset`], the losses and [`Session::predict`] between
+//! steps. A session is `Send`: it lives on the trainer thread.
+//!
+//! ```
+//! use reluscope::engine::{Session, TrainConfig};
+//! let mut s = Session::new(TrainConfig::default()).unwrap();
+//! for _ in 0..s.steps_per_epoch() {
+//!     s.step();
+//! }
+//! assert_eq!(s.epoch(), 1);
+//! assert!(s.train_loss().is_finite());
+//! let p = s.predict(0.0, 0.0); // probability of class 1 at the origin
+//! assert!((0.0..=1.0).contains(&p));
+//! ```
+//!
+//! Modules: [`dataset`] (generators, features, split), [`csv`] (data files), [`init`],
+//! [`network`] (forward/backward), [`loss`], [`optim`], [`health`], [`model_file`],
+//! [`config`], [`session`].
 
+pub mod config;
+pub mod csv;
+pub mod dataset;
 pub mod error;
+pub mod health;
 pub mod init;
+pub mod loss;
+pub mod model_file;
+pub mod network;
+pub mod optim;
+pub mod session;
 
+pub use config::TrainConfig;
+pub use csv::CsvData;
+pub use dataset::{Dataset, DatasetKind, Feature, Point, Task};
 pub use error::EngineError;
+pub use health::{Health, LayerHealth, NeuronHealth, NeuronState};
 pub use init::{BiasInit, Init, init_layer, rng_from_seed};
+pub use loss::Loss;
+pub use model_file::ModelFile;
+pub use network::{Gradients, Layer, Network, Scratch};
+pub use optim::{Optimizer, OptimizerKind, OptimizerSettings};
+pub use session::{Session, StepReport};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send + 'static>() {}
+
+    #[test]
+    fn session_is_send() {
+        assert_send::<Session>();
+    }
+}

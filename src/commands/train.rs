@@ -1,0 +1,432 @@
+//! `reluscope train`: train a network headless and report progress as a table or JSON lines.
+//!
+//! Reports go to stdout (one row or JSON object per report, then a summary); a progress bar goes
+//! to stderr only when stderr is a terminal. Results do not depend on the report cadence: a
+//! report refreshes the health and losses but never touches weights or random streams.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::write_stdout;
+use crate::cli::{ReportFormat, TrainArgs, TrainCmd};
+use crate::engine::network::parse_hidden;
+use crate::engine::{
+    BiasInit, CsvData, DatasetKind, Feature, Init, ModelFile, OptimizerKind, Session, TrainConfig,
+};
+use crate::error::input_error;
+
+/// Epochs trained when neither --steps nor --epochs is given.
+pub const DEFAULT_EPOCHS: u64 = 100;
+
+/// Applies the training flags to `base`, loading a CSV file if `--data` is given.
+/// Returns the config and the model to start from (`--model`), if any.
+pub fn config_from_args(
+    args: &TrainArgs,
+    base: TrainConfig,
+) -> Result<(TrainConfig, Option<ModelFile>)> {
+    let mut c = base;
+    if let Some(d) = &args.dataset {
+        if args.data.is_some() {
+            return Err(input_error(
+                "give either --dataset (a built-in dataset) or --data FILE.csv, not both",
+            ));
+        }
+        c.dataset = d.parse::<DatasetKind>()?;
+    }
+    if let Some(path) = &args.data {
+        if args.noise.is_some() {
+            return Err(input_error(
+                "--noise applies to the built-in datasets only, not to --data files",
+            ));
+        }
+        c.csv = Some(Arc::new(CsvData::load(path)?));
+    }
+    if let Some(f) = &args.features {
+        c.features = Feature::parse_list(f)?;
+    }
+    if let Some(l) = &args.layers {
+        c.hidden = parse_hidden(l)?;
+    }
+    if let Some(a) = &args.activation {
+        c.activation = a.parse()?;
+    }
+    if let Some(i) = &args.init {
+        c.init = i.parse::<Init>()?;
+    }
+    if let Some(b) = &args.bias_init {
+        c.bias_init = b.parse::<BiasInit>()?;
+    }
+    if let Some(o) = &args.optimizer {
+        c.optimizer = o.parse::<OptimizerKind>()?;
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(v) = args.$field {
+                c.$field = v;
+            }
+        )*};
+    }
+    set!(
+        lr,
+        momentum,
+        l1,
+        l2,
+        clip,
+        batch_size,
+        noise,
+        train_fraction,
+        seed
+    );
+    if args.nesterov {
+        c.nesterov = true;
+    }
+    if args.no_shuffle {
+        c.shuffle = false;
+    }
+    let model = match &args.model {
+        Some(path) => Some(ModelFile::load(path)?),
+        None => None,
+    };
+    c.validate()?;
+    Ok((c, model))
+}
+
+pub fn run(cmd: &TrainCmd) -> Result<()> {
+    let (config, model) = config_from_args(&cmd.train, TrainConfig::default())?;
+    if cmd.steps == Some(0) || cmd.epochs == Some(0) || cmd.report_every == Some(0) {
+        return Err(input_error(
+            "--steps, --epochs and --report-every must be at least 1",
+        ));
+    }
+    let mut session = match model {
+        Some(m) => Session::from_model(config, m)?,
+        None => Session::new(config)?,
+    };
+    let per_epoch = session.steps_per_epoch() as u64;
+    let total = match (cmd.steps, cmd.epochs) {
+        (Some(s), _) => s,
+        (None, Some(e)) => e.saturating_mul(per_epoch),
+        (None, None) => DEFAULT_EPOCHS * per_epoch,
+    };
+    let every = cmd.report_every;
+    let format = cmd.format;
+    let mut progress = Progress::new(total);
+
+    let mut samples: u64 = 0;
+    let mut result = Ok(());
+    let mut elapsed = Duration::ZERO;
+    write_stdout(|out| {
+        if format == ReportFormat::Text {
+            write_header(out, &session)?;
+        }
+        write_report(out, format, &session)?;
+        let start = Instant::now();
+        while session.step_count() < total {
+            let r = session.step();
+            samples += r.samples as u64;
+            if r.diverged {
+                break;
+            }
+            let due = match every {
+                Some(k) => r.step % k == 0,
+                None => r.epoch_ended,
+            };
+            if due || r.step == total {
+                if !r.epoch_ended {
+                    session.refresh();
+                }
+                progress.clear();
+                write_report(out, format, &session)?;
+                out.flush()?;
+            }
+            progress.update(r.step);
+        }
+        elapsed = start.elapsed();
+        progress.clear();
+        if session.diverged() {
+            write_report(out, format, &session)?;
+        }
+        write_summary(out, format, &session, samples, elapsed)
+    })?;
+    if session.diverged() {
+        eprintln!(
+            "reluscope: training diverged at step {}: a loss or parameter became non-finite; \
+             try a lower --lr or --clip",
+            session.step_count()
+        );
+    }
+    if let Some(path) = &cmd.save {
+        result = session
+            .model()
+            .save(path)
+            .with_context(|| format!("saving the model to {}", path.display()));
+    }
+    result
+}
+
+fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
+    let c = s.config();
+    let net = s.network();
+    let mut shape = vec![net.inputs().to_string()];
+    shape.extend(net.layers.iter().map(|l| l.fan_out.to_string()));
+    writeln!(
+        out,
+        "# {} ({} train / {} test), features {}, network {} {}, init {} bias {}, {} lr {} batch {}, seed {}",
+        s.dataset().name,
+        s.dataset().train.len(),
+        s.dataset().test.len(),
+        c.features
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(","),
+        shape.join("-"),
+        c.activation,
+        c.init,
+        c.bias_init,
+        c.optimizer,
+        c.lr,
+        if c.batch_size == 0 {
+            "full".to_string()
+        } else {
+            c.batch_size.to_string()
+        },
+        c.seed
+    )?;
+    writeln!(
+        out,
+        "{:>8} {:>6} {:>11} {:>11} {:>6} {:>5} {:>5}  {:<24} sparsity",
+        "step", "epoch", "train_loss", "test_loss", "alive", "dead", "sat", "grad_norm"
+    )
+}
+
+/// One progress report (a JSON line in jsonl).
+#[derive(Serialize)]
+struct Report {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    step: u64,
+    epoch: u64,
+    train_loss: f64,
+    test_loss: f64,
+    train_accuracy: Option<f64>,
+    test_accuracy: Option<f64>,
+    alive: usize,
+    dead: usize,
+    saturated: usize,
+    deaths: u64,
+    revivals: u64,
+    output_constant: bool,
+    /// Per layer (output layer last): norm of the full-training-set gradient.
+    grad_norm: Vec<f64>,
+    weight_norm: Vec<f64>,
+    /// Per hidden layer: share of exactly-zero outputs.
+    sparsity: Vec<f64>,
+    diverged: bool,
+}
+
+impl Report {
+    fn of(s: &Session) -> Report {
+        let h = s.health();
+        let hidden = s.network().layers.len() - 1;
+        let acc = s.accuracy();
+        Report {
+            kind: "report",
+            step: s.step_count(),
+            epoch: s.epoch(),
+            train_loss: s.train_loss(),
+            test_loss: s.test_loss(),
+            train_accuracy: acc.map(|a| a.0),
+            test_accuracy: acc.map(|a| a.1),
+            alive: h.alive,
+            dead: h.dead,
+            saturated: h.saturated,
+            deaths: h.deaths,
+            revivals: h.revivals,
+            output_constant: h.output_constant,
+            grad_norm: h.layers.iter().map(|l| l.grad_norm).collect(),
+            weight_norm: h.layers.iter().map(|l| l.weight_norm).collect(),
+            sparsity: h.layers[..hidden].iter().map(|l| l.sparsity).collect(),
+            diverged: s.diverged(),
+        }
+    }
+}
+
+/// The last line: totals, speed and final counts.
+#[derive(Serialize)]
+struct Summary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    steps: u64,
+    epochs: u64,
+    samples: u64,
+    seconds: f64,
+    samples_per_sec: f64,
+    train_loss: f64,
+    test_loss: f64,
+    train_accuracy: Option<f64>,
+    test_accuracy: Option<f64>,
+    alive: usize,
+    dead: usize,
+    saturated: usize,
+    deaths: u64,
+    revivals: u64,
+    born_dead_neurons: usize,
+    born_dead: bool,
+    diverged: bool,
+}
+
+fn json_line(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
+fn write_report(out: &mut dyn Write, format: ReportFormat, s: &Session) -> std::io::Result<()> {
+    let r = Report::of(s);
+    match format {
+        ReportFormat::Jsonl => json_line(out, &r),
+        ReportFormat::Text => {
+            let list = |xs: &[f64], prec: usize| {
+                xs.iter()
+                    .map(|x| format!("{x:.prec$}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            writeln!(
+                out,
+                "{:>8} {:>6} {:>11.6} {:>11.6} {:>6} {:>5} {:>5}  {:<24} {}",
+                r.step,
+                r.epoch,
+                r.train_loss,
+                r.test_loss,
+                r.alive,
+                r.dead,
+                r.saturated,
+                list(&r.grad_norm, 4),
+                list(&r.sparsity, 2)
+            )
+        }
+    }
+}
+
+fn write_summary(
+    out: &mut dyn Write,
+    format: ReportFormat,
+    s: &Session,
+    samples: u64,
+    elapsed: Duration,
+) -> std::io::Result<()> {
+    let secs = elapsed.as_secs_f64();
+    let h = s.health();
+    let acc = s.accuracy();
+    let sum = Summary {
+        kind: "summary",
+        steps: s.step_count(),
+        epochs: s.epoch(),
+        samples,
+        seconds: secs,
+        samples_per_sec: if secs > 0.0 {
+            samples as f64 / secs
+        } else {
+            0.0
+        },
+        train_loss: s.train_loss(),
+        test_loss: s.test_loss(),
+        train_accuracy: acc.map(|a| a.0),
+        test_accuracy: acc.map(|a| a.1),
+        alive: h.alive,
+        dead: h.dead,
+        saturated: h.saturated,
+        deaths: h.deaths,
+        revivals: h.revivals,
+        born_dead_neurons: h.born_dead_neurons,
+        born_dead: h.born_dead,
+        diverged: s.diverged(),
+    };
+    match format {
+        ReportFormat::Jsonl => json_line(out, &sum),
+        ReportFormat::Text => {
+            let acc = match (sum.train_accuracy, sum.test_accuracy) {
+                (Some(tr), Some(te)) => {
+                    format!(", accuracy {:.1}%/{:.1}%", tr * 100.0, te * 100.0)
+                }
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "# {} steps, {} epochs in {secs:.3} s ({:.0} samples/s); train loss {:.6}, \
+                 test loss {:.6}{acc}; alive {}, dead {}, saturated {} (deaths {}, revivals {}, \
+                 born dead {}){}",
+                sum.steps,
+                sum.epochs,
+                sum.samples_per_sec,
+                sum.train_loss,
+                sum.test_loss,
+                sum.alive,
+                sum.dead,
+                sum.saturated,
+                sum.deaths,
+                sum.revivals,
+                sum.born_dead_neurons,
+                if sum.diverged { "; DIVERGED" } else { "" }
+            )
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal, at most ~10×/s.
+struct Progress {
+    total: u64,
+    enabled: bool,
+    last: Option<Instant>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        Progress {
+            total,
+            enabled: std::io::stderr().is_terminal(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    fn update(&mut self, step: u64) {
+        if !self.enabled
+            || self
+                .last
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let frac = step as f64 / self.total.max(1) as f64;
+        let width = 30;
+        let filled = ((frac * width as f64) as usize).min(width);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r[{}{}] {:>3.0}% step {step}/{}",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            frac * 100.0,
+            self.total
+        );
+        let _ = err.flush();
+        self.shown = true;
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+            self.shown = false;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Everything that defines a training run, with the project's defaults and validation.
+
+use std::sync::Arc;
+
+use crate::activation::Activation;
+
+use super::csv::CsvData;
+use super::dataset::{DatasetKind, Feature};
+use super::error::EngineError;
+use super::init::{BiasInit, Init};
+use super::network::check_shape;
+use super::optim::{OptimizerKind, OptimizerSettings};
+
+/// The settings of a training run. `Default` gives the project's defaults: circle, features
+/// x1 and x2, hidden layers 8,8 of ReLU, he-normal weights (the init made for ReLU) with biases
+/// 0.1 (as Playground), SGD at learning rate 0.03, batch 10, shuffled, seed 0, half the points
+/// for training, no noise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// The built-in dataset (ignored when `csv` is set).
+    pub dataset: DatasetKind,
+    /// A loaded CSV file to train on instead of `dataset`.
+    pub csv: Option<Arc<CsvData>>,
+    /// Noise in percent, 0-50 (Playground's slider).
+    pub noise: f64,
+    /// Share of the points used for training, 0.1-0.9; the rest is the test set.
+    pub train_fraction: f64,
+    /// Input features computed from (x1, x2).
+    pub features: Vec<Feature>,
+    /// Hidden layer widths (0-8 layers of 1-64).
+    pub hidden: Vec<usize>,
+    /// Activation of every hidden layer.
+    pub activation: Activation,
+    /// Output activation for regression: linear (default) or tanh. Classification always uses
+    /// sigmoid with binary cross-entropy.
+    pub regression_output: Activation,
+    pub init: Init,
+    pub bias_init: BiasInit,
+    pub optimizer: OptimizerKind,
+    pub lr: f64,
+    /// SGD momentum, 0 ≤ m < 1 (0 = plain SGD).
+    pub momentum: f64,
+    /// Nesterov momentum (needs momentum > 0).
+    pub nesterov: bool,
+    /// L1 regularization rate (weights only).
+    pub l1: f64,
+    /// L2 regularization rate, PyTorch's weight_decay (weights only).
+    pub l2: f64,
+    /// Global gradient-norm clipping threshold (0 = off).
+    pub clip: f64,
+    /// Mini-batch size (0 = full batch; larger than the training set means full batch).
+    pub batch_size: usize,
+    /// Reshuffle the training set at every epoch.
+    pub shuffle: bool,
+    pub seed: u64,
+    /// Mean |f'(z)| below which a neuron counts as saturated.
+    pub saturation_threshold: f64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            dataset: DatasetKind::Circle,
+            csv: None,
+            noise: 0.0,
+            train_fraction: 0.5,
+            features: vec![Feature::X1, Feature::X2],
+            hidden: vec![8, 8],
+            activation: Activation::Relu,
+            regression_output: Activation::Linear,
+            init: Init::HeNormal,
+            bias_init: BiasInit::Constant(0.1),
+            optimizer: OptimizerKind::Sgd,
+            lr: 0.03,
+            momentum: 0.0,
+            nesterov: false,
+            l1: 0.0,
+            l2: 0.0,
+            clip: 0.0,
+            batch_size: 10,
+            shuffle: true,
+            seed: 0,
+            saturation_threshold: 0.05,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Checks every setting; the message names the setting, the value and the valid range.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let range = |name: &str, v: f64, lo: f64, hi: f64, hint: &str| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(EngineError::invalid(format!(
+                    "{name} {v} is out of range; {hint}"
+                )))
+            }
+        };
+        range("noise", self.noise, 0.0, 50.0, "use 0 to 50 (percent)")?;
+        range(
+            "train fraction",
+            self.train_fraction,
+            0.1,
+            0.9,
+            "use 0.1 to 0.9 (the rest is the test set)",
+        )?;
+        range(
+            "learning rate",
+            self.lr,
+            0.0,
+            1e6,
+            "use a finite number ≥ 0, e.g. 0.03",
+        )?;
+        if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
+            return Err(EngineError::invalid(format!(
+                "momentum {} is out of range; use 0 ≤ momentum < 1, e.g. 0.9",
+                self.momentum
+            )));
+        }
+        if self.nesterov && self.momentum == 0.0 {
+            return Err(EngineError::invalid(
+                "nesterov needs momentum > 0 (as in PyTorch); add e.g. --momentum 0.9",
+            ));
+        }
+        range("l1", self.l1, 0.0, 1e6, "use a finite rate ≥ 0")?;
+        range("l2", self.l2, 0.0, 1e6, "use a finite rate ≥ 0")?;
+        range(
+            "clip",
+            self.clip,
+            0.0,
+            f64::MAX,
+            "use a norm > 0, or 0 to turn clipping off",
+        )?;
+        range(
+            "saturation threshold",
+            self.saturation_threshold,
+            0.0,
+            1.0,
+            "use 0 to 1",
+        )?;
+        check_shape(self.features.len().max(1), &self.hidden)?;
+        for (k, f) in self.features.iter().enumerate() {
+            if self.features[..k].contains(f) {
+                return Err(EngineError::invalid(format!(
+                    "feature '{f}' is listed twice"
+                )));
+            }
+        }
+        if self.features.is_empty() {
+            return Err(EngineError::invalid(
+                "no input features; use at least one, e.g. x1,x2",
+            ));
+        }
+        if !matches!(
+            self.regression_output,
+            Activation::Linear | Activation::Tanh
+        ) {
+            return Err(EngineError::invalid(format!(
+                "regression output '{}' is not supported; use linear or tanh",
+                self.regression_output
+            )));
+        }
+        Ok(())
+    }
+
+    /// The optimizer settings part of the config.
+    pub fn optimizer_settings(&self) -> OptimizerSettings {
+        OptimizerSettings {
+            kind: self.optimizer,
+            lr: self.lr,
+            momentum: self.momentum,
+            nesterov: self.nesterov,
+            l1: self.l1,
+            l2: self.l2,
+            clip: self.clip,
+        }
+    }
+
+    /// Whether going from `self` to `other` needs a new session (new data or a new network),
+    /// rather than [`Session::set_live`](super::Session::set_live).
+    pub fn needs_reset(&self, other: &TrainConfig) -> bool {
+        self.dataset != other.dataset
+            || self.csv != other.csv
+            || self.noise != other.noise
+            || self.train_fraction != other.train_fraction
+            || self.features != other.features
+            || self.hidden != other.hidden
+            || self.regression_output != other.regression_output
+            || self.init != other.init
+            || self.bias_init != other.bias_init
+            || self.seed != other.seed
+    }
+}

@@ -1,0 +1,255 @@
+//! Model files: a network and its input features as JSON.
+//!
+//! ```json
+//! {"format":"reluscope.model.v1","inputs":["x1","x2"],
+//!  "layers":[{"activation":"relu","weights":[[0.1,-0.2],...],"bias":[0.1,...]}, ...,
+//!            {"activation":"sigmoid","weights":[[...]],"bias":[...]}],
+//!  "loss":"bce"}
+//! ```
+//! `weights[i][j]` is the weight from input `j` to neuron `i` (out × in, as PyTorch nn.Linear);
+//! the last layer is the output layer (one neuron). Numbers are written with full round-trip
+//! precision, a learned PReLU slope inside its spec (`prelu:a=0.2371...`). Saving writes a
+//! temporary file next to the target and renames it over, so a crash never leaves half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::activation::Activation;
+
+use super::dataset::Feature;
+use super::error::EngineError;
+use super::loss::Loss;
+use super::network::{
+    Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH, Network, check_hidden_activation, check_output,
+};
+
+/// The format tag of this version.
+pub const FORMAT: &str = "reluscope.model.v1";
+
+/// A validated model: the network and the features its inputs are computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFile {
+    pub features: Vec<Feature>,
+    pub network: Network,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    format: String,
+    inputs: Vec<String>,
+    layers: Vec<RawLayer>,
+    loss: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayer {
+    activation: String,
+    weights: Vec<Vec<f64>>,
+    bias: Vec<f64>,
+}
+
+impl ModelFile {
+    /// Reads and validates a model file.
+    pub fn load(path: &Path) -> Result<ModelFile, EngineError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| EngineError::Io {
+            file: name.clone(),
+            message: format!("cannot read the model file: {e}"),
+        })?;
+        ModelFile::parse(&name, &text)
+    }
+
+    /// Parses and validates model JSON; `name` is used in error messages.
+    pub fn parse(name: &str, text: &str) -> Result<ModelFile, EngineError> {
+        let err = |message: String| EngineError::Model {
+            file: name.to_string(),
+            message,
+        };
+        let raw: RawModel = serde_json::from_str(text).map_err(|e| {
+            err(format!(
+                "not a valid model file (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            ))
+        })?;
+        if raw.format != FORMAT {
+            return Err(err(format!(
+                "unknown format '{}'; this version reads '{FORMAT}'",
+                raw.format
+            )));
+        }
+        let loss: Loss = raw
+            .loss
+            .parse()
+            .map_err(|e: EngineError| err(e.to_string()))?;
+        let features = raw
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                s.parse::<Feature>()
+                    .map_err(|e| err(format!("inputs[{k}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if features.is_empty() {
+            return Err(err(
+                "'inputs' is empty; list the input features, e.g. [\"x1\",\"x2\"]".into(),
+            ));
+        }
+        for (k, f) in features.iter().enumerate() {
+            if features[..k].contains(f) {
+                return Err(err(format!("inputs[{k}]: feature '{f}' is listed twice")));
+            }
+        }
+        if raw.layers.is_empty() {
+            return Err(err(
+                "'layers' is empty; a model needs at least the output layer".into(),
+            ));
+        }
+        if raw.layers.len() > MAX_HIDDEN_LAYERS + 1 {
+            return Err(err(format!(
+                "{} layers; at most {MAX_HIDDEN_LAYERS} hidden layers plus the output layer",
+                raw.layers.len()
+            )));
+        }
+        let last = raw.layers.len() - 1;
+        let mut layers = Vec::with_capacity(raw.layers.len());
+        let mut fan_in = features.len();
+        for (l, rl) in raw.layers.iter().enumerate() {
+            let at = |m: String| err(format!("layers[{l}]: {m}"));
+            let activation: Activation = rl
+                .activation
+                .parse()
+                .map_err(|e: crate::activation::SpecError| at(e.to_string()))?;
+            if l == last {
+                check_output(loss, &activation).map_err(|e| at(e.to_string()))?;
+            } else {
+                check_hidden_activation(&activation).map_err(|e| at(e.to_string()))?;
+            }
+            let fan_out = rl.weights.len();
+            if l == last && fan_out != 1 {
+                return Err(at(format!(
+                    "the output layer must have 1 neuron (1 row of weights), found {fan_out}"
+                )));
+            }
+            if fan_out == 0 || fan_out > MAX_WIDTH {
+                return Err(at(format!(
+                    "{fan_out} neurons; a layer needs 1 to {MAX_WIDTH}"
+                )));
+            }
+            if rl.bias.len() != fan_out {
+                return Err(at(format!(
+                    "'bias' has {} values but 'weights' has {fan_out} rows; they must match",
+                    rl.bias.len()
+                )));
+            }
+            let mut weights = Vec::with_capacity(fan_out * fan_in);
+            for (i, row) in rl.weights.iter().enumerate() {
+                if row.len() != fan_in {
+                    return Err(at(format!(
+                        "weights[{i}] has {} values but the layer has {fan_in} inputs ({}); \
+                         weights are out × in",
+                        row.len(),
+                        if l == 0 {
+                            "one per input feature"
+                        } else {
+                            "one per neuron below"
+                        }
+                    )));
+                }
+                weights.extend_from_slice(row);
+            }
+            layers.push(Layer {
+                fan_in,
+                fan_out,
+                weights,
+                bias: rl.bias.clone(),
+                activation,
+            });
+            fan_in = fan_out;
+        }
+        Ok(ModelFile {
+            features,
+            network: Network { layers, loss },
+        })
+    }
+
+    /// The JSON text, pretty-printed.
+    pub fn to_json(&self) -> Result<String, EngineError> {
+        if !self.network.is_finite() {
+            return Err(EngineError::invalid(
+                "the network has non-finite parameters (it diverged) and cannot be saved; \
+                 lower the learning rate and train again",
+            ));
+        }
+        let raw = RawModel {
+            format: FORMAT.to_string(),
+            inputs: self.features.iter().map(|f| f.name().to_string()).collect(),
+            layers: self
+                .network
+                .layers
+                .iter()
+                .map(|l| RawLayer {
+                    activation: l.activation.to_string(),
+                    weights: l
+                        .weights
+                        .chunks(l.fan_in.max(1))
+                        .map(<[f64]>::to_vec)
+                        .collect(),
+                    bias: l.bias.clone(),
+                })
+                .collect(),
+            loss: self.network.loss.name().to_string(),
+        };
+        serde_json::to_string_pretty(&raw)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| EngineError::invalid(format!("cannot encode the model: {e}")))
+    }
+
+    /// Writes the file atomically: a temporary file in the same directory, then a rename.
+    pub fn save(&self, path: &Path) -> Result<(), EngineError> {
+        let text = self.to_json()?;
+        let name = path.display().to_string();
+        let io = |what: &str, e: std::io::Error| EngineError::Io {
+            file: name.clone(),
+            message: format!("cannot {what} the model file: {e}"),
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let file_name = path
+            .file_name()
+            .ok_or_else(|| EngineError::invalid(format!("'{name}' is not a file path")))?;
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(file_name);
+        tmp_name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        };
+        if let Err(e) = write() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io("write", e));
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io("replace", e)
+        })
+    }
+}
+
+/// serde_json appends " at line L column C"; the message already says where.
+fn strip_position(msg: &str) -> &str {
+    msg.rfind(" at line ").map_or(msg, |i| &msg[..i])
+}

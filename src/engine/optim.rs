@@ -1,0 +1,290 @@
+//! Optimizers with PyTorch's exact update rules (`torch.optim.SGD`, `Adam`, `RMSprop`, default
+//! single-tensor code paths), L1/L2 regularization on weights only, and global-norm clipping.
+//!
+//! One step, in PyTorch terms, is:
+//! ```text
+//! loss = criterion(out, y) + l1 * sum(|w| for weights)   # L1 enters the gradient here
+//! loss.backward()
+//! clip_grad_norm_(params, clip)                           # if clip > 0
+//! opt.step()   # with weight_decay = l2 on the weights' param group, 0 on biases and slopes
+//! ```
+//! so L1 is part of the clipped gradient, and L2 (PyTorch's `weight_decay`) is added inside the
+//! optimizer after clipping. Biases and PReLU slopes are never regularized.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::activation::Activation;
+
+use super::error::{EngineError, suggestion};
+use super::network::{Gradients, Network};
+
+/// Adam's β₁, β₂ and ε (PyTorch defaults).
+pub const ADAM_BETAS: (f64, f64) = (0.9, 0.999);
+pub const ADAM_EPS: f64 = 1e-8;
+/// RMSprop's smoothing constant α and ε (PyTorch defaults).
+pub const RMSPROP_ALPHA: f64 = 0.99;
+pub const RMSPROP_EPS: f64 = 1e-8;
+/// `clip_grad_norm_` adds this to the norm before dividing.
+pub const CLIP_EPS: f64 = 1e-6;
+
+/// Which optimizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OptimizerKind {
+    /// Stochastic gradient descent, optional momentum (dampening 0) and Nesterov.
+    #[default]
+    Sgd,
+    /// Adam with bias correction.
+    Adam,
+    /// RMSprop (not centered, no momentum).
+    Rmsprop,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 3] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Adam,
+        OptimizerKind::Rmsprop,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Rmsprop => "rmsprop",
+        }
+    }
+
+    pub fn cycle(self, back: bool) -> OptimizerKind {
+        let all = OptimizerKind::ALL;
+        let i = all.iter().position(|&k| k == self).unwrap_or(0);
+        all[if back {
+            (i + all.len() - 1) % all.len()
+        } else {
+            (i + 1) % all.len()
+        }]
+    }
+}
+
+impl fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for OptimizerKind {
+    type Err = EngineError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase();
+        OptimizerKind::ALL
+            .into_iter()
+            .find(|k| k.name() == key)
+            .ok_or_else(|| {
+                let names: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.name()).collect();
+                EngineError::invalid(format!(
+                    "unknown optimizer '{s}'{}; valid: {}",
+                    suggestion(&key, &names),
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// The settings of an optimizer; all can change between steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptimizerSettings {
+    pub kind: OptimizerKind,
+    pub lr: f64,
+    /// SGD momentum (0 = plain SGD); ignored by Adam and RMSprop.
+    pub momentum: f64,
+    /// Nesterov momentum (SGD with momentum > 0).
+    pub nesterov: bool,
+    /// L1 rate: adds l1·sign(w) to each weight's gradient.
+    pub l1: f64,
+    /// L2 rate: PyTorch weight_decay, adds l2·w to each weight's gradient.
+    pub l2: f64,
+    /// Clip the global gradient norm to this (0 = off).
+    pub clip: f64,
+}
+
+/// Per-parameter state buffers, laid out like the network.
+#[derive(Debug, Clone, PartialEq)]
+struct Slots {
+    first: Gradients,
+    second: Gradients,
+}
+
+/// An optimizer: settings plus state (momentum buffers or moment estimates, step count).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimizer {
+    pub settings: OptimizerSettings,
+    slots: Slots,
+    /// Steps taken with the current kind (Adam's t).
+    t: u64,
+    /// Whether the momentum buffers hold anything yet (PyTorch starts them at the first grad).
+    started: bool,
+}
+
+impl Optimizer {
+    pub fn new(settings: OptimizerSettings, net: &Network) -> Optimizer {
+        Optimizer {
+            settings,
+            slots: Slots {
+                first: Gradients::zeros(net),
+                second: Gradients::zeros(net),
+            },
+            t: 0,
+            started: false,
+        }
+    }
+
+    /// Changes settings between steps; a different kind starts with fresh state, as a new
+    /// PyTorch optimizer would. Momentum buffers survive a change of lr or momentum.
+    pub fn set(&mut self, settings: OptimizerSettings) {
+        if settings.kind != self.settings.kind {
+            self.reset();
+        }
+        self.settings = settings;
+    }
+
+    /// Forgets all state.
+    pub fn reset(&mut self) {
+        self.slots.first.clear();
+        self.slots.second.clear();
+        self.t = 0;
+        self.started = false;
+    }
+
+    /// Steps taken since the state was last reset.
+    pub fn steps(&self) -> u64 {
+        self.t
+    }
+
+    /// Applies one update to `net` from the data-loss gradient `grads` (modified in place: L1
+    /// added, then clipped). Returns the global gradient norm before clipping.
+    pub fn step(&mut self, net: &mut Network, grads: &mut Gradients) -> f64 {
+        let s = self.settings;
+        if s.l1 != 0.0 {
+            for (layer, g) in net.layers.iter().zip(grads.layers.iter_mut()) {
+                for (gw, &w) in g.weights.iter_mut().zip(&layer.weights) {
+                    *gw += s.l1 * sign(w);
+                }
+            }
+        }
+        let norm = grads.global_norm();
+        if s.clip > 0.0 {
+            let coef = s.clip / (norm + CLIP_EPS);
+            if coef < 1.0 {
+                grads.scale(coef);
+            }
+        }
+        self.t += 1;
+        let t = self.t;
+        let first_step = !self.started;
+        self.started = true;
+        for (l, layer) in net.layers.iter_mut().enumerate() {
+            let g = &grads.layers[l];
+            let m = &mut self.slots.first.layers[l];
+            let v = &mut self.slots.second.layers[l];
+            update(
+                &s,
+                t,
+                first_step,
+                &mut layer.weights,
+                &g.weights,
+                &mut m.weights,
+                &mut v.weights,
+                s.l2,
+            );
+            update(
+                &s,
+                t,
+                first_step,
+                &mut layer.bias,
+                &g.bias,
+                &mut m.bias,
+                &mut v.bias,
+                0.0,
+            );
+            if let Activation::Prelu { a } = &mut layer.activation {
+                update(
+                    &s,
+                    t,
+                    first_step,
+                    std::slice::from_mut(a),
+                    &[g.slope],
+                    std::slice::from_mut(&mut m.slope),
+                    std::slice::from_mut(&mut v.slope),
+                    0.0,
+                );
+            }
+        }
+        norm
+    }
+}
+
+/// torch.sign: −1, 0 or 1.
+fn sign(w: f64) -> f64 {
+    if w > 0.0 {
+        1.0
+    } else if w < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// One parameter group's update, exactly as PyTorch's single-tensor implementations.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn update(
+    s: &OptimizerSettings,
+    t: u64,
+    first_step: bool,
+    p: &mut [f64],
+    g: &[f64],
+    m: &mut [f64],
+    v: &mut [f64],
+    weight_decay: f64,
+) {
+    let lr = s.lr;
+    match s.kind {
+        OptimizerKind::Sgd => {
+            let mu = s.momentum;
+            for i in 0..p.len() {
+                let mut d = g[i] + weight_decay * p[i];
+                if mu != 0.0 {
+                    // buf = d on the first step, else mu·buf + (1 − dampening)·d, dampening 0.
+                    m[i] = if first_step { d } else { mu * m[i] + d };
+                    d = if s.nesterov { d + mu * m[i] } else { m[i] };
+                }
+                p[i] -= lr * d;
+            }
+        }
+        OptimizerKind::Adam => {
+            let (b1, b2) = ADAM_BETAS;
+            let bc1 = 1.0 - b1.powi(t.min(i32::MAX as u64) as i32);
+            let bc2_sqrt = (1.0 - b2.powi(t.min(i32::MAX as u64) as i32)).sqrt();
+            let step_size = lr / bc1;
+            for i in 0..p.len() {
+                let d = g[i] + weight_decay * p[i];
+                // exp_avg.lerp_(grad, 1 − β₁) and exp_avg_sq.mul_(β₂).addcmul_(grad, grad, 1 − β₂)
+                m[i] += (d - m[i]) * (1.0 - b1);
+                v[i] = v[i] * b2 + (1.0 - b2) * d * d;
+                let denom = v[i].sqrt() / bc2_sqrt + ADAM_EPS;
+                p[i] -= step_size * m[i] / denom;
+            }
+        }
+        OptimizerKind::Rmsprop => {
+            let alpha = RMSPROP_ALPHA;
+            for i in 0..p.len() {
+                let d = g[i] + weight_decay * p[i];
+                // square_avg.mul_(α).addcmul_(grad, grad, 1 − α); avg = sqrt + eps
+                v[i] = v[i] * alpha + (1.0 - alpha) * d * d;
+                let avg = v[i].sqrt() + RMSPROP_EPS;
+                p[i] -= lr * d / avg;
+            }
+        }
+    }
+}
