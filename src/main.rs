@@ -12,9 +12,10 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
         Some(Command::Train(cmd)) => commands::train::run(&cmd),
-        Some(Command::Experiment(ExperimentCmd::BornDead(_)))
-        | Some(Command::Experiment(ExperimentCmd::Sweep(_)))
-        | None => {
+        Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
+            commands::experiment::run_born_dead(&args)
+        }
+        Some(Command::Experiment(ExperimentCmd::Sweep(_))) | None => {
             use clap::CommandFactory;
             println!("reluscope: this command is not available yet.\n");
             let _ = Cli::command().print_help();

@@ -1,0 +1,104 @@
+//! `reluscope experiment born-dead` and `reluscope experiment sweep`: parse the flags, run the
+//! experiment on all cores, print a table (or CSV).
+
+use anyhow::Result;
+
+use super::write_stdout;
+use crate::cli::BornDeadArgs;
+use crate::engine::{BiasInit, Init};
+use crate::error::input_error;
+use crate::experiment::{BornDeadConfig, Progress, born_dead};
+
+/// Most values a list or range flag may expand to.
+const MAX_LIST: usize = 1000;
+
+/// Parses a list of whole numbers: `4`, `2,4,8` or an inclusive range `1..20`, or a mix
+/// (`1..4,8`). `flag` names the option in errors.
+pub fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
+    let bad = |item: &str| {
+        input_error(format!(
+            "{flag}: '{item}' is not a whole number, list or range (e.g. 4, 2,4,8 or 1..20)"
+        ))
+    };
+    let num = |t: &str| t.trim().parse::<usize>().map_err(|_| bad(t.trim()));
+    let mut out = Vec::new();
+    for item in spec.split(',') {
+        match item.split_once("..") {
+            Some((a, b)) => {
+                let (a, b) = (num(a)?, num(b.trim_start_matches('='))?);
+                if b < a {
+                    return Err(input_error(format!(
+                        "{flag}: range '{}' ends before it starts (e.g. 1..20)",
+                        item.trim()
+                    )));
+                }
+                if b - a >= MAX_LIST {
+                    return Err(input_error(format!(
+                        "{flag}: range '{}' has more than {MAX_LIST} values",
+                        item.trim()
+                    )));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(num(item)?),
+        }
+        if out.len() > MAX_LIST {
+            return Err(input_error(format!(
+                "{flag}: more than {MAX_LIST} values"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// The born-dead configuration the flags describe (validated).
+pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
+    let config = BornDeadConfig {
+        widths: parse_counts(&args.width, "--width")?,
+        depths: parse_counts(&args.depth, "--depth")?,
+        trials: args.trials,
+        inputs: args.inputs,
+        init: args.init.parse::<Init>()?,
+        bias: args.bias_init.parse::<BiasInit>()?,
+        seed: args.seed,
+        points: args.points,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
+    let config = born_dead_config(args)?;
+    let report = born_dead::run(&config, &Progress::new())?;
+    write_stdout(|out| {
+        if args.csv {
+            report.write_csv(out)
+        } else {
+            report.write_text(out)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lists_and_ranges() {
+        assert_eq!(parse_counts("4", "--width").unwrap(), [4]);
+        assert_eq!(parse_counts("2, 4,8", "--width").unwrap(), [2, 4, 8]);
+        assert_eq!(parse_counts("1..4,10", "--depth").unwrap(), [1, 2, 3, 4, 10]);
+        assert_eq!(parse_counts("3..=3", "--depth").unwrap(), [3]);
+        for (bad, msg) in [
+            ("x", "'x' is not a whole number"),
+            ("4,", "'' is not a whole number"),
+            ("-1", "'-1' is not"),
+            ("2.5", "'2.5' is not"),
+            ("5..1", "ends before it starts"),
+            ("1..5000", "more than 1000"),
+        ] {
+            let err = parse_counts(bad, "--depth").unwrap_err().to_string();
+            assert!(err.contains(msg) && err.starts_with("--depth"), "{bad}: {err}");
+        }
+    }
+}
