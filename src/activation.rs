@@ -126,7 +126,7 @@ pub struct Info {
     pub flat_negative: bool,
     /// f'(x) → 0 as x → +∞ (or is 0 there): the function saturates for positive inputs.
     pub saturates_positive: bool,
-    /// Inputs where the derivative jumps, as (x, label) pairs; empty for smooth functions.
+    /// Inputs where the derivative jumps at default parameters (see [`Activation::kinks`]).
     pub kinks: &'static [f64],
 }
 
@@ -264,241 +264,217 @@ impl Kind {
     }
 }
 
-const fn info(
-    name: &'static str,
-    display: &'static str,
-    formula: &'static str,
-    derivative: &'static str,
-    params: &'static [ParamSpec],
-    can_die: bool,
-    flat_negative: bool,
-    saturates_positive: bool,
-    kinks: &'static [f64],
-) -> Info {
-    Info {
-        name,
-        display,
-        formula,
-        derivative,
-        params,
-        can_die,
-        flat_negative,
-        saturates_positive,
-        kinks,
-    }
-}
-
 /// Indexed by `Kind as usize`; the order must match the enum.
 static INFOS: [Info; 19] = [
-    info(
-        "relu",
-        "ReLU",
-        "f(x) = max(0, x)",
-        "f'(x) = 1 if x > 0, else 0 (f'(0) = 0)",
-        &[],
-        true,
-        true,
-        false,
-        &[0.0],
-    ),
-    info(
-        "leaky-relu",
-        "Leaky ReLU",
-        "f(x) = x if x > 0, else slope*x",
-        "f'(x) = 1 if x > 0, else slope (f'(0) = slope)",
-        &SLOPE,
-        false,
-        false,
-        false,
-        &[0.0],
-    ),
-    info(
-        "prelu",
-        "PReLU",
-        "f(x) = x if x > 0, else a*x (a learned)",
-        "f'(x) = 1 if x > 0, else a (f'(0) = a)",
-        &PRELU_A,
-        false,
-        false,
-        false,
-        &[0.0],
-    ),
-    info(
-        "elu",
-        "ELU",
-        "f(x) = x if x > 0, else alpha*(exp(x) - 1)",
-        "f'(x) = 1 if x > 0, else alpha*exp(x) (f'(0) = alpha)",
-        &ALPHA,
-        false,
-        true,
-        false,
-        &[0.0],
-    ),
-    info(
-        "selu",
-        "SELU",
-        "f(x) = scale*(x if x > 0, else alpha*(exp(x) - 1))",
-        "f'(x) = scale if x > 0, else scale*alpha*exp(x)",
-        &[],
-        false,
-        true,
-        false,
-        &[0.0],
-    ),
-    info(
-        "celu",
-        "CELU",
-        "f(x) = max(0,x) + min(0, alpha*(exp(x/alpha) - 1))",
-        "f'(x) = 1 if x > 0, else exp(x/alpha)",
-        &ALPHA,
-        false,
-        true,
-        false,
-        &[],
-    ),
-    info(
-        "gelu",
-        "GELU",
-        "f(x) = x*Phi(x)   (approx=tanh: 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))))",
-        "f'(x) = Phi(x) + x*phi(x)",
-        &[],
-        false,
-        true,
-        false,
-        &[],
-    ),
-    info(
-        "silu",
-        "SiLU / Swish",
-        "f(x) = x*sigmoid(beta*x)",
-        "f'(x) = s + beta*x*s*(1 - s), s = sigmoid(beta*x)",
-        &BETA,
-        false,
-        true,
-        false,
-        &[],
-    ),
-    info(
-        "mish",
-        "Mish",
-        "f(x) = x*tanh(softplus(x))",
-        "f'(x) = t + x*sigmoid(x)*(1 - t^2), t = tanh(softplus(x))",
-        &[],
-        false,
-        true,
-        false,
-        &[],
-    ),
-    info(
-        "softplus",
-        "Softplus",
-        "f(x) = ln(1 + exp(beta*x))/beta, x where beta*x > threshold",
-        "f'(x) = sigmoid(beta*x), 1 where beta*x > threshold",
-        &SOFTPLUS,
-        false,
-        true,
-        false,
-        &[],
-    ),
-    info(
-        "relu6",
-        "ReLU6",
-        "f(x) = min(max(0, x), 6)",
-        "f'(x) = 1 if 0 < x < 6, else 0 (f'(0) = f'(6) = 0)",
-        &[],
-        true,
-        true,
-        true,
-        &[0.0, 6.0],
-    ),
-    info(
-        "hard-tanh",
-        "Hard tanh",
-        "f(x) = clamp(x, min, max)",
-        "f'(x) = 1 if min < x < max, else 0",
-        &HARDTANH,
-        true,
-        true,
-        true,
-        &[-1.0, 1.0],
-    ),
-    info(
-        "hard-sigmoid",
-        "Hard sigmoid",
-        "f(x) = relu6(x + 3)/6",
-        "f'(x) = 1/6 if -3 < x < 3, else 0",
-        &[],
-        true,
-        true,
-        true,
-        &[-3.0, 3.0],
-    ),
-    info(
-        "hard-swish",
-        "Hard swish",
-        "f(x) = x*relu6(x + 3)/6",
-        "f'(x) = 0 if x < -3, x/3 + 1/2 if x <= 3, else 1",
-        &[],
-        true,
-        true,
-        false,
-        &[-3.0, 3.0],
-    ),
-    info(
-        "sigmoid",
-        "Sigmoid",
-        "f(x) = 1/(1 + exp(-x))",
-        "f'(x) = f(x)*(1 - f(x))",
-        &[],
-        false,
-        true,
-        true,
-        &[],
-    ),
-    info(
-        "tanh",
-        "Tanh",
-        "f(x) = tanh(x)",
-        "f'(x) = 1 - tanh(x)^2",
-        &[],
-        false,
-        true,
-        true,
-        &[],
-    ),
-    info(
-        "softsign",
-        "Softsign",
-        "f(x) = x/(1 + |x|)",
-        "f'(x) = 1/(1 + |x|)^2",
-        &[],
-        false,
-        true,
-        true,
-        &[],
-    ),
-    info(
-        "linear",
-        "Linear",
-        "f(x) = x",
-        "f'(x) = 1",
-        &[],
-        false,
-        false,
-        false,
-        &[],
-    ),
-    info(
-        "step",
-        "Step (Heaviside)",
-        "f(x) = 1 if x > 0, else 0",
-        "f'(x) = 0 everywhere: no gradient flows",
-        &[],
-        true,
-        true,
-        true,
-        &[0.0],
-    ),
+    Info {
+        name: "relu",
+        display: "ReLU",
+        formula: "f(x) = max(0, x)",
+        derivative: "f'(x) = 1 if x > 0, else 0 (f'(0) = 0)",
+        params: &[],
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[0.0],
+    },
+    Info {
+        name: "leaky-relu",
+        display: "Leaky ReLU",
+        formula: "f(x) = x if x > 0, else slope*x",
+        derivative: "f'(x) = 1 if x > 0, else slope (f'(0) = slope)",
+        params: &SLOPE,
+        can_die: false,
+        flat_negative: false,
+        saturates_positive: false,
+        kinks: &[0.0],
+    },
+    Info {
+        name: "prelu",
+        display: "PReLU",
+        formula: "f(x) = x if x > 0, else a*x (a learned)",
+        derivative: "f'(x) = 1 if x > 0, else a (f'(0) = a)",
+        params: &PRELU_A,
+        can_die: false,
+        flat_negative: false,
+        saturates_positive: false,
+        kinks: &[0.0],
+    },
+    Info {
+        name: "elu",
+        display: "ELU",
+        formula: "f(x) = x if x > 0, else alpha*(exp(x) - 1)",
+        derivative: "f'(x) = 1 if x > 0, else alpha*exp(x) (f'(0) = alpha)",
+        params: &ALPHA,
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[0.0],
+    },
+    Info {
+        name: "selu",
+        display: "SELU",
+        formula: "f(x) = scale*(x if x > 0, else alpha*(exp(x) - 1))",
+        derivative: "f'(x) = scale if x > 0, else scale*alpha*exp(x)",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[0.0],
+    },
+    Info {
+        name: "celu",
+        display: "CELU",
+        formula: "f(x) = max(0,x) + min(0, alpha*(exp(x/alpha) - 1))",
+        derivative: "f'(x) = 1 if x > 0, else exp(x/alpha)",
+        params: &ALPHA,
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "gelu",
+        display: "GELU",
+        formula: "f(x) = x*Phi(x)   (approx=tanh: 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))))",
+        derivative: "f'(x) = Phi(x) + x*phi(x)",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "silu",
+        display: "SiLU / Swish",
+        formula: "f(x) = x*sigmoid(beta*x)",
+        derivative: "f'(x) = s + beta*x*s*(1 - s), s = sigmoid(beta*x)",
+        params: &BETA,
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "mish",
+        display: "Mish",
+        formula: "f(x) = x*tanh(softplus(x))",
+        derivative: "f'(x) = t + x*sigmoid(x)*(1 - t^2), t = tanh(softplus(x))",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "softplus",
+        display: "Softplus",
+        formula: "f(x) = ln(1 + exp(beta*x))/beta, x where beta*x > threshold",
+        derivative: "f'(x) = sigmoid(beta*x), 1 where beta*x > threshold",
+        params: &SOFTPLUS,
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "relu6",
+        display: "ReLU6",
+        formula: "f(x) = min(max(0, x), 6)",
+        derivative: "f'(x) = 1 if 0 < x < 6, else 0 (f'(0) = f'(6) = 0)",
+        params: &[],
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[0.0, 6.0],
+    },
+    Info {
+        name: "hard-tanh",
+        display: "Hard tanh",
+        formula: "f(x) = clamp(x, min, max)",
+        derivative: "f'(x) = 1 if min < x < max, else 0",
+        params: &HARDTANH,
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[-1.0, 1.0],
+    },
+    Info {
+        name: "hard-sigmoid",
+        display: "Hard sigmoid",
+        formula: "f(x) = relu6(x + 3)/6",
+        derivative: "f'(x) = 1/6 if -3 < x < 3, else 0",
+        params: &[],
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[-3.0, 3.0],
+    },
+    Info {
+        name: "hard-swish",
+        display: "Hard swish",
+        formula: "f(x) = x*relu6(x + 3)/6",
+        derivative: "f'(x) = 0 if x < -3, x/3 + 1/2 if x <= 3, else 1",
+        params: &[],
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: false,
+        kinks: &[-3.0, 3.0],
+    },
+    Info {
+        name: "sigmoid",
+        display: "Sigmoid",
+        formula: "f(x) = 1/(1 + exp(-x))",
+        derivative: "f'(x) = f(x)*(1 - f(x))",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[],
+    },
+    Info {
+        name: "tanh",
+        display: "Tanh",
+        formula: "f(x) = tanh(x)",
+        derivative: "f'(x) = 1 - tanh(x)^2",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[],
+    },
+    Info {
+        name: "softsign",
+        display: "Softsign",
+        formula: "f(x) = x/(1 + |x|)",
+        derivative: "f'(x) = 1/(1 + |x|)^2",
+        params: &[],
+        can_die: false,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[],
+    },
+    Info {
+        name: "linear",
+        display: "Linear",
+        formula: "f(x) = x",
+        derivative: "f'(x) = 1",
+        params: &[],
+        can_die: false,
+        flat_negative: false,
+        saturates_positive: false,
+        kinks: &[],
+    },
+    Info {
+        name: "step",
+        display: "Step (Heaviside)",
+        formula: "f(x) = 1 if x > 0, else 0",
+        derivative: "f'(x) = 0 everywhere: no gradient flows",
+        params: &[],
+        can_die: true,
+        flat_negative: true,
+        saturates_positive: true,
+        kinks: &[0.0],
+    },
 ];
 
 /// Numerically stable logistic sigmoid.
@@ -510,6 +486,19 @@ pub fn sigmoid(x: f64) -> f64 {
         let e = x.exp();
         e / (1.0 + e)
     }
+}
+
+/// σ'(x) = σ(x)·σ(−x): unlike σ(1 − σ), keeps full relative precision for large x.
+#[inline]
+pub fn sigmoid_slope(x: f64) -> f64 {
+    sigmoid(x) * sigmoid(-x)
+}
+
+/// tanh'(x) = 1/cosh²(x): unlike 1 − tanh², keeps full relative precision for large |x|.
+#[inline]
+pub fn tanh_slope(x: f64) -> f64 {
+    let c = x.cosh();
+    1.0 / (c * c)
 }
 
 /// Numerically stable ln(1 + eˣ).
@@ -585,8 +574,10 @@ impl Activation {
             Activation::Gelu {
                 approx: GeluApprox::Tanh,
             } => {
-                let inner = SQRT_2_OVER_PI * (x + GELU_TANH_COEF * x * x * x);
-                0.5 * x * (1.0 + inner.tanh())
+                // 0.5·(1 + tanh u) = σ(2u): the same function without the cancellation of
+                // 1 + tanh u for negative u.
+                let u = SQRT_2_OVER_PI * (x + GELU_TANH_COEF * x * x * x);
+                x * sigmoid(2.0 * u)
             }
             Activation::Silu { beta } => x * sigmoid(beta * x),
             Activation::Mish => x * softplus(x).tanh(),
@@ -667,19 +658,18 @@ impl Activation {
             Activation::Gelu {
                 approx: GeluApprox::Tanh,
             } => {
+                // d/dx [x·σ(2u)] = σ(2u) + x·2σ(2u)σ(−2u)·u'.
                 let x2 = x * x;
-                let inner = SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_COEF * x2);
-                let t = inner.tanh();
-                let dinner = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEF * x2);
-                0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner
+                let u = SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_COEF * x2);
+                let du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEF * x2);
+                sigmoid(2.0 * u) + times_vanishing(2.0 * x * du, sigmoid_slope(2.0 * u))
             }
             Activation::Silu { beta } => {
-                let s = sigmoid(beta * x);
-                s + beta * x * s * (1.0 - s)
+                sigmoid(beta * x) + times_vanishing(beta * x, sigmoid_slope(beta * x))
             }
             Activation::Mish => {
-                let t = softplus(x).tanh();
-                t + x * sigmoid(x) * (1.0 - t * t)
+                let sp = softplus(x);
+                sp.tanh() + x * sigmoid(x) * tanh_slope(sp)
             }
             Activation::Softplus { beta, threshold } => {
                 if beta * x > threshold {
@@ -700,14 +690,8 @@ impl Activation {
                     1.0
                 }
             }
-            Activation::Sigmoid => {
-                let s = sigmoid(x);
-                s * (1.0 - s)
-            }
-            Activation::Tanh => {
-                let t = x.tanh();
-                1.0 - t * t
-            }
+            Activation::Sigmoid => sigmoid_slope(x),
+            Activation::Tanh => tanh_slope(x),
             Activation::Softsign => {
                 let d = 1.0 + x.abs();
                 1.0 / (d * d)
@@ -768,6 +752,12 @@ impl Activation {
         }
         Ok(out)
     }
+}
+
+/// a·b where b is a slope that underflows to 0 exactly when a overflows: 0 rather than NaN.
+#[inline]
+fn times_vanishing(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a * b }
 }
 
 #[inline]

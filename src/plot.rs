@@ -53,7 +53,8 @@ impl Curve {
 pub fn render(curves: &[Curve], xmin: f64, xmax: f64, cols: u32, rows: u32, color: bool) -> String {
     let cols = cols.clamp(MIN_COLS, MAX_COLS);
     let rows = rows.clamp(MIN_ROWS, MAX_ROWS);
-    let (width, height) = (cols * 2, rows * 4);
+    // drawille draws rows for dots 0..=height, so `rows` text rows take (rows − 1)·4 dots.
+    let (width, height) = (cols * 2, (rows - 1) * 4);
 
     // One sample per braille dot column; the first curve is drawn as a line, the others as
     // sparser points so they stay distinguishable without colour.

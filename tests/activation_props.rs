@@ -1,0 +1,196 @@
+//! Properties of the activation library: analytic derivatives agree with central finite
+//! differences away from kinks, every finite input gives a finite (non-NaN) result, the kink
+//! conventions are PyTorch's, and spec strings round-trip.
+
+use proptest::prelude::*;
+use reluscope::activation::{Activation, GeluApprox, Kind};
+
+/// Every kind with its defaults plus non-default parameters that change the shape.
+fn all_specs() -> Vec<Activation> {
+    let mut specs: Vec<Activation> = Kind::ALL.iter().map(|k| k.default_activation()).collect();
+    for s in [
+        "leaky-relu:slope=0.3",
+        "prelu:a=-0.5",
+        "elu:alpha=2.5",
+        "celu:alpha=0.4",
+        "gelu:approx=tanh",
+        "silu:beta=3",
+        "softplus:beta=4,threshold=10",
+        "hard-tanh:min=-0.5,max=2",
+    ] {
+        specs.push(s.parse().unwrap());
+    }
+    specs
+}
+
+/// Points where the derivative is discontinuous (softplus's threshold included).
+fn discontinuities(act: &Activation) -> Vec<f64> {
+    let mut k = act.kinks();
+    if let Activation::Softplus { beta, threshold } = *act {
+        k.push(threshold / beta);
+    }
+    k
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn derivative_matches_central_difference(idx in 0usize..27, x in -30.0f64..30.0) {
+        let specs = all_specs();
+        let act = specs[idx % specs.len()];
+        let h = 1e-5 * x.abs().max(1.0);
+        prop_assume!(discontinuities(&act).iter().all(|k| (x - k).abs() > 10.0 * h));
+        let fd = (act.value(x + h) - act.value(x - h)) / (2.0 * h);
+        let d = act.derivative(x);
+        let tol = 1e-6 * (1.0 + d.abs().max(fd.abs()));
+        prop_assert!((fd - d).abs() <= tol, "{act} at {x}: analytic {d}, finite difference {fd}");
+    }
+
+    #[test]
+    fn every_finite_input_gives_a_number(idx in 0usize..27, x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+        let specs = all_specs();
+        let act = specs[idx % specs.len()];
+        let (v, d) = (act.value(x), act.derivative(x));
+        prop_assert!(!v.is_nan() && !d.is_nan(), "{act} at {x}: value {v}, derivative {d}");
+        prop_assert!(d.is_finite(), "{act}'({x}) = {d}");
+    }
+
+    #[test]
+    fn display_parses_back_to_the_same_activation(slope in 0.0f64..1.0, a in -100.0f64..100.0, alpha in 1e-3f64..100.0) {
+        for act in [
+            Activation::LeakyRelu { slope },
+            Activation::Prelu { a },
+            Activation::Elu { alpha },
+            Activation::Celu { alpha },
+            Activation::Silu { beta: alpha },
+        ] {
+            let back: Activation = act.to_string().parse().unwrap();
+            prop_assert_eq!(back, act);
+        }
+    }
+}
+
+#[test]
+fn stable_at_plus_minus_1000_and_gelu_at_40() {
+    for act in all_specs() {
+        for x in [-1000.0, 1000.0, -40.0, 40.0, f64::MAX, -f64::MAX] {
+            let (v, d) = (act.value(x), act.derivative(x));
+            assert!(!v.is_nan() && d.is_finite(), "{act} at {x}: {v}, {d}");
+            if x.abs() <= 1000.0 {
+                assert!(v.is_finite(), "{act}({x}) = {v}");
+            }
+        }
+    }
+    // The flat sides are exactly flat, the linear sides exactly linear.
+    let sig = Activation::Sigmoid;
+    assert_eq!(sig.value(-1000.0), 0.0);
+    assert_eq!(sig.value(1000.0), 1.0);
+    assert_eq!(Activation::Mish.value(1000.0), 1000.0);
+    assert_eq!(
+        "softplus".parse::<Activation>().unwrap().value(1000.0),
+        1000.0
+    );
+    assert_eq!(Activation::Silu { beta: 1.0 }.value(-1000.0), 0.0);
+}
+
+#[test]
+fn kink_conventions_follow_pytorch_autograd() {
+    let d = |spec: &str, x: f64| spec.parse::<Activation>().unwrap().derivative(x);
+    assert_eq!(d("relu", 0.0), 0.0);
+    assert_eq!(d("relu6", 0.0), 0.0);
+    assert_eq!(d("relu6", 6.0), 0.0);
+    assert_eq!(d("relu6", 5.999), 1.0);
+    assert_eq!(d("leaky-relu", 0.0), 0.01);
+    assert_eq!(d("leaky-relu:slope=0.2", 0.0), 0.2);
+    assert_eq!(d("prelu", 0.0), 0.25);
+    assert_eq!(d("elu:alpha=0.5", 0.0), 0.5);
+    assert_eq!(d("celu:alpha=2", 0.0), 1.0);
+    assert_eq!(d("hard-tanh", -1.0), 0.0);
+    assert_eq!(d("hard-tanh", 1.0), 0.0);
+    assert_eq!(d("hard-sigmoid", -3.0), 0.0);
+    assert_eq!(d("hard-sigmoid", 3.0), 0.0);
+    assert_eq!(d("hard-sigmoid", 0.0), 1.0 / 6.0);
+    assert_eq!(d("hard-swish", -3.0), -0.5);
+    assert_eq!(d("hard-swish", 3.0), 1.5);
+    assert_eq!(d("hard-swish", -3.0001), 0.0);
+    assert_eq!(d("step", 0.0), 0.0);
+    assert_eq!(d("step", 5.0), 0.0);
+    assert_eq!(d("softplus", 20.0), reluscope::activation::sigmoid(20.0));
+    assert_eq!(d("softplus", 20.000001), 1.0);
+}
+
+#[test]
+fn known_values_from_the_published_formulas() {
+    let v = |spec: &str, x: f64| spec.parse::<Activation>().unwrap().value(x);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-15 * b.abs().max(1e-300);
+    // selu(1) = scale; selu(-1) = scale·α·(e⁻¹ − 1).
+    assert!(close(v("selu", 1.0), 1.050_700_987_355_480_5));
+    assert!(close(v("selu", -1.0), -1.111_330_737_812_562_8));
+    // gelu(1) = Φ(1) = 0.841344746068542948...; tanh form 0.841191990608276...
+    assert!(close(v("gelu", 1.0), 0.841_344_746_068_542_9));
+    assert!(close(v("gelu:approx=tanh", 1.0), 0.841_191_990_608_276_8));
+    // softplus above its threshold is the identity; below, ln(1 + e^x).
+    assert_eq!(v("softplus", 25.0), 25.0);
+    assert!(close(v("softplus", 0.0), std::f64::consts::LN_2));
+    // mish(-1) = -tanh(ln(1 + e⁻¹)) = -0.3034014613741089...
+    assert!(close(v("mish", -1.0), -0.303_401_461_374_108_9));
+    assert_eq!(v("relu6", 7.5), 6.0);
+    assert_eq!(v("hard-sigmoid", 1.5), 0.75);
+    assert_eq!(v("leaky-relu", -2.0), -0.02);
+    assert_eq!(v("step", 0.0), 0.0);
+    assert_eq!(v("step", 1e-300), 1.0);
+}
+
+#[test]
+fn metadata_describes_dying_and_saturation() {
+    let info = |k: Kind| k.info();
+    assert!(info(Kind::Relu).can_die && !info(Kind::Relu).saturates_positive);
+    assert!(!info(Kind::LeakyRelu).can_die);
+    assert!(info(Kind::Sigmoid).saturates_positive && !info(Kind::Sigmoid).can_die);
+    assert!(info(Kind::Step).can_die);
+    for k in Kind::ALL {
+        assert!(!info(k).formula.is_empty() && !info(k).derivative.is_empty());
+    }
+    assert_eq!(Activation::Relu.info().params.len(), 0);
+    assert_eq!(GeluApprox::Tanh, GeluApprox::Tanh);
+}
+
+#[test]
+fn spec_errors_list_the_valid_choices() {
+    let err = |s: &str| s.parse::<Activation>().unwrap_err().to_string();
+    let e = err("rleu");
+    assert!(e.contains("did you mean 'relu'"), "{e}");
+    assert!(e.contains("valid: relu, leaky-relu"), "{e}");
+    let e = err("leaky-relu:alpha=0.1");
+    assert!(
+        e.contains("no parameter 'alpha'") && e.contains("valid keys: slope"),
+        "{e}"
+    );
+    let e = err("relu:slope=1");
+    assert!(e.contains("takes no parameters"), "{e}");
+    let e = err("leaky-relu:slope=2");
+    assert!(e.contains("out of range") && e.contains("<= 1"), "{e}");
+    let e = err("elu:alpha=0");
+    assert!(e.contains("> 0"), "{e}");
+    let e = err("elu:alpha=abc");
+    assert!(e.contains("not a number"), "{e}");
+    let e = err("gelu:approx=fast");
+    assert!(e.contains("valid: none, tanh"), "{e}");
+    let e = err("hard-tanh:min=2");
+    assert!(e.contains("min < max"), "{e}");
+    let e = err("leaky-relu:slope");
+    assert!(e.contains("KEY=VALUE"), "{e}");
+}
+
+#[test]
+fn aliases_and_spelling_variants_parse() {
+    let p = |s: &str| s.parse::<Activation>().unwrap();
+    assert_eq!(p("swish"), Activation::Silu { beta: 1.0 });
+    assert_eq!(p("Leaky_ReLU"), Activation::LeakyRelu { slope: 0.01 });
+    assert_eq!(p("hardtanh"), p("hard-tanh"));
+    assert_eq!(p("identity"), Activation::Linear);
+    assert_eq!(p("gelu:approx=tanh").to_string(), "gelu:approx=tanh");
+    assert_eq!(p("softplus:beta=2").to_string(), "softplus:beta=2");
+    assert_eq!(p("leaky-relu:slope=0.01").to_string(), "leaky-relu");
+}

@@ -1,0 +1,179 @@
+//! `reluscope eval` and `reluscope plot` run as real processes: output and exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn reluscope() -> Command {
+    let mut cmd = Command::cargo_bin("reluscope").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+#[test]
+fn eval_range_prints_csv_in_shortest_round_trip_form() {
+    let out = reluscope()
+        .args(["eval", "relu", "--range", "-1:1:0.5"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "x,value,derivative\n-1,0,0\n-0.5,0,0\n0,0,0\n0.5,0.5,1\n1,1,1\n"
+    );
+}
+
+#[test]
+fn eval_range_includes_the_end_despite_rounding() {
+    let out = reluscope()
+        .args(["eval", "linear", "--range", "-2:2:0.1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 41);
+    assert!(text.lines().last().unwrap().starts_with("2,"), "{text}");
+}
+
+#[test]
+fn eval_points_with_parameters() {
+    reluscope()
+        .args(["eval", "leaky-relu:slope=0.2", "--points", "-1,0,2"])
+        .assert()
+        .success()
+        .stdout("x,value,derivative\n-1,-0.2,0.2\n0,0,0.2\n2,2,1\n");
+    reluscope()
+        .args(["eval", "gelu", "--points", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,0.84134474606854"));
+}
+
+#[test]
+fn eval_bad_input_exits_2_with_a_clear_message() {
+    let cases: [(&[&str], &str); 8] = [
+        (&["eval", "relu", "--range", "0:1:0"], "STEP must be > 0"),
+        (&["eval", "relu", "--range", "0:1:-1"], "STEP must be > 0"),
+        (
+            &["eval", "relu", "--range", "0:10:0.000001"],
+            "at most 1000000",
+        ),
+        (&["eval", "relu", "--range", "0:1"], "START:END:STEP"),
+        (
+            &["eval", "relu", "--points", "1,abc"],
+            "'abc' is not a number",
+        ),
+        (
+            &["eval", "relu", "--points", "1,inf"],
+            "not a finite number",
+        ),
+        (&["eval", "rleu", "--points", "1"], "did you mean 'relu'"),
+        (&["eval", "relu"], "--range START:END:STEP"),
+    ];
+    for (args, message) in cases {
+        reluscope()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn plot_draws_braille_with_the_flat_half_and_a_legend() {
+    let out = reluscope()
+        .args(["plot", "relu", "--size", "40x10"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // No colour when stdout is not a terminal.
+    assert!(!text.contains('\x1b'), "{text}");
+    assert!(text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)));
+    let lines: Vec<&str> = text.lines().collect();
+    // 10 chart rows, the x-axis labels, the legend.
+    assert_eq!(lines.len(), 12, "{text}");
+    assert!(
+        lines[0].ends_with("10.5"),
+        "y max with margin: {}",
+        lines[0]
+    );
+    assert!(
+        lines[9].ends_with(" 0.0"),
+        "y axis includes 0: {}",
+        lines[9]
+    );
+    assert!(lines[10].starts_with("-5.0") && lines[10].ends_with("10.0"));
+    assert_eq!(lines[11], "─── relu");
+    // The flat half: the bottom row is drawn across the left third.
+    let bottom: Vec<char> = lines[9].chars().take(12).collect();
+    assert!(bottom.iter().all(|c| *c != '\u{2800}'), "{}", lines[9]);
+}
+
+#[test]
+fn plot_derivative_and_comparisons() {
+    reluscope()
+        .args([
+            "plot",
+            "relu",
+            "--derivative",
+            "--compare",
+            "sigmoid",
+            "--compare",
+            "tanh",
+            "--range",
+            "-3:3",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "─── relu'   ··· sigmoid'   ··· tanh'",
+        ))
+        .stdout(predicate::str::contains("-3.0"));
+}
+
+#[test]
+fn plot_clamps_tiny_sizes_and_rejects_bad_ones() {
+    let out = reluscope()
+        .args(["plot", "tanh", "--size", "1x1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 3 + 2);
+    for (args, msg) in [
+        (["plot", "relu", "--size", "80"], "COLSxROWS"),
+        (["plot", "relu", "--range", "5:1"], "END must be greater"),
+        (
+            ["plot", "relu", "--compare", "sigmod"],
+            "did you mean 'sigmoid'",
+        ),
+    ] {
+        reluscope()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(msg));
+    }
+}
+
+#[test]
+fn help_and_version_work() {
+    reluscope()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("reluscope "));
+    for sub in ["eval", "plot", "train", "experiment"] {
+        reluscope().args([sub, "--help"]).assert().success();
+    }
+    reluscope()
+        .args(["eval", "--bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--bogus"));
+}
