@@ -197,7 +197,7 @@ pub enum ExperimentCmd {
     /// Probability that a freshly initialized ReLU network is born dead.
     BornDead(BornDeadArgs),
     /// Train over a grid of learning rates and bias inits; report dead fraction and loss.
-    Sweep(SweepArgs),
+    Sweep(Box<SweepArgs>),
 }
 
 #[derive(Debug, Args)]

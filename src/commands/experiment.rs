@@ -43,9 +43,7 @@ pub fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
             None => out.push(num(item)?),
         }
         if out.len() > MAX_LIST {
-            return Err(input_error(format!(
-                "{flag}: more than {MAX_LIST} values"
-            )));
+            return Err(input_error(format!("{flag}: more than {MAX_LIST} values")));
         }
     }
     Ok(out)
@@ -87,7 +85,10 @@ mod tests {
     fn counts_lists_and_ranges() {
         assert_eq!(parse_counts("4", "--width").unwrap(), [4]);
         assert_eq!(parse_counts("2, 4,8", "--width").unwrap(), [2, 4, 8]);
-        assert_eq!(parse_counts("1..4,10", "--depth").unwrap(), [1, 2, 3, 4, 10]);
+        assert_eq!(
+            parse_counts("1..4,10", "--depth").unwrap(),
+            [1, 2, 3, 4, 10]
+        );
         assert_eq!(parse_counts("3..=3", "--depth").unwrap(), [3]);
         for (bad, msg) in [
             ("x", "'x' is not a whole number"),
@@ -98,7 +99,10 @@ mod tests {
             ("1..5000", "more than 1000"),
         ] {
             let err = parse_counts(bad, "--depth").unwrap_err().to_string();
-            assert!(err.contains(msg) && err.starts_with("--depth"), "{bad}: {err}");
+            assert!(
+                err.contains(msg) && err.starts_with("--depth"),
+                "{bad}: {err}"
+            );
         }
     }
 }

@@ -299,7 +299,7 @@ impl BornDeadReport {
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         let c = &self.config;
         let bias = match c.bias {
-            BiasInit::Constant(v) if v == 0.0 => "zero biases".to_string(),
+            BiasInit::Constant(0.0) => "zero biases".to_string(),
             BiasInit::Constant(v) => format!("biases {v}"),
             BiasInit::Scheme => "the scheme's biases".to_string(),
         };

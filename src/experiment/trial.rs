@@ -216,7 +216,7 @@ mod tests {
         let mut hs: Vec<Vec<f64>> = (0..dom.len()).map(|p| dom.point(p)).collect();
         let (mut constant_at, mut zero_at) = (None, None);
         let mut dead = vec![0; spec.depth];
-        for k in 0..spec.depth {
+        for (k, dead_k) in dead.iter_mut().enumerate() {
             let fan_in = hs[0].len();
             let (w, b) = init_layer(spec.init, spec.bias, fan_in, spec.width, &mut rng);
             for h in hs.iter_mut() {
@@ -228,7 +228,7 @@ mod tests {
                     })
                     .collect();
             }
-            dead[k] = (0..spec.width)
+            *dead_k = (0..spec.width)
                 .filter(|&i| hs.iter().all(|h| h[i] == 0.0))
                 .count() as u64;
             if zero_at.is_none() && hs[0].iter().all(|&v| v == 0.0) {
