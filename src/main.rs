@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
             commands::experiment::run_born_dead(&args)
         }
-        Some(Command::Experiment(ExperimentCmd::Sweep(_))) | None => {
+        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
+            commands::experiment::run_sweep(&args)
+        }
+        None => {
             use clap::CommandFactory;
             println!("reluscope: this command is not available yet.\n");
             let _ = Cli::command().print_help();

@@ -1,13 +1,16 @@
 //! `reluscope experiment born-dead` and `reluscope experiment sweep`: parse the flags, run the
 //! experiment on all cores, print a table (or CSV).
 
+use std::io::IsTerminal;
+
 use anyhow::Result;
 
-use super::write_stdout;
-use crate::cli::BornDeadArgs;
-use crate::engine::{BiasInit, Init};
+use super::train::config_from_args;
+use super::{parse_number, write_stdout};
+use crate::cli::{BornDeadArgs, SweepArgs};
+use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
-use crate::experiment::{BornDeadConfig, Progress, born_dead};
+use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
 
 /// Most values a list or range flag may expand to.
 const MAX_LIST: usize = 1000;
@@ -75,6 +78,67 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
             report.write_text(out)
         }
     })
+}
+
+/// The sweep configuration the flags describe (validated).
+pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+    let lrs = args
+        .lr
+        .split(',')
+        .map(|t| parse_number(t, "--lr"))
+        .collect::<Result<Vec<f64>>>()?;
+    let bias_inits = args
+        .bias_init
+        .split(',')
+        .map(|t| {
+            t.parse::<BiasInit>()
+                .map_err(|e| input_error(format!("--bias-init: {e}")))
+        })
+        .collect::<Result<Vec<BiasInit>>>()?;
+    let (base, _) = config_from_args(&args.train.to_train_args(), TrainConfig::default())?;
+    let config = SweepConfig {
+        base,
+        lrs,
+        bias_inits,
+        epochs: args.epochs,
+        repeats: args.repeats,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+pub fn run_sweep(args: &SweepArgs) -> Result<()> {
+    let config = sweep_config(args)?;
+    let report = sweep::run(&config, &Progress::new())?;
+    let style = TextStyle {
+        color: std::io::stdout().is_terminal() && no_color_unset(),
+        unicode: utf8_locale(),
+    };
+    write_stdout(|out| {
+        if args.csv {
+            report.write_csv(out)
+        } else {
+            report.write_text(out, style)
+        }
+    })
+}
+
+/// NO_COLOR (https://no-color.org): any non-empty value turns colour off.
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Unicode shades unless the locale says the terminal is not UTF-8 (the first of LC_ALL,
+/// LC_CTYPE, LANG that is set decides; none set counts as UTF-8, the common default).
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .next()
+        .is_none_or(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 #[cfg(test)]
