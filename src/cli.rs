@@ -322,7 +322,7 @@ impl SweepTrainArgs {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Learning rates, comma separated.
-    #[arg(long, default_value = "0.01,0.1,1")]
+    #[arg(long, default_value = "0.01,0.1,1", allow_hyphen_values = true)]
     pub lr: String,
     /// Bias inits, comma separated: numbers or "scheme".
     #[arg(long, default_value = "0.1,-1,-3", allow_hyphen_values = true)]
