@@ -9,6 +9,7 @@
 
 pub mod born_dead;
 pub mod domain;
+pub mod job;
 pub mod progress;
 pub mod stats;
 pub mod sweep;
@@ -17,6 +18,7 @@ mod trial;
 
 pub use born_dead::{BornDeadCell, BornDeadConfig, BornDeadReport};
 pub use domain::{Domain, DomainKind};
+pub use job::{ExperimentJob, ExperimentParams, ExperimentResults, JobStatus};
 pub use progress::Progress;
 pub use stats::{Proportion, single_point_dead_probability, wilson_interval};
 pub use sweep::{RunResult, Summary, SweepCell, SweepConfig, SweepReport};
