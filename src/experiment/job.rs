@@ -18,7 +18,7 @@ pub enum ExperimentParams {
     /// Born-dead runs, one after the other (e.g. a symmetric init, then RAI).
     BornDead(Vec<BornDeadConfig>),
     /// One learning-rate × bias-init sweep.
-    Sweep(SweepConfig),
+    Sweep(Box<SweepConfig>),
 }
 
 impl ExperimentParams {
@@ -43,13 +43,13 @@ impl ExperimentParams {
     /// The explorer's sweep around a training config: learning rates 0.003-3 by decades ×
     /// bias inits 0.1, 0, -1, -3.
     pub fn sweep_around(base: &TrainConfig, epochs: u64, repeats: u64) -> ExperimentParams {
-        ExperimentParams::Sweep(SweepConfig {
+        ExperimentParams::Sweep(Box::new(SweepConfig {
             base: base.clone(),
             lrs: vec![0.003, 0.03, 0.3, 3.0],
             bias_inits: [0.1, 0.0, -1.0, -3.0].map(BiasInit::Constant).to_vec(),
             epochs,
             repeats,
-        })
+        }))
     }
 }
 
