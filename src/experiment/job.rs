@@ -208,7 +208,7 @@ fn run(params: &ExperimentParams, shared: &Shared) -> JobStatus {
         }
         ExperimentParams::Sweep(config) => {
             let skeleton = SweepReport {
-                config: config.clone(),
+                config: (**config).clone(),
                 cells: config
                     .combinations()
                     .into_iter()
