@@ -80,11 +80,20 @@ impl ExperimentsView<'_> {
     }
 
     fn block<'b>(&self, title: String) -> Block<'b> {
-        let b = Block::bordered().title(title);
+        let b = Block::bordered().title(self.text(&title));
         if self.ascii {
             b.border_set(ASCII_BORDER)
         } else {
             b
+        }
+    }
+
+    /// `text` with its few non-ASCII signs (×, ·, …) swapped for ASCII in ASCII mode.
+    fn text(&self, text: &str) -> String {
+        if self.ascii {
+            text.replace('×', "x").replace('·', "-").replace('…', "...")
+        } else {
+            text.to_string()
         }
     }
 
@@ -114,13 +123,13 @@ impl Widget for &ExperimentsView<'_> {
         }
         let mut block = self.block(" Experiments ".to_string());
         if !self.hint.is_empty() {
-            block = block.title_bottom(format!(" {} ", self.hint));
+            block = block.title_bottom(self.text(&format!(" {} ", self.hint)));
         }
         let inner = block.inner(area);
         block.render(area, buf);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             if !inner.is_empty() {
-                let msg = format!("needs {MIN_WIDTH}×{MIN_HEIGHT}");
+                let msg = self.text(&format!("needs {MIN_WIDTH}×{MIN_HEIGHT}"));
                 put(buf, inner.x, inner.y, &msg, Style::new(), inner.right());
             }
             return;
@@ -132,8 +141,10 @@ impl Widget for &ExperimentsView<'_> {
         let has_curves = !r.born_dead.is_empty();
         match (has_curves, &r.sweep) {
             (false, None) => {
-                let msg = "No experiment yet: run the born-dead comparison or the lr × bias sweep.";
-                put(buf, body.x, body.y + 1, msg, Style::new(), body.right());
+                let msg = self.text(
+                    "No experiment yet: run the born-dead comparison or the lr × bias sweep.",
+                );
+                put(buf, body.x, body.y + 1, &msg, Style::new(), body.right());
             }
             (true, None) => render_curves_row(self, body, buf),
             (false, Some(s)) => render_sweep(self, s, body, buf),
@@ -163,11 +174,11 @@ fn render_status(view: &ExperimentsView<'_>, area: Rect, buf: &mut Buffer) {
         JobStatus::Cancelled => "cancelled".to_string(),
         JobStatus::Failed(msg) => format!("failed: {msg}"),
     };
-    let head = if what.is_empty() {
+    let head = view.text(&if what.is_empty() {
         state.clone()
     } else {
         format!("{what} · {state}")
-    };
+    });
     let pct = format!(" {:>3.0}%", 100.0 * r.progress.clamp(0.0, 1.0));
     let stage = if r.stages > 1 {
         format!(" stage {}/{}", (r.stage + 1).min(r.stages), r.stages)
@@ -342,8 +353,10 @@ fn render_curves(
 fn render_sweep(view: &ExperimentsView<'_>, sweep: &SweepReport, area: Rect, buf: &mut Buffer) {
     let c = &sweep.config;
     let block = view.block(format!(
-        " final dead neurons: lr × bias init ({} epochs, {} runs each) ",
-        c.epochs, c.repeats
+        " final dead neurons: lr × bias init ({} epochs, {} run{} each) ",
+        c.epochs,
+        c.repeats,
+        if c.repeats == 1 { "" } else { "s" }
     ));
     let inner = block.inner(area);
     block.render(area, buf);
