@@ -107,3 +107,21 @@ fn born_dead_bad_input_exits_2() {
         fails_with("born-dead", args, want);
     }
 }
+
+#[test]
+fn born_dead_text_is_ascii_in_a_non_utf8_locale() {
+    let out = experiment("born-dead")
+        .args(["--trials", "20", "--points", "8", "--bias-init", "0.5"])
+        .env("LC_ALL", "C")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.is_ascii(), "{text}");
+    assert!(
+        text.contains("1 - (1 - 2^-N)^L") && text.contains("a 2x2 grid"),
+        "{text}"
+    );
+}

@@ -10,6 +10,7 @@ use super::{parse_number, write_stdout};
 use crate::cli::{BornDeadArgs, SweepArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
+use crate::experiment::sweep_report::to_ascii;
 use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
 
 /// Most values a list or range flag may expand to.
@@ -74,8 +75,12 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     write_stdout(|out| {
         if args.csv {
             report.write_csv(out)
-        } else {
+        } else if utf8_locale() {
             report.write_text(out)
+        } else {
+            let mut text = Vec::new();
+            report.write_text(&mut text)?;
+            out.write_all(to_ascii(&String::from_utf8_lossy(&text)).as_bytes())
         }
     })
 }

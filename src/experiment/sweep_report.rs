@@ -21,6 +21,14 @@ impl TextStyle {
     };
 }
 
+/// The report's few non-ASCII signs in ASCII, for terminals that are not UTF-8.
+pub fn to_ascii(text: &str) -> String {
+    text.replace('×', "x")
+        .replace('±', "+/-")
+        .replace(['−', '—'], "-")
+        .replace('…', "...")
+}
+
 /// Shades from low to high, two cells wide each.
 const SHADES_UNICODE: [&str; 5] = ["··", "░░", "▒▒", "▓▓", "██"];
 const SHADES_ASCII: [&str; 5] = [". ", "::", "==", "##", "@@"];
@@ -61,8 +69,17 @@ fn pm(s: Summary, percent: bool) -> String {
 }
 
 impl SweepReport {
-    /// Table and heatmaps.
+    /// Table and heatmaps; with `style.unicode` off, every sign is ASCII (× → x, ± → +/-).
     pub fn write_text(&self, out: &mut dyn Write, style: TextStyle) -> io::Result<()> {
+        if style.unicode {
+            return self.write_text_unicode(out, style);
+        }
+        let mut text = Vec::new();
+        self.write_text_unicode(&mut text, style)?;
+        out.write_all(to_ascii(&String::from_utf8_lossy(&text)).as_bytes())
+    }
+
+    fn write_text_unicode(&self, out: &mut dyn Write, style: TextStyle) -> io::Result<()> {
         let c = &self.config;
         let b = &c.base;
         let data = match &b.csv {
