@@ -105,7 +105,8 @@ pub struct TrainArgs {
     /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
     #[arg(long)]
     pub dataset: Option<String>,
-    /// Train on a CSV file instead (header row, numeric columns, last column the target).
+    /// Train on a CSV file instead: a header row, then rows of x1,x2,target (targets all 0/1 or
+    /// all -1/1 make a classification task, anything else regression).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).
@@ -117,6 +118,10 @@ pub struct TrainArgs {
     /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
     #[arg(long)]
     pub activation: Option<String>,
+    /// Output activation for regression datasets: linear or tanh (classification always uses
+    /// sigmoid with binary cross-entropy).
+    #[arg(long, value_name = "linear|tanh")]
+    pub regression_output: Option<String>,
     /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
     /// playground, zero, rai.
     #[arg(long)]
@@ -151,10 +156,10 @@ pub struct TrainArgs {
     /// Keep the training set's order instead of shuffling every epoch.
     #[arg(long)]
     pub no_shuffle: bool,
-    /// Label noise in percent, 0-50.
+    /// Noise in percent, 0-50, as Playground's slider (built-in datasets only).
     #[arg(long)]
     pub noise: Option<f64>,
-    /// Share of the data used for training, the rest for testing (0-1).
+    /// Share of the data used for training, the rest for testing (0.1-0.9).
     #[arg(long)]
     pub train_fraction: Option<f64>,
     /// Random seed: the same seed gives the same run on every machine.
@@ -172,7 +177,7 @@ pub struct TrainCmd {
     /// Number of optimizer steps (mini-batches).
     #[arg(long, conflicts_with = "epochs")]
     pub steps: Option<u64>,
-    /// Number of passes over the training set.
+    /// Number of passes over the training set (default 100 when --steps is not given).
     #[arg(long)]
     pub epochs: Option<u64>,
     /// Save the trained model to this file (written atomically).
@@ -252,6 +257,9 @@ pub struct SweepTrainArgs {
     /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
     #[arg(long)]
     pub activation: Option<String>,
+    /// Output activation for regression datasets: linear or tanh.
+    #[arg(long, value_name = "linear|tanh")]
+    pub regression_output: Option<String>,
     /// Weight init (see `train --init`).
     #[arg(long)]
     pub init: Option<String>,
@@ -300,6 +308,7 @@ impl SweepTrainArgs {
             features: self.features.clone(),
             layers: self.layers.clone(),
             activation: self.activation.clone(),
+            regression_output: self.regression_output.clone(),
             init: self.init.clone(),
             bias_init: None,
             optimizer: self.optimizer.clone(),
