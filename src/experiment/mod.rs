@@ -8,6 +8,7 @@
 //! another thread cancel it.
 
 pub mod born_dead;
+pub mod born_dead_report;
 pub mod domain;
 pub mod job;
 pub mod progress;
