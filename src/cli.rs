@@ -227,7 +227,8 @@ pub struct BornDeadArgs {
     /// others over a grid on [-6,6]^D.
     #[arg(long, default_value = "0", allow_hyphen_values = true)]
     pub bias_init: String,
-    /// Points of the domain (directions or grid); default 720 directions for 2 inputs.
+    /// Points of the domain (directions or grid); default 720 directions for 2 inputs. More
+    /// points can only lower the born-dead estimate (a sparse set misses thin active regions).
     #[arg(long)]
     pub points: Option<usize>,
     /// Random seed: the same seed gives the same numbers on any number of threads.

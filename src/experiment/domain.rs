@@ -4,6 +4,11 @@
 //! constant on R^D exactly when it is zero on the unit sphere: a dense set of directions decides
 //! it. With other biases it is not, and the domain is a dense grid on [-6, 6]^D instead. Either
 //! way, point 0 is the fixed input x0 = (1, …, 1)/√D used for the single-point estimate.
+//!
+//! A finite set can only miss activity (a neuron alive on a cone thinner than the spacing), never
+//! invent it, so "born dead" is over-estimated slightly and falls towards the true value as the
+//! set grows. For width 4, depth 10, 10,000 trials: 0.2382 at 720 directions, 0.2360 at 11,520,
+//! a difference well inside the 95% interval (±0.008).
 
 /// Half-width of the box the grid covers: [-6, 6]^D.
 pub const BOX: f64 = 6.0;
