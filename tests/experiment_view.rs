@@ -7,8 +7,9 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use reluscope::engine::{BiasInit, Init};
 use reluscope::experiment::{
-    BornDeadConfig, ExperimentResults, JobStatus, Progress, RunResult, SweepCell, SweepConfig,
-    SweepReport, born_dead,
+    BornDeadCell, BornDeadConfig, BornDeadReport, ExperimentResults, JobStatus, Progress,
+    Proportion, RunResult, SweepCell, SweepConfig, SweepReport, born_dead,
+    single_point_dead_probability,
 };
 use reluscope::ui::experiments::ExperimentsView;
 
@@ -199,4 +200,62 @@ fn no_size_panics() {
             }
         }
     }
+}
+
+/// Hand-made results (independent of the random draws), so the snapshot changes only when the
+/// drawing does.
+fn synthetic() -> ExperimentResults {
+    let report = |init: Init, bias: BiasInit, scale: f64| {
+        let config = BornDeadConfig {
+            widths: vec![2, 4],
+            depths: (1..=10).collect(),
+            trials: 1000,
+            init,
+            bias,
+            ..BornDeadConfig::default()
+        };
+        let cells = [2, 4]
+            .iter()
+            .flat_map(|&w| {
+                (1..=10).map(move |d| {
+                    let p = scale * single_point_dead_probability(w, d);
+                    let k = (p * 1000.0).round() as u64;
+                    BornDeadCell {
+                        width: w,
+                        depth: d,
+                        born_dead: Proportion::new(k, 1000),
+                        point_dead: Proportion::new(k, 1000),
+                        dead_share: p / 2.0,
+                        closed_form: single_point_dead_probability(w, d),
+                    }
+                })
+            })
+            .collect();
+        BornDeadReport {
+            config,
+            domain: String::new(),
+            x0: vec![],
+            cells,
+            cancelled: false,
+        }
+    };
+    ExperimentResults {
+        born_dead: vec![
+            report(Init::HeNormal, BiasInit::Constant(0.0), 1.0),
+            report(Init::Rai, BiasInit::Scheme, 0.3),
+        ],
+        sweep: sweep_results().sweep,
+        status: JobStatus::Running,
+        progress: 0.25,
+        stage: 1,
+        stages: 2,
+    }
+}
+
+#[test]
+fn snapshot_full_view() {
+    let text = lines(&draw(&synthetic(), 100, 30, false, false)).join("\n");
+    insta::assert_snapshot!("experiments_view_100x30", text);
+    let text = lines(&draw(&synthetic(), 64, 20, true, false)).join("\n");
+    insta::assert_snapshot!("experiments_view_ascii_64x20", text);
 }

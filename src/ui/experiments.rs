@@ -21,7 +21,7 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 const SERIES_UNICODE: [&str; 6] = ["●", "▲", "■", "◆", "✚", "○"];
-const SERIES_ASCII: [&str; 6] = ["o", "+", "x", "*", "#", "@"];
+const SERIES_ASCII: [&str; 6] = ["o", "x", "*", "#", "@", "%"];
 const SERIES_COLORS: [Color; 6] = [
     Color::Cyan,
     Color::Yellow,
