@@ -157,6 +157,27 @@ mod tests {
         assert!(mean_sd(&[]).0.is_nan());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn wilson_brackets_the_estimate(n in 1u64..1_000_000, frac in 0.0f64..=1.0, z in 0.5f64..4.0) {
+            let k = ((n as f64) * frac).floor() as u64;
+            let p = k as f64 / n as f64;
+            let (lo, hi) = wilson_interval(k, n, z);
+            proptest::prop_assert!(0.0 <= lo && lo <= p + 1e-12 && p <= hi + 1e-12 && hi <= 1.0);
+            // A larger z gives a wider interval around the same centre.
+            let (lo2, hi2) = wilson_interval(k, n, z * 1.5);
+            proptest::prop_assert!(lo2 <= lo + 1e-12 && hi2 >= hi - 1e-12);
+        }
+
+        #[test]
+        fn closed_form_is_a_probability_rising_with_depth(w in 1usize..64, l in 1usize..500) {
+            let p = single_point_dead_probability(w, l);
+            let q = single_point_dead_probability(w, l + 1);
+            let r = single_point_dead_probability(w + 1, l);
+            proptest::prop_assert!((0.0..=1.0).contains(&p) && q >= p && r <= p);
+        }
+    }
+
     #[test]
     fn derived_seeds_differ_by_each_index() {
         let a = derive_seed(1, &[4, 10, 0]);
