@@ -34,8 +34,8 @@ pub const MAX_TRIALS: u64 = 100_000_000;
 pub const MAX_POINTS: usize = 1_000_000;
 /// Trials between two checks for cancellation.
 const BLOCK: u64 = 4096;
-/// Bound on width × points (two such buffers per thread, 8 bytes a value).
-const MAX_BUFFER: usize = 1 << 23;
+/// Bound on width × points: two such buffers per worker thread, 8 bytes a value (32 MB).
+const MAX_BUFFER: usize = 1 << 21;
 
 /// What to measure. Every (width, depth) pair is a cell of the result.
 #[derive(Debug, Clone, PartialEq)]
