@@ -2,6 +2,7 @@
 //! and writes cells; nothing changes state.
 
 pub mod curves;
+pub mod experiments;
 pub mod format;
 pub mod heatmap;
 pub mod help;
