@@ -113,7 +113,18 @@ async fn run_loop(
                     dirty |= update(app, action);
                 }
             }
-            Event::Mouse(_) => {}
+            Event::Mouse(m) => {
+                use crossterm::event::{MouseButton, MouseEventKind};
+                let action = match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    dirty |= update(app, a);
+                }
+            }
             Event::Resize(w, h) => {
                 tui.autoresize()?;
                 dirty |= update(app, Action::Resize(w, h));

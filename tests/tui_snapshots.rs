@@ -224,3 +224,16 @@ fn born_dead_network_shows_dead_neurons() {
     let text = screen(&app);
     assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
 }
+
+#[test]
+fn a_click_focuses_the_pane_under_it() {
+    let mut app = app_at(160, 48);
+    let area = Rect::new(0, 0, 160, 48);
+    let layout = ui::layout::compute(area, &app).unwrap();
+    let out = layout.get(reluscope::app::Pane::Output).unwrap();
+    update(&mut app, Action::Click(out.x + 2, out.y + 2));
+    assert_eq!(app.focus, reluscope::app::Pane::Output);
+    // A click on the status bar changes nothing.
+    assert!(!update(&mut app, Action::Click(1, 47)));
+    assert_eq!(app.focus, reluscope::app::Pane::Output);
+}

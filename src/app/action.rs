@@ -49,6 +49,8 @@ pub enum Action {
     Backspace,
     /// The terminal's new size.
     Resize(u16, u16),
+    /// A mouse click at a cell (only with `--mouse`): focuses the pane under it.
+    Click(u16, u16),
     /// A new state of training.
     Snapshot(Arc<Snapshot>),
 }

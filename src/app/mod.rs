@@ -327,6 +327,7 @@ pub fn update(app: &mut App, action: Action) -> bool {
             | Action::Suspend
             | Action::Redraw
             | Action::Resize(..)
+            | Action::Click(..)
             | Action::Snapshot(_)
             | Action::TogglePause => {}
             _ => return false,
@@ -347,6 +348,19 @@ pub fn update(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Snapshot(s) => app.take_snapshot(s),
+        Action::Click(x, y) => {
+            let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+            let hit = layout::compute(area, app).and_then(|a| {
+                a.panes
+                    .iter()
+                    .find(|(_, r)| r.contains((x, y).into()))
+                    .map(|(p, _)| *p)
+            });
+            match hit {
+                Some(p) => app.focus = p,
+                None => return false,
+            }
+        }
         Action::TogglePause => {
             app.paused = !app.paused;
             app.commands.push(if app.paused {

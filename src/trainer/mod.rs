@@ -24,6 +24,8 @@ pub use snapshot::{
 
 /// Snapshots are published at most this often while training.
 pub const PUBLISH_EVERY: Duration = Duration::from_millis(30);
+/// While training, the planes over the input plane are resampled at most this often.
+pub const PLANES_EVERY: Duration = Duration::from_millis(250);
 /// Steps run between looks at the command channel and the clock, at most.
 const CHUNK_TIME: Duration = Duration::from_millis(8);
 
@@ -115,7 +117,12 @@ pub struct Worker {
     /// Steps and time at the start of the current pacing window.
     pace_start: (Instant, u64),
     rate: (Instant, u64, f64),
+    /// The last sampled planes: when, for which view and generation, and the grids.
+    planes: Option<(Instant, (View, u64), Planes)>,
 }
+
+/// The output grid and the inspected neuron's grid.
+type Planes = (Grid, Option<(usize, usize, Grid)>);
 
 impl Worker {
     pub fn new(
@@ -138,6 +145,7 @@ impl Worker {
             notice: None,
             pace_start: (now, 0),
             rate: (now, 0, 0.0),
+            planes: None,
         };
         w.record();
         Ok(w)
@@ -262,6 +270,31 @@ impl Worker {
 
     /// The picture of this moment for the UI.
     pub fn capture(&self) -> Snapshot {
+        self.capture_reusing(None)
+    }
+
+    /// Publish a snapshot. While training, the planes over the input plane (the costliest part
+    /// to compute and to send to the terminal) are resampled at most every [`PLANES_EVERY`];
+    /// in between the last ones are reused, so heatmap cells change a few times a second, not
+    /// on every frame.
+    fn publish(&mut self, out: &watch::Sender<Arc<Snapshot>>) {
+        let now = Instant::now();
+        let key = (self.view, self.generation);
+        let reuse = match &self.planes {
+            Some((at, k, planes)) if self.running && *k == key && now - *at < PLANES_EVERY => {
+                Some(planes.clone())
+            }
+            _ => None,
+        };
+        let snap = self.capture_reusing(reuse.clone());
+        if reuse.is_none() {
+            self.planes = Some((now, key, (snap.output.clone(), snap.inspected.clone())));
+        }
+        let _ = out.send(Arc::new(snap));
+    }
+
+    /// A snapshot; `planes` are the output and inspector grids to use instead of sampling.
+    fn capture_reusing(&self, planes: Option<Planes>) -> Snapshot {
         let s = &self.session;
         let net = s.network();
         let health = s.health();
@@ -311,17 +344,20 @@ impl Worker {
                 grad_norm: health.layers.get(l).map_or(0.0, |h| h.grad_norm),
             })
             .collect();
-        let (w, h) = self.view.output;
-        let output = Grid::sample(w, h, domain, |x1, x2| to_ui(s.predict(x1, x2)));
-        let inspected = self.view.inspect.and_then(|(l, n, w, h)| {
-            let exists = net.hidden().get(l).is_some_and(|layer| n < layer.fan_out);
-            exists.then(|| {
-                (
-                    l,
-                    n,
-                    Grid::sample(w, h, domain, |x1, x2| s.neuron_output(l, n, x1, x2)),
-                )
-            })
+        let (output, inspected) = planes.unwrap_or_else(|| {
+            let (w, h) = self.view.output;
+            let output = Grid::sample(w, h, domain, |x1, x2| to_ui(s.predict(x1, x2)));
+            let inspected = self.view.inspect.and_then(|(l, n, w, h)| {
+                let exists = net.hidden().get(l).is_some_and(|layer| n < layer.fan_out);
+                exists.then(|| {
+                    (
+                        l,
+                        n,
+                        Grid::sample(w, h, domain, |x1, x2| s.neuron_output(l, n, x1, x2)),
+                    )
+                })
+            });
+            (output, inspected)
         });
         Snapshot {
             step: s.step_count(),
@@ -390,7 +426,7 @@ impl Worker {
             // Paused: sleep on the channel until a command arrives.
             if !active {
                 if dirty {
-                    let _ = out.send(Arc::new(self.capture()));
+                    self.publish(out);
                     last_publish = Instant::now();
                 }
                 match rx.recv() {
@@ -426,7 +462,7 @@ impl Worker {
                 let now = Instant::now();
                 self.measure_rate(now);
                 if dirty && now.duration_since(last_publish) >= PUBLISH_EVERY {
-                    let _ = out.send(Arc::new(self.capture()));
+                    self.publish(out);
                     last_publish = now;
                     dirty = false;
                 }
@@ -445,7 +481,7 @@ impl Worker {
                     }
                 }
             } else if dirty {
-                let _ = out.send(Arc::new(self.capture()));
+                self.publish(out);
                 last_publish = Instant::now();
                 dirty = false;
             }
