@@ -148,7 +148,6 @@ pub fn run(cmd: &TrainCmd) -> Result<()> {
         elapsed = start.elapsed();
         progress.clear();
         if session.diverged() {
-            session.refresh();
             write_report(out, format, &session)?;
         }
         write_summary(out, format, &session, samples, elapsed)

@@ -81,6 +81,29 @@ impl Health {
         self.alive + self.dead + self.saturated
     }
 
+    /// Measures `net` over the samples `xs` (row-major, one row per sample, `net.inputs()`
+    /// columns) with targets `ys`, carrying the counters (deaths, revivals, epochs dead, born
+    /// dead) over from `prev` (use `Health::default()` for a first measurement). Returns the
+    /// health and the mean loss. Allocates its buffers; a session reuses its own.
+    pub fn measure(
+        net: &Network,
+        xs: &[f64],
+        ys: &[f64],
+        saturation_threshold: f64,
+        prev: &Health,
+    ) -> (Health, f64) {
+        let mut probe = Probe::new(net);
+        let mut grads = Gradients::zeros(net);
+        let mut scratch = Scratch::new(net);
+        // Only whole rows: a short `xs` measures fewer samples instead of panicking.
+        let n = ys.len().min(xs.len() / net.inputs().max(1));
+        let rows: Vec<usize> = (0..n).collect();
+        let loss = net.batch_gradient(xs, ys, &rows, &mut grads, &mut scratch, |s, z| {
+            probe.observe(s, z)
+        });
+        (probe.finish(net, &grads, saturation_threshold, prev), loss)
+    }
+
     /// Share of hidden neurons that are dead (0 when there are none).
     pub fn dead_fraction(&self) -> f64 {
         let n = self.total();

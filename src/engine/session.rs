@@ -193,6 +193,9 @@ impl Session {
         self.cursor = end;
         if !batch_loss.is_finite() || !grad_norm.is_finite() || !self.network.is_finite() {
             self.diverged = true;
+            // Show the state training stopped in.
+            self.refresh();
+            return self.report(false, batch_loss, grad_norm, samples);
         }
         let mut epoch_ended = false;
         if self.cursor >= n {

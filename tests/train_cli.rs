@@ -1,0 +1,415 @@
+//! `reluscope train` through the real binary: output formats, reproducibility, saving and
+//! loading, and every bad-input path (message on stderr, exit code 2).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn train() -> Command {
+    let mut c = Command::cargo_bin("reluscope").unwrap();
+    c.arg("train");
+    c
+}
+
+fn jsonl(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Runs and expects exit code 2 with `want` in stderr and nothing on stdout.
+fn fails_with(args: &[&str], want: &str) {
+    train()
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(want));
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn jsonl_reports_have_the_documented_fields() {
+    let out = train()
+        .args(["--epochs", "3", "--format", "jsonl", "--layers", "8,6"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines = jsonl(&out);
+    assert_eq!(
+        lines.len(),
+        1 + 3 + 1,
+        "initial report, one per epoch, summary"
+    );
+    for (k, r) in lines[..4].iter().enumerate() {
+        assert_eq!(r["type"], "report");
+        assert_eq!(r["epoch"], k as u64);
+        assert_eq!(r["step"], 25 * k as u64);
+        for key in ["train_loss", "test_loss"] {
+            assert!(r[key].as_f64().unwrap().is_finite());
+        }
+        for key in ["alive", "dead", "saturated"] {
+            assert!(r[key].is_u64(), "{key}");
+        }
+        let total: u64 = ["alive", "dead", "saturated"]
+            .iter()
+            .map(|k| r[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 14);
+        assert_eq!(r["grad_norm"].as_array().unwrap().len(), 3, "one per layer");
+        assert_eq!(
+            r["sparsity"].as_array().unwrap().len(),
+            2,
+            "one per hidden layer"
+        );
+    }
+    let s = &lines[4];
+    assert_eq!(s["type"], "summary");
+    assert_eq!(s["steps"], 75);
+    assert_eq!(s["samples"], 750);
+    assert!(s["samples_per_sec"].as_f64().unwrap() > 0.0);
+    for key in [
+        "alive",
+        "dead",
+        "saturated",
+        "deaths",
+        "revivals",
+        "born_dead",
+    ] {
+        assert!(!s[key].is_null(), "{key}");
+    }
+}
+
+#[test]
+fn text_output_is_a_table_and_no_progress_bar_off_a_terminal() {
+    train()
+        .args(["--steps", "30", "--report-every", "10", "--dataset", "xor"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("step  epoch  train_loss"))
+        .stdout(predicate::str::contains("\n      30      1 "))
+        .stdout(predicate::str::contains("samples/s"))
+        .stderr("");
+}
+
+/// Everything but the timing fields.
+fn without_timing(out: &[u8]) -> Vec<Value> {
+    let mut lines = jsonl(out);
+    for l in &mut lines {
+        if let Some(o) = l.as_object_mut() {
+            o.remove("seconds");
+            o.remove("samples_per_sec");
+        }
+    }
+    lines
+}
+
+#[test]
+fn same_seed_same_run_and_report_cadence_does_not_change_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--epochs",
+        "4",
+        "--format",
+        "jsonl",
+        "--dataset",
+        "spiral",
+        "--noise",
+        "20",
+        "--seed",
+        "9",
+    ];
+    let a = train().args(args).output().unwrap();
+    let b = train().args(args).output().unwrap();
+    assert_eq!(without_timing(&a.stdout), without_timing(&b.stdout));
+    let m1 = dir.path().join("a.json");
+    let m2 = dir.path().join("b.json");
+    train().args(args).arg("--save").arg(&m1).assert().success();
+    train()
+        .args(args)
+        .args(["--report-every", "1"])
+        .arg("--save")
+        .arg(&m2)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap());
+    let c = train()
+        .args([
+            "--epochs",
+            "4",
+            "--format",
+            "jsonl",
+            "--dataset",
+            "spiral",
+            "--seed",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert_ne!(without_timing(&a.stdout), without_timing(&c.stdout));
+}
+
+#[test]
+fn a_saved_model_continues_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.json");
+    train()
+        .args([
+            "--epochs",
+            "2",
+            "--layers",
+            "5",
+            "--activation",
+            "leaky-relu:slope=0.1",
+            "--save",
+        ])
+        .arg(&m)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&m).unwrap();
+    assert!(text.contains("\"leaky-relu:slope=0.1\""));
+    // Its shape wins over --layers.
+    let out = train()
+        .args([
+            "--epochs", "1", "--format", "jsonl", "--layers", "8,8,8", "--model",
+        ])
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines[0]["sparsity"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn csv_data_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("a,b,label\n");
+    for i in 0..40 {
+        let x = i as f64 / 10.0 - 2.0;
+        text.push_str(&format!("{x},{},{}\n", -x, u8::from(x > 0.0)));
+    }
+    let f = write(dir.path(), "d.csv", &text);
+    train()
+        .args(["--data", &f, "--epochs", "2", "--batch-size", "0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("d.csv (20 train / 20 test)"));
+}
+
+#[test]
+fn csv_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases = [
+        ("empty.csv", "", "empty.csv: is empty"),
+        (
+            "header.csv",
+            "a,b,y\n",
+            "header.csv:1: has a header but no data rows",
+        ),
+        (
+            "ragged.csv",
+            "a,b,y\n1,2,0\n3,4\n",
+            "ragged.csv:3:4: this row has 2 field(s) but the header has 3",
+        ),
+        (
+            "word.csv",
+            "a,b,y\n1,2,0\n3,x,1\n",
+            "word.csv:3:3: 'x' in column 'b' is not a number",
+        ),
+        (
+            "nan.csv",
+            "a,b,y\n1,nan,0\n",
+            "nan.csv:2:3: 'nan' in column 'b' is not a finite number",
+        ),
+        (
+            "inf.csv",
+            "a,b,y\n1,2,-inf\n",
+            "inf.csv:2:5: '-inf' in column 'y' is not a finite number",
+        ),
+        (
+            "cols.csv",
+            "a,y\n1,0\n",
+            "cols.csv:1: the header has 2 column(s); expected 3",
+        ),
+        (
+            "nohead.csv",
+            "1,2,0\n",
+            "nohead.csv:1:1: the first row must be a header",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let f = write(d, name, text);
+        fails_with(&["--data", &f], want);
+    }
+    fails_with(
+        &["--data", "/nonexistent/d.csv"],
+        "/nonexistent/d.csv: cannot read the data file",
+    );
+}
+
+#[test]
+fn csv_with_too_many_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::with_capacity(7_000_100);
+    text.push_str("a,b,y\n");
+    for _ in 0..1_000_001 {
+        text.push_str("1,2,0\n");
+    }
+    let f = write(dir.path(), "big.csv", &text);
+    fails_with(
+        &["--data", &f],
+        "big.csv:1000002: more than 1000000 data rows",
+    );
+}
+
+#[test]
+fn model_file_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = r#"{"format":"reluscope.model.v1","inputs":["x1","x2"],
+"layers":[{"activation":"relu","weights":[[1,2],[3,4]],"bias":[0,0]},
+{"activation":"sigmoid","weights":[[1,-1]],"bias":[0.5]}],"loss":"bce"}"#;
+    let f = write(d, "ok.json", good);
+    train()
+        .args(["--model", &f, "--epochs", "1"])
+        .assert()
+        .success();
+    let cases = [
+        (
+            "trunc.json",
+            &good[..40],
+            "trunc.json: not a valid model file (line 1, column 40)",
+        ),
+        (
+            "fmt.json",
+            &good.replace("v1\"", "v2\""),
+            "fmt.json: unknown format 'reluscope.model.v2'",
+        ),
+        (
+            "shape.json",
+            &good.replace("[3,4]", "[3,4,5]"),
+            "shape.json: layers[0]: weights[1] has 3 values but the layer has 2 inputs",
+        ),
+        (
+            "act.json",
+            &good.replace("\"relu\"", "\"rleu\""),
+            "act.json: layers[0]: unknown activation 'rleu'",
+        ),
+        (
+            "input.json",
+            &good.replace("\"x2\"", "\"z\""),
+            "input.json: inputs[1]: unknown feature 'z'",
+        ),
+        (
+            "bias.json",
+            &good.replace("[0.5]", "[0.5,1]"),
+            "bias.json: layers[1]: 'bias' has 2 values",
+        ),
+        (
+            "loss.json",
+            &good.replace("\"bce\"", "\"mse\""),
+            "loss.json: layers[1]: output activation 'sigmoid' does not fit loss 'mse'",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let f = write(d, name, text);
+        fails_with(&["--model", &f], want);
+    }
+    fails_with(
+        &["--model", "/nonexistent/m.json"],
+        "/nonexistent/m.json: cannot read the model file",
+    );
+    // A classification model on a regression dataset.
+    fails_with(
+        &["--model", &f, "--dataset", "plane"],
+        "dataset 'plane' is a regression task",
+    );
+}
+
+#[test]
+fn bad_flags_are_input_errors() {
+    let cases: [(&[&str], &str); 13] = [
+        (
+            &["--dataset", "cirlce"],
+            "unknown dataset 'cirlce' (did you mean 'circle'?)",
+        ),
+        (&["--layers", "8,x"], "invalid layer width 'x'"),
+        (&["--layers", "8,65"], "a hidden layer of 65 neurons"),
+        (
+            &["--layers", "1,1,1,1,1,1,1,1,1"],
+            "9 hidden layers; use at most 8",
+        ),
+        (&["--features", "x1,x3"], "unknown feature 'x3'"),
+        (&["--activation", "relu6:x=1"], "has no parameter 'x'"),
+        (&["--init", "he"], ""),
+        (&["--init", "glorious"], "unknown init 'glorious'"),
+        (&["--bias-init", "nan"], "invalid bias init 'nan'"),
+        (&["--noise", "60"], "noise 60 is out of range"),
+        (&["--nesterov"], "nesterov needs momentum > 0"),
+        (&["--lr", "inf"], "learning rate inf is out of range"),
+        (&["--steps", "0"], "must be at least 1"),
+    ];
+    for (args, want) in cases {
+        if want.is_empty() {
+            train().args(args).args(["--steps", "1"]).assert().success();
+        } else {
+            fails_with(args, want);
+        }
+    }
+    fails_with(&["--dataset", "xor", "--data", "x.csv"], "either --dataset");
+    fails_with(&["--optimizer", "adamw"], "unknown optimizer 'adamw'");
+    fails_with(
+        &["--train-fraction", "1"],
+        "train fraction 1 is out of range",
+    );
+    train()
+        .args(["--steps", "1", "--epochs", "1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn save_errors_and_divergence() {
+    let dir = tempfile::tempdir().unwrap();
+    train()
+        .args(["--steps", "1", "--save", "/nonexistent/dir/m.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/nonexistent/dir/m.json: cannot write the model file",
+        ));
+    let m = dir.path().join("m.json");
+    let out = train()
+        .args([
+            "--dataset",
+            "plane",
+            "--lr",
+            "1e6",
+            "--epochs",
+            "50",
+            "--format",
+            "jsonl",
+            "--save",
+        ])
+        .arg(&m)
+        .output()
+        .unwrap();
+    let lines = jsonl(&out.stdout);
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["diverged"], true);
+    assert!(last["steps"].as_u64().unwrap() < 50 * 60);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("training diverged at step"));
+}
