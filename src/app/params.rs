@@ -123,6 +123,23 @@ impl Knob {
         }
     }
 
+    /// Whether a change needs new data or a new network (as `TrainConfig::needs_reset`
+    /// decides); the others apply live.
+    pub fn rebuilds(self) -> bool {
+        matches!(
+            self,
+            Knob::Init
+                | Knob::BiasInit
+                | Knob::Layers
+                | Knob::Neurons
+                | Knob::Dataset
+                | Knob::Noise
+                | Knob::TrainFraction
+                | Knob::Features
+                | Knob::Seed
+        )
+    }
+
     /// The value as the pane shows it.
     pub fn value(self, cfg: &TrainConfig, speed: usize) -> String {
         match self {
@@ -495,6 +512,24 @@ mod tests {
         assert_eq!(SPEEDS[speed], None);
         assert!(Knob::Speed.set_text(&mut cfg, &mut speed, "90").is_ok());
         assert_eq!(SPEEDS[speed], Some(100.0));
+    }
+
+    #[test]
+    fn rebuilds_matches_the_engine() {
+        let base = TrainConfig::default();
+        for knob in Knob::ALL {
+            let mut cfg = base.clone();
+            let mut speed = DEFAULT_SPEED;
+            knob.step(&mut cfg, &mut speed, true);
+            if cfg == base {
+                knob.step(&mut cfg, &mut speed, false);
+                knob.step(&mut cfg, &mut speed, false);
+            }
+            if knob != Knob::Speed && knob != Knob::ActivationParam {
+                assert_ne!(cfg, base, "{knob:?} changed nothing");
+            }
+            assert_eq!(base.needs_reset(&cfg), knob.rebuilds(), "{knob:?}");
+        }
     }
 
     #[test]
