@@ -117,6 +117,24 @@ fn help_overlay_lists_the_keymap() {
 }
 
 #[test]
+fn zoomed_parameters_say_what_a_change_does() {
+    let mut app = app_with(
+        TrainConfig::default(),
+        Theme::new(ColorTier::None, true),
+        (100, 30),
+        0,
+    );
+    update(&mut app, Action::ToggleZoom);
+    let text = screen(&app);
+    assert!(text.is_ascii(), "{text}");
+    assert!(text.contains("<> change | enter type | live"), "{text}");
+    for _ in 0..6 {
+        update(&mut app, Action::Down);
+    }
+    assert!(screen(&app).contains("enter type | rebuilds"));
+}
+
+#[test]
 fn ascii_without_colour() {
     let app = app_with(
         TrainConfig::default(),
