@@ -255,3 +255,36 @@ fn a_click_focuses_the_pane_under_it() {
     assert!(!update(&mut app, Action::Click(1, 47)));
     assert_eq!(app.focus, reluscope::app::Pane::Output);
 }
+
+#[test]
+fn zoomed_activation_with_comparisons_and_a_parameter() {
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::NextActivation); // leaky-relu
+    update(&mut app, Action::FocusNext); // activation pane
+    update(&mut app, Action::ToggleZoom);
+    update(&mut app, Action::CycleCompare); // sigmoid and tanh
+    for _ in 0..3 {
+        update(&mut app, Action::Down); // zoom in
+    }
+    update(&mut app, Action::Left);
+    let text = screen(&app);
+    assert!(text.contains("slope=0.01"), "{text}");
+    assert!(text.contains("sigmoid") && text.contains("tanh"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn zoomed_derivative_of_sigmoid_marks_saturation() {
+    let mut app = app_at(100, 30);
+    for _ in 0..4 {
+        update(&mut app, Action::PrevActivation); // relu -> step -> linear -> softsign -> tanh
+    }
+    update(&mut app, Action::PrevActivation); // sigmoid
+    assert_eq!(app.config.activation.info().name, "sigmoid");
+    app.focus = reluscope::app::Pane::Derivative;
+    update(&mut app, Action::ToggleZoom);
+    let text = screen(&app);
+    assert!(text.contains("saturated"), "{text}");
+    assert!(!text.contains("no gradient"), "{text}");
+    insta::assert_snapshot!(text);
+}

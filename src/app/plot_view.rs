@@ -56,17 +56,18 @@ impl PlotView {
         nice_step(self.span() / CURSOR_STEPS)
     }
 
-    /// Zoom around the range's centre: `zoom_in` narrows it.
+    /// Zoom around the cursor, which keeps its place on screen: `zoom_in` narrows the range.
     pub fn zoom(&mut self, zoom_in: bool) {
-        let centre = (self.x_min + self.x_max) / 2.0;
         let span = if zoom_in {
             self.span() / ZOOM
         } else {
             self.span() * ZOOM
         }
         .clamp(MIN_SPAN, MAX_SPAN);
-        self.x_min = centre - span / 2.0;
-        self.x_max = centre + span / 2.0;
+        let at = ((self.cursor - self.x_min) / self.span()).clamp(0.0, 1.0);
+        let at = if at.is_finite() { at } else { 0.5 };
+        self.x_min = self.cursor - at * span;
+        self.x_max = self.x_min + span;
         self.cursor = self.cursor.clamp(self.x_min, self.x_max);
     }
 
