@@ -61,20 +61,13 @@ pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
 
     terminal::install_panic_hook();
     let _restore = Restore;
-    let mut tui = terminal::enter(tui_args.mouse).context("cannot set up the terminal")?;
+    let mut tui = Tui::enter(tui_args.mouse).context("cannot set up the terminal")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
     let period = Duration::from_secs_f64(1.0 / fps as f64);
-    let result = runtime.block_on(run_loop(
-        &mut tui,
-        &mut app,
-        &trainer,
-        snapshots,
-        period,
-        tui_args.mouse,
-    ));
+    let result = runtime.block_on(run_loop(&mut tui, &mut app, &trainer, snapshots, period));
     drop(trainer);
     result
 }
@@ -85,7 +78,6 @@ async fn run_loop(
     trainer: &Trainer,
     snapshots: tokio::sync::watch::Receiver<std::sync::Arc<crate::trainer::Snapshot>>,
     period: Duration,
-    mouse: bool,
 ) -> Result<()> {
     // The trainer's first snapshot is already in the channel: show it in the first frame.
     let first = snapshots.borrow().clone();
@@ -103,7 +95,7 @@ async fn run_loop(
                 }
                 let size = tui.size()?;
                 if size.width > 0 && size.height > 0 {
-                    terminal::draw(tui, |f| ui::draw(f, app))?;
+                    tui.draw(|f| ui::draw(f, app))?;
                 }
                 last_draw = Some(Instant::now());
                 dirty = false;
@@ -144,7 +136,7 @@ async fn run_loop(
             return Ok(());
         }
         if std::mem::take(&mut app.suspend) {
-            terminal::suspend(tui, mouse)?;
+            tui.suspend()?;
             // The terminal may have been resized while we were stopped.
             let (w, h) = crossterm::terminal::size().unwrap_or(app.size);
             update(app, Action::Resize(w, h));

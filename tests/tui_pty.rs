@@ -105,6 +105,16 @@ impl Term {
     fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
+
+    /// After exit, the last bytes may still be on their way through the reader thread: wait
+    /// until the screen is back on the main buffer.
+    fn wait_main_screen(&self, what: &str) {
+        let start = Instant::now();
+        while self.alternate_screen() {
+            assert!(start.elapsed() < TIMEOUT, "{what}: still on the alternate screen");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for Term {
@@ -162,7 +172,7 @@ fn starts_trains_pauses_and_quits_cleanly() {
     term.send("q");
     let status = term.wait_exit();
     assert!(status.success(), "exit status {status:?}");
-    assert!(!term.alternate_screen(), "left the alternate screen");
+    term.wait_main_screen("q");
 }
 
 #[test]
@@ -181,22 +191,24 @@ fn paused_start_steps_on_s_and_changes_settings_from_keys() {
     });
     term.send("\x03"); // Ctrl-C is a key in raw mode: quit.
     assert!(term.wait_exit().success());
-    assert!(!term.alternate_screen());
+    term.wait_main_screen("ctrl-c");
 }
 
 #[test]
-fn sighup_ends_it_with_the_terminal_restored() {
-    let mut term = Term::spawn(&["--seed", "3"], 100, 30);
-    term.wait_for("the first frame", |t| t.contains("Network"));
-    let pid = term.child.process_id().expect("pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let status = term.wait_exit();
-    assert!(status.success(), "exit status {status:?}");
-    assert!(!term.alternate_screen());
+fn hangup_terminate_and_interrupt_end_it_with_the_terminal_restored() {
+    for signal in ["-HUP", "-TERM", "-INT"] {
+        let mut term = Term::spawn(&["--seed", "3"], 100, 30);
+        term.wait_for("the first frame", |t| t.contains("Network"));
+        let pid = term.child.process_id().expect("pid");
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = term.wait_exit();
+        assert!(status.success(), "{signal}: exit status {status:?}");
+        term.wait_main_screen(signal);
+    }
 }
 
 #[test]
