@@ -111,7 +111,10 @@ impl Term {
     fn wait_main_screen(&self, what: &str) {
         let start = Instant::now();
         while self.alternate_screen() {
-            assert!(start.elapsed() < TIMEOUT, "{what}: still on the alternate screen");
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "{what}: still on the alternate screen"
+            );
             thread::sleep(Duration::from_millis(20));
         }
     }

@@ -128,10 +128,13 @@ fn zoomed_parameters_say_what_a_change_does() {
     let text = screen(&app);
     assert!(text.is_ascii(), "{text}");
     assert!(text.contains("<> change | enter type | live"), "{text}");
-    for _ in 0..6 {
+    // Down to the weight init, which needs a new network.
+    for _ in 0..7 {
         update(&mut app, Action::Down);
     }
-    assert!(screen(&app).contains("enter type | rebuilds"));
+    let text = screen(&app);
+    assert!(text.contains(">weight init"), "{text}");
+    assert!(text.contains("enter type | rebuilds"), "{text}");
 }
 
 #[test]

@@ -81,7 +81,7 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
         let [act, der, par] = Layout::vertical([
             Constraint::Fill(1),
             Constraint::Fill(1),
-            Constraint::Length(21),
+            Constraint::Length(22),
         ])
         .areas(left);
         let [net, met] =
