@@ -53,7 +53,7 @@ pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
         tui_args.paused,
         size,
     );
-    let view = app.requested_view.expect("App::new requests a view");
+    let view = ui::layout::wanted_view(&app);
     app.commands.clear();
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots) =

@@ -291,3 +291,19 @@ fn zoomed_derivative_of_sigmoid_marks_saturation() {
     assert!(!text.contains("no gradient"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_diverged_run_says_how_to_recover() {
+    let mut app = app_at(160, 48);
+    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    snap.diverged = true;
+    snap.train_loss = f64::NAN;
+    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    let text = screen(&app);
+    assert!(text.contains("diverged"), "{text}");
+    assert!(
+        text.contains("- lowers the learning rate, r resets"),
+        "{text}"
+    );
+    assert!(text.contains("train NaN"), "{text}");
+}
