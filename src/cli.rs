@@ -117,6 +117,10 @@ pub struct TrainArgs {
     /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
     #[arg(long)]
     pub activation: Option<String>,
+    /// Output activation for regression datasets: linear or tanh (classification always uses
+    /// sigmoid with binary cross-entropy).
+    #[arg(long, value_name = "linear|tanh")]
+    pub regression_output: Option<String>,
     /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
     /// playground, zero, rai.
     #[arg(long)]
@@ -151,10 +155,10 @@ pub struct TrainArgs {
     /// Keep the training set's order instead of shuffling every epoch.
     #[arg(long)]
     pub no_shuffle: bool,
-    /// Label noise in percent, 0-50.
+    /// Noise in percent, 0-50, as Playground's slider (built-in datasets only).
     #[arg(long)]
     pub noise: Option<f64>,
-    /// Share of the data used for training, the rest for testing (0-1).
+    /// Share of the data used for training, the rest for testing (0.1-0.9).
     #[arg(long)]
     pub train_fraction: Option<f64>,
     /// Random seed: the same seed gives the same run on every machine.
@@ -172,7 +176,7 @@ pub struct TrainCmd {
     /// Number of optimizer steps (mini-batches).
     #[arg(long, conflicts_with = "epochs")]
     pub steps: Option<u64>,
-    /// Number of passes over the training set.
+    /// Number of passes over the training set (default 100 when --steps is not given).
     #[arg(long)]
     pub epochs: Option<u64>,
     /// Save the trained model to this file (written atomically).

@@ -413,3 +413,57 @@ fn save_errors_and_divergence() {
     assert!(last["steps"].as_u64().unwrap() < 50 * 60);
     assert!(String::from_utf8_lossy(&out.stderr).contains("training diverged at step"));
 }
+
+#[test]
+fn regression_output_can_be_tanh() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.json");
+    train()
+        .args([
+            "--dataset",
+            "multi-gauss",
+            "--regression-output",
+            "tanh",
+            "--epochs",
+            "1",
+            "--save",
+        ])
+        .arg(&m)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&m).unwrap();
+    assert!(
+        text.contains("\"tanh\"") && text.contains("\"mse\""),
+        "{text}"
+    );
+    fails_with(
+        &["--regression-output", "relu"],
+        "--regression-output 'relu' is not supported",
+    );
+}
+
+#[test]
+fn progress_bar_appears_on_a_terminal() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system().openpty(PtySize::default()).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
+    cmd.args(["train", "--epochs", "3"]);
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = reader.read_to_end(&mut out);
+        out
+    });
+    assert!(child.wait().unwrap().success());
+    drop(pair.master);
+    let out = String::from_utf8_lossy(&reading.join().unwrap()).to_string();
+    assert!(out.contains("] ") && out.contains("% step 1/75"), "{out}");
+    assert!(
+        out.contains("\x1b[2K"),
+        "the bar is cleared before the table rows: {out}"
+    );
+    assert!(out.contains("samples/s"));
+}

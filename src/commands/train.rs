@@ -54,6 +54,17 @@ pub fn config_from_args(
     if let Some(a) = &args.activation {
         c.activation = a.parse()?;
     }
+    if let Some(o) = &args.regression_output {
+        c.regression_output = match o.trim().to_ascii_lowercase().as_str() {
+            "linear" | "identity" => crate::activation::Activation::Linear,
+            "tanh" => crate::activation::Activation::Tanh,
+            _ => {
+                return Err(input_error(format!(
+                    "--regression-output '{o}' is not supported; use linear or tanh"
+                )));
+            }
+        };
+    }
     if let Some(i) = &args.init {
         c.init = i.parse::<Init>()?;
     }

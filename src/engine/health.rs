@@ -43,7 +43,8 @@ pub struct NeuronHealth {
 /// One layer's statistics (hidden and output layers).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LayerHealth {
-    /// Share of exactly-zero outputs over samples × neurons.
+    /// Share of exactly-zero outputs over samples × neurons (hidden layers; 0 for the output
+    /// layer).
     pub sparsity: f64,
     /// Frobenius norm of the weights.
     pub weight_norm: f64,
@@ -141,7 +142,8 @@ impl Probe {
 
     #[inline]
     pub(crate) fn observe(&mut self, s: &Scratch, logit: f64) {
-        for l in 0..s.d.len() {
+        // Hidden layers only: the forward pass leaves the output layer's a and d unset.
+        for l in 0..s.d.len() - 1 {
             let (nz, sa) = (&mut self.nonzero[l], &mut self.sum_abs[l]);
             for (i, &d) in s.d[l].iter().enumerate() {
                 nz[i] += u32::from(d != 0.0);

@@ -52,6 +52,31 @@ impl Loss {
         }
     }
 
+    /// The sample loss and d(loss)/dz together, sharing one exp and one log for BCE; equal
+    /// bit for bit to [`Loss::sample_loss`] and [`Loss::dloss_dz`].
+    #[inline]
+    pub fn loss_and_grad(self, z: f64, output: &Activation, y: f64) -> (f64, f64) {
+        match self {
+            Loss::Bce => {
+                // softplus(±z) = max(±z, 0) + ln(1 + e^{−|z|}); σ(z) from the same e^{−|z|}.
+                let e = (-z.abs()).exp();
+                let tail = e.ln_1p();
+                let neg_log_p = ((-z).max(0.0) + tail).min(-BCE_LOG_FLOOR);
+                let neg_log_q = (z.max(0.0) + tail).min(-BCE_LOG_FLOOR);
+                let p = if z >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
+                (y * neg_log_p + (1.0 - y) * neg_log_q, p - y)
+            }
+            Loss::Mse => {
+                let d = output.value(z) - y;
+                (d * d, 2.0 * d * output.derivative(z))
+            }
+        }
+    }
+
     /// d(sample loss)/dz for the output pre-activation `z` (divide by the batch size for the
     /// batch mean).
     #[inline]
@@ -117,6 +142,27 @@ mod tests {
             Loss::Bce.sample_loss(1000.0, &Activation::Sigmoid, 1.0),
             0.0
         );
+    }
+
+    #[test]
+    fn fused_loss_and_grad_equal_the_separate_ones() {
+        for (loss, act) in [
+            (Loss::Bce, Activation::Sigmoid),
+            (Loss::Mse, Activation::Linear),
+            (Loss::Mse, Activation::Tanh),
+        ] {
+            for z in [-800.0, -37.0, -3.0, -0.0, 0.0, 1e-9, 0.5, 36.0, 900.0] {
+                for y in [0.0, 1.0, 0.3] {
+                    let (l, g) = loss.loss_and_grad(z, &act, y);
+                    assert_eq!(
+                        l.to_bits(),
+                        loss.sample_loss(z, &act, y).to_bits(),
+                        "{z} {y}"
+                    );
+                    assert_eq!(g.to_bits(), loss.dloss_dz(z, &act, y).to_bits(), "{z} {y}");
+                }
+            }
+        }
     }
 
     #[test]
