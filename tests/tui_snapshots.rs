@@ -307,3 +307,28 @@ fn a_diverged_run_says_how_to_recover() {
     );
     assert!(text.contains("train NaN"), "{text}");
 }
+
+#[test]
+fn the_output_probe_reads_the_prediction() {
+    let mut app = app_at(160, 48);
+    app.focus = reluscope::app::Pane::Output;
+    update(&mut app, Action::Up); // the probe appears at the centre
+    let text = screen(&app);
+    assert!(text.contains("x1 0 x2 0 p(+1)"), "{text}");
+    // The circle dataset is positive at the centre: a trained network says so.
+    let line = text.lines().find(|l| l.contains("p(+1)")).unwrap();
+    let p: f64 = line
+        .split("p(+1) ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(p > 0.5, "p(+1) at the centre = {p}");
+    update(&mut app, Action::Left);
+    assert!(screen(&app).contains("x1 -0.5 x2 0 p(+1)"));
+    update(&mut app, Action::Cancel);
+    assert!(!screen(&app).contains("p(+1)"));
+}

@@ -84,6 +84,9 @@ pub struct App {
     /// Text being typed for the selected knob.
     pub editing: Option<String>,
     pub show_test: bool,
+    /// A probe on the Output pane: a point of the input plane as fractions of its width and
+    /// height (0,0 top left), moved with the arrow keys; the pane reads the prediction there.
+    pub probe: Option<(f64, f64)>,
     pub snapshot: Option<Arc<Snapshot>>,
     pub message: Option<(String, Level)>,
     /// Terminal size in cells.
@@ -133,6 +136,7 @@ impl App {
             knob: 0,
             editing: None,
             show_test: false,
+            probe: None,
             snapshot: None,
             message: None,
             size,
@@ -427,7 +431,20 @@ pub fn update(app: &mut App, action: Action) -> bool {
                     app.step_knob(knob, action == Action::Right);
                 }
             },
-            Pane::Output | Pane::Metrics => return false,
+            Pane::Output => {
+                let (mut x, mut y) = app.probe.unwrap_or((0.5, 0.5));
+                if app.probe.is_some() {
+                    const STEP: f64 = 1.0 / 24.0;
+                    match action {
+                        Action::Left => x -= STEP,
+                        Action::Right => x += STEP,
+                        Action::Up => y -= STEP,
+                        _ => y += STEP,
+                    }
+                }
+                app.probe = Some((x.clamp(0.0, 0.999), y.clamp(0.0, 0.999)));
+            }
+            Pane::Metrics => return false,
         },
         Action::Enter => match (app.focus, app.editing.take()) {
             (_, Some(text)) => app.commit_edit(text),
@@ -448,6 +465,8 @@ pub fn update(app: &mut App, action: Action) -> bool {
                 app.say("edit cancelled");
             } else if app.inspector {
                 app.inspector = false;
+            } else if app.probe.is_some() && app.focus == Pane::Output {
+                app.probe = None;
             } else if app.zoomed {
                 app.zoomed = false;
             } else if app.selected.is_some() {

@@ -122,7 +122,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
                 Pane::Network => network::render(i, buf, snap, app.selected, legend, t),
-                Pane::Output => output::render(i, buf, snap, app.show_test, t),
+                Pane::Output => output::render(i, buf, snap, app.show_test, app.probe, t),
                 _ => metrics::render(i, buf, snap, t),
             },
         },
