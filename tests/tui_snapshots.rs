@@ -244,6 +244,14 @@ fn born_dead_network_shows_dead_neurons() {
     assert!(snap.dead > 0, "expected dead neurons, got {}", snap.dead);
     let text = screen(&app);
     assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
+    // The layer header counts its dead neurons.
+    let h1_dead = snap.hidden()[0]
+        .neurons
+        .iter()
+        .filter(|n| n.health == Health::Dead)
+        .count();
+    assert!(text.contains(&format!("h1 ○{h1_dead}")), "{text}");
+    insta::assert_snapshot!(text);
 }
 
 #[test]

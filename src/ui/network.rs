@@ -198,6 +198,22 @@ pub fn render(
         header(i + 1, &format!("h{}", i + 1));
     }
     header(ncols - 1, "out");
+    // Per layer, how many are dead: which layer dies first is part of the story.
+    for (i, layer) in hidden.iter().enumerate() {
+        let dead = layer
+            .neurons
+            .iter()
+            .filter(|v| v.health == Health::Dead)
+            .count();
+        if dead == 0 {
+            continue;
+        }
+        let label = format!("h{}", i + 1);
+        let x = (body.x + col_x(i + 1)).saturating_sub(label.len() as u16 / 2) + label.len() as u16;
+        let text = format!(" {}{dead}", theme.glyphs.dead);
+        let room = (area.x + area.width).saturating_sub(x) as usize;
+        buf.set_stringn(x, header_y, text, room, theme.dead);
+    }
 
     // Input nodes with their names.
     let (inputs, in_overflow) = &columns[0];
