@@ -56,8 +56,10 @@ pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
     let view = ui::layout::wanted_view(&app);
     app.commands.clear();
     // The session is built before the terminal is touched, so bad settings print plainly.
-    let (trainer, snapshots) =
+    let (trainer, snapshots, effective) =
         Trainer::spawn(config, model, !tui_args.paused, SPEEDS[app.speed], view)?;
+    // A saved model may have set the shape: the Parameters pane shows what is in effect.
+    app.config = effective;
 
     terminal::install_panic_hook();
     let _restore = Restore;

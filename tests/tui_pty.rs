@@ -246,3 +246,21 @@ fn resizes_down_to_the_size_notice_and_back() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+#[test]
+fn a_saved_model_sets_the_shape_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let saved = std::process::Command::new(env!("CARGO_BIN_EXE_reluscope"))
+        .args(["train", "--layers", "3", "--epochs", "1", "--save"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(saved.status.success(), "{saved:?}");
+    let model = model.to_str().unwrap();
+    let mut term = Term::spawn(&["--paused", "--model", model], 160, 48);
+    let t = term.wait_for("the model's shape", |t| t.contains("neurons        3"));
+    assert!(t.contains("hidden layers  1"), "{t}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}

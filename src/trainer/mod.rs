@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::app::View;
-use crate::engine::{EngineError, ModelFile, TrainConfig};
+use crate::engine::{ModelFile, TrainConfig};
 
 pub use snapshot::{
     DataPoint, Domain, Grid, Health, History, LayerView, NeuronView, Sample, Snapshot, Task,
@@ -55,30 +55,33 @@ pub struct Trainer {
 
 impl Trainer {
     /// Build the session (so bad settings fail before the terminal is touched) and start the
-    /// thread. Returns the handle and the snapshot receiver.
+    /// thread. Returns the handle, the snapshot receiver and the settings in effect (a saved
+    /// model's shape wins over the requested one).
     pub fn spawn(
         config: TrainConfig,
         model: Option<ModelFile>,
         running: bool,
         speed: Option<f64>,
         view: View,
-    ) -> Result<(Trainer, watch::Receiver<Arc<Snapshot>>), EngineError> {
+    ) -> anyhow::Result<(Trainer, watch::Receiver<Arc<Snapshot>>, TrainConfig)> {
         let mut worker = Worker::new(config, running, speed, view)?;
         if let Some(model) = model {
             worker.load_model(model)?;
         }
+        let effective = worker.session().config().clone();
         let (snap_tx, snap_rx) = watch::channel(Arc::new(worker.capture()));
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("trainer".into())
             .spawn(move || worker.run(&rx, &snap_tx))
-            .map_err(|e| EngineError::invalid(format!("cannot start the training thread: {e}")))?;
+            .map_err(|e| anyhow::anyhow!("cannot start the training thread: {e}"))?;
         Ok((
             Trainer {
                 tx,
                 handle: Some(handle),
             },
             snap_rx,
+            effective,
         ))
     }
 
@@ -110,7 +113,7 @@ mod tests {
 
     #[test]
     fn the_thread_publishes_and_stops() {
-        let (trainer, mut rx) =
+        let (trainer, mut rx, _) =
             Trainer::spawn(TrainConfig::default(), None, false, None, view()).unwrap();
         trainer.send(Command::Step);
         // Wait for the snapshot of the single step (not a timing assertion: it blocks until
