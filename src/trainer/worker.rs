@@ -23,7 +23,9 @@ pub struct Worker {
     running: bool,
     speed: Option<f64>,
     view: View,
-    history: History,
+    /// Shared with the snapshots; copied only when a new sample arrives while the UI still
+    /// holds the previous one.
+    history: Arc<History>,
     /// Reset count: each reset draws the initial weights from another random stream.
     resets: u64,
     generation: u64,
@@ -54,7 +56,7 @@ impl Worker {
             running,
             speed,
             view,
-            history: History::default(),
+            history: Arc::default(),
             resets: 0,
             generation: 0,
             notice: None,
@@ -71,7 +73,7 @@ impl Worker {
         let cfg = self.session.config().clone();
         self.session = Session::from_model(cfg, model)?;
         self.points = Arc::new(points_of(&self.session));
-        self.history = History::default();
+        self.history = Arc::default();
         self.record();
         Ok(())
     }
@@ -159,7 +161,7 @@ impl Worker {
     fn replace(&mut self, session: Session, notice: String) {
         self.session = session;
         self.points = Arc::new(points_of(&self.session));
-        self.history = History::default();
+        self.history = Arc::default();
         self.notify(notice);
         self.record();
         self.restart_pacing();
@@ -184,7 +186,7 @@ impl Worker {
 
     fn record(&mut self) {
         let h = self.session.health();
-        self.history.push(Sample {
+        Arc::make_mut(&mut self.history).push(Sample {
             epoch: self.session.epoch() as f64,
             train_loss: self.session.train_loss(),
             test_loss: self.session.test_loss(),
@@ -303,7 +305,7 @@ impl Worker {
             domain,
             output,
             inspected,
-            history: Arc::new(self.history.clone()),
+            history: self.history.clone(),
             notice: self.notice.clone(),
             generation: self.generation,
         }
