@@ -340,3 +340,23 @@ fn the_output_probe_reads_the_prediction() {
     update(&mut app, Action::Cancel);
     assert!(!screen(&app).contains("p(+1)"));
 }
+
+#[test]
+fn regression_data_colours_points_by_target() {
+    let config = TrainConfig {
+        dataset: reluscope::engine::DatasetKind::MultiGauss,
+        ..TrainConfig::default()
+    };
+    let mut app = app_with(
+        config,
+        Theme::new(ColorTier::TrueColor, false),
+        (100, 30),
+        100,
+    );
+    let text = screen(&app);
+    assert!(text.contains("Output: multi-gauss"), "{text}");
+    assert!(text.contains("value -"), "{text}");
+    app.focus = reluscope::app::Pane::Output;
+    update(&mut app, Action::Down);
+    assert!(screen(&app).contains("x1 0 x2 0 y "));
+}
