@@ -4,11 +4,16 @@
 //! derivative there is the one PyTorch's autograd returns (documented on each variant), so a
 //! network trained here can be checked against one trained there.
 //!
-//! Everything is numerically stable for every finite `f64`: no branch evaluates `exp` of a large
+//! Transcendental functions come from `libm` (pure Rust), so results are bit-identical across
+//! platforms. Everything is numerically stable for every finite `f64`: no branch evaluates `exp` of a large
 //! positive number where the result is used, so inputs such as ±1000 give finite results.
 
 use std::fmt;
 use std::str::FromStr;
+
+// The pure-Rust libm rather than the platform's: the same inputs give the same bits on every
+// machine, so a seeded training run is reproducible everywhere.
+use libm::{exp, tanh};
 
 /// SELU's constants, exactly as `torch.nn.SELU` defines them.
 pub const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
@@ -481,9 +486,9 @@ static INFOS: [Info; 19] = [
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        1.0 / (1.0 + exp(-x))
     } else {
-        let e = x.exp();
+        let e = exp(x);
         e / (1.0 + e)
     }
 }
@@ -497,14 +502,14 @@ pub fn sigmoid_slope(x: f64) -> f64 {
 /// tanh'(x) = 1/cosh²(x): unlike 1 − tanh², keeps full relative precision for large |x|.
 #[inline]
 pub fn tanh_slope(x: f64) -> f64 {
-    let c = x.cosh();
+    let c = libm::cosh(x);
     1.0 / (c * c)
 }
 
 /// Numerically stable ln(1 + eˣ).
 #[inline]
 pub fn softplus(x: f64) -> f64 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
+    x.max(0.0) + libm::log1p(exp(-x.abs()))
 }
 
 /// The standard normal CDF Φ(x), through erfc so the left tail keeps its precision.
@@ -580,7 +585,7 @@ impl Activation {
                 x * sigmoid(2.0 * u)
             }
             Activation::Silu { beta } => x * sigmoid(beta * x),
-            Activation::Mish => x * softplus(x).tanh(),
+            Activation::Mish => x * tanh(softplus(x)),
             Activation::Softplus { beta, threshold } => {
                 if beta * x > threshold {
                     x
@@ -593,7 +598,7 @@ impl Activation {
             Activation::HardSigmoid => (x + 3.0).clamp(0.0, 6.0) / 6.0,
             Activation::HardSwish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
             Activation::Sigmoid => sigmoid(x),
-            Activation::Tanh => x.tanh(),
+            Activation::Tanh => tanh(x),
             Activation::Softsign => x / (1.0 + x.abs()),
             Activation::Linear => x,
             Activation::Step => {
@@ -635,26 +640,26 @@ impl Activation {
                 if x > 0.0 {
                     1.0
                 } else {
-                    alpha * x.exp()
+                    alpha * exp(x)
                 }
             }
             Activation::Selu => {
                 if x > 0.0 {
                     SELU_SCALE
                 } else {
-                    SELU_SCALE * SELU_ALPHA * x.exp()
+                    SELU_SCALE * SELU_ALPHA * exp(x)
                 }
             }
             Activation::Celu { alpha } => {
                 if x > 0.0 {
                     1.0
                 } else {
-                    (x / alpha).exp()
+                    exp(x / alpha)
                 }
             }
             Activation::Gelu {
                 approx: GeluApprox::None,
-            } => normal_cdf(x) + x * INV_SQRT_2PI * (-0.5 * x * x).exp(),
+            } => normal_cdf(x) + x * INV_SQRT_2PI * exp(-0.5 * x * x),
             Activation::Gelu {
                 approx: GeluApprox::Tanh,
             } => {
@@ -669,7 +674,7 @@ impl Activation {
             }
             Activation::Mish => {
                 let sp = softplus(x);
-                sp.tanh() + x * sigmoid(x) * tanh_slope(sp)
+                tanh(sp) + x * sigmoid(x) * tanh_slope(sp)
             }
             Activation::Softplus { beta, threshold } => {
                 if beta * x > threshold {
@@ -771,7 +776,7 @@ fn elu(x: f64, alpha: f64, input_scale: f64) -> f64 {
     if x > 0.0 {
         x
     } else {
-        alpha * (x * input_scale).exp_m1()
+        alpha * libm::expm1(x * input_scale)
     }
 }
 
@@ -806,9 +811,9 @@ fn valid_keys(act: Activation) -> String {
         keys.push("approx");
     }
     if keys.is_empty() {
-        "none: it takes no parameters".to_string()
+        "it takes no parameters".to_string()
     } else {
-        keys.join(", ")
+        format!("valid keys: {}", keys.join(", "))
     }
 }
 
@@ -820,7 +825,7 @@ pub enum SpecError {
         name: String,
         suggestion: Option<&'static str>,
     },
-    #[error("activation '{name}' has no parameter '{key}'; valid keys: {valid}")]
+    #[error("activation '{name}' has no parameter '{key}'; {valid}")]
     UnknownKey {
         name: &'static str,
         key: String,

@@ -23,6 +23,24 @@ pub struct Cli {
 
     #[command(flatten)]
     pub train: TrainArgs,
+
+    /// Read settings from this TOML file instead of $XDG_CONFIG_HOME/reluscope/config.toml
+    /// (`--print-default-config` shows every setting).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Colour theme: default, high-contrast, colorblind-safe.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Start from a guided scenario: relu-basics, nonlinearity, sparsity, vanishing-sigmoid,
+    /// dying-high-lr, leaky-rescue, dying-negative-bias, born-dead-depth, exploding.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub scenario: Option<String>,
+
+    /// Print the default configuration file, every setting commented, and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,7 +123,8 @@ pub struct TrainArgs {
     /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
     #[arg(long)]
     pub dataset: Option<String>,
-    /// Train on a CSV file instead (header row, numeric columns, last column the target).
+    /// Train on a CSV file instead: a header row, then rows of x1,x2,target (targets all 0/1 or
+    /// all -1/1 make a classification task, anything else regression).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).

@@ -7,6 +7,7 @@ pub mod activation;
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod event;

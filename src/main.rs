@@ -4,15 +4,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use reluscope::cli::{Cli, Command, ExperimentCmd};
-use reluscope::{commands, error};
+
+use reluscope::{commands, config, error};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.print_default_config {
+        let text = reluscope::config::DEFAULT_CONFIG;
+        return match commands::write_stdout(|out| out.write_all(text.as_bytes())) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("reluscope: {err:#}");
+                ExitCode::from(error::exit_code(&err) as u8)
+            }
+        };
+    }
+    let load_options = config::LoadOptions::from_cli(&cli);
     let result = match cli.command {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
-        Some(Command::Train(cmd)) => commands::train::run(&cmd),
-        None => reluscope::tui::run(&cli.tui, &cli.train),
+        Some(Command::Train(cmd)) => config::load_from(&load_options)
+            .and_then(|settings| commands::train::run(&cmd, settings.train)),
         Some(Command::Experiment(ExperimentCmd::BornDead(_)))
         | Some(Command::Experiment(ExperimentCmd::Sweep(_))) => {
             use clap::CommandFactory;
@@ -20,6 +32,9 @@ fn main() -> ExitCode {
             let _ = Cli::command().print_help();
             Ok(())
         }
+        // Settings are loaded, and every config error reported, before the terminal is touched.
+        None => config::load_from(&load_options)
+            .and_then(|settings| reluscope::tui::run(settings, &cli.train)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

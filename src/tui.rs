@@ -8,15 +8,16 @@ use anyhow::{Context, Result};
 use tokio::time::Instant;
 
 use crate::app::params::SPEEDS;
-use crate::app::{Action, App, Keymap, update};
-use crate::cli::{TrainArgs, TuiArgs};
+use crate::app::plot_view::PlotView;
+use crate::app::{Action, App, update};
+use crate::cli::TrainArgs;
 use crate::commands::train::config_from_args;
-use crate::engine::TrainConfig;
+use crate::config::Settings;
 use crate::error::input_error;
 use crate::event::{Event, Events};
 use crate::terminal::{self, Tui};
 use crate::trainer::Trainer;
-use crate::ui::{self, theme::Theme};
+use crate::ui;
 
 /// Frames per second when `--fps` is not given.
 pub const DEFAULT_FPS: u32 = 15;
@@ -31,8 +32,11 @@ impl Drop for Restore {
 }
 
 /// Run the explorer until the user quits, a signal arrives or the terminal goes away.
-pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
-    let fps = tui_args.fps.unwrap_or(DEFAULT_FPS);
+/// `settings` are the layered configuration (flags included); `train_args` add what only the
+/// command line carries: a CSV file (`--data`) and a saved model (`--model`).
+pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
+    let display = &settings.display;
+    let fps = display.fps;
     if !(1..=60).contains(&fps) {
         return Err(input_error(format!(
             "--fps {fps} is out of range; use 1 to 60 (default {DEFAULT_FPS})"
@@ -43,27 +47,30 @@ pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
             "the explorer needs an interactive terminal; for scripts use `reluscope train`",
         ));
     }
-    let (config, model) = config_from_args(train_args, TrainConfig::default())?;
-    let theme = Theme::from_env(tui_args.color, tui_args.ascii);
+    let (config, model) = config_from_args(train_args, settings.train.clone())?;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(
         config.clone(),
-        theme,
-        Keymap::default(),
-        tui_args.paused,
+        settings.ui_theme(),
+        settings.keymap.to_app(),
+        display.paused,
         size,
     );
+    app.plot = PlotView::with_range(display.x_range.0, display.x_range.1);
+    if let Some(scenario) = &settings.scenario {
+        app.show_scenario(scenario, &settings.keymap);
+    }
     let view = ui::layout::wanted_view(&app);
     app.commands.clear();
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots, effective) =
-        Trainer::spawn(config, model, !tui_args.paused, SPEEDS[app.speed], view)?;
+        Trainer::spawn(config, model, !display.paused, SPEEDS[app.speed], view)?;
     // A saved model may have set the shape: the Parameters pane shows what is in effect.
     app.config = effective;
 
     terminal::install_panic_hook();
     let _restore = Restore;
-    let mut tui = Tui::enter(tui_args.mouse).context("cannot set up the terminal")?;
+    let mut tui = Tui::enter(display.mouse).context("cannot set up the terminal")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -112,6 +112,11 @@ fn saturated_tanh_is_saturated() {
     // tanh'(z) ≈ 4e-7 at z ≈ 8: tiny but nonzero. (Far enough out, f64 rounds tanh to ±1 and
     // f' to exactly 0, and the neuron is then dead in fact: no gradient can flow.)
     let mut net = net_with_bias(Activation::Tanh, 8.0);
+    // Small weights keep every z near 8 over the whole plane (|x| ≤ 6).
+    net.layers[0]
+        .weights
+        .iter_mut()
+        .for_each(|w| *w = w.clamp(-0.1, 0.1));
     net.layers[1]
         .weights
         .iter_mut()

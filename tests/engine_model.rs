@@ -158,3 +158,16 @@ fn validation_names_the_problem() {
         assert!(e.starts_with("m.json: "), "{e}");
     }
 }
+
+#[test]
+fn a_slope_outside_the_spec_range_is_not_saved() {
+    let mut m = Session::new(TrainConfig {
+        activation: "prelu".parse().unwrap(),
+        ..TrainConfig::default()
+    })
+    .unwrap()
+    .model();
+    m.network.layers[0].activation = Activation::Prelu { a: 150.0 };
+    let err = m.to_json().unwrap_err().to_string();
+    assert!(err.contains("layer 0: activation 'prelu:a=150'"), "{err}");
+}

@@ -345,20 +345,26 @@ fn bad_flags_are_input_errors() {
             &["--dataset", "cirlce"],
             "unknown dataset 'cirlce' (did you mean 'circle'?)",
         ),
-        (&["--layers", "8,x"], "invalid layer width 'x'"),
-        (&["--layers", "8,65"], "a hidden layer of 65 neurons"),
+        (
+            &["--layers", "8,x"],
+            "--layers must hold whole numbers 0 or above, found 'x'",
+        ),
+        (&["--layers", "8,65"], "a layer of 65 neurons"),
         (
             &["--layers", "1,1,1,1,1,1,1,1,1"],
-            "9 hidden layers; use at most 8",
+            "9 hidden layers; at most 8",
         ),
         (&["--features", "x1,x3"], "unknown feature 'x3'"),
         (&["--activation", "relu6:x=1"], "has no parameter 'x'"),
         (&["--init", "he"], ""),
         (&["--init", "glorious"], "unknown init 'glorious'"),
         (&["--bias-init", "nan"], "invalid bias init 'nan'"),
-        (&["--noise", "60"], "noise 60 is out of range"),
-        (&["--nesterov"], "nesterov needs momentum > 0"),
-        (&["--lr", "inf"], "learning rate inf is out of range"),
+        (&["--noise", "60"], "--noise is a percentage"),
+        (
+            &["--nesterov"],
+            "Nesterov momentum needs a momentum above 0",
+        ),
+        (&["--lr", "inf"], "--lr must be a finite number, found inf"),
         (&["--steps", "0"], "must be at least 1"),
     ];
     for (args, want) in cases {
@@ -372,7 +378,7 @@ fn bad_flags_are_input_errors() {
     fails_with(&["--optimizer", "adamw"], "unknown optimizer 'adamw'");
     fails_with(
         &["--train-fraction", "1"],
-        "train fraction 1 is out of range",
+        "--train-fraction must be from 0.1 to 0.9",
     );
     train()
         .args(["--steps", "1", "--epochs", "1"])

@@ -101,8 +101,20 @@ pub struct App {
     pub commands: Vec<Command>,
     /// What the trainer was last asked to sample: output grid size and inspected neuron.
     pub requested_view: Option<View>,
+    /// The guided scenario in effect, if any: shown at the top of the help overlay.
+    pub scenario: Option<ScenarioView>,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
+}
+
+/// What the explorer shows of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioView {
+    pub title: String,
+    /// What to watch.
+    pub caption: String,
+    /// Keys to try, with what each does.
+    pub hints: Vec<(String, String)>,
 }
 
 /// What the trainer samples over the input plane for the UI.
@@ -145,10 +157,30 @@ impl App {
             clear: false,
             commands: Vec::new(),
             requested_view: None,
+            scenario: None,
             notice_generation: 0,
         };
         app.sync_view();
         app
+    }
+
+    /// Show a scenario: its title on the message line, the rest in the help overlay.
+    pub fn show_scenario(
+        &mut self,
+        scenario: &crate::config::Scenario,
+        keys: &crate::config::Keymap,
+    ) {
+        let help = self
+            .keymap
+            .keys_for(&Action::ToggleHelp)
+            .first()
+            .map_or(String::new(), |k| format!(" ({k}: what to watch)"));
+        self.say(format!("scenario: {}{help}", scenario.title));
+        self.scenario = Some(ScenarioView {
+            title: scenario.title.clone(),
+            caption: scenario.caption.clone(),
+            hints: scenario.key_hints(keys),
+        });
     }
 
     /// The action a key press stands for in the current mode: while a value is being typed,

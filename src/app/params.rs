@@ -5,10 +5,10 @@
 use crate::activation::Activation;
 use crate::app::plot_view::nice_step;
 use crate::engine::TrainConfig;
-use crate::engine::dataset::{DatasetKind, Feature};
 use crate::engine::init::{BiasInit, Init};
 use crate::engine::network::parse_hidden;
 use crate::engine::optim::OptimizerKind;
+use crate::engine::{DatasetKind, Feature};
 use crate::ui::format;
 
 /// Playground's learning-rate ladder.

@@ -106,8 +106,10 @@ pub fn config_from_args(
     Ok((c, model))
 }
 
-pub fn run(cmd: &TrainCmd) -> Result<()> {
-    let (config, model) = config_from_args(&cmd.train, TrainConfig::default())?;
+/// Trains headless. `base` holds the layered settings (defaults < config file < scenario <
+/// environment); the command's own flags go on top.
+pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
+    let (config, model) = config_from_args(&cmd.train, base)?;
     if cmd.steps == Some(0) || cmd.epochs == Some(0) || cmd.report_every == Some(0) {
         return Err(input_error(
             "--steps, --epochs and --report-every must be at least 1",
@@ -196,7 +198,11 @@ fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
             .collect::<Vec<_>>()
             .join(","),
         shape.join("-"),
-        c.activation,
+        if net.layers.len() > 1 {
+            c.activation.to_string()
+        } else {
+            "(no hidden layer)".into()
+        },
         c.init,
         c.bias_init,
         c.optimizer,

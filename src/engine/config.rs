@@ -5,8 +5,9 @@ use std::sync::Arc;
 use crate::activation::Activation;
 
 use super::csv::CsvData;
-use super::dataset::{DatasetKind, Feature};
+use super::dataset::DatasetKind;
 use super::error::EngineError;
+use super::feature::Feature;
 use super::init::{BiasInit, Init};
 use super::network::check_shape;
 use super::optim::{OptimizerKind, OptimizerSettings};

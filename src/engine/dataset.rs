@@ -5,7 +5,8 @@
 //! classification, 1200 for regression) and noise semantics (noise moves the point at which the
 //! label is decided, or jitters spiral and moon points, or widens the Gaussians), with labels
 //! mapped from ±1 to 1/0 for binary cross-entropy. Every draw comes from a seeded ChaCha
-//! generator, so a seed gives the same points on every machine.
+//! generator, and the transcendental functions come from the pure-Rust `libm` (not the
+//! platform's), so a seed gives the same points on every machine.
 
 use std::f64::consts::PI;
 use std::fmt;
@@ -156,120 +157,6 @@ pub struct Point {
     pub label: f64,
 }
 
-/// An input feature computed from the raw coordinates, as Playground offers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Feature {
-    X1,
-    X2,
-    X1Squared,
-    X2Squared,
-    X1TimesX2,
-    SinX1,
-    SinX2,
-}
-
-impl Feature {
-    pub const ALL: [Feature; 7] = [
-        Feature::X1,
-        Feature::X2,
-        Feature::X1Squared,
-        Feature::X2Squared,
-        Feature::X1TimesX2,
-        Feature::SinX1,
-        Feature::SinX2,
-    ];
-
-    /// The name used on the command line and in model files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Feature::X1 => "x1",
-            Feature::X2 => "x2",
-            Feature::X1Squared => "x1^2",
-            Feature::X2Squared => "x2^2",
-            Feature::X1TimesX2 => "x1*x2",
-            Feature::SinX1 => "sin(x1)",
-            Feature::SinX2 => "sin(x2)",
-        }
-    }
-
-    #[inline]
-    pub fn value(self, x1: f64, x2: f64) -> f64 {
-        match self {
-            Feature::X1 => x1,
-            Feature::X2 => x2,
-            Feature::X1Squared => x1 * x1,
-            Feature::X2Squared => x2 * x2,
-            Feature::X1TimesX2 => x1 * x2,
-            Feature::SinX1 => x1.sin(),
-            Feature::SinX2 => x2.sin(),
-        }
-    }
-
-    /// Parses a comma-separated list such as `x1,x2,x1^2`; duplicates and an empty list are
-    /// errors.
-    pub fn parse_list(s: &str) -> Result<Vec<Feature>, EngineError> {
-        let mut out = Vec::new();
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let f: Feature = part.parse()?;
-            if out.contains(&f) {
-                return Err(EngineError::invalid(format!(
-                    "feature '{part}' is listed twice in '{s}'"
-                )));
-            }
-            out.push(f);
-        }
-        if out.is_empty() {
-            return Err(EngineError::invalid(format!(
-                "no input features in '{s}'; give at least one of {}",
-                Feature::names()
-            )));
-        }
-        Ok(out)
-    }
-
-    fn names() -> String {
-        let v: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
-        v.join(", ")
-    }
-}
-
-impl fmt::Display for Feature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Feature {
-    type Err = EngineError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '_'))
-            .collect();
-        let f = match key.as_str() {
-            "x1" | "x" => Feature::X1,
-            "x2" | "y" => Feature::X2,
-            "x1^2" | "x1sq" | "x1²" | "x1squared" => Feature::X1Squared,
-            "x2^2" | "x2sq" | "x2²" | "x2squared" => Feature::X2Squared,
-            "x1*x2" | "x1x2" | "x1·x2" => Feature::X1TimesX2,
-            "sinx1" => Feature::SinX1,
-            "sinx2" => Feature::SinX2,
-            _ => {
-                let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
-                return Err(EngineError::invalid(format!(
-                    "unknown feature '{s}'{}; valid: {}",
-                    suggestion(&key, &names),
-                    Feature::names()
-                )));
-            }
-        };
-        Ok(f)
-    }
-}
-
 /// The points of a run, split into train and test, with what a plot needs to draw them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
@@ -341,16 +228,9 @@ fn uniform(rng: &mut ChaCha8Rng, a: f64, b: f64) -> f64 {
     rng.random::<f64>() * (b - a) + a
 }
 
-/// Marsaglia's polar method with the given variance, as Playground's `normalRandom`.
+/// N(mean, variance) by Marsaglia's polar method, as Playground's `normalRandom`.
 fn normal(rng: &mut ChaCha8Rng, mean: f64, variance: f64) -> f64 {
-    loop {
-        let v1 = 2.0 * rng.random::<f64>() - 1.0;
-        let v2 = 2.0 * rng.random::<f64>() - 1.0;
-        let s = v1 * v1 + v2 * v2;
-        if s < 1.0 && s > 0.0 {
-            return mean + variance.sqrt() * (-2.0 * s.ln() / s).sqrt() * v1;
-        }
-    }
+    mean + super::init::normal(rng, variance.sqrt())
 }
 
 fn label01(positive: bool) -> f64 {
@@ -366,10 +246,10 @@ fn circle(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for _ in 0..n / 2 {
             let r = uniform(rng, lo, hi);
             let angle = uniform(rng, 0.0, 2.0 * PI);
-            let (x, y) = (r * angle.sin(), r * angle.cos());
+            let (x, y) = (r * libm::sin(angle), r * libm::cos(angle));
             let nx = uniform(rng, -radius, radius) * noise;
             let ny = uniform(rng, -radius, radius) * noise;
-            let inside = ((x + nx).powi(2) + (y + ny).powi(2)).sqrt() < radius * 0.5;
+            let inside = ((x + nx) * (x + nx) + (y + ny) * (y + ny)).sqrt() < radius * 0.5;
             points.push(Point {
                 x1: x,
                 x2: y,
@@ -424,8 +304,8 @@ fn spiral(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for i in 0..half {
             let r = i as f64 / half as f64 * 5.0;
             let t = 1.75 * i as f64 / half as f64 * 2.0 * PI + delta;
-            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
-            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            let x = r * libm::sin(t) + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * libm::cos(t) + uniform(rng, -1.0, 1.0) * noise;
             points.push(Point {
                 x1: x,
                 x2: y,
@@ -445,9 +325,9 @@ fn moons(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         for _ in 0..n / 2 {
             let t = uniform(rng, 0.0, PI);
             let (x, y) = if label == 1.0 {
-                (t.cos(), t.sin())
+                (libm::cos(t), libm::sin(t))
             } else {
-                (1.0 - t.cos(), 0.5 - t.sin())
+                (1.0 - libm::cos(t), 0.5 - libm::sin(t))
             };
             let jx = if noise > 0.0 {
                 normal(rng, 0.0, 1.0) * noise * scale
@@ -501,7 +381,7 @@ fn multi_gauss(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
     let label = |x: f64, y: f64| {
         let mut best: f64 = 0.0;
         for (cx, cy, sign) in BUMPS {
-            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            let d = ((x - cx) * (x - cx) + (y - cy) * (y - cy)).sqrt();
             let v = sign * (1.0 - d / 2.0).clamp(0.0, 1.0);
             if v.abs() > best.abs() {
                 best = v;
@@ -621,15 +501,6 @@ mod tests {
         for k in DatasetKind::ALL {
             assert_eq!(k.name().parse::<DatasetKind>().unwrap(), k);
         }
-        for f in Feature::ALL {
-            assert_eq!(f.name().parse::<Feature>().unwrap(), f);
-        }
-        assert_eq!(
-            Feature::parse_list("x1, x2,sin(x1), x1*x2").unwrap(),
-            vec![Feature::X1, Feature::X2, Feature::SinX1, Feature::X1TimesX2]
-        );
-        assert!(Feature::parse_list("x1,x1").is_err());
-        assert!(Feature::parse_list("").is_err());
         let e = "cirlce".parse::<DatasetKind>().unwrap_err().to_string();
         assert!(e.contains("did you mean 'circle'"), "{e}");
     }

@@ -13,15 +13,14 @@
 //! | zero            | 0                                         |
 //! | rai             | randomized asymmetric init (Lu et al. 2019), see [`Init::Rai`] |
 //!
-//! Draw order is fixed (weights row by row, then biases) so a seed gives the same network on
-//! every machine.
+//! Draw order is fixed (weights row by row, then biases) and normal draws use the pure-Rust
+//! `libm`, so a seed gives the same network on every machine.
 
 use std::fmt;
 use std::str::FromStr;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::error::{EngineError, suggestion};
 
@@ -175,9 +174,17 @@ fn uniform(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * rng.random::<f64>()
 }
 
-fn normal(rng: &mut ChaCha8Rng, std: f64) -> f64 {
-    let z: f64 = StandardNormal.sample(rng);
-    std * z
+/// N(0, std²) by Marsaglia's polar method with the pure-Rust `libm` log, so draws are
+/// identical on every platform (a platform's own `ln` may differ in the last bit).
+pub(crate) fn normal(rng: &mut ChaCha8Rng, std: f64) -> f64 {
+    loop {
+        let u = 2.0 * rng.random::<f64>() - 1.0;
+        let v = 2.0 * rng.random::<f64>() - 1.0;
+        let s = u * u + v * v;
+        if s < 1.0 && s > 0.0 {
+            return std * u * (-2.0 * libm::log(s) / s).sqrt();
+        }
+    }
 }
 
 /// Initializes one layer of `fan_out` neurons with `fan_in` inputs each.

@@ -18,7 +18,7 @@
 //! assert!((0.0..=1.0).contains(&p));
 //! ```
 //!
-//! Modules: [`dataset`] (generators, features, split), [`csv`] (data files), [`init`],
+//! Modules: [`dataset`] (generators, split), [`feature`], [`csv`] (data files), [`init`],
 //! [`network`] (forward/backward), [`loss`], [`optim`], [`health`], [`model_file`],
 //! [`config`], [`session`].
 
@@ -26,6 +26,7 @@ pub mod config;
 pub mod csv;
 pub mod dataset;
 pub mod error;
+pub mod feature;
 pub mod health;
 pub mod init;
 pub mod loss;
@@ -36,8 +37,9 @@ pub mod session;
 
 pub use config::TrainConfig;
 pub use csv::CsvData;
-pub use dataset::{Dataset, DatasetKind, Feature, Point, Task};
+pub use dataset::{Dataset, DatasetKind, Point, Task};
 pub use error::EngineError;
+pub use feature::Feature;
 pub use health::{Health, LayerHealth, NeuronHealth, NeuronState};
 pub use init::{BiasInit, Init, init_layer, rng_from_seed};
 pub use loss::Loss;

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
 
-use super::dataset::Feature;
 use super::error::EngineError;
+use super::feature::Feature;
 use super::loss::Loss;
 use super::network::{
     Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH, Network, check_hidden_activation, check_output,
@@ -186,6 +186,15 @@ impl ModelFile {
                 "the network has non-finite parameters (it diverged) and cannot be saved; \
                  lower the learning rate and train again",
             ));
+        }
+        for (l, layer) in self.network.layers.iter().enumerate() {
+            let spec = layer.activation.to_string();
+            if spec.parse::<Activation>().ok() != Some(layer.activation) {
+                return Err(EngineError::invalid(format!(
+                    "layer {l}: activation '{spec}' has a parameter outside its valid range and \
+                     could not be loaded back; the model is not saved"
+                )));
+            }
         }
         let raw = RawModel {
             format: FORMAT.to_string(),

@@ -42,6 +42,9 @@ impl Layer {
 }
 
 /// A network: hidden layers then one output neuron, with the loss it is trained with.
+///
+/// Invariants (kept by [`Network::new`] and model-file loading): at least one layer, each
+/// layer's `fan_in` equals the previous layer's `fan_out`, the last layer has one neuron.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// Hidden layers first; the last layer is the output layer (one neuron).
@@ -331,6 +334,9 @@ impl Network {
     /// Sets `grads` to the gradient of the mean loss over the samples `rows` of the feature
     /// matrix `xs` (row-major, `inputs()` columns) with targets `ys`, and returns that mean loss.
     /// `observe` is called after each sample's forward pass (the health pass uses it).
+    ///
+    /// # Panics
+    /// If a row index reaches past `xs` or `ys` (callers build both from the same points).
     pub fn batch_gradient(
         &self,
         xs: &[f64],

@@ -1,0 +1,272 @@
+//! Configuration: built-in defaults < the user's file < a scenario < `RELUSCOPE_*` environment
+//! variables < command-line flags, validated once into [`Settings`] before the terminal is
+//! touched.
+//!
+//! Every layer produces the same [`Overrides`] (each setting optional, each set value knowing
+//! its origin); they merge field by field and [`Settings::from_layers`] turns the result into
+//! typed settings. Every problem is reported as `ORIGIN: what is wrong; how to fix it`
+//! (ORIGIN is `file:line:column`, an environment variable or a flag) with exit code 2.
+
+pub mod diag;
+mod env;
+pub mod file;
+pub mod keys;
+mod load;
+pub mod overrides;
+mod raw;
+pub mod scenario;
+pub mod theme_file;
+mod ui_theme;
+
+use anyhow::Result;
+
+use crate::cli::ColorChoice;
+use crate::engine::TrainConfig;
+
+pub use diag::{Diagnostic, Origin, Problem, Sourced};
+pub use file::{FileLayer, KeyEntry};
+pub use keys::{Binding, Keymap, apply_keys, builtin_keymap};
+pub use load::{Environment, LoadOptions, default_config_path, load, load_from, load_with};
+pub use overrides::{DisplayOverrides, HealthOverrides, Overrides, TrainOverrides};
+pub use scenario::Scenario;
+pub use theme_file::{StyleSpec, ThemeFile};
+pub use ui_theme::{fit_color, fit_style};
+
+use diag::{SourceText, into_error};
+
+/// The commented default configuration, printed by `--print-default-config`.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+/// How the embedded default file is named in messages.
+pub(crate) const DEFAULT_CONFIG_NAME: &str = "config/default.toml";
+
+/// Display settings, validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisplaySettings {
+    pub fps: u32,
+    pub color: ColorChoice,
+    pub ascii: bool,
+    pub theme: String,
+    pub x_range: (f64, f64),
+    pub mouse: bool,
+    pub paused: bool,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        DisplaySettings {
+            fps: 15,
+            color: ColorChoice::Auto,
+            ascii: false,
+            theme: "default".to_string(),
+            x_range: (-5.0, 10.0),
+            mouse: false,
+            paused: false,
+        }
+    }
+}
+
+/// Everything reluscope is configured with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub train: TrainConfig,
+    pub display: DisplaySettings,
+    pub keymap: Keymap,
+    /// The selected theme with the user's `[theme.styles]` applied.
+    pub theme: ThemeFile,
+    /// The scenario chosen with `--scenario` or picked in the explorer, if any (the explorer
+    /// shows its title, caption and keys to try).
+    pub scenario: Option<Scenario>,
+    /// The layers that produced these settings, kept so a scenario picked later can be
+    /// applied on the same base (file below it, environment and flags above it).
+    pub layers: Layers,
+}
+
+/// The merged layers below and above the scenario slot.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layers {
+    /// The user's file.
+    pub file: FileLayer,
+    /// Environment variables and flags merged (they sit above any scenario).
+    pub above: Overrides,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            train: TrainConfig::default(),
+            display: DisplaySettings::default(),
+            keymap: builtin_keymap(),
+            theme: ThemeFile::builtin("default").unwrap_or_else(|| ThemeFile {
+                name: "default".into(),
+                description: String::new(),
+                styles: Default::default(),
+            }),
+            scenario: None,
+            layers: Layers::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Settings from the built-in defaults and one set of overrides (no file keys or styles).
+    pub fn from_overrides(overrides: &Overrides) -> Result<Settings, Vec<Diagnostic>> {
+        Settings::from_layers(
+            Layers {
+                file: FileLayer::default(),
+                above: overrides.clone(),
+            },
+            None,
+        )
+    }
+
+    /// Settings from a file layer, an optional scenario and the layer above them.
+    pub fn from_layers(
+        layers: Layers,
+        scenario: Option<Scenario>,
+    ) -> Result<Settings, Vec<Diagnostic>> {
+        let mut merged = layers.file.overrides.clone();
+        if let Some(s) = &scenario {
+            s.apply(&mut merged);
+        }
+        merged.merge(layers.above.clone());
+
+        let mut diags = Vec::new();
+        let train = build_train(&merged.train, &merged.health, &mut diags);
+        let display = build_display(&merged.display);
+        let theme = match ThemeFile::builtin(&display.theme) {
+            Some(t) => Some(t.with_overrides(&layers.file.styles)),
+            None => {
+                let origin = merged
+                    .display
+                    .theme
+                    .as_ref()
+                    .map_or(Origin::Default, |s| s.origin.clone());
+                diags.push(
+                    Problem::new(
+                        format!("unknown theme '{}'", display.theme),
+                        diag::unknown_name_fix(
+                            &display.theme,
+                            theme_file::BUILTIN_THEMES.iter().map(|(n, _)| *n),
+                            "themes",
+                        ),
+                    )
+                    .at(origin),
+                );
+                None
+            }
+        };
+        let keymap = match apply_keys(&builtin_keymap(), &layers.file.keys) {
+            Ok(k) => Some(k),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        match (theme, keymap) {
+            (Some(theme), Some(keymap)) if diags.is_empty() => Ok(Settings {
+                train,
+                display,
+                keymap,
+                theme,
+                scenario,
+                layers,
+            }),
+            _ => Err(diags),
+        }
+    }
+
+    /// These settings with a scenario picked in the explorer (`p`, `n`, `N`). The preset's
+    /// training settings are used as they are, so it shows what its caption promises: the
+    /// training flags and variables given at launch yield to the user's newer choice. Their
+    /// display and health settings, the keys and the theme stay.
+    pub fn with_scenario(&self, scenario: &Scenario) -> Result<Settings> {
+        let mut layers = self.layers.clone();
+        layers.above.train = TrainOverrides::default();
+        Settings::from_layers(layers, Some(scenario.clone())).map_err(into_error)
+    }
+
+    /// Parses the configuration text of a file named `name` on top of the built-in defaults
+    /// (used for `--print-default-config`'s round trip and tests).
+    pub fn from_toml(name: &str, text: &str) -> Result<Settings> {
+        let file = file::parse_config(&SourceText::new(name, text)).map_err(into_error)?;
+        Settings::from_layers(
+            Layers {
+                file,
+                above: Overrides::default(),
+            },
+            None,
+        )
+        .map_err(into_error)
+    }
+}
+
+fn build_display(d: &DisplayOverrides) -> DisplaySettings {
+    let base = DisplaySettings::default();
+    DisplaySettings {
+        fps: d.fps.as_ref().map_or(base.fps, |s| s.value),
+        color: d.color.as_ref().map_or(base.color, |s| s.value),
+        ascii: d.ascii.as_ref().map_or(base.ascii, |s| s.value),
+        theme: d.theme.as_ref().map_or(base.theme, |s| s.value.clone()),
+        x_range: d.x_range.as_ref().map_or(base.x_range, |s| s.value),
+        mouse: d.mouse.as_ref().map_or(base.mouse, |s| s.value),
+        paused: d.paused.as_ref().map_or(base.paused, |s| s.value),
+    }
+}
+
+fn build_train(
+    t: &TrainOverrides,
+    h: &HealthOverrides,
+    diags: &mut Vec<Diagnostic>,
+) -> TrainConfig {
+    let mut c = TrainConfig::default();
+    macro_rules! take {
+        ($($field:ident),*) => { $( if let Some(s) = &t.$field { c.$field = s.value.clone(); } )* };
+    }
+    take!(
+        dataset,
+        noise,
+        train_fraction,
+        features,
+        activation,
+        regression_output,
+        init,
+        bias_init,
+        optimizer,
+        lr,
+        momentum,
+        nesterov,
+        l1,
+        l2,
+        clip,
+        batch_size,
+        shuffle,
+        seed
+    );
+    if let Some(s) = &t.layers {
+        c.hidden = s.value.clone();
+    }
+    if let Some(s) = &h.saturation_threshold {
+        c.saturation_threshold = s.value;
+    }
+    // Cross-setting checks, pointing at the setting that asks for the impossible.
+    if c.nesterov && c.momentum <= 0.0 {
+        let origin = t
+            .nesterov
+            .as_ref()
+            .map_or(Origin::Default, |s| s.origin.clone());
+        diags.push(
+            Problem::new(
+                "Nesterov momentum needs a momentum above 0",
+                "set momentum too, e.g. momentum = 0.9, or nesterov = false",
+            )
+            .at(origin),
+        );
+    }
+    // The engine's own check, as a safety net behind the per-setting checks above.
+    if diags.is_empty()
+        && let Err(e) = c.validate()
+    {
+        diags.push(Problem::new(e.to_string(), "change the setting it names").at(Origin::Merged));
+    }
+    c
+}

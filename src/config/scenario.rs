@@ -1,0 +1,304 @@
+//! Guided scenarios: presets that each show one claim about ReLU, with a caption saying what
+//! to watch and the actions worth trying. They live in `config/scenarios/*.toml` (embedded):
+//!
+//! ```toml
+//! name = "dying-high-lr"
+//! title = "Dying ReLU: a learning rate too large"
+//! caption = "What to watch ..."
+//! try = [{ action = "lr_up", does = "raise the learning rate further" }]
+//! [train]      # same keys as the config file; unnamed keys take the built-in defaults
+//! lr = 1.0
+//! [display]    # optional, same keys as the config file
+//! x_range = [-3, 3]
+//! ```
+
+use super::diag::{Diagnostic, Origin, Problem, SourceText, unknown_name_fix};
+use super::file::{expect_table, parse_document, read_settings};
+use super::keys::Keymap;
+use super::overrides::Overrides;
+use super::raw::type_name;
+
+use toml::de::DeValue;
+
+/// The shipped scenarios, in tour order (`n` goes forward through this list).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "relu-basics",
+        include_str!("../../config/scenarios/relu-basics.toml"),
+    ),
+    (
+        "nonlinearity",
+        include_str!("../../config/scenarios/nonlinearity.toml"),
+    ),
+    (
+        "sparsity",
+        include_str!("../../config/scenarios/sparsity.toml"),
+    ),
+    (
+        "vanishing-sigmoid",
+        include_str!("../../config/scenarios/vanishing-sigmoid.toml"),
+    ),
+    (
+        "dying-high-lr",
+        include_str!("../../config/scenarios/dying-high-lr.toml"),
+    ),
+    (
+        "leaky-rescue",
+        include_str!("../../config/scenarios/leaky-rescue.toml"),
+    ),
+    (
+        "dying-negative-bias",
+        include_str!("../../config/scenarios/dying-negative-bias.toml"),
+    ),
+    (
+        "born-dead-depth",
+        include_str!("../../config/scenarios/born-dead-depth.toml"),
+    ),
+    (
+        "exploding",
+        include_str!("../../config/scenarios/exploding.toml"),
+    ),
+];
+
+/// An action worth trying in a scenario, and what it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Try {
+    /// An action name of `[keys]`; the TUI shows whatever key is bound to it.
+    pub action: String,
+    pub does: String,
+}
+
+/// One guided preset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub title: String,
+    /// What to watch, a few sentences.
+    pub caption: String,
+    pub try_actions: Vec<Try>,
+    /// The preset: `[train]` is complete once the built-in defaults fill the rest.
+    pub overrides: Overrides,
+}
+
+impl Scenario {
+    /// Applies the preset on top of lower layers: every training setting becomes the
+    /// scenario's (built-in defaults where it names none, so a user's `[train]` cannot blur
+    /// the effect), and its display settings replace those it names. Keys, theme and health
+    /// settings stay as they were.
+    pub fn apply(&self, overrides: &mut Overrides) {
+        overrides.train = self.overrides.train.clone();
+        overrides.display.merge(self.overrides.display.clone());
+    }
+
+    /// The actions to try with the keys currently bound to them, e.g. `("+ =", "raise ...")`;
+    /// an unbound action shows as `(unbound: lr_up)`.
+    pub fn key_hints(&self, keymap: &Keymap) -> Vec<(String, String)> {
+        self.try_actions
+            .iter()
+            .map(|t| {
+                let keys = keymap.keys_for(&t.action);
+                let shown = if keys.is_empty() {
+                    format!("(unbound: {})", t.action)
+                } else {
+                    keys.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                (shown, t.does.clone())
+            })
+            .collect()
+    }
+}
+
+/// Every shipped scenario, in tour order.
+pub fn all() -> Vec<Scenario> {
+    BUILTIN
+        .iter()
+        .filter_map(|(name, text)| parse_builtin(name, text).ok())
+        .collect()
+}
+
+/// The names of the shipped scenarios, in tour order.
+pub fn names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+/// The shipped scenario `name`, or an error naming the closest one.
+pub fn find(name: &str) -> Result<Scenario, Problem> {
+    let key = name.trim().to_ascii_lowercase();
+    match BUILTIN.iter().find(|(n, _)| *n == key) {
+        Some((n, text)) => parse_builtin(n, text).map_err(|d| {
+            Problem::new(
+                format!("the shipped scenario '{n}' is broken: {}", d[0]),
+                "report this as a bug",
+            )
+        }),
+        None => Err(Problem::new(
+            format!("unknown scenario '{name}'"),
+            unknown_name_fix(&key, names(), "scenarios"),
+        )),
+    }
+}
+
+/// The index of the scenario after (`back`: before) `current` in tour order, wrapping; the
+/// first (last) one when there is no current scenario.
+pub fn tour_step(current: Option<usize>, back: bool) -> usize {
+    let n = BUILTIN.len();
+    match (current, back) {
+        (None, false) => 0,
+        (None, true) => n - 1,
+        (Some(i), false) => (i + 1) % n,
+        (Some(i), true) => (i + n - 1) % n,
+    }
+}
+
+/// Parses a shipped scenario (path `config/scenarios/NAME.toml` in messages).
+pub fn parse_builtin(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let path = format!("config/scenarios/{name}.toml");
+    parse_scenario(&SourceText::new(&path, text), None)
+}
+
+/// Parses a scenario file; with a keymap, `try` actions are checked against its actions.
+pub fn parse_scenario(
+    src: &SourceText<'_>,
+    keymap: Option<&Keymap>,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let doc = parse_document(src)?;
+    let mut diags = Vec::new();
+    let mut name = None;
+    let mut title = None;
+    let mut caption = None;
+    let mut try_actions = Vec::new();
+    let mut overrides = Overrides::default();
+    let keymap_default;
+    let keymap = match keymap {
+        Some(k) => k,
+        None => {
+            keymap_default = super::builtin_keymap();
+            &keymap_default
+        }
+    };
+    for (key, value) in doc.get_ref() {
+        let k = key.get_ref().as_ref();
+        let at = src.origin(value.span());
+        match k {
+            "name" | "title" | "caption" => match value.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => {
+                    let slot = match k {
+                        "name" => &mut name,
+                        "title" => &mut title,
+                        _ => &mut caption,
+                    };
+                    *slot = Some(s.trim().to_string());
+                }
+                other => diags.push(
+                    Problem::new(
+                        format!(
+                            "`{k}` must be a non-empty string, found {}",
+                            type_name(other)
+                        ),
+                        format!("write it as {k} = \"...\""),
+                    )
+                    .at(at),
+                ),
+            },
+            "try" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        match read_try(src, item.get_ref(), src.origin(item.span()), keymap) {
+                            Ok(t) => try_actions.push(t),
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                }
+                other => diags.push(
+                    Problem::new(
+                        format!("`try` must be an array, found {}", type_name(other)),
+                        "write it as try = [{ action = \"lr_up\", does = \"...\" }]",
+                    )
+                    .at(at),
+                ),
+            },
+            "train" | "display" => {
+                if let Some(table) = expect_table(src, k, value, &mut diags) {
+                    read_settings(src, k, table, &mut overrides, &mut diags);
+                }
+            }
+            other => diags.push(
+                Problem::new(
+                    format!("unknown key `{other}` in a scenario"),
+                    unknown_name_fix(
+                        other,
+                        ["name", "title", "caption", "try", "train", "display"],
+                        "keys",
+                    ),
+                )
+                .at(src.origin(key.span())),
+            ),
+        }
+    }
+    for (field, value) in [("name", &name), ("title", &title), ("caption", &caption)] {
+        if value.is_none()
+            && !diags
+                .iter()
+                .any(|d| d.problem.what.starts_with(&format!("`{field}`")))
+        {
+            diags.push(
+                Problem::new(
+                    format!("the scenario has no `{field}`"),
+                    format!("add a line {field} = \"...\""),
+                )
+                .at(src.origin(0..0)),
+            );
+        }
+    }
+    match (name, title, caption) {
+        (Some(name), Some(title), Some(caption)) if diags.is_empty() => Ok(Scenario {
+            name,
+            title,
+            caption,
+            try_actions,
+            overrides,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn read_try(
+    src: &SourceText<'_>,
+    value: &DeValue<'_>,
+    at: Origin,
+    keymap: &Keymap,
+) -> Result<Try, Diagnostic> {
+    let shape = || {
+        Problem::new(
+            "each `try` entry must be { action = \"NAME\", does = \"what it shows\" }",
+            "write it as { action = \"lr_up\", does = \"raise the learning rate\" }",
+        )
+        .at(at.clone())
+    };
+    let DeValue::Table(t) = value else {
+        return Err(shape());
+    };
+    if t.len() != 2 {
+        return Err(shape());
+    }
+    let get = |k: &str| match t.get(k).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let (Some(action), Some(does)) = (get("action"), get("does")) else {
+        return Err(shape());
+    };
+    let actions: Vec<&str> = keymap.actions().collect();
+    if !actions.contains(&action.as_str()) {
+        let span = t.get("action").map_or(0..0, |v| v.span());
+        return Err(super::file::unknown_action(
+            &action,
+            src.origin(span),
+            &actions,
+        ));
+    }
+    Ok(Try { action, does })
+}

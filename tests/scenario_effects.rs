@@ -1,0 +1,264 @@
+//! Every scenario, run headless for a fixed number of steps, shows the effect its caption
+//! promises. Each test runs the preset exactly as the explorer would load it (built-in
+//! defaults + the scenario), and where the claim is a contrast, the same preset with the one
+//! change the caption suggests.
+
+use reluscope::activation::Activation;
+use reluscope::config::{Settings, scenario};
+use reluscope::engine::{BiasInit, Init, NeuronState, Session, TrainConfig};
+
+/// The training settings the explorer gets when the scenario is picked.
+fn preset(name: &str) -> Settings {
+    let s = scenario::find(name).unwrap_or_else(|p| panic!("{name}: {}", p.what));
+    Settings::default().with_scenario(&s).unwrap()
+}
+
+/// Trains for `steps` (stopping early on divergence) and runs a final health pass.
+fn train(config: TrainConfig, steps: u64) -> Session {
+    let mut s = Session::new(config).unwrap();
+    while s.step_count() < steps && !s.diverged() {
+        s.step();
+    }
+    s.refresh();
+    s
+}
+
+fn act(spec: &str) -> Activation {
+    spec.parse().unwrap()
+}
+
+#[test]
+fn relu_basics_shows_the_kink_and_the_zero_gradient_side() {
+    let s = preset("relu-basics");
+    let f = s.train.activation;
+    assert_eq!(f, Activation::Relu);
+    let (lo, hi) = s.display.x_range;
+    assert!(
+        lo < 0.0 && hi > 0.0,
+        "the range shows both sides of the kink"
+    );
+    assert!(
+        s.display.paused,
+        "nothing moves while the curves are explored"
+    );
+    for x in [-2.5, -1.0, -1e-9] {
+        assert_eq!(f.value(x), 0.0, "negatives become 0");
+        assert_eq!(f.derivative(x), 0.0, "no gradient for x < 0");
+    }
+    for x in [1e-9, 1.0, 2.5] {
+        assert_eq!(f.value(x), x, "positives pass unchanged");
+        assert_eq!(f.derivative(x), 1.0);
+    }
+    assert_eq!(f.derivative(0.0), 0.0, "PyTorch's convention at the kink");
+}
+
+#[test]
+fn nonlinearity_linear_cannot_fit_the_circle_relu_can() {
+    let s = preset("nonlinearity");
+    assert_eq!(s.train.activation, Activation::Linear);
+    let linear = train(s.train.clone(), 500);
+    let mut with_relu = s.train.clone();
+    with_relu.activation = Activation::Relu;
+    let relu = train(with_relu, 500);
+    let (lin_acc, _) = linear.accuracy().unwrap();
+    let (relu_acc, _) = relu.accuracy().unwrap();
+    assert!(
+        linear.train_loss() > 0.6,
+        "linear loss {}",
+        linear.train_loss()
+    );
+    assert!(relu.train_loss() < 0.3, "relu loss {}", relu.train_loss());
+    assert!(
+        lin_acc < 0.75 && relu_acc > 0.9,
+        "accuracy linear {lin_acc}, relu {relu_acc}"
+    );
+}
+
+#[test]
+fn sparsity_relu_layers_hold_exact_zeros_tanh_none() {
+    let s = preset("sparsity");
+    let relu = train(s.train.clone(), 300);
+    let hidden = s.train.hidden.len();
+    for (l, layer) in relu.health().layers[..hidden].iter().enumerate() {
+        assert!(
+            layer.sparsity > 0.3,
+            "layer {l} sparsity {}",
+            layer.sparsity
+        );
+        assert!(
+            layer.sparsity < 0.9,
+            "layer {l} is mostly dead, not sparse: {}",
+            layer.sparsity
+        );
+    }
+    assert_eq!(relu.health().dead, 0, "sparse, not dead");
+    let mut tanh = s.train.clone();
+    tanh.activation = act("tanh");
+    let tanh = train(tanh, 300);
+    for layer in &tanh.health().layers[..hidden] {
+        assert_eq!(layer.sparsity, 0.0);
+    }
+}
+
+#[test]
+fn vanishing_sigmoid_first_layer_gradient_is_100x_below_the_last() {
+    let s = preset("vanishing-sigmoid");
+    assert!(s.train.hidden.len() >= 6);
+    assert_eq!(s.train.activation, Activation::Sigmoid);
+    let ratio = |session: &Session| {
+        let layers = &session.health().layers;
+        let hidden = layers.len() - 1;
+        layers[hidden - 1].grad_norm / layers[0].grad_norm
+    };
+    let sigmoid = train(s.train.clone(), 100);
+    assert!(
+        ratio(&sigmoid) >= 100.0,
+        "last/first gradient norm {}",
+        ratio(&sigmoid)
+    );
+    let mut relu = s.train.clone();
+    relu.activation = Activation::Relu;
+    let relu = train(relu, 100);
+    assert!(
+        ratio(&relu) < 10.0,
+        "relu keeps the norms together: {}",
+        ratio(&relu)
+    );
+}
+
+#[test]
+fn dying_high_lr_kills_neurons_for_good() {
+    let s = preset("dying-high-lr");
+    let mut session = Session::new(s.train.clone()).unwrap();
+    let dead_in_first = |session: &Session| -> Vec<bool> {
+        let states = &session.health().neurons[0];
+        states
+            .iter()
+            .map(|n| n.state == NeuronState::Dead)
+            .collect()
+    };
+    let mut first_layer_deaths = vec![false; s.train.hidden[0]];
+    let mut revivals_at = Vec::new();
+    for _ in 0..30 {
+        for _ in 0..10 {
+            session.step();
+        }
+        session.refresh();
+        // A first-layer neuron gets its input straight from the data: once dead, its gradient
+        // is 0 on every sample and nothing can bring it back.
+        for (was, now) in first_layer_deaths.iter_mut().zip(dead_in_first(&session)) {
+            assert!(!*was || now, "a dead first-layer neuron came back");
+            *was = now;
+        }
+        revivals_at.push(session.health().revivals);
+    }
+    let h = session.health();
+    assert!(!session.diverged());
+    assert!(
+        h.dead_fraction() > 0.3,
+        "dead fraction {}",
+        h.dead_fraction()
+    );
+    assert!(
+        first_layer_deaths.iter().any(|&d| d),
+        "first-layer neurons die too"
+    );
+    // Deeper neurons may be revived early on by changes below them; after that, none.
+    assert_eq!(
+        revivals_at[15], revivals_at[29],
+        "revivals stop: {revivals_at:?}"
+    );
+}
+
+#[test]
+fn leaky_rescue_same_setup_no_neuron_dies() {
+    let dying = preset("dying-high-lr").train;
+    let leaky = preset("leaky-rescue").train;
+    // The same setup but for the activation.
+    let mut same = dying.clone();
+    same.activation = leaky.activation;
+    assert_eq!(same, leaky);
+    assert!(matches!(leaky.activation, Activation::LeakyRelu { .. }));
+    let session = train(leaky, 300);
+    assert!(!session.diverged());
+    assert_eq!(session.health().dead, 0);
+    assert_eq!(session.health().deaths, 0);
+}
+
+#[test]
+fn dying_negative_bias_is_born_dead_and_a_small_bias_is_not() {
+    let s = preset("dying-negative-bias");
+    assert!(matches!(s.train.bias_init, BiasInit::Constant(b) if b < 0.0));
+    let born = train(s.train.clone(), 0);
+    let h = born.health();
+    assert!(
+        h.born_dead_neurons as f64 > 0.7 * h.total() as f64,
+        "born dead {} of {}",
+        h.born_dead_neurons,
+        h.total()
+    );
+    let mut fixed = s.train.clone();
+    fixed.bias_init = BiasInit::Constant(0.1);
+    assert_eq!(train(fixed, 0).health().born_dead_neurons, 0);
+}
+
+#[test]
+fn born_dead_depth_with_he_and_alive_with_rai() {
+    let s = preset("born-dead-depth");
+    assert_eq!(s.train.hidden, vec![2; 8]);
+    assert_eq!(s.train.init, Init::HeNormal);
+    let he = train(s.train.clone(), 0);
+    assert!(
+        he.health().born_dead,
+        "he-normal: the output is constant at birth"
+    );
+    // Training cannot revive it: the output stays constant.
+    let he = train(s.train.clone(), 200);
+    assert!(he.health().output_constant);
+    let mut rai = s.train.clone();
+    rai.init = Init::Rai;
+    rai.bias_init = BiasInit::Scheme;
+    let rai = train(rai, 0);
+    assert!(!rai.health().born_dead, "rai: the same seed is born alive");
+}
+
+#[test]
+fn exploding_diverges_without_clipping_and_not_with_it() {
+    let s = preset("exploding");
+    assert_eq!(s.train.clip, 0.0);
+    let wild = train(s.train.clone(), 200);
+    assert!(wild.diverged(), "no clipping: the loss diverges");
+    let mut clipped = s.train.clone();
+    clipped.clip = 1.0;
+    let tame = Session::new(clipped.clone()).unwrap();
+    let start = tame.train_loss();
+    let tame = train(clipped, 200);
+    assert!(!tame.diverged());
+    assert!(
+        tame.train_loss().is_finite() && tame.train_loss() < start,
+        "clipped run learns: {start} -> {}",
+        tame.train_loss()
+    );
+}
+
+/// `r` draws new weights: the headline contrast must not hang on one lucky seed.
+#[test]
+fn dying_and_leaky_hold_for_other_seeds_too() {
+    for seed in 1..4 {
+        let mut relu = preset("dying-high-lr").train;
+        relu.seed = seed;
+        let mut leaky = preset("leaky-rescue").train;
+        leaky.seed = seed;
+        let relu = train(relu, 300);
+        let leaky = train(leaky, 300);
+        assert!(
+            relu.health().dead_fraction() > 0.3,
+            "seed {seed}: relu {}",
+            relu.health().dead_fraction()
+        );
+        assert!(
+            !leaky.diverged() && leaky.health().dead == 0,
+            "seed {seed}: leaky"
+        );
+    }
+}
