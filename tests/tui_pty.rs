@@ -264,3 +264,43 @@ fn a_saved_model_sets_the_shape_shown() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+#[test]
+fn a_config_file_rebinds_keys_and_the_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "[keys]\nquit = [\"Q\"]\n\n[display]\nx_range = [-2.0, 2.0]\n",
+    )
+    .unwrap();
+    let mut term = Term::spawn(&["--paused", "--config", file.to_str().unwrap()], 160, 48);
+    let t = term.wait_for("the first frame", panes_shown);
+    assert!(
+        t.contains("-2") && t.contains(" 2│"),
+        "the configured x range:\n{t}"
+    );
+    term.send("?");
+    term.wait_for("the rebound key in the help", |t| {
+        t.lines().any(|l| l.contains(" Q  quit"))
+    });
+    term.send("\x1b");
+    term.send("q"); // no longer bound: nothing happens
+    thread::sleep(Duration::from_millis(300));
+    assert!(term.child.try_wait().unwrap().is_none(), "q still quit");
+    term.send("Q");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn a_scenario_starts_with_its_settings_and_caption() {
+    let mut term = Term::spawn(&["--paused", "--scenario", "dying-high-lr"], 160, 48);
+    let t = term.wait_for("the scenario", |t| t.contains("scenario: Dying ReLU"));
+    assert!(t.contains("learning rate  2.5"), "{t}");
+    term.send("?");
+    term.wait_for("the caption in the help", |t| {
+        t.contains("Dying ReLU: a learning rate too large")
+    });
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
