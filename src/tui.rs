@@ -60,17 +60,19 @@ pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
     if let Some(scenario) = &settings.scenario {
         app.show_scenario(scenario, &settings.keymap);
     }
+    let (paused, mouse) = (display.paused, display.mouse);
+    app.settings = Some(Box::new(settings));
     let view = ui::layout::wanted_view(&app);
     app.commands.clear();
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots, effective) =
-        Trainer::spawn(config, model, !display.paused, SPEEDS[app.speed], view)?;
+        Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?;
     // A saved model may have set the shape: the Parameters pane shows what is in effect.
     app.config = effective;
 
     terminal::install_panic_hook();
     let _restore = Restore;
-    let mut tui = Tui::enter(display.mouse).context("cannot set up the terminal")?;
+    let mut tui = Tui::enter(mouse).context("cannot set up the terminal")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

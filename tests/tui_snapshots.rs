@@ -360,3 +360,52 @@ fn regression_data_colours_points_by_target() {
     update(&mut app, Action::Down);
     assert!(screen(&app).contains("x1 0 x2 0 y "));
 }
+
+#[test]
+fn scenarios_are_picked_and_toured() {
+    use reluscope::config::scenario;
+    let mut app = app_at(160, 48);
+    update(&mut app, Action::PickScenario);
+    assert_eq!(app.picker, Some(0));
+    update(&mut app, Action::Down);
+    let text = screen(&app);
+    assert!(
+        text.contains("Scenarios (enter start, esc close)"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    update(&mut app, Action::Enter);
+    assert_eq!(app.picker, None);
+    let second = &scenario::all()[1];
+    assert_eq!(app.scenario.as_ref().unwrap().title, second.title);
+    let expected = reluscope::config::Settings::default()
+        .with_scenario(second)
+        .unwrap();
+    assert_eq!(app.config, expected.train);
+    assert!(
+        app.commands.iter().any(
+            |c| matches!(c, reluscope::trainer::Command::Restart(cfg) if **cfg == expected.train)
+        ),
+        "a fresh run of the scenario's preset"
+    );
+    assert!(screen(&app).contains(&format!("scenario: {}", second.title)));
+    // The tour goes on from there, and wraps around backwards.
+    update(&mut app, Action::NextScenario);
+    assert_eq!(
+        app.scenario.as_ref().unwrap().title,
+        scenario::all()[2].title
+    );
+    app.scenario_index = None;
+    update(&mut app, Action::PrevScenario);
+    let last = scenario::all().len() - 1;
+    assert_eq!(app.scenario_index, Some(last));
+    // The help overlay shows what to watch.
+    update(&mut app, Action::ToggleHelp);
+    let caption_start: String = scenario::all()[last]
+        .caption
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(screen(&app).contains(&caption_start), "{}", screen(&app));
+}

@@ -41,6 +41,9 @@ pub enum Action {
     PanRight,
     SpeedUp,
     SpeedDown,
+    PickScenario,
+    NextScenario,
+    PrevScenario,
     Redraw,
     // Not bindable: text entry while a value is being typed, and events from outside.
     /// A character typed into the value being edited.
@@ -95,6 +98,17 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
         "toggle_test_points",
         "show test points",
     ),
+    (
+        Action::PickScenario,
+        "pick_scenario",
+        "pick a guided scenario",
+    ),
+    (
+        Action::NextScenario,
+        "next_scenario",
+        "next scenario of the tour",
+    ),
+    (Action::PrevScenario, "prev_scenario", "previous scenario"),
     (Action::ToggleHelp, "toggle_help", "this help"),
     (Action::Redraw, "redraw", "redraw the screen"),
     (Action::Suspend, "suspend", "suspend to the shell"),

@@ -103,6 +103,12 @@ pub struct App {
     pub requested_view: Option<View>,
     /// The guided scenario in effect, if any: shown at the top of the help overlay.
     pub scenario: Option<ScenarioView>,
+    /// Its place in the tour (index into `config::scenario::all()`).
+    pub scenario_index: Option<usize>,
+    /// The scenario picker, open with the highlighted entry.
+    pub picker: Option<usize>,
+    /// The layered settings the app started from: a picked scenario is applied on them.
+    pub settings: Option<Box<crate::config::Settings>>,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
 }
@@ -158,10 +164,36 @@ impl App {
             commands: Vec::new(),
             requested_view: None,
             scenario: None,
+            scenario_index: None,
+            picker: None,
+            settings: None,
             notice_generation: 0,
         };
         app.sync_view();
         app
+    }
+
+    /// Start scenario `index` of the tour: its training preset applied on the starting
+    /// settings (a fresh run from its seed), its x range, its caption.
+    fn start_scenario(&mut self, index: usize) {
+        let all = crate::config::scenario::all();
+        let Some(scenario) = all.get(index) else {
+            return;
+        };
+        let base = self.settings.as_deref().cloned().unwrap_or_default();
+        match base.with_scenario(scenario) {
+            Err(e) => self.complain(format!("scenario {}: {e:#}", scenario.name)),
+            Ok(settings) => {
+                self.config = settings.train.clone();
+                self.commands
+                    .push(Command::Restart(Box::new(self.config.clone())));
+                let (lo, hi) = settings.display.x_range;
+                self.plot = PlotView::with_range(lo, hi);
+                self.selected = None;
+                self.inspector = false;
+                self.show_scenario(scenario, &settings.keymap);
+            }
+        }
     }
 
     /// Show a scenario: its title on the message line, the rest in the help overlay.
@@ -170,6 +202,9 @@ impl App {
         scenario: &crate::config::Scenario,
         keys: &crate::config::Keymap,
     ) {
+        self.scenario_index = crate::config::scenario::names()
+            .iter()
+            .position(|n| *n == scenario.name);
         let help = self
             .keymap
             .keys_for(&Action::ToggleHelp)
@@ -352,6 +387,32 @@ impl App {
 /// The one place state changes. Returns whether anything visible may have changed (so the run
 /// loop knows to draw).
 pub fn update(app: &mut App, action: Action) -> bool {
+    // The scenario picker takes the keys while open.
+    if let Some(sel) = app.picker {
+        let n = crate::config::scenario::names().len().max(1);
+        match action {
+            Action::Up => app.picker = Some((sel + n - 1) % n),
+            Action::Down => app.picker = Some((sel + 1) % n),
+            Action::Enter => {
+                app.picker = None;
+                app.start_scenario(sel);
+            }
+            Action::Cancel | Action::PickScenario => app.picker = None,
+            Action::Quit
+            | Action::Suspend
+            | Action::Redraw
+            | Action::Resize(..)
+            | Action::Snapshot(_)
+            | Action::TogglePause => return update_inner(app, action),
+            _ => return false,
+        }
+        app.sync_view();
+        return true;
+    }
+    update_inner(app, action)
+}
+
+fn update_inner(app: &mut App, action: Action) -> bool {
     // The help overlay takes the keys while open, except those that must always work.
     if app.help {
         match action {
@@ -437,6 +498,17 @@ pub fn update(app: &mut App, action: Action) -> bool {
             app.step_knob(Knob::BiasInit, action == Action::NextBiasInit)
         }
         Action::NextDataset => app.step_knob(Knob::Dataset, true),
+        Action::PickScenario => {
+            app.help = false;
+            app.picker = Some(app.scenario_index.unwrap_or(0));
+        }
+        Action::NextScenario | Action::PrevScenario => {
+            let i = crate::config::scenario::tour_step(
+                app.scenario_index,
+                action == Action::PrevScenario,
+            );
+            app.start_scenario(i);
+        }
         Action::SpeedUp => app.set_speed(app.speed + 1),
         Action::SpeedDown => app.set_speed(app.speed.saturating_sub(1)),
         Action::FocusNext => app.focus_step(true),

@@ -40,6 +40,9 @@ pub enum Command {
     Step,
     /// New initial weights for the same data.
     ResetNetwork,
+    /// A fresh run with these settings, even if they could apply live (a scenario starts
+    /// from its own initial state).
+    Restart(Box<TrainConfig>),
     /// Steps per second, `None` for as fast as possible.
     Speed(Option<f64>),
     /// What to sample over the input plane.

@@ -110,6 +110,16 @@ impl Worker {
                     Err(e) => self.notify(format!("reset failed: {e}")),
                 }
             }
+            Command::Restart(cfg) => {
+                self.resets = 0;
+                match Session::new((*cfg).clone()) {
+                    Ok(s) => {
+                        let shape = describe(&cfg);
+                        self.replace(s, format!("new run: {shape}"));
+                    }
+                    Err(e) => self.notify(format!("cannot start: {e}")),
+                }
+            }
             Command::Configure(cfg) => {
                 if self.session.config().needs_reset(&cfg) {
                     self.resets = 0;

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod network;
 pub mod output;
 pub mod params;
+pub mod picker;
 pub mod plot;
 pub mod status;
 pub mod theme;
@@ -71,6 +72,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     status::render(areas.status, buf, app);
     if app.help {
         help::render(area, buf, app);
+    }
+    if let Some(selected) = app.picker {
+        picker::render(area, buf, app, selected);
     }
 }
 
