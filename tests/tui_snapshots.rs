@@ -388,7 +388,10 @@ fn scenarios_are_picked_and_toured() {
         ),
         "a fresh run of the scenario's preset"
     );
-    assert!(screen(&app).contains(&format!("scenario: {}", second.title)));
+    let text = screen(&app);
+    assert!(text.contains(&format!("scenario: {}", second.title)));
+    // Without a selected neuron, the inspector's place shows what to watch.
+    assert!(text.contains("Scenario ─"), "{text}");
     // The tour goes on from there, and wraps around backwards.
     update(&mut app, Action::NextScenario);
     assert_eq!(
