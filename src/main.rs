@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         }
         // Settings are loaded, and every config error reported, before the terminal is touched.
         None => config::load_from(&load_options)
-            .and_then(|_settings| reluscope::tui::run(&cli.tui, &cli.train)),
+            .and_then(|settings| reluscope::tui::run(settings, &cli.train)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
