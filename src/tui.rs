@@ -97,16 +97,25 @@ async fn run_loop(
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
     loop {
+        // A running experiment is polled at the frame rate; without one, and with nothing to
+        // draw, no timer runs at all.
+        let polling = app.experiments.running();
         // Draw at once if the last frame is old enough, else at the next frame slot.
-        let draw_at = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + period));
+        let draw_at =
+            (dirty || polling).then(|| last_draw.map_or_else(Instant::now, |t| t + period));
         match events.next(draw_at).await {
             Event::Draw => {
-                if std::mem::take(&mut app.clear) {
-                    tui.clear()?;
+                if polling {
+                    dirty |= update(app, Action::PollExperiment);
                 }
-                let size = tui.size()?;
-                if size.width > 0 && size.height > 0 {
-                    tui.draw(|f| ui::draw(f, app))?;
+                if dirty {
+                    if std::mem::take(&mut app.clear) {
+                        tui.clear()?;
+                    }
+                    let size = tui.size()?;
+                    if size.width > 0 && size.height > 0 {
+                        tui.draw(|f| ui::draw(f, app))?;
+                    }
                 }
                 last_draw = Some(Instant::now());
                 dirty = false;

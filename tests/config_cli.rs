@@ -54,7 +54,7 @@ fn every_invalid_fixture_exits_2_with_its_location() {
             "2:14",
             "key for `quit`: 'ctrl+q' is not a key",
         ),
-        ("key-conflict.toml", "3:9", "key 'x' is bound to both"),
+        ("key-conflict.toml", "3:9", "key 'y' is bound to both"),
         ("unknown-theme.toml", "2:9", "unknown theme 'solarized'"),
     ] {
         let path = fixture(&format!("invalid/{name}"));

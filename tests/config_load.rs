@@ -317,7 +317,7 @@ pub const INVALID: &[(&str, &str)] = &[
     ),
     (
         "key-conflict.toml",
-        "key-conflict.toml:3:9: key 'x' is bound to both `step` and `toggle_pause`; it is also bound to `toggle_pause` at ",
+        "key-conflict.toml:3:9: key 'y' is bound to both `step` and `toggle_pause`; it is also bound to `toggle_pause` at ",
     ),
     (
         "key-conflict-default.toml",

@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use reluscope::app::action::BINDABLE;
 use reluscope::app::params::SPEEDS;
-use reluscope::app::{Action, App, Keymap, View, update};
+use reluscope::app::{Action, App, ExperimentSetup, Keymap, View, update};
 use reluscope::engine::TrainConfig;
 use reluscope::trainer::{Snapshot, Worker};
 use reluscope::ui::{self, theme::ColorTier, theme::Theme};
@@ -42,6 +42,7 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         1 => Just(Action::Snapshot(snapshot())),
         1 => (0u16..220, 0u16..80).prop_map(|(x, y)| Action::Click(x, y)),
+        1 => Just(Action::PollExperiment),
     ]
 }
 
@@ -81,6 +82,19 @@ fn theme() -> impl Strategy<Value = Theme> {
         .prop_map(|(t, a)| Theme::new(t, a))
 }
 
+/// A new app whose experiments are tiny: random actions start and cancel them often.
+fn new_app(theme: Theme, size: (u16, u16)) -> App {
+    let mut app = App::new(TrainConfig::default(), theme, Keymap::default(), true, size);
+    app.experiments.setup = ExperimentSetup {
+        born_dead_trials: 4,
+        born_dead_points: Some(8),
+        sweep_epochs: 1,
+        sweep_repeats: 1,
+        threads: Some(1),
+    };
+    app
+}
+
 fn render(app: &App) {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let mut buf = Buffer::empty(area);
@@ -89,6 +103,10 @@ fn render(app: &App) {
 
 fn check(app: &App) {
     assert!(app.speed < SPEEDS.len());
+    assert!(
+        !app.experiments.running() || app.experiments.kind.is_some(),
+        "a running job knows what it runs"
+    );
     assert!(app.plot.cursor >= app.plot.x_min && app.plot.cursor <= app.plot.x_max);
     assert!(
         app.config.validate().is_ok(),
@@ -114,7 +132,7 @@ proptest! {
         with_snapshot in any::<bool>(),
         actions in prop::collection::vec(action(), 0..60),
     ) {
-        let mut app = App::new(TrainConfig::default(), theme, Keymap::default(), true, (w, h));
+        let mut app = new_app(theme, (w, h));
         if with_snapshot {
             update(&mut app, Action::Snapshot(snapshot()));
         }
@@ -132,13 +150,7 @@ proptest! {
         h in prop_oneof![Just(0u16), Just(1), 0u16..70],
         keys in prop::collection::vec(key(), 0..80),
     ) {
-        let mut app = App::new(
-            TrainConfig::default(),
-            Theme::new(ColorTier::TrueColor, false),
-            Keymap::default(),
-            true,
-            (w, h),
-        );
+        let mut app = new_app(Theme::new(ColorTier::TrueColor, false), (w, h));
         update(&mut app, Action::Snapshot(snapshot()));
         for k in keys {
             if let Some(a) = app.action_for_key(&k) {

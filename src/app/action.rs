@@ -44,6 +44,9 @@ pub enum Action {
     PickScenario,
     NextScenario,
     PrevScenario,
+    ToggleExperiments,
+    RunBornDead,
+    RunSweep,
     Redraw,
     // Not bindable: text entry while a value is being typed, and events from outside.
     /// A character typed into the value being edited.
@@ -56,6 +59,8 @@ pub enum Action {
     Click(u16, u16),
     /// A new state of training.
     Snapshot(Arc<Snapshot>),
+    /// Time to look at the background experiment's progress (sent only while one runs).
+    PollExperiment,
 }
 
 /// Bindable actions with their names and the line the help overlay shows.
@@ -109,6 +114,21 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
         "next scenario of the tour",
     ),
     (Action::PrevScenario, "prev_scenario", "previous scenario"),
+    (
+        Action::ToggleExperiments,
+        "toggle_experiments",
+        "experiments view",
+    ),
+    (
+        Action::RunBornDead,
+        "run_born_dead",
+        "run born dead: he vs RAI",
+    ),
+    (
+        Action::RunSweep,
+        "run_sweep",
+        "run the lr x bias-init sweep",
+    ),
     (Action::ToggleHelp, "toggle_help", "this help"),
     (Action::Redraw, "redraw", "redraw the screen"),
     (Action::Suspend, "suspend", "suspend to the shell"),

@@ -178,6 +178,9 @@ pub const DEFAULT_BINDINGS: &[(&str, &str)] = &[
     ("p", "pick_scenario"),
     ("n", "next_scenario"),
     ("N", "prev_scenario"),
+    ("x", "toggle_experiments"),
+    ("1", "run_born_dead"),
+    ("2", "run_sweep"),
     ("?", "toggle_help"),
     ("ctrl-l", "redraw"),
     ("ctrl-z", "suspend"),
@@ -314,7 +317,11 @@ mod tests {
             a(KeyCode::Tab, KeyModifiers::SHIFT),
             Some(Action::FocusPrev)
         );
-        assert_eq!(a(KeyCode::Char('x'), KeyModifiers::NONE), None);
+        assert_eq!(
+            a(KeyCode::Char('x'), KeyModifiers::NONE),
+            Some(Action::ToggleExperiments)
+        );
+        assert_eq!(a(KeyCode::Char('y'), KeyModifiers::NONE), None);
     }
 
     #[test]

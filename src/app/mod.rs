@@ -4,6 +4,7 @@
 //! run loop acts on, so tests drive the whole app by actions alone.
 
 pub mod action;
+pub mod experiments;
 pub mod keymap;
 pub mod params;
 pub mod plot_view;
@@ -13,11 +14,13 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::engine::TrainConfig;
+use crate::experiment::JobStatus;
 use crate::trainer::{Command, Snapshot};
 use crate::ui::layout;
 use crate::ui::theme::Theme;
 
 pub use action::Action;
+pub use experiments::{ExperimentKind, ExperimentSetup, Experiments};
 pub use keymap::Keymap;
 use params::{Knob, SPEEDS};
 use plot_view::PlotView;
@@ -109,6 +112,8 @@ pub struct App {
     pub picker: Option<usize>,
     /// The layered settings the app started from: a picked scenario is applied on them.
     pub settings: Option<Box<crate::config::Settings>>,
+    /// The Experiments view and its background job.
+    pub experiments: Experiments,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
 }
@@ -167,6 +172,7 @@ impl App {
             scenario_index: None,
             picker: None,
             settings: None,
+            experiments: Experiments::default(),
             notice_generation: 0,
         };
         app.sync_view();
@@ -365,6 +371,66 @@ impl App {
         self.focus = panes[next];
     }
 
+    /// Open or close the Experiments view. A running job keeps running when the view closes.
+    fn toggle_experiments(&mut self) {
+        self.experiments.open = !self.experiments.open;
+        if self.experiments.open {
+            self.help = false;
+        } else if let Some(kind) = self.experiments.kind.filter(|_| self.experiments.running()) {
+            let back = self.key_of(Action::ToggleExperiments);
+            self.say(format!(
+                "the {} keeps running in the background ({back} shows it)",
+                kind.name(self.theme.ascii)
+            ));
+        }
+    }
+
+    /// Open the Experiments view and start `kind` there, unless a job is already running.
+    fn run_experiment(&mut self, kind: ExperimentKind) {
+        self.experiments.open = true;
+        self.help = false;
+        match self.experiments.start(kind, &self.config) {
+            Ok(()) => {
+                let cancel = self.key_of(Action::Cancel);
+                self.say(format!(
+                    "{} started ({cancel} cancels)",
+                    kind.name(self.theme.ascii)
+                ));
+            }
+            Err(e) => {
+                let cancel = self.key_of(Action::Cancel);
+                self.complain(format!("{e}: {cancel} cancels it first"));
+            }
+        }
+    }
+
+    /// Take the running job's progress; says so when it ends.
+    fn poll_experiment(&mut self) -> bool {
+        let polled = self.experiments.poll();
+        if let (Some(status), Some(kind)) = (&polled.ended, self.experiments.kind) {
+            let name = kind.name(self.theme.ascii);
+            let back = if self.experiments.open {
+                String::new()
+            } else {
+                format!(" ({} shows it)", self.key_of(Action::ToggleExperiments))
+            };
+            match status {
+                JobStatus::Failed(e) => self.complain(format!("{name} failed: {e}")),
+                JobStatus::Cancelled => self.say(format!("{name} cancelled{back}")),
+                _ => self.say(format!("{name} done{back}")),
+            }
+        }
+        polled.changed
+    }
+
+    /// The first key bound to `action`, for messages ("" if none).
+    fn key_of(&self, action: Action) -> String {
+        self.keymap
+            .keys_for(&action)
+            .first()
+            .map_or(String::new(), |k| k.to_string())
+    }
+
     fn take_snapshot(&mut self, snap: Arc<Snapshot>) {
         if snap.generation != self.notice_generation {
             self.notice_generation = snap.generation;
@@ -403,6 +469,7 @@ pub fn update(app: &mut App, action: Action) -> bool {
             | Action::Redraw
             | Action::Resize(..)
             | Action::Snapshot(_)
+            | Action::PollExperiment
             | Action::TogglePause => return update_inner(app, action),
             _ => return false,
         }
@@ -426,8 +493,28 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             | Action::Resize(..)
             | Action::Click(..)
             | Action::Snapshot(_)
+            | Action::PollExperiment
             | Action::TogglePause => {}
             _ => return false,
+        }
+    }
+    // The Experiments view covers the panes: keys that act on a pane wait until it closes.
+    if app.experiments.open {
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::Enter
+            | Action::FocusNext
+            | Action::FocusPrev
+            | Action::ToggleZoom
+            | Action::Click(..)
+            | Action::PanLeft
+            | Action::PanRight
+            | Action::CycleCompare
+            | Action::ToggleTestPoints => return false,
+            _ => {}
         }
     }
     match action {
@@ -445,6 +532,10 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Snapshot(s) => app.take_snapshot(s),
+        Action::PollExperiment => return app.poll_experiment(),
+        Action::ToggleExperiments => app.toggle_experiments(),
+        Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
+        Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
         Action::Click(x, y) => {
             let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
             let hit = layout::compute(area, app).and_then(|a| {
@@ -567,6 +658,14 @@ fn update_inner(app: &mut App, action: Action) -> bool {
         Action::Cancel => {
             if app.editing.take().is_some() {
                 app.say("edit cancelled");
+            } else if app.experiments.open {
+                // Esc stops a running job first; pressed again, it leaves the view.
+                if app.experiments.cancel() {
+                    let dots = if app.theme.ascii { "..." } else { "…" };
+                    app.say(format!("cancelling the experiment{dots}"));
+                } else {
+                    app.experiments.open = false;
+                }
             } else if app.inspector {
                 app.inspector = false;
             } else if app.probe.is_some() && app.focus == Pane::Output {

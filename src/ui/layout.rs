@@ -28,6 +28,8 @@ pub struct Areas {
     pub legend: bool,
     /// A line of pane tabs (the one-pane layout).
     pub tabs: Option<Rect>,
+    /// The Experiments view, when open: it covers every pane.
+    pub experiments: Option<Rect>,
     pub status: Rect,
 }
 
@@ -51,6 +53,10 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
         status,
         ..Areas::default()
     };
+    if app.experiments.open {
+        a.experiments = Some(body);
+        return Some(a);
+    }
     if app.zoomed || compact {
         let body = if compact {
             let [tabs, rest] =
@@ -138,11 +144,12 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
 }
 
 /// Panes on screen for the app's terminal size, in focus order. The one-pane and zoomed
-/// layouts cycle through every pane.
+/// layouts (and the Experiments view, which hides them all for a while) cycle through every
+/// pane.
 pub fn visible_panes(app: &App) -> Vec<Pane> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     match compute(area, app) {
-        Some(a) if a.tabs.is_none() && !app.zoomed => Pane::ALL
+        Some(a) if a.tabs.is_none() && a.experiments.is_none() && !app.zoomed => Pane::ALL
             .into_iter()
             .filter(|p| a.get(*p).is_some())
             .collect(),

@@ -44,6 +44,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     if let Some(tabs) = areas.tabs {
         render_tabs(tabs, buf, app);
     }
+    if let Some(r) = areas.experiments {
+        render_experiments(r, buf, app);
+    }
     for &(pane, r) in &areas.panes {
         render_pane(pane, r, buf, app, areas.legend);
     }
@@ -155,6 +158,33 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
             },
         },
     }
+}
+
+/// The Experiments view with its keys on the bottom border, from the active keymap.
+fn render_experiments(r: Rect, buf: &mut Buffer, app: &App) {
+    let t = &app.theme;
+    let x = &app.experiments;
+    let cancel_or_close = if x.running() { "cancel" } else { "close" };
+    let hints: Vec<String> = [
+        (Action::RunBornDead, "born dead"),
+        (Action::RunSweep, "lr × bias sweep"),
+        (Action::Cancel, cancel_or_close),
+        (Action::ToggleExperiments, "back"),
+    ]
+    .iter()
+    .filter_map(|(a, label)| {
+        let key = app.keymap.keys_for(a).first().copied()?;
+        Some(format!("{key} {label}"))
+    })
+    .collect();
+    let hint = hints.join(t.glyphs.sep);
+    let view = experiments::ExperimentsView {
+        results: &x.results,
+        ascii: t.ascii,
+        color: t.tier != theme::ColorTier::None,
+        hint: &hint,
+    };
+    view.render(r, buf);
 }
 
 fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {

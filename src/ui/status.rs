@@ -77,6 +77,12 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         ),
         t.dim,
     ));
+    if let Some(job) = app.experiments.status_text(t.ascii) {
+        spans.push(Span::styled(
+            format!("{}{job} ", t.glyphs.sep.trim_start()),
+            t.accent,
+        ));
+    }
     if let Some((msg, level)) = &app.message {
         spans.push(Span::styled(
             format!(" {msg}"),

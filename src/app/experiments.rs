@@ -1,0 +1,198 @@
+//! The Experiments view's state: whether it is open, the background job, and the results it
+//! shows. The job runs on its own threads; the run loop polls it at the frame rate only while
+//! it runs, so a finished or absent job costs no wakeups.
+//!
+//! Leaving the view does not cancel the job: experiments take seconds to minutes, and watching
+//! training meanwhile is the point of running them in the background. The status line keeps
+//! showing the job's progress and says how to get back; cancel stays an explicit key.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::engine::TrainConfig;
+use crate::experiment::{ExperimentJob, ExperimentParams, ExperimentResults, JobStatus};
+
+/// Which experiment a job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExperimentKind {
+    /// Born-dead probability against depth, he-normal with zero biases beside RAI.
+    BornDead,
+    /// Final dead neurons over learning rate × bias init, around the current settings.
+    Sweep,
+}
+
+impl ExperimentKind {
+    /// Its name for the status line; `ascii` spells × as x.
+    pub fn name(self, ascii: bool) -> &'static str {
+        match (self, ascii) {
+            (ExperimentKind::BornDead, _) => "born-dead comparison",
+            (ExperimentKind::Sweep, false) => "lr × bias sweep",
+            (ExperimentKind::Sweep, true) => "lr x bias sweep",
+        }
+    }
+}
+
+/// How big the experiments are. The defaults take a few seconds on one core; tests shrink
+/// them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentSetup {
+    /// Random networks per (width, depth) cell of the born-dead comparison.
+    pub born_dead_trials: u64,
+    /// Domain points of a born-dead trial; `None` for the experiment's default density.
+    pub born_dead_points: Option<usize>,
+    /// Training epochs per sweep run.
+    pub sweep_epochs: u64,
+    /// Runs per sweep cell.
+    pub sweep_repeats: u64,
+    /// Worker threads; `None` for one fewer than the machine has (the UI and trainer keep one).
+    pub threads: Option<usize>,
+}
+
+impl Default for ExperimentSetup {
+    fn default() -> Self {
+        ExperimentSetup {
+            // About 4 s on one core for 2 × 60 cells (release build).
+            born_dead_trials: 2000,
+            born_dead_points: None,
+            // About 1 s on one core for 16 cells at the default network.
+            sweep_epochs: 200,
+            sweep_repeats: 3,
+            threads: None,
+        }
+    }
+}
+
+impl ExperimentSetup {
+    /// The job's parameters for `kind`; the born-dead seed and the sweep's base are the
+    /// current training settings, so a run is reproducible from what the Parameters pane shows.
+    pub fn params(&self, kind: ExperimentKind, config: &TrainConfig) -> ExperimentParams {
+        match kind {
+            ExperimentKind::BornDead => {
+                let mut params =
+                    ExperimentParams::born_dead_comparison(self.born_dead_trials, config.seed);
+                if let ExperimentParams::BornDead(configs) = &mut params {
+                    for c in configs {
+                        c.points = self.born_dead_points.or(c.points);
+                    }
+                }
+                params
+            }
+            ExperimentKind::Sweep => {
+                ExperimentParams::sweep_around(config, self.sweep_epochs, self.sweep_repeats)
+            }
+        }
+    }
+}
+
+/// What a poll of the job found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polled {
+    /// Something the screen shows changed.
+    pub changed: bool,
+    /// The job ended with this status during this poll.
+    pub ended: Option<JobStatus>,
+}
+
+/// The view, the job and its latest results.
+#[derive(Clone, Default)]
+pub struct Experiments {
+    /// The view is on screen (full-screen, like a zoomed pane).
+    pub open: bool,
+    pub setup: ExperimentSetup,
+    /// The last job's results (partial while it runs); they stay until the next run.
+    pub results: ExperimentResults,
+    /// What the results are of; `None` before the first run.
+    pub kind: Option<ExperimentKind>,
+    /// The running job; dropped once it has ended and its final results were taken. Shared so
+    /// the app stays `Clone`; the last owner dropping it cancels and joins the job.
+    job: Option<Arc<ExperimentJob>>,
+}
+
+impl fmt::Debug for Experiments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Experiments")
+            .field("open", &self.open)
+            .field("setup", &self.setup)
+            .field("kind", &self.kind)
+            .field("status", &self.results.status)
+            .field("progress", &self.results.progress)
+            .field("running", &self.running())
+            .finish()
+    }
+}
+
+impl Experiments {
+    /// A job is running (started and not yet seen to end).
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Start `kind` on the current settings. Refused while another job runs (the message says
+    /// how to cancel it), so a stray key never throws away a long run.
+    pub fn start(&mut self, kind: ExperimentKind, config: &TrainConfig) -> Result<(), String> {
+        if let Some(running) = self.kind.filter(|_| self.running()) {
+            return Err(format!("the {} is still running", running.name(false)));
+        }
+        let params = self.setup.params(kind, config);
+        let job = match self.setup.threads {
+            Some(n) => ExperimentJob::spawn_with_threads(params, n),
+            None => ExperimentJob::spawn(params),
+        };
+        self.results = ExperimentResults::default();
+        self.kind = Some(kind);
+        self.job = Some(Arc::new(job));
+        Ok(())
+    }
+
+    /// Ask the running job to stop; false if none runs. Its partial results stay, marked
+    /// cancelled once it has stopped.
+    pub fn cancel(&self) -> bool {
+        match &self.job {
+            Some(job) => {
+                job.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Take the job's latest results. While the view is closed only what the status line shows
+    /// (status and whole percents) counts as a change, so a hidden job redraws rarely.
+    pub fn poll(&mut self) -> Polled {
+        let Some(job) = &self.job else {
+            return Polled {
+                changed: false,
+                ended: None,
+            };
+        };
+        // Finished first, then the snapshot: a finished job's snapshot is final.
+        let finished = job.is_finished();
+        let new = job.snapshot();
+        let changed = if self.open {
+            new != self.results
+        } else {
+            new.status != self.results.status || percent(&new) != percent(&self.results)
+        };
+        self.results = new;
+        let ended = finished.then(|| {
+            self.job = None;
+            self.results.status.clone()
+        });
+        Polled {
+            changed: changed || ended.is_some(),
+            ended,
+        }
+    }
+
+    /// The status line's note on the job: "born-dead comparison 45%" while it runs.
+    pub fn status_text(&self, ascii: bool) -> Option<String> {
+        let kind = self.kind?;
+        self.running()
+            .then(|| format!("{} {}%", kind.name(ascii), percent(&self.results)))
+    }
+}
+
+/// Whole percents done.
+fn percent(r: &ExperimentResults) -> u32 {
+    (100.0 * r.progress.clamp(0.0, 1.0)).floor() as u32
+}

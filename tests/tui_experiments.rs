@@ -1,0 +1,222 @@
+//! The Experiments view inside the explorer, driven by actions through `update` and drawn on
+//! ratatui's TestBackend: opening it, running small born-dead and sweep jobs to the end,
+//! cancelling, leaving it with a job running, and the keys that start them.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use reluscope::app::{Action, App, ExperimentKind, ExperimentSetup, Keymap, update};
+use reluscope::engine::TrainConfig;
+use reluscope::experiment::JobStatus;
+use reluscope::trainer::Worker;
+use reluscope::ui::theme::{ColorTier, Theme};
+use reluscope::ui::{self, buffer_text};
+
+/// A paused, seeded app of `size` with a first snapshot, and experiments small enough for a
+/// debug build: the born-dead comparison at 20 trials per cell over a coarse domain.
+fn app(theme: Theme, size: (u16, u16)) -> App {
+    let config = TrainConfig::default();
+    let mut app = App::new(config.clone(), theme, Keymap::default(), true, size);
+    let view = app.requested_view.unwrap();
+    let worker = Worker::new(config, false, None, view).unwrap();
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    app.commands.clear();
+    app.experiments.setup = ExperimentSetup {
+        born_dead_trials: 20,
+        born_dead_points: Some(16),
+        sweep_epochs: 2,
+        sweep_repeats: 1,
+        threads: Some(1),
+    };
+    app
+}
+
+fn app_at(w: u16, h: u16) -> App {
+    app(Theme::new(ColorTier::TrueColor, false), (w, h))
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    term.draw(|f| ui::draw(f, app)).unwrap();
+    buffer_text(term.backend().buffer())
+}
+
+/// Poll the job the way the run loop does until it has ended (a generous bound, not a timing
+/// test: a hang fails instead of blocking the suite).
+fn finish(app: &mut App) {
+    let start = Instant::now();
+    while app.experiments.running() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the job did not end"
+        );
+        update(app, Action::PollExperiment);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn the_view_opens_and_closes() {
+    let mut app = app_at(160, 48);
+    assert!(update(&mut app, Action::ToggleExperiments));
+    let text = screen(&app);
+    assert!(text.contains("Experiments"), "{text}");
+    assert!(text.contains("No experiment yet"), "{text}");
+    assert!(
+        text.contains("1 born dead"),
+        "the keys on the border\n{text}"
+    );
+    assert!(
+        !text.contains("Activation"),
+        "the view covers the panes\n{text}"
+    );
+    // Esc with no job running leaves the view, like leaving a zoomed pane.
+    update(&mut app, Action::Cancel);
+    assert!(!app.experiments.open);
+    assert!(screen(&app).contains("Activation"));
+    assert!(
+        !app.experiments.running(),
+        "opening the view starts nothing"
+    );
+}
+
+#[test]
+fn born_dead_runs_to_the_end_and_stays() {
+    let mut app = app_at(160, 48);
+    update(&mut app, Action::ToggleExperiments);
+    update(&mut app, Action::RunBornDead);
+    assert!(app.experiments.running());
+    let text = screen(&app);
+    assert!(text.contains("born-dead comparison started"), "{text}");
+    finish(&mut app);
+    let r = &app.experiments.results;
+    assert_eq!(r.status, JobStatus::Done);
+    assert_eq!(r.progress, 1.0);
+    assert_eq!(r.born_dead.len(), 2, "he-normal beside RAI");
+    let text = screen(&app);
+    assert!(text.contains("born-dead comparison done"), "{text}");
+    assert!(text.contains("P(born dead): he-normal b=0"), "{text}");
+    assert!(text.contains("P(born dead): rai b=scheme"), "{text}");
+    insta::assert_snapshot!(text);
+    // Finished results stay while training goes on and the view is left and reopened.
+    update(&mut app, Action::TogglePause);
+    update(&mut app, Action::ToggleExperiments);
+    update(&mut app, Action::ToggleExperiments);
+    assert_eq!(app.experiments.results.status, JobStatus::Done);
+    assert!(screen(&app).contains("rai b=scheme"));
+}
+
+#[test]
+fn the_sweep_runs_around_the_current_settings() {
+    let mut app = app(Theme::new(ColorTier::None, true), (100, 30));
+    // Start from outside the view: the run key opens it.
+    update(&mut app, Action::LrUp);
+    update(&mut app, Action::RunSweep);
+    assert!(app.experiments.open);
+    assert_eq!(app.experiments.kind, Some(ExperimentKind::Sweep));
+    finish(&mut app);
+    assert_eq!(app.experiments.results.status, JobStatus::Done);
+    let sweep = app.experiments.results.sweep.as_ref().unwrap();
+    assert_eq!(sweep.config.base.lr, app.config.lr);
+    assert!(sweep.cells.iter().all(|c| c.runs.len() == 1));
+    let text = screen(&app);
+    let odd: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+    assert!(odd.is_empty(), "non-ASCII {odd:?} in ASCII mode:\n{text}");
+    assert!(text.contains("lr x bias sweep done"), "{text}");
+    assert!(text.contains("final dead neurons"), "{text}");
+}
+
+/// A born-dead job far too big to finish during the test.
+fn start_long_job(app: &mut App) {
+    app.experiments.setup.born_dead_trials = 50_000_000;
+    update(app, Action::RunBornDead);
+    assert!(app.experiments.running());
+}
+
+#[test]
+fn esc_cancels_a_running_job_then_closes_the_view() {
+    let mut app = app_at(100, 30);
+    start_long_job(&mut app);
+    update(&mut app, Action::Cancel);
+    assert!(app.experiments.open, "the first esc only cancels");
+    assert!(screen(&app).contains("cancelling the experiment"));
+    finish(&mut app);
+    let r = &app.experiments.results;
+    assert_eq!(r.status, JobStatus::Cancelled);
+    assert!(r.progress < 1.0);
+    let text = screen(&app);
+    assert!(text.contains("born-dead comparison cancelled"), "{text}");
+    assert!(text.contains("cancelled"), "{text}");
+    update(&mut app, Action::Cancel);
+    assert!(!app.experiments.open);
+}
+
+#[test]
+fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
+    let mut app = app_at(160, 48);
+    start_long_job(&mut app);
+    update(&mut app, Action::ToggleExperiments);
+    assert!(!app.experiments.open);
+    assert!(app.experiments.running(), "leaving the view keeps the job");
+    update(&mut app, Action::PollExperiment);
+    let text = screen(&app);
+    assert!(
+        text.contains("keeps running in the background (x shows it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("born-dead comparison "),
+        "progress in the status line\n{text}"
+    );
+    // A second run is refused while the first goes on, and says how to stop it.
+    update(&mut app, Action::RunSweep);
+    assert!(app.experiments.open);
+    assert_eq!(app.experiments.kind, Some(ExperimentKind::BornDead));
+    assert!(screen(&app).contains("still running: esc cancels it first"));
+    // Dropping the app cancels and joins the job (the test would hang otherwise).
+}
+
+#[test]
+fn pane_keys_wait_while_the_view_is_open() {
+    let mut app = app_at(160, 48);
+    update(&mut app, Action::ToggleExperiments);
+    let (focus, knob) = (app.focus, app.knob);
+    for a in [
+        Action::Up,
+        Action::Down,
+        Action::Enter,
+        Action::FocusNext,
+        Action::ToggleZoom,
+    ] {
+        assert!(!update(&mut app, a.clone()), "{a:?} acted under the view");
+    }
+    assert_eq!((app.focus, app.knob, app.zoomed), (focus, knob, false));
+    assert!(app.editing.is_none());
+    // Training keys still work.
+    update(&mut app, Action::TogglePause);
+    assert!(!app.paused);
+}
+
+#[test]
+fn default_keys_reach_the_experiments() {
+    let app = app_at(100, 30);
+    let key = |c| app.action_for_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    assert_eq!(key('x'), Some(Action::ToggleExperiments));
+    assert_eq!(key('1'), Some(Action::RunBornDead));
+    assert_eq!(key('2'), Some(Action::RunSweep));
+    let mut app = app;
+    update(&mut app, Action::ToggleHelp);
+    let text = screen(&app);
+    assert!(text.contains("experiments view"), "{text}");
+    assert!(text.contains("born dead: he vs RAI"), "{text}");
+}
+
+#[test]
+fn polling_without_a_job_changes_nothing() {
+    let mut app = app_at(100, 30);
+    assert!(!update(&mut app, Action::PollExperiment));
+    assert!(!app.experiments.running());
+}
