@@ -220,3 +220,32 @@ fn polling_without_a_job_changes_nothing() {
     assert!(!update(&mut app, Action::PollExperiment));
     assert!(!app.experiments.running());
 }
+
+#[test]
+fn each_run_replaces_only_its_own_kind_of_results() {
+    let mut app = app_at(160, 48);
+    update(&mut app, Action::RunBornDead);
+    finish(&mut app);
+    update(&mut app, Action::RunSweep);
+    let text = screen(&app);
+    assert!(text.contains("lr × bias sweep · running"), "{text}");
+    assert!(
+        text.contains("rai b=scheme"),
+        "born-dead curves stay\n{text}"
+    );
+    finish(&mut app);
+    let text = screen(&app);
+    assert!(text.contains("lr × bias sweep · done"), "{text}");
+    assert!(text.contains("final dead neurons"), "{text}");
+    assert!(text.contains("rai b=scheme"), "{text}");
+    // A new born-dead run: its status is named, the sweep's heatmap stays.
+    update(&mut app, Action::RunBornDead);
+    assert!(app.experiments.results.born_dead.is_empty());
+    let text = screen(&app);
+    assert!(text.contains("born dead · running"), "{text}");
+    assert!(text.contains("final dead neurons"), "{text}");
+    finish(&mut app);
+    assert_eq!(app.experiments.results.born_dead.len(), 2);
+    assert!(app.experiments.results.sweep.is_some());
+    assert!(screen(&app).contains("born dead · done"));
+}

@@ -99,7 +99,8 @@ pub struct Experiments {
     /// The view is on screen (full-screen, like a zoomed pane).
     pub open: bool,
     pub setup: ExperimentSetup,
-    /// The last job's results (partial while it runs); they stay until the next run.
+    /// What the view shows: the last born-dead comparison and the last sweep (each stays until
+    /// a run of its kind replaces it), with the status and progress of the last job.
     pub results: ExperimentResults,
     /// What the results are of; `None` before the first run.
     pub kind: Option<ExperimentKind>,
@@ -138,7 +139,16 @@ impl Experiments {
             Some(n) => ExperimentJob::spawn_with_threads(params, n),
             None => ExperimentJob::spawn(params),
         };
-        self.results = ExperimentResults::default();
+        // The new run replaces its own kind's results; the other kind's stay on screen.
+        let (born_dead, sweep) = match kind {
+            ExperimentKind::BornDead => (Vec::new(), self.results.sweep.take()),
+            ExperimentKind::Sweep => (std::mem::take(&mut self.results.born_dead), None),
+        };
+        self.results = ExperimentResults {
+            born_dead,
+            sweep,
+            ..ExperimentResults::default()
+        };
         self.kind = Some(kind);
         self.job = Some(Arc::new(job));
         Ok(())
@@ -167,12 +177,25 @@ impl Experiments {
         };
         // Finished first, then the snapshot: a finished job's snapshot is final.
         let finished = job.is_finished();
-        let new = job.snapshot();
+        let mut new = job.snapshot();
+        // The job holds only its own kind's results: set the other kind's aside to compare,
+        // then keep them.
+        let born_dead = self.kind == Some(ExperimentKind::BornDead);
+        let (other_born_dead, other_sweep) = if born_dead {
+            (Vec::new(), self.results.sweep.take())
+        } else {
+            (std::mem::take(&mut self.results.born_dead), None)
+        };
         let changed = if self.open {
             new != self.results
         } else {
             new.status != self.results.status || percent(&new) != percent(&self.results)
         };
+        if born_dead {
+            new.sweep = other_sweep;
+        } else {
+            new.born_dead = other_born_dead;
+        }
         self.results = new;
         let ended = finished.then(|| {
             self.job = None;

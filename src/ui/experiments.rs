@@ -115,6 +115,12 @@ impl ExperimentsView<'_> {
     }
 }
 
+/// The status row of a view drawn in `area`, if the view is big enough to show one.
+pub fn status_row(area: Rect) -> Option<Rect> {
+    (area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT)
+        .then(|| Rect::new(area.x + 1, area.y + 1, area.width - 2, 1))
+}
+
 impl Widget for &ExperimentsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
@@ -159,14 +165,32 @@ impl Widget for &ExperimentsView<'_> {
     }
 }
 
-/// "born dead · running 45% [#####-----] stage 1/2".
+/// The status row's label for a born-dead job.
+pub const BORN_DEAD_LABEL: &str = "born dead";
+/// The status row's label for a sweep job.
+pub const SWEEP_LABEL: &str = "lr × bias sweep";
+
+/// "born dead · running 45% [#####-----] stage 1/2", naming the experiment by what the results
+/// hold (the sweep when they hold both).
 fn render_status(view: &ExperimentsView<'_>, area: Rect, buf: &mut Buffer) {
     let r = view.results;
     let what = match (r.born_dead.is_empty(), r.sweep.is_some()) {
-        (_, true) => "lr × bias sweep",
-        (false, false) => "born dead",
+        (_, true) => SWEEP_LABEL,
+        (false, false) => BORN_DEAD_LABEL,
         (true, false) => "",
     };
+    render_status_of(view, what, area, buf);
+}
+
+/// The status row for the job named `what` ("" before any job): for results that hold one
+/// experiment's outcome beside another's progress. `area` is the row inside the view's border
+/// (see [`status_row`]).
+pub fn render_status_of(view: &ExperimentsView<'_>, what: &str, area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let r = view.results;
     let state = match &r.status {
         JobStatus::Running if what.is_empty() => "idle".to_string(),
         JobStatus::Running => "running".to_string(),

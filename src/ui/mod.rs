@@ -22,7 +22,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use crate::app::{Action, App, Pane};
+use crate::app::{Action, App, ExperimentKind, Pane};
 use layout::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draw the whole screen.
@@ -185,6 +185,16 @@ fn render_experiments(r: Rect, buf: &mut Buffer, app: &App) {
         hint: &hint,
     };
     view.render(r, buf);
+    // The results may hold the last born-dead comparison beside the last sweep: the status row
+    // names the job the status and progress are of.
+    if let (Some(kind), Some(row)) = (x.kind, experiments::status_row(r)) {
+        let label = match kind {
+            ExperimentKind::BornDead => experiments::BORN_DEAD_LABEL,
+            ExperimentKind::Sweep => experiments::SWEEP_LABEL,
+        };
+        ratatui::widgets::Clear.render(row, buf);
+        experiments::render_status_of(&view, label, row, buf);
+    }
 }
 
 fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {
