@@ -1,5 +1,6 @@
 //! The interactive explorer's entry point and run loop: events in, actions through `update`,
 //! commands out to the trainer, a frame drawn when something changed (at most `--fps` a second).
+//! A background experiment is polled on the frame deadline only while it runs.
 
 use std::io::IsTerminal;
 use std::time::Duration;

@@ -86,9 +86,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
                 };
                 let hint = format!(
                     "Select a neuron: focus the Network pane ({}), then move with the arrow \
-                     keys. Guided scenarios: {}.",
+                     keys. Guided scenarios: {}. Experiments: {}.",
                     keys(Action::FocusNext),
-                    keys(Action::PickScenario)
+                    keys(Action::PickScenario),
+                    keys(Action::ToggleExperiments)
                 );
                 Paragraph::new(Span::styled(hint, app.theme.dim))
                     .wrap(ratatui::widgets::Wrap { trim: true })
