@@ -304,3 +304,37 @@ fn a_scenario_starts_with_its_settings_and_caption() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+/// The percentage after "born-dead comparison " in the status line, while the job runs.
+fn job_percent(text: &str) -> Option<u32> {
+    let i = text.find("born-dead comparison ")?;
+    let rest = &text[i + "born-dead comparison ".len()..];
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    rest[digits.len()..]
+        .starts_with('%')
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+#[test]
+fn the_experiments_view_shows_a_background_job_and_cancels_it() {
+    let mut term = Term::spawn(&["--paused", "--seed", "3"], 160, 48);
+    term.wait_for("the first frame", panes_shown);
+    term.send("x");
+    term.wait_for("the Experiments view", |t| t.contains("No experiment yet"));
+    term.send("1");
+    // Training is paused, so only the loop's polling of the job can move the progress on.
+    let first = term.wait_for("progress", |t| job_percent(t).is_some_and(|p| p >= 1));
+    let p = job_percent(&first).unwrap();
+    term.wait_for("more progress", |t| job_percent(t).is_some_and(|q| q > p));
+    assert!(term.text().contains("born dead · running"));
+    term.send("\x1b");
+    term.wait_for("the job to stop", |t| {
+        t.contains("born-dead comparison cancelled") && t.contains("born dead · cancelled")
+    });
+    term.send("\x1b");
+    term.wait_for("the panes again", panes_shown);
+    term.send("q");
+    assert!(term.wait_exit().success());
+    term.wait_main_screen("q");
+}
