@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::train::config_from_args;
 use super::{parse_number, write_stdout};
-use crate::cli::{BornDeadArgs, SweepArgs};
+use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
@@ -85,22 +85,42 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     })
 }
 
+/// The sweep's learning rates and bias inits when --lr and --bias-init are not given.
+const DEFAULT_SWEEP_LRS: &str = "0.01,0.1,1";
+const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
+
 /// The sweep configuration the flags describe (validated).
 pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+    if args.train.model.is_some() {
+        return Err(input_error(
+            "experiment sweep trains fresh networks; --model is not supported here",
+        ));
+    }
     let lrs = args
+        .train
         .lr
+        .as_deref()
+        .unwrap_or(DEFAULT_SWEEP_LRS)
         .split(',')
         .map(|t| parse_number(t, "--lr"))
         .collect::<Result<Vec<f64>>>()?;
     let bias_inits = args
+        .train
         .bias_init
+        .as_deref()
+        .unwrap_or(DEFAULT_SWEEP_BIAS_INITS)
         .split(',')
         .map(|t| {
             t.parse::<BiasInit>()
                 .map_err(|e| input_error(format!("--bias-init: {e}")))
         })
         .collect::<Result<Vec<BiasInit>>>()?;
-    let (base, _) = config_from_args(&args.train.to_train_args(), TrainConfig::default())?;
+    let single = TrainArgs {
+        lr: None,
+        bias_init: None,
+        ..args.train.clone()
+    };
+    let (base, _) = config_from_args(&single, TrainConfig::default())?;
     let config = SweepConfig {
         base,
         lrs,

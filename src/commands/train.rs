@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::write_stdout;
+use super::{parse_number, write_stdout};
 use crate::cli::{ReportFormat, TrainArgs, TrainCmd};
 use crate::engine::network::parse_hidden;
 use crate::engine::{
@@ -81,8 +81,10 @@ pub fn config_from_args(
             }
         )*};
     }
+    if let Some(lr) = &args.lr {
+        c.lr = parse_number(lr, "--lr")?;
+    }
     set!(
-        lr,
         momentum,
         l1,
         l2,
