@@ -198,3 +198,22 @@ fn non_finite_weights_are_diverged_from_the_start() {
     let err = s.model().to_json().unwrap_err().to_string();
     assert!(err.contains("non-finite"), "{err}");
 }
+
+#[test]
+fn a_nan_logit_from_finite_weights_is_divergence() {
+    // Finite but huge weights overflow to +inf and -inf in one sum: the logit is NaN on part of
+    // the plane. BCE's cap at 100 must not hide that as a finite loss.
+    let net = Network {
+        layers: vec![reluscope::engine::Layer {
+            fan_in: 2,
+            fan_out: 1,
+            weights: vec![1e308, -1e308],
+            bias: vec![0.0],
+            activation: Activation::Sigmoid,
+        }],
+        loss: Loss::Bce,
+    };
+    let s = session_from(net);
+    assert!(s.train_loss().is_nan(), "{}", s.train_loss());
+    assert!(s.diverged());
+}
