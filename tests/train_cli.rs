@@ -135,14 +135,41 @@ fn same_seed_same_run_and_report_cadence_does_not_change_the_result() {
     let m1 = dir.path().join("a.json");
     let m2 = dir.path().join("b.json");
     train().args(args).arg("--save").arg(&m1).assert().success();
-    train()
+    let every = train()
         .args(args)
         .args(["--report-every", "1"])
         .arg("--save")
         .arg(&m2)
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(every.status.success());
     assert_eq!(std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap());
+    // The summary too: extra reports must not count extra deaths or revivals (a learning rate
+    // at which ReLUs die and come back).
+    assert_eq!(
+        without_timing(&a.stdout).last(),
+        without_timing(&every.stdout).last()
+    );
+    let churn = [
+        "--epochs",
+        "10",
+        "--format",
+        "jsonl",
+        "--dataset",
+        "spiral",
+        "--lr",
+        "1",
+    ];
+    let once = without_timing(&train().args(churn).output().unwrap().stdout);
+    let often = train()
+        .args(churn)
+        .args(["--report-every", "1"])
+        .output()
+        .unwrap();
+    let often = without_timing(&often.stdout);
+    let last = once.last().unwrap();
+    assert!(last["deaths"].as_u64().unwrap() > 0, "{last}");
+    assert_eq!(Some(last), often.last());
     let c = train()
         .args([
             "--epochs",
