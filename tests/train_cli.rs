@@ -216,6 +216,45 @@ fn a_saved_model_continues_training() {
     assert!(out.status.success());
     let lines = jsonl(&out.stdout);
     assert_eq!(lines[0]["sparsity"].as_array().unwrap().len(), 1);
+    // ... and says so, as for features and activations that differ from the model's.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has the hidden layers 5; --layers 8,8,8 is ignored"),
+        "{err}"
+    );
+    let out = train()
+        .args(["--epochs", "1", "--features", "x1,sin(x2)", "--activation"])
+        .args(["relu", "--format", "jsonl", "--model"])
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has the inputs x1,x2; --features x1,sin(x2) is ignored"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "has the hidden activations leaky-relu:slope=0.1; --activation relu is ignored"
+        ),
+        "{err}"
+    );
+    // Flags that agree with the model say nothing.
+    train()
+        .args([
+            "--epochs",
+            "1",
+            "--features",
+            "x1,x2",
+            "--layers",
+            "5",
+            "--model",
+        ])
+        .arg(&m)
+        .assert()
+        .success()
+        .stderr("");
 }
 
 #[test]
