@@ -270,7 +270,29 @@ fn csv_data_trains() {
         .args(["--data", &f, "--epochs", "2", "--batch-size", "0"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("d.csv (20 train / 20 test)"));
+        .stdout(predicate::str::contains("d.csv (20 train / 20 test)"))
+        .stderr("");
+    // Three classes cannot be binary classification: it trains, as regression, and says so.
+    let f = write(
+        dir.path(),
+        "three.csv",
+        &text.replace(",1\n", ",2\n").replacen(",0\n", ",1\n", 5),
+    );
+    train()
+        .args(["--data", &f, "--epochs", "1", "--format", "jsonl"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"train_accuracy\":null"))
+        .stderr(predicate::str::contains(
+            "three.csv: the targets (0, 1, 2) look like 3 class labels",
+        ));
+    // A single row trains (everything is training data) without panicking.
+    let f = write(dir.path(), "one.csv", "a,b,y\n1,2,1\n");
+    train()
+        .args(["--data", &f, "--epochs", "3", "--features", "x1^2,sin(x2)"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("one.csv (1 train / 0 test)"));
 }
 
 #[test]

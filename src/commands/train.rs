@@ -115,6 +115,9 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
             "--steps, --epochs and --report-every must be at least 1",
         ));
     }
+    if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
+        eprintln!("reluscope: note: {note}");
+    }
     if let (Some(m), Some(path)) = (&model, &cmd.train.model) {
         for note in overridden_by_model(&cmd.train, &config, m) {
             eprintln!("reluscope: note: {} {note}", path.display());
@@ -184,6 +187,35 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
             .with_context(|| format!("saving the model to {}", path.display()));
     }
     result
+}
+
+/// A note when a CSV file's targets look like more than two class labels (a few whole
+/// numbers): the engine does binary classification only, so such a file trains as regression.
+fn class_like_targets(csv: &CsvData) -> Option<String> {
+    if csv.task() != crate::engine::Task::Regression {
+        return None;
+    }
+    let mut classes: Vec<f64> = Vec::new();
+    for p in &csv.points {
+        if p.label.fract() != 0.0 {
+            return None;
+        }
+        if !classes.contains(&p.label) {
+            if classes.len() == 10 {
+                return None;
+            }
+            classes.push(p.label);
+        }
+    }
+    classes.sort_by(f64::total_cmp);
+    let shown: Vec<String> = classes.iter().map(f64::to_string).collect();
+    Some(format!(
+        "{}: the targets ({}) look like {} class labels, but classification is binary (0/1 or \
+         -1/1); training them as regression with mean squared error",
+        csv.name,
+        shown.join(", "),
+        classes.len()
+    ))
 }
 
 /// The network flags given on the command line that a model file overrides (its shape wins),
