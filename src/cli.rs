@@ -220,30 +220,36 @@ pub enum ExperimentCmd {
     /// Probability that a freshly initialized ReLU network is born dead.
     BornDead(BornDeadArgs),
     /// Train over a grid of learning rates and bias inits; report dead fraction and loss.
-    Sweep(SweepArgs),
+    Sweep(Box<SweepArgs>),
 }
 
 #[derive(Debug, Args)]
 pub struct BornDeadArgs {
-    /// Hidden layer width(s), comma separated.
+    /// Hidden layer width(s): a list like 2,4,8 or an inclusive range like 2..8.
     #[arg(long, default_value = "4")]
     pub width: String,
-    /// Number(s) of hidden layers, comma separated.
+    /// Number(s) of hidden layers: a list like 5,10,20 or an inclusive range like 1..20.
     #[arg(long, default_value = "10")]
     pub depth: String,
     /// Random networks per cell.
     #[arg(long, default_value_t = 1000)]
     pub trials: u64,
-    /// Input dimension.
+    /// Input dimension D.
     #[arg(long, default_value_t = 2)]
     pub inputs: usize,
-    /// Weight init (see `train --init`).
+    /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
+    /// playground, zero, rai.
     #[arg(long, default_value = "he-normal")]
     pub init: String,
-    /// Bias init: a number or "scheme".
+    /// Bias init: a number or "scheme". Zero biases judge the network over directions,
+    /// others over a grid on [-6,6]^D.
     #[arg(long, default_value = "0", allow_hyphen_values = true)]
     pub bias_init: String,
-    /// Random seed.
+    /// Points of the domain (directions or grid); default 720 directions for 2 inputs. More
+    /// points can only lower the born-dead estimate (a sparse set misses thin active regions).
+    #[arg(long)]
+    pub points: Option<usize>,
+    /// Random seed: the same seed gives the same numbers on any number of threads.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// CSV output.
@@ -251,12 +257,102 @@ pub struct BornDeadArgs {
     pub csv: bool,
 }
 
+/// The training flags of a sweep: those of `train` except --lr and --bias-init (the sweep's
+/// own lists) and --model.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SweepTrainArgs {
+    /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Train on a CSV file instead (header row, numeric columns, last column the target).
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: Option<PathBuf>,
+    /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).
+    #[arg(long)]
+    pub features: Option<String>,
+    /// Hidden layer widths, comma separated, e.g. 8,8.
+    #[arg(long)]
+    pub layers: Option<String>,
+    /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
+    #[arg(long)]
+    pub activation: Option<String>,
+    /// Output activation for regression datasets: linear or tanh.
+    #[arg(long, value_name = "linear|tanh")]
+    pub regression_output: Option<String>,
+    /// Weight init (see `train --init`).
+    #[arg(long)]
+    pub init: Option<String>,
+    /// Optimizer: sgd, adam, rmsprop.
+    #[arg(long)]
+    pub optimizer: Option<String>,
+    /// SGD momentum (0 = none).
+    #[arg(long)]
+    pub momentum: Option<f64>,
+    /// Nesterov momentum (SGD with momentum > 0).
+    #[arg(long)]
+    pub nesterov: bool,
+    /// L1 regularization rate (weights only).
+    #[arg(long)]
+    pub l1: Option<f64>,
+    /// L2 regularization rate, as PyTorch's weight_decay (weights only).
+    #[arg(long)]
+    pub l2: Option<f64>,
+    /// Clip gradients to this global norm (0 = off).
+    #[arg(long)]
+    pub clip: Option<f64>,
+    /// Mini-batch size (0 = full batch).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Keep the training set's order instead of shuffling every epoch.
+    #[arg(long)]
+    pub no_shuffle: bool,
+    /// Label noise in percent, 0-50.
+    #[arg(long)]
+    pub noise: Option<f64>,
+    /// Share of the data used for training, the rest for testing (0-1).
+    #[arg(long)]
+    pub train_fraction: Option<f64>,
+    /// Seed of the first repeat; repeat r uses seed + r in every combination, so
+    /// `train --seed S+r --lr X --bias-init B` reproduces one run.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+impl SweepTrainArgs {
+    /// The same flags as `train` would take them (no learning rate, bias init or model).
+    pub fn to_train_args(&self) -> TrainArgs {
+        TrainArgs {
+            dataset: self.dataset.clone(),
+            data: self.data.clone(),
+            features: self.features.clone(),
+            layers: self.layers.clone(),
+            activation: self.activation.clone(),
+            regression_output: self.regression_output.clone(),
+            init: self.init.clone(),
+            bias_init: None,
+            optimizer: self.optimizer.clone(),
+            lr: None,
+            momentum: self.momentum,
+            nesterov: self.nesterov,
+            l1: self.l1,
+            l2: self.l2,
+            clip: self.clip,
+            batch_size: self.batch_size,
+            no_shuffle: self.no_shuffle,
+            noise: self.noise,
+            train_fraction: self.train_fraction,
+            seed: self.seed,
+            model: None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Learning rates, comma separated.
-    #[arg(long, default_value = "0.01,0.1,1")]
+    #[arg(long, default_value = "0.01,0.1,1", allow_hyphen_values = true)]
     pub lr: String,
-    /// Bias inits, comma separated (numbers).
+    /// Bias inits, comma separated: numbers or "scheme".
     #[arg(long, default_value = "0.1,-1,-3", allow_hyphen_values = true)]
     pub bias_init: String,
     /// Epochs per run.
@@ -265,7 +361,9 @@ pub struct SweepArgs {
     /// Runs per combination, each with its own seed.
     #[arg(long, default_value_t = 3)]
     pub repeats: u64,
-    /// CSV output.
+    /// CSV output (one row per combination).
     #[arg(long)]
     pub csv: bool,
+    #[command(flatten)]
+    pub train: SweepTrainArgs,
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod experiment;
 pub mod plot;
 pub mod terminal;
 pub mod trainer;

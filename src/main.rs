@@ -25,16 +25,15 @@ fn main() -> ExitCode {
         Some(Command::Plot(args)) => commands::plot::run(&args),
         Some(Command::Train(cmd)) => config::load_from(&load_options)
             .and_then(|settings| commands::train::run(&cmd, settings.train)),
-        Some(Command::Experiment(ExperimentCmd::BornDead(_)))
-        | Some(Command::Experiment(ExperimentCmd::Sweep(_))) => {
-            use clap::CommandFactory;
-            println!("reluscope: this command is not available yet.\n");
-            let _ = Cli::command().print_help();
-            Ok(())
+        Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
+            commands::experiment::run_born_dead(&args)
+        }
+        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
+            commands::experiment::run_sweep(&args)
         }
         // Settings are loaded, and every config error reported, before the terminal is touched.
         None => config::load_from(&load_options)
-            .and_then(|_settings| reluscope::tui::run(&cli.tui, &cli.train)),
+            .and_then(|settings| reluscope::tui::run(settings, &cli.train)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,8 @@
 //! out (return, error, panic, signal, suspend), and frames wrapped in synchronized updates.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
@@ -10,32 +12,46 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Size;
 use ratatui::{Frame, Terminal};
 
-/// The explorer's terminal. One buffered writer carries both the frames and the
-/// synchronized-update markers, so a frame reaches the terminal in one piece.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// Buffered stdout that holds back flushes while a frame is being written, so the
+/// synchronized-update markers and the frame between them leave in a single write.
+pub struct FrameWriter {
+    out: BufWriter<Stdout>,
+    holding: Arc<AtomicBool>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.holding.load(Ordering::Relaxed) {
+            Ok(())
+        } else {
+            self.out.flush()
+        }
+    }
+}
+
+/// The explorer's terminal: one buffered writer carries both the frames and the
+/// synchronized-update markers.
+pub struct Tui {
+    term: Terminal<CrosstermBackend<FrameWriter>>,
+    holding: Arc<AtomicBool>,
+    mouse: bool,
+}
 
 /// Install a panic hook that restores the terminal before the previous hook prints the panic.
-/// Call once, before [`enter`].
+/// Call once, before [`Tui::enter`].
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
     }));
-}
-
-/// Raw mode, alternate screen, hidden cursor, and optionally mouse capture.
-pub fn enter(mouse: bool) -> io::Result<Tui> {
-    enable_raw_mode()?;
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
-    queue!(out, EnterAlternateScreen, cursor::Hide)?;
-    if mouse {
-        queue!(out, EnableMouseCapture)?;
-    }
-    out.flush()?;
-    Terminal::new(CrosstermBackend::new(out))
 }
 
 /// Give the terminal back: mouse off, cursor shown, main screen, cooked mode. Safe to call more
@@ -52,26 +68,66 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
-/// Draw one frame between synchronized-update markers, flushed once.
-pub fn draw(tui: &mut Tui, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
-    queue!(tui.backend_mut(), BeginSynchronizedUpdate)?;
-    tui.draw(render)?;
-    queue!(tui.backend_mut(), EndSynchronizedUpdate)?;
-    tui.backend_mut().flush()
+impl Tui {
+    /// Raw mode, alternate screen, hidden cursor, and optionally mouse capture.
+    pub fn enter(mouse: bool) -> io::Result<Tui> {
+        let holding = Arc::new(AtomicBool::new(false));
+        let mut out = FrameWriter {
+            out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            holding: holding.clone(),
+        };
+        enable_raw_mode()?;
+        take_screen(&mut out, mouse)?;
+        Ok(Tui {
+            term: Terminal::new(CrosstermBackend::new(out))?,
+            holding,
+            mouse,
+        })
+    }
+
+    /// Draw one frame between synchronized-update markers, written out once.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+        self.holding.store(true, Ordering::Relaxed);
+        let drawn = queue!(self.term.backend_mut(), BeginSynchronizedUpdate)
+            .and_then(|()| self.term.draw(render).map(|_| ()))
+            .and_then(|()| queue!(self.term.backend_mut(), EndSynchronizedUpdate));
+        self.holding.store(false, Ordering::Relaxed);
+        drawn?;
+        self.term.backend_mut().flush()
+    }
+
+    /// Forget what is on screen, so the next frame is drawn in full.
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.term.clear()
+    }
+
+    /// Follow a change of the terminal's size.
+    pub fn autoresize(&mut self) -> io::Result<()> {
+        self.term.autoresize()
+    }
+
+    pub fn size(&self) -> io::Result<Size> {
+        self.term.size()
+    }
+
+    /// Suspend to the shell (Ctrl-Z): restore the terminal, stop the process, and on `fg` take
+    /// the terminal back and clear it so the next frame is drawn in full.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        let _ = self.term.backend_mut().flush();
+        restore();
+        // SIGSTOP cannot be caught, so the process stops here until SIGCONT.
+        signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+        enable_raw_mode()?;
+        take_screen(self.term.backend_mut(), self.mouse)?;
+        self.term.clear()
+    }
 }
 
-/// Suspend to the shell (Ctrl-Z): restore the terminal, stop the process, and on `fg` take the
-/// terminal back and clear it so the next frame is drawn in full.
-pub fn suspend(tui: &mut Tui, mouse: bool) -> io::Result<()> {
-    let _ = tui.backend_mut().flush();
-    restore();
-    // SIGSTOP cannot be caught, so the process stops here until SIGCONT.
-    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
-    enable_raw_mode()?;
-    queue!(tui.backend_mut(), EnterAlternateScreen, cursor::Hide)?;
+/// Alternate screen, hidden cursor, mouse capture if asked; flushed.
+fn take_screen(out: &mut impl Write, mouse: bool) -> io::Result<()> {
+    queue!(out, EnterAlternateScreen, cursor::Hide)?;
     if mouse {
-        queue!(tui.backend_mut(), EnableMouseCapture)?;
+        queue!(out, EnableMouseCapture)?;
     }
-    tui.backend_mut().flush()?;
-    tui.clear()
+    out.flush()
 }

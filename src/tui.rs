@@ -8,15 +8,16 @@ use anyhow::{Context, Result};
 use tokio::time::Instant;
 
 use crate::app::params::SPEEDS;
-use crate::app::{Action, App, Keymap, update};
-use crate::cli::{TrainArgs, TuiArgs};
+use crate::app::plot_view::PlotView;
+use crate::app::{Action, App, update};
+use crate::cli::TrainArgs;
 use crate::commands::train::config_from_args;
-use crate::engine::TrainConfig;
+use crate::config::Settings;
 use crate::error::input_error;
 use crate::event::{Event, Events};
 use crate::terminal::{self, Tui};
 use crate::trainer::Trainer;
-use crate::ui::{self, theme::Theme};
+use crate::ui;
 
 /// Frames per second when `--fps` is not given.
 pub const DEFAULT_FPS: u32 = 15;
@@ -31,8 +32,11 @@ impl Drop for Restore {
 }
 
 /// Run the explorer until the user quits, a signal arrives or the terminal goes away.
-pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
-    let fps = tui_args.fps.unwrap_or(DEFAULT_FPS);
+/// `settings` are the layered configuration (flags included); `train_args` add what only the
+/// command line carries: a CSV file (`--data`) and a saved model (`--model`).
+pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
+    let display = &settings.display;
+    let fps = display.fps;
     if !(1..=60).contains(&fps) {
         return Err(input_error(format!(
             "--fps {fps} is out of range; use 1 to 60 (default {DEFAULT_FPS})"
@@ -43,38 +47,38 @@ pub fn run(tui_args: &TuiArgs, train_args: &TrainArgs) -> Result<()> {
             "the explorer needs an interactive terminal; for scripts use `reluscope train`",
         ));
     }
-    let (config, model) = config_from_args(train_args, TrainConfig::default())?;
-    let theme = Theme::from_env(tui_args.color, tui_args.ascii);
+    let (config, model) = config_from_args(train_args, settings.train.clone())?;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(
         config.clone(),
-        theme,
-        Keymap::default(),
-        tui_args.paused,
+        settings.ui_theme(),
+        settings.keymap.to_app(),
+        display.paused,
         size,
     );
-    let view = app.requested_view.expect("App::new requests a view");
+    app.plot = PlotView::with_range(display.x_range.0, display.x_range.1);
+    if let Some(scenario) = &settings.scenario {
+        app.show_scenario(scenario, &settings.keymap);
+    }
+    let (paused, mouse) = (display.paused, display.mouse);
+    app.settings = Some(Box::new(settings));
+    let view = ui::layout::wanted_view(&app);
     app.commands.clear();
     // The session is built before the terminal is touched, so bad settings print plainly.
-    let (trainer, snapshots) =
-        Trainer::spawn(config, model, !tui_args.paused, SPEEDS[app.speed], view)?;
+    let (trainer, snapshots, effective) =
+        Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?;
+    // A saved model may have set the shape: the Parameters pane shows what is in effect.
+    app.config = effective;
 
     terminal::install_panic_hook();
     let _restore = Restore;
-    let mut tui = terminal::enter(tui_args.mouse).context("cannot set up the terminal")?;
+    let mut tui = Tui::enter(mouse).context("cannot set up the terminal")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
     let period = Duration::from_secs_f64(1.0 / fps as f64);
-    let result = runtime.block_on(run_loop(
-        &mut tui,
-        &mut app,
-        &trainer,
-        snapshots,
-        period,
-        tui_args.mouse,
-    ));
+    let result = runtime.block_on(run_loop(&mut tui, &mut app, &trainer, snapshots, period));
     drop(trainer);
     result
 }
@@ -85,7 +89,6 @@ async fn run_loop(
     trainer: &Trainer,
     snapshots: tokio::sync::watch::Receiver<std::sync::Arc<crate::trainer::Snapshot>>,
     period: Duration,
-    mouse: bool,
 ) -> Result<()> {
     // The trainer's first snapshot is already in the channel: show it in the first frame.
     let first = snapshots.borrow().clone();
@@ -103,7 +106,7 @@ async fn run_loop(
                 }
                 let size = tui.size()?;
                 if size.width > 0 && size.height > 0 {
-                    terminal::draw(tui, |f| ui::draw(f, app))?;
+                    tui.draw(|f| ui::draw(f, app))?;
                 }
                 last_draw = Some(Instant::now());
                 dirty = false;
@@ -113,7 +116,18 @@ async fn run_loop(
                     dirty |= update(app, action);
                 }
             }
-            Event::Mouse(_) => {}
+            Event::Mouse(m) => {
+                use crossterm::event::{MouseButton, MouseEventKind};
+                let action = match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    dirty |= update(app, a);
+                }
+            }
             Event::Resize(w, h) => {
                 tui.autoresize()?;
                 dirty |= update(app, Action::Resize(w, h));
@@ -133,7 +147,7 @@ async fn run_loop(
             return Ok(());
         }
         if std::mem::take(&mut app.suspend) {
-            terminal::suspend(tui, mouse)?;
+            tui.suspend()?;
             // The terminal may have been resized while we were stopped.
             let (w, h) = crossterm::terminal::size().unwrap_or(app.size);
             update(app, Action::Resize(w, h));

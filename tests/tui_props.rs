@@ -41,6 +41,7 @@ fn action() -> impl Strategy<Value = Action> {
             prop_oneof![Just(0u16), Just(1), 2u16..8].prop_map(move |h| Action::Resize(w, h))
         }),
         1 => Just(Action::Snapshot(snapshot())),
+        1 => (0u16..220, 0u16..80).prop_map(|(x, y)| Action::Click(x, y)),
     ]
 }
 

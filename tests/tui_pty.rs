@@ -105,6 +105,19 @@ impl Term {
     fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
+
+    /// After exit, the last bytes may still be on their way through the reader thread: wait
+    /// until the screen is back on the main buffer.
+    fn wait_main_screen(&self, what: &str) {
+        let start = Instant::now();
+        while self.alternate_screen() {
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "{what}: still on the alternate screen"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for Term {
@@ -162,7 +175,7 @@ fn starts_trains_pauses_and_quits_cleanly() {
     term.send("q");
     let status = term.wait_exit();
     assert!(status.success(), "exit status {status:?}");
-    assert!(!term.alternate_screen(), "left the alternate screen");
+    term.wait_main_screen("q");
 }
 
 #[test]
@@ -181,22 +194,24 @@ fn paused_start_steps_on_s_and_changes_settings_from_keys() {
     });
     term.send("\x03"); // Ctrl-C is a key in raw mode: quit.
     assert!(term.wait_exit().success());
-    assert!(!term.alternate_screen());
+    term.wait_main_screen("ctrl-c");
 }
 
 #[test]
-fn sighup_ends_it_with_the_terminal_restored() {
-    let mut term = Term::spawn(&["--seed", "3"], 100, 30);
-    term.wait_for("the first frame", |t| t.contains("Network"));
-    let pid = term.child.process_id().expect("pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let status = term.wait_exit();
-    assert!(status.success(), "exit status {status:?}");
-    assert!(!term.alternate_screen());
+fn hangup_terminate_and_interrupt_end_it_with_the_terminal_restored() {
+    for signal in ["-HUP", "-TERM", "-INT"] {
+        let mut term = Term::spawn(&["--seed", "3"], 100, 30);
+        term.wait_for("the first frame", |t| t.contains("Network"));
+        let pid = term.child.process_id().expect("pid");
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = term.wait_exit();
+        assert!(status.success(), "{signal}: exit status {status:?}");
+        term.wait_main_screen(signal);
+    }
 }
 
 #[test]
@@ -228,6 +243,64 @@ fn resizes_down_to_the_size_notice_and_back() {
         .screen_mut()
         .set_size(nz(48), nz(160));
     term.wait_for("every pane", panes_shown);
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn a_saved_model_sets_the_shape_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let saved = std::process::Command::new(env!("CARGO_BIN_EXE_reluscope"))
+        .args(["train", "--layers", "3", "--epochs", "1", "--save"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(saved.status.success(), "{saved:?}");
+    let model = model.to_str().unwrap();
+    let mut term = Term::spawn(&["--paused", "--model", model], 160, 48);
+    let t = term.wait_for("the model's shape", |t| t.contains("neurons        3"));
+    assert!(t.contains("hidden layers  1"), "{t}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn a_config_file_rebinds_keys_and_the_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "[keys]\nquit = [\"Q\"]\n\n[display]\nx_range = [-2.0, 2.0]\n",
+    )
+    .unwrap();
+    let mut term = Term::spawn(&["--paused", "--config", file.to_str().unwrap()], 160, 48);
+    let t = term.wait_for("the first frame", panes_shown);
+    assert!(
+        t.contains("-2") && t.contains(" 2│"),
+        "the configured x range:\n{t}"
+    );
+    term.send("?");
+    term.wait_for("the rebound key in the help", |t| {
+        t.lines().any(|l| l.contains(" Q  quit"))
+    });
+    term.send("\x1b");
+    term.send("q"); // no longer bound: nothing happens
+    thread::sleep(Duration::from_millis(300));
+    assert!(term.child.try_wait().unwrap().is_none(), "q still quit");
+    term.send("Q");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn a_scenario_starts_with_its_settings_and_caption() {
+    let mut term = Term::spawn(&["--paused", "--scenario", "dying-high-lr"], 160, 48);
+    let t = term.wait_for("the scenario", |t| t.contains("scenario: Dying ReLU"));
+    assert!(t.contains("learning rate  2.5"), "{t}");
+    term.send("?");
+    term.wait_for("the caption in the help", |t| {
+        t.contains("Dying ReLU: a learning rate too large")
+    });
     term.send("q");
     assert!(term.wait_exit().success());
 }

@@ -117,6 +117,27 @@ fn help_overlay_lists_the_keymap() {
 }
 
 #[test]
+fn zoomed_parameters_say_what_a_change_does() {
+    let mut app = app_with(
+        TrainConfig::default(),
+        Theme::new(ColorTier::None, true),
+        (100, 30),
+        0,
+    );
+    update(&mut app, Action::ToggleZoom);
+    let text = screen(&app);
+    assert!(text.is_ascii(), "{text}");
+    assert!(text.contains("<> change | enter type | live"), "{text}");
+    // Down to the weight init, which needs a new network.
+    for _ in 0..7 {
+        update(&mut app, Action::Down);
+    }
+    let text = screen(&app);
+    assert!(text.contains(">weight init"), "{text}");
+    assert!(text.contains("enter type | rebuilds"), "{text}");
+}
+
+#[test]
 fn ascii_without_colour() {
     let app = app_with(
         TrainConfig::default(),
@@ -223,4 +244,171 @@ fn born_dead_network_shows_dead_neurons() {
     assert!(snap.dead > 0, "expected dead neurons, got {}", snap.dead);
     let text = screen(&app);
     assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
+    // The layer header counts its dead neurons.
+    let h1_dead = snap.hidden()[0]
+        .neurons
+        .iter()
+        .filter(|n| n.health == Health::Dead)
+        .count();
+    assert!(text.contains(&format!("h1 ○{h1_dead}")), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_click_focuses_the_pane_under_it() {
+    let mut app = app_at(160, 48);
+    let area = Rect::new(0, 0, 160, 48);
+    let layout = ui::layout::compute(area, &app).unwrap();
+    let out = layout.get(reluscope::app::Pane::Output).unwrap();
+    update(&mut app, Action::Click(out.x + 2, out.y + 2));
+    assert_eq!(app.focus, reluscope::app::Pane::Output);
+    // A click on the status bar changes nothing.
+    assert!(!update(&mut app, Action::Click(1, 47)));
+    assert_eq!(app.focus, reluscope::app::Pane::Output);
+}
+
+#[test]
+fn zoomed_activation_with_comparisons_and_a_parameter() {
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::NextActivation); // leaky-relu
+    update(&mut app, Action::FocusNext); // activation pane
+    update(&mut app, Action::ToggleZoom);
+    update(&mut app, Action::CycleCompare); // sigmoid and tanh
+    for _ in 0..3 {
+        update(&mut app, Action::Down); // zoom in
+    }
+    update(&mut app, Action::Left);
+    let text = screen(&app);
+    assert!(text.contains("slope=0.01"), "{text}");
+    assert!(text.contains("sigmoid") && text.contains("tanh"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn zoomed_derivative_of_sigmoid_marks_saturation() {
+    let mut app = app_at(100, 30);
+    for _ in 0..4 {
+        update(&mut app, Action::PrevActivation); // relu -> step -> linear -> softsign -> tanh
+    }
+    update(&mut app, Action::PrevActivation); // sigmoid
+    assert_eq!(app.config.activation.info().name, "sigmoid");
+    app.focus = reluscope::app::Pane::Derivative;
+    update(&mut app, Action::ToggleZoom);
+    let text = screen(&app);
+    assert!(text.contains("saturated"), "{text}");
+    assert!(!text.contains("no gradient"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_diverged_run_says_how_to_recover() {
+    let mut app = app_at(160, 48);
+    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    snap.diverged = true;
+    snap.train_loss = f64::NAN;
+    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    let text = screen(&app);
+    assert!(text.contains("diverged"), "{text}");
+    assert!(
+        text.contains("- lowers the learning rate, r resets"),
+        "{text}"
+    );
+    assert!(text.contains("train NaN"), "{text}");
+}
+
+#[test]
+fn the_output_probe_reads_the_prediction() {
+    let mut app = app_at(160, 48);
+    app.focus = reluscope::app::Pane::Output;
+    update(&mut app, Action::Up); // the probe appears at the centre
+    let text = screen(&app);
+    assert!(text.contains("x1 0 x2 0 p(+1)"), "{text}");
+    // The circle dataset is positive at the centre: a trained network says so.
+    let line = text.lines().find(|l| l.contains("p(+1)")).unwrap();
+    let p: f64 = line
+        .split("p(+1) ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(p > 0.5, "p(+1) at the centre = {p}");
+    update(&mut app, Action::Left);
+    assert!(screen(&app).contains("x1 -0.5 x2 0 p(+1)"));
+    update(&mut app, Action::Cancel);
+    assert!(!screen(&app).contains("p(+1)"));
+}
+
+#[test]
+fn regression_data_colours_points_by_target() {
+    let config = TrainConfig {
+        dataset: reluscope::engine::DatasetKind::MultiGauss,
+        ..TrainConfig::default()
+    };
+    let mut app = app_with(
+        config,
+        Theme::new(ColorTier::TrueColor, false),
+        (100, 30),
+        100,
+    );
+    let text = screen(&app);
+    assert!(text.contains("Output: multi-gauss"), "{text}");
+    assert!(text.contains("value -"), "{text}");
+    app.focus = reluscope::app::Pane::Output;
+    update(&mut app, Action::Down);
+    assert!(screen(&app).contains("x1 0 x2 0 y "));
+}
+
+#[test]
+fn scenarios_are_picked_and_toured() {
+    use reluscope::config::scenario;
+    let mut app = app_at(160, 48);
+    update(&mut app, Action::PickScenario);
+    assert_eq!(app.picker, Some(0));
+    update(&mut app, Action::Down);
+    let text = screen(&app);
+    assert!(
+        text.contains("Scenarios (enter start, esc close)"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    update(&mut app, Action::Enter);
+    assert_eq!(app.picker, None);
+    let second = &scenario::all()[1];
+    assert_eq!(app.scenario.as_ref().unwrap().title, second.title);
+    let expected = reluscope::config::Settings::default()
+        .with_scenario(second)
+        .unwrap();
+    assert_eq!(app.config, expected.train);
+    assert!(
+        app.commands.iter().any(
+            |c| matches!(c, reluscope::trainer::Command::Restart(cfg) if **cfg == expected.train)
+        ),
+        "a fresh run of the scenario's preset"
+    );
+    let text = screen(&app);
+    assert!(text.contains(&format!("scenario: {}", second.title)));
+    // Without a selected neuron, the inspector's place shows what to watch.
+    assert!(text.contains("Scenario ─"), "{text}");
+    // The tour goes on from there, and wraps around backwards.
+    update(&mut app, Action::NextScenario);
+    assert_eq!(
+        app.scenario.as_ref().unwrap().title,
+        scenario::all()[2].title
+    );
+    app.scenario_index = None;
+    update(&mut app, Action::PrevScenario);
+    let last = scenario::all().len() - 1;
+    assert_eq!(app.scenario_index, Some(last));
+    // The help overlay shows what to watch.
+    update(&mut app, Action::ToggleHelp);
+    let caption_start: String = scenario::all()[last]
+        .caption
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(screen(&app).contains(&caption_start), "{}", screen(&app));
 }

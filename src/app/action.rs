@@ -41,6 +41,9 @@ pub enum Action {
     PanRight,
     SpeedUp,
     SpeedDown,
+    PickScenario,
+    NextScenario,
+    PrevScenario,
     Redraw,
     // Not bindable: text entry while a value is being typed, and events from outside.
     /// A character typed into the value being edited.
@@ -49,6 +52,8 @@ pub enum Action {
     Backspace,
     /// The terminal's new size.
     Resize(u16, u16),
+    /// A mouse click at a cell (only with `--mouse`): focuses the pane under it.
+    Click(u16, u16),
     /// A new state of training.
     Snapshot(Arc<Snapshot>),
 }
@@ -79,10 +84,10 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
     (Action::FocusNext, "focus_next", "focus the next pane"),
     (Action::FocusPrev, "focus_prev", "focus the previous pane"),
     (Action::ToggleZoom, "toggle_zoom", "zoom the focused pane"),
-    (Action::Up, "up", "up: select / zoom out"),
-    (Action::Down, "down", "down: select / zoom in"),
-    (Action::Left, "left", "left: change / move cursor"),
-    (Action::Right, "right", "right: change / move cursor"),
+    (Action::Up, "up", "up: select / zoom out / probe"),
+    (Action::Down, "down", "down: select / zoom in / probe"),
+    (Action::Left, "left", "left: change / cursor / probe"),
+    (Action::Right, "right", "right: change / cursor / probe"),
     (Action::Enter, "enter", "type a value / inspect"),
     (Action::Cancel, "cancel", "close / cancel"),
     (Action::PanLeft, "pan_left", "pan the x range left"),
@@ -93,6 +98,17 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
         "toggle_test_points",
         "show test points",
     ),
+    (
+        Action::PickScenario,
+        "pick_scenario",
+        "pick a guided scenario",
+    ),
+    (
+        Action::NextScenario,
+        "next_scenario",
+        "next scenario of the tour",
+    ),
+    (Action::PrevScenario, "prev_scenario", "previous scenario"),
     (Action::ToggleHelp, "toggle_help", "this help"),
     (Action::Redraw, "redraw", "redraw the screen"),
     (Action::Suspend, "suspend", "suspend to the shell"),

@@ -84,6 +84,9 @@ pub struct App {
     /// Text being typed for the selected knob.
     pub editing: Option<String>,
     pub show_test: bool,
+    /// A probe on the Output pane: a point of the input plane as fractions of its width and
+    /// height (0,0 top left), moved with the arrow keys; the pane reads the prediction there.
+    pub probe: Option<(f64, f64)>,
     pub snapshot: Option<Arc<Snapshot>>,
     pub message: Option<(String, Level)>,
     /// Terminal size in cells.
@@ -98,8 +101,26 @@ pub struct App {
     pub commands: Vec<Command>,
     /// What the trainer was last asked to sample: output grid size and inspected neuron.
     pub requested_view: Option<View>,
+    /// The guided scenario in effect, if any: shown at the top of the help overlay.
+    pub scenario: Option<ScenarioView>,
+    /// Its place in the tour (index into `config::scenario::all()`).
+    pub scenario_index: Option<usize>,
+    /// The scenario picker, open with the highlighted entry.
+    pub picker: Option<usize>,
+    /// The layered settings the app started from: a picked scenario is applied on them.
+    pub settings: Option<Box<crate::config::Settings>>,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
+}
+
+/// What the explorer shows of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioView {
+    pub title: String,
+    /// What to watch.
+    pub caption: String,
+    /// Keys to try, with what each does.
+    pub hints: Vec<(String, String)>,
 }
 
 /// What the trainer samples over the input plane for the UI.
@@ -133,6 +154,7 @@ impl App {
             knob: 0,
             editing: None,
             show_test: false,
+            probe: None,
             snapshot: None,
             message: None,
             size,
@@ -141,10 +163,59 @@ impl App {
             clear: false,
             commands: Vec::new(),
             requested_view: None,
+            scenario: None,
+            scenario_index: None,
+            picker: None,
+            settings: None,
             notice_generation: 0,
         };
         app.sync_view();
         app
+    }
+
+    /// Start scenario `index` of the tour: its training preset applied on the starting
+    /// settings (a fresh run from its seed), its x range, its caption.
+    fn start_scenario(&mut self, index: usize) {
+        let all = crate::config::scenario::all();
+        let Some(scenario) = all.get(index) else {
+            return;
+        };
+        let base = self.settings.as_deref().cloned().unwrap_or_default();
+        match base.with_scenario(scenario) {
+            Err(e) => self.complain(format!("scenario {}: {e:#}", scenario.name)),
+            Ok(settings) => {
+                self.config = settings.train.clone();
+                self.commands
+                    .push(Command::Restart(Box::new(self.config.clone())));
+                let (lo, hi) = settings.display.x_range;
+                self.plot = PlotView::with_range(lo, hi);
+                self.selected = None;
+                self.inspector = false;
+                self.show_scenario(scenario, &settings.keymap);
+            }
+        }
+    }
+
+    /// Show a scenario: its title on the message line, the rest in the help overlay.
+    pub fn show_scenario(
+        &mut self,
+        scenario: &crate::config::Scenario,
+        keys: &crate::config::Keymap,
+    ) {
+        self.scenario_index = crate::config::scenario::names()
+            .iter()
+            .position(|n| *n == scenario.name);
+        let help = self
+            .keymap
+            .keys_for(&Action::ToggleHelp)
+            .first()
+            .map_or(String::new(), |k| format!(" ({k}: what to watch)"));
+        self.say(format!("scenario: {}{help}", scenario.title));
+        self.scenario = Some(ScenarioView {
+            title: scenario.title.clone(),
+            caption: scenario.caption.clone(),
+            hints: scenario.key_hints(keys),
+        });
     }
 
     /// The action a key press stands for in the current mode: while a value is being typed,
@@ -316,6 +387,32 @@ impl App {
 /// The one place state changes. Returns whether anything visible may have changed (so the run
 /// loop knows to draw).
 pub fn update(app: &mut App, action: Action) -> bool {
+    // The scenario picker takes the keys while open.
+    if let Some(sel) = app.picker {
+        let n = crate::config::scenario::names().len().max(1);
+        match action {
+            Action::Up => app.picker = Some((sel + n - 1) % n),
+            Action::Down => app.picker = Some((sel + 1) % n),
+            Action::Enter => {
+                app.picker = None;
+                app.start_scenario(sel);
+            }
+            Action::Cancel | Action::PickScenario => app.picker = None,
+            Action::Quit
+            | Action::Suspend
+            | Action::Redraw
+            | Action::Resize(..)
+            | Action::Snapshot(_)
+            | Action::TogglePause => return update_inner(app, action),
+            _ => return false,
+        }
+        app.sync_view();
+        return true;
+    }
+    update_inner(app, action)
+}
+
+fn update_inner(app: &mut App, action: Action) -> bool {
     // The help overlay takes the keys while open, except those that must always work.
     if app.help {
         match action {
@@ -327,6 +424,7 @@ pub fn update(app: &mut App, action: Action) -> bool {
             | Action::Suspend
             | Action::Redraw
             | Action::Resize(..)
+            | Action::Click(..)
             | Action::Snapshot(_)
             | Action::TogglePause => {}
             _ => return false,
@@ -347,6 +445,19 @@ pub fn update(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Snapshot(s) => app.take_snapshot(s),
+        Action::Click(x, y) => {
+            let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+            let hit = layout::compute(area, app).and_then(|a| {
+                a.panes
+                    .iter()
+                    .find(|(_, r)| r.contains((x, y).into()))
+                    .map(|(p, _)| *p)
+            });
+            match hit {
+                Some(p) => app.focus = p,
+                None => return false,
+            }
+        }
         Action::TogglePause => {
             app.paused = !app.paused;
             app.commands.push(if app.paused {
@@ -387,6 +498,17 @@ pub fn update(app: &mut App, action: Action) -> bool {
             app.step_knob(Knob::BiasInit, action == Action::NextBiasInit)
         }
         Action::NextDataset => app.step_knob(Knob::Dataset, true),
+        Action::PickScenario => {
+            app.help = false;
+            app.picker = Some(app.scenario_index.unwrap_or(0));
+        }
+        Action::NextScenario | Action::PrevScenario => {
+            let i = crate::config::scenario::tour_step(
+                app.scenario_index,
+                action == Action::PrevScenario,
+            );
+            app.start_scenario(i);
+        }
         Action::SpeedUp => app.set_speed(app.speed + 1),
         Action::SpeedDown => app.set_speed(app.speed.saturating_sub(1)),
         Action::FocusNext => app.focus_step(true),
@@ -413,7 +535,20 @@ pub fn update(app: &mut App, action: Action) -> bool {
                     app.step_knob(knob, action == Action::Right);
                 }
             },
-            Pane::Output | Pane::Metrics => return false,
+            Pane::Output => {
+                let (mut x, mut y) = app.probe.unwrap_or((0.5, 0.5));
+                if app.probe.is_some() {
+                    const STEP: f64 = 1.0 / 24.0;
+                    match action {
+                        Action::Left => x -= STEP,
+                        Action::Right => x += STEP,
+                        Action::Up => y -= STEP,
+                        _ => y += STEP,
+                    }
+                }
+                app.probe = Some((x.clamp(0.0, 0.999), y.clamp(0.0, 0.999)));
+            }
+            Pane::Metrics => return false,
         },
         Action::Enter => match (app.focus, app.editing.take()) {
             (_, Some(text)) => app.commit_edit(text),
@@ -434,6 +569,8 @@ pub fn update(app: &mut App, action: Action) -> bool {
                 app.say("edit cancelled");
             } else if app.inspector {
                 app.inspector = false;
+            } else if app.probe.is_some() && app.focus == Pane::Output {
+                app.probe = None;
             } else if app.zoomed {
                 app.zoomed = false;
             } else if app.selected.is_some() {

@@ -59,6 +59,7 @@ pub enum Knob {
     LearningRate,
     Optimizer,
     Momentum,
+    Nesterov,
     BatchSize,
     Init,
     BiasInit,
@@ -77,12 +78,13 @@ pub enum Knob {
 
 impl Knob {
     /// In the order the pane lists them.
-    pub const ALL: [Knob; 19] = [
+    pub const ALL: [Knob; 20] = [
         Knob::Activation,
         Knob::ActivationParam,
         Knob::LearningRate,
         Knob::Optimizer,
         Knob::Momentum,
+        Knob::Nesterov,
         Knob::BatchSize,
         Knob::Init,
         Knob::BiasInit,
@@ -106,6 +108,7 @@ impl Knob {
             Knob::LearningRate => "learning rate",
             Knob::Optimizer => "optimizer",
             Knob::Momentum => "momentum",
+            Knob::Nesterov => "  nesterov",
             Knob::BatchSize => "batch size",
             Knob::Init => "weight init",
             Knob::BiasInit => "bias init",
@@ -123,6 +126,23 @@ impl Knob {
         }
     }
 
+    /// Whether a change needs new data or a new network (as `TrainConfig::needs_reset`
+    /// decides); the others apply live.
+    pub fn rebuilds(self) -> bool {
+        matches!(
+            self,
+            Knob::Init
+                | Knob::BiasInit
+                | Knob::Layers
+                | Knob::Neurons
+                | Knob::Dataset
+                | Knob::Noise
+                | Knob::TrainFraction
+                | Knob::Features
+                | Knob::Seed
+        )
+    }
+
     /// The value as the pane shows it.
     pub fn value(self, cfg: &TrainConfig, speed: usize) -> String {
         match self {
@@ -138,6 +158,7 @@ impl Knob {
             Knob::LearningRate => format::rate(cfg.lr),
             Knob::Optimizer => cfg.optimizer.name().to_string(),
             Knob::Momentum => format::num(cfg.momentum),
+            Knob::Nesterov => if cfg.nesterov { "on" } else { "off" }.to_string(),
             Knob::BatchSize => match cfg.batch_size {
                 0 => "full".to_string(),
                 n => n.to_string(),
@@ -208,6 +229,13 @@ impl Knob {
                 cfg.momentum = ladder_step(&MOMENTUM_LADDER, cfg.momentum, up);
                 if cfg.momentum == 0.0 {
                     cfg.nesterov = false;
+                }
+            }
+            // Nesterov needs momentum: turning it on without any picks the usual 0.9.
+            Knob::Nesterov => {
+                cfg.nesterov = !cfg.nesterov;
+                if cfg.nesterov && cfg.momentum == 0.0 {
+                    cfg.momentum = 0.9;
                 }
             }
             Knob::BatchSize => {
@@ -345,6 +373,16 @@ impl Knob {
                     .ok_or_else(|| format!("optimizer '{t}': use sgd, adam or rmsprop"))?;
             }
             Knob::Momentum => cfg.momentum = number("momentum")?,
+            Knob::Nesterov => {
+                cfg.nesterov = match t.to_ascii_lowercase().as_str() {
+                    "on" | "true" | "yes" | "1" => true,
+                    "off" | "false" | "no" | "0" => false,
+                    _ => return Err(format!("nesterov '{t}': use on or off")),
+                };
+                if cfg.nesterov && cfg.momentum == 0.0 {
+                    cfg.momentum = 0.9;
+                }
+            }
             Knob::BatchSize => {
                 cfg.batch_size = if t.eq_ignore_ascii_case("full") {
                     0
@@ -495,6 +533,24 @@ mod tests {
         assert_eq!(SPEEDS[speed], None);
         assert!(Knob::Speed.set_text(&mut cfg, &mut speed, "90").is_ok());
         assert_eq!(SPEEDS[speed], Some(100.0));
+    }
+
+    #[test]
+    fn rebuilds_matches_the_engine() {
+        let base = TrainConfig::default();
+        for knob in Knob::ALL {
+            let mut cfg = base.clone();
+            let mut speed = DEFAULT_SPEED;
+            knob.step(&mut cfg, &mut speed, true);
+            if cfg == base {
+                knob.step(&mut cfg, &mut speed, false);
+                knob.step(&mut cfg, &mut speed, false);
+            }
+            if knob != Knob::Speed && knob != Knob::ActivationParam {
+                assert_ne!(cfg, base, "{knob:?} changed nothing");
+            }
+            assert_eq!(base.needs_reset(&cfg), knob.rebuilds(), "{knob:?}");
+        }
     }
 
     #[test]

@@ -40,6 +40,25 @@ const MIN_SPAN: f64 = 0.05;
 const MAX_SPAN: f64 = 2000.0;
 
 impl PlotView {
+    /// A view of `[x_min, x_max]` (swapped if reversed, the default if empty or not finite),
+    /// the cursor at 1 or the nearest point inside.
+    pub fn with_range(x_min: f64, x_max: f64) -> PlotView {
+        let (lo, hi) = if x_min <= x_max {
+            (x_min, x_max)
+        } else {
+            (x_max, x_min)
+        };
+        if !(lo.is_finite() && hi.is_finite()) || hi - lo < MIN_SPAN {
+            return PlotView::default();
+        }
+        PlotView {
+            x_min: lo,
+            x_max: hi,
+            cursor: 1.0_f64.clamp(lo, hi),
+            compare: 0,
+        }
+    }
+
     pub fn span(&self) -> f64 {
         self.x_max - self.x_min
     }
@@ -56,17 +75,18 @@ impl PlotView {
         nice_step(self.span() / CURSOR_STEPS)
     }
 
-    /// Zoom around the range's centre: `zoom_in` narrows it.
+    /// Zoom around the cursor, which keeps its place on screen: `zoom_in` narrows the range.
     pub fn zoom(&mut self, zoom_in: bool) {
-        let centre = (self.x_min + self.x_max) / 2.0;
         let span = if zoom_in {
             self.span() / ZOOM
         } else {
             self.span() * ZOOM
         }
         .clamp(MIN_SPAN, MAX_SPAN);
-        self.x_min = centre - span / 2.0;
-        self.x_max = centre + span / 2.0;
+        let at = ((self.cursor - self.x_min) / self.span()).clamp(0.0, 1.0);
+        let at = if at.is_finite() { at } else { 0.5 };
+        self.x_min = self.cursor - at * span;
+        self.x_max = self.x_min + span;
         self.cursor = self.cursor.clamp(self.x_min, self.x_max);
     }
 
@@ -136,6 +156,15 @@ mod tests {
         assert_eq!(v.cursor, v.x_max);
         v.move_cursor(-3);
         assert!((v.cursor - (10.0 - 3.0 * v.cursor_step())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn configured_ranges_are_sanitized() {
+        assert_eq!(PlotView::with_range(-3.0, 3.0).cursor, 1.0);
+        assert_eq!(PlotView::with_range(3.0, -3.0).x_min, -3.0);
+        assert_eq!(PlotView::with_range(2.0, 5.0).cursor, 2.0);
+        assert_eq!(PlotView::with_range(1.0, 1.0), PlotView::default());
+        assert_eq!(PlotView::with_range(f64::NAN, 1.0), PlotView::default());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into output.
 
 pub mod eval;
+pub mod experiment;
 pub mod plot;
 pub mod train;
 

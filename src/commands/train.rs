@@ -388,6 +388,21 @@ fn json_line(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()>
     writeln!(out)
 }
 
+/// Gradient norms span many orders of magnitude (that is the vanishing-gradient story), so
+/// small ones are printed in scientific notation rather than as 0.0000.
+fn grad_list(xs: &[f64]) -> String {
+    xs.iter()
+        .map(|&x| {
+            if x != 0.0 && x.abs() < 1e-3 {
+                format!("{x:.1e}")
+            } else {
+                format!("{x:.4}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn write_report(out: &mut dyn Write, format: ReportFormat, s: &Session) -> std::io::Result<()> {
     let r = Report::of(s);
     match format {
@@ -409,7 +424,7 @@ fn write_report(out: &mut dyn Write, format: ReportFormat, s: &Session) -> std::
                 r.alive,
                 r.dead,
                 r.saturated,
-                list(&r.grad_norm, 4),
+                grad_list(&r.grad_norm),
                 list(&r.sparsity, 2)
             )
         }

@@ -48,7 +48,16 @@ pub fn render_activation(
             y += 1;
         }
     };
-    line(buf, Line::styled(info.formula, theme.bold));
+    // The formula, then the parameter values (e.g. `slope=0.01`).
+    let mut head = vec![Span::styled(info.formula, theme.bold)];
+    for p in info.params {
+        let v = act.param(p.key).unwrap_or(p.default);
+        head.push(Span::styled(
+            format!("  {}={}", p.key, num(v)),
+            theme.accent,
+        ));
+    }
+    line(buf, Line::from(head));
     let c = view.cursor;
     line(
         buf,

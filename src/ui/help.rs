@@ -28,9 +28,42 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// The scenario's title, caption and keys to try, wrapped to `width`.
+fn scenario_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let Some(s) = &app.scenario else {
+        return Vec::new();
+    };
+    let t = &app.theme;
+    let mut out = vec![Line::styled(s.title.clone(), t.title)];
+    let width = width.max(10) as usize;
+    let mut line = String::new();
+    for word in s.caption.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(Line::styled(std::mem::take(&mut line), t.message));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(Line::styled(line, t.message));
+    }
+    for (keys, does) in &s.hints {
+        out.push(Line::from(vec![
+            Span::styled(format!("{keys:>14}"), t.key),
+            Span::raw("  "),
+            Span::raw(does.clone()),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out
+}
+
 pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     let t = &app.theme;
     let mut body = lines(app);
+    let head = scenario_lines(app, area.width.saturating_sub(4).min(96));
     // Two columns when the list does not fit in one and the screen is wide enough.
     let w = 48u16;
     let two = area.width >= 2 * w + 2 && body.len() + 3 > area.height as usize;
@@ -53,8 +86,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         .border_set(t.border_set)
         .border_style(t.border_focused)
         .title(Line::styled(" Keys (? or esc to close) ", t.border_focused));
-    let inner = block.inner(r);
+    let mut inner = block.inner(r);
     block.render(r, buf);
+    if !head.is_empty() {
+        let h = (head.len() as u16).min(inner.height);
+        Paragraph::new(head).render(Rect::new(inner.x, inner.y, inner.width, h), buf);
+        inner.y += h;
+        inner.height -= h;
+    }
     if two {
         let right = body.split_off(per_col);
         let half = inner.width / 2;

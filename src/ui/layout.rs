@@ -81,7 +81,7 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
         let [act, der, par] = Layout::vertical([
             Constraint::Fill(1),
             Constraint::Fill(1),
-            Constraint::Length(21),
+            Constraint::Length(22),
         ])
         .areas(left);
         let [net, met] =
@@ -111,7 +111,7 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
     // derivative pane is the secondary one that goes.
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
-    let out_w = (top.height.saturating_sub(2) * 2 + 2).min(top.width / 2);
+    let out_w = (top.height.saturating_sub(3) * 2 + 2).min(top.width / 2);
     let [net, out] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(out_w)]).areas(top);
     let [act, met, par] = Layout::horizontal([
@@ -171,8 +171,8 @@ pub fn wanted_view(app: &App) -> View {
         };
     };
     let output = a.get(Pane::Output).map_or((0, 0), |r| {
-        let i = inner(r);
-        (i.width as usize, i.height.saturating_sub(1) as usize * 2)
+        let m = crate::ui::output::map_area(inner(r));
+        (m.width as usize, m.height as usize * 2)
     });
     let inspect = match (a.inspector, app.selected) {
         (Some(r), Some((l, n))) => {

@@ -51,6 +51,21 @@ fn round_sig(v: f64, digits: i32) -> f64 {
     (v * p).round() / p
 }
 
+/// The top of the loss axis: losses are never negative, so the axis starts at 0 and ends at
+/// a nice step above the largest finite loss.
+fn loss_top(samples: &[Sample]) -> f64 {
+    let max = samples
+        .iter()
+        .flat_map(|s| [s.train_loss, s.test_loss])
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let step = nice_step(max / 10.0);
+    ((max / step).ceil() * step).max(step)
+}
+
 /// Piecewise-linear interpolation of one series over epochs.
 fn interp(samples: &[Sample], get: &dyn Fn(&Sample) -> f64, x: f64) -> f64 {
     if samples.is_empty() {
@@ -160,7 +175,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
                 series(Box::new(|s| s.train_loss), theme.train_loss, line_marker),
                 series(Box::new(|s| s.test_loss), theme.test_loss, test_marker),
             ],
-            None,
+            Some((0.0, loss_top(samples))),
         );
     }
     // Dead fraction, in percent.
@@ -233,6 +248,19 @@ mod tests {
         assert_eq!(interp(&v, &get, 0.0), 1.0);
         assert!(interp(&v, &get, 3.0).is_nan());
         assert!(interp(&[], &get, 0.0).is_nan());
+    }
+
+    #[test]
+    fn loss_axis_starts_at_zero_and_ends_on_a_step() {
+        let s = |l: f64| Sample {
+            train_loss: l,
+            test_loss: l / 2.0,
+            ..Sample::default()
+        };
+        assert!((loss_top(&[s(0.69), s(0.3)]) - 0.7).abs() < 1e-12);
+        assert!((loss_top(&[s(1.13)]) - 1.2).abs() < 1e-12);
+        assert_eq!(loss_top(&[s(f64::NAN)]), 1.0);
+        assert_eq!(loss_top(&[]), 1.0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and writes cells; nothing changes state.
 
 pub mod curves;
+pub mod experiments;
 pub mod format;
 pub mod heatmap;
 pub mod help;
@@ -10,6 +11,7 @@ pub mod metrics;
 pub mod network;
 pub mod output;
 pub mod params;
+pub mod picker;
 pub mod plot;
 pub mod status;
 pub mod theme;
@@ -46,11 +48,32 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         render_pane(pane, r, buf, app, areas.legend);
     }
     if let Some(r) = areas.inspector {
-        let block = block(app, " Inspector ", false);
+        // The selected neuron; without one, the scenario's caption or how to select one.
+        let title = match (&app.selected, &app.scenario) {
+            (None, Some(_)) => " Scenario ",
+            _ => " Inspector ",
+        };
+        let block = block(app, title, false);
         let i = block.inner(r);
         block.render(r, buf);
-        match (app.selected, &app.snapshot) {
-            (Some(sel), Some(snap)) => network::render_inspector(i, buf, snap, sel, &app.theme),
+        match (app.selected, &app.snapshot, &app.scenario) {
+            (Some(sel), Some(snap), _) => network::render_inspector(i, buf, snap, sel, &app.theme),
+            (None, _, Some(scenario)) => {
+                let t = &app.theme;
+                let mut lines = vec![
+                    Line::styled(scenario.title.clone(), t.title),
+                    Line::styled(scenario.caption.clone(), t.message),
+                ];
+                for (keys, does) in &scenario.hints {
+                    lines.push(Line::from(vec![
+                        Span::styled(keys.clone(), t.key),
+                        Span::raw(format!(" {does}")),
+                    ]));
+                }
+                Paragraph::new(lines)
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .render(i, buf);
+            }
             _ => {
                 let keys = |a: Action| {
                     app.keymap
@@ -59,8 +82,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
                         .map_or(String::new(), |k| k.to_string())
                 };
                 let hint = format!(
-                    "Select a neuron: focus the Network pane ({}), then move with the arrow keys.",
-                    keys(Action::FocusNext)
+                    "Select a neuron: focus the Network pane ({}), then move with the arrow \
+                     keys. Guided scenarios: {}.",
+                    keys(Action::FocusNext),
+                    keys(Action::PickScenario)
                 );
                 Paragraph::new(Span::styled(hint, app.theme.dim))
                     .wrap(ratatui::widgets::Wrap { trim: true })
@@ -71,6 +96,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     status::render(areas.status, buf, app);
     if app.help {
         help::render(area, buf, app);
+    }
+    if let Some(selected) = app.picker {
+        picker::render(area, buf, app, selected);
     }
 }
 
@@ -122,7 +150,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
                 Pane::Network => network::render(i, buf, snap, app.selected, legend, t),
-                Pane::Output => output::render(i, buf, snap, app.show_test, t),
+                Pane::Output => output::render(i, buf, snap, app.show_test, app.probe, t),
                 _ => metrics::render(i, buf, snap, t),
             },
         },

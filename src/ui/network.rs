@@ -198,6 +198,22 @@ pub fn render(
         header(i + 1, &format!("h{}", i + 1));
     }
     header(ncols - 1, "out");
+    // Per layer, how many are dead: which layer dies first is part of the story.
+    for (i, layer) in hidden.iter().enumerate() {
+        let dead = layer
+            .neurons
+            .iter()
+            .filter(|v| v.health == Health::Dead)
+            .count();
+        if dead == 0 {
+            continue;
+        }
+        let label = format!("h{}", i + 1);
+        let x = (body.x + col_x(i + 1)).saturating_sub(label.len() as u16 / 2) + label.len() as u16;
+        let text = format!(" {}{dead}", theme.glyphs.dead);
+        let room = (area.x + area.width).saturating_sub(x) as usize;
+        buf.set_stringn(x, header_y, text, room, theme.dead);
+    }
 
     // Input nodes with their names.
     let (inputs, in_overflow) = &columns[0];
@@ -316,20 +332,21 @@ pub fn render_inspector(
         Health::Dead => format!("dead for {} epochs", view.epochs_dead),
         Health::Saturated => "saturated".to_string(),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("h{}.{} ", li + 1, n + 1), theme.bold),
-            Span::styled(glyph, style),
-            Span::styled(format!(" {state}"), style),
-        ]),
-        Line::from(vec![
+    // Items that wrap as wholes, so a number never splits from its name.
+    let mut items: Vec<Vec<Span>> = vec![
+        vec![
             Span::styled("active ", theme.dim),
             Span::raw(format!("{:.0}%", view.activation_rate * 100.0)),
-            Span::styled("  |grad| ", theme.dim),
+        ],
+        vec![
+            Span::styled("|grad| ", theme.dim),
             Span::raw(num(view.mean_abs_grad)),
-            Span::styled("  bias ", theme.dim),
+        ],
+        vec![
+            Span::styled("bias ", theme.dim),
             Span::raw(num(layer.bias.get(n).copied().unwrap_or(0.0))),
-        ]),
+        ],
+        vec![Span::styled("weights in:", theme.dim)],
     ];
     let names: Vec<String> = if li == 0 {
         snap.inputs.clone()
@@ -339,7 +356,6 @@ pub fn render_inspector(
             .collect()
     };
     let weights = layer.weights.get(n).cloned().unwrap_or_default();
-    let mut spans = vec![Span::styled("w ", theme.dim)];
     for (k, w) in weights.iter().enumerate() {
         let name = names.get(k).map(String::as_str).unwrap_or("?");
         let s = if *w >= 0.0 {
@@ -347,35 +363,53 @@ pub fn render_inspector(
         } else {
             theme.weight_neg
         };
-        spans.push(Span::styled(format!("{name} "), theme.dim));
-        spans.push(Span::styled(format!("{:+.2} ", w), s));
+        items.push(vec![
+            Span::styled(format!("{name} "), theme.dim),
+            Span::styled(format!("{w:+.2}"), s),
+        ]);
     }
-    lines.push(Line::from(spans));
-    let text_rows = lines.len() as u16 + 1;
-    ratatui::widgets::Paragraph::new(lines)
-        .wrap(ratatui::widgets::Wrap { trim: true })
-        .render(
-            Rect::new(area.x, area.y, area.width, area.height.min(text_rows)),
-            buf,
-        );
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("h{}.{} ", li + 1, n + 1), theme.bold),
+        Span::styled(glyph, style),
+        Span::styled(format!(" {state}"), style),
+    ])];
+    let mut current: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    for item in items {
+        let w: usize = item.iter().map(|s| s.width()).sum::<usize>() + 2;
+        if used > 0 && used + w > area.width as usize {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(Span::raw("  "));
+        }
+        current.extend(item);
+        used += w;
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    let text_rows = (lines.len() as u16).min(area.height);
+    for (i, line) in lines.into_iter().take(text_rows as usize).enumerate() {
+        line.render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+    }
+    // Below the text, the neuron's own output over the input plane.
     let grid = match &snap.inspected {
         Some((l, k, grid)) if (*l, *k) == (li, n) && area.height > text_rows + 1 => grid,
         _ => return,
     };
-    {
-        let plane = Rect::new(
-            area.x,
-            area.y + text_rows,
-            area.width,
-            area.height - text_rows,
-        );
-        let scale =
-            grid.values.iter().fold(
-                0.0_f64,
-                |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
-            );
-        super::heatmap::render(plane, buf, grid, scale.max(1e-9), theme);
-    }
+    let plane = Rect::new(
+        area.x,
+        area.y + text_rows,
+        area.width,
+        area.height - text_rows,
+    );
+    let scale = grid.values.iter().fold(
+        0.0_f64,
+        |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
+    );
+    super::heatmap::render(plane, buf, grid, scale.max(1e-9), theme);
 }
 
 #[cfg(test)]

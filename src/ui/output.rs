@@ -26,13 +26,30 @@ pub fn value_scale(snap: &Snapshot) -> f64 {
     }
 }
 
+/// Where the heatmap goes inside the pane: above the key line, as large as fits with the
+/// plane's aspect kept (a cell is about twice as tall as wide, so a square plane takes twice
+/// as many columns as rows), centred.
+pub fn map_area(inner: Rect) -> Rect {
+    let rows = inner.height.saturating_sub(1);
+    let width = inner.width.min(rows.saturating_mul(2));
+    let height = rows.min(inner.width.div_ceil(2));
+    Rect::new(inner.x + (inner.width - width) / 2, inner.y, width, height)
+}
+
 /// Draw the heatmap, points and a one-line key inside `area`.
-pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, show_test: bool, theme: &Theme) {
+pub fn render(
+    area: Rect,
+    buf: &mut Buffer,
+    snap: &Snapshot,
+    show_test: bool,
+    probe: Option<(f64, f64)>,
+    theme: &Theme,
+) {
     let area = area.intersection(buf.area);
     if area.width < 4 || area.height < 2 {
         return;
     }
-    let map = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let map = map_area(area);
     let scale = value_scale(snap);
     heatmap::render(map, buf, &snap.output, scale, theme);
     let d = snap.domain;
@@ -70,6 +87,30 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, show_test: bool, th
         cell.set_symbol(glyph).set_style(style.bg(bg));
     }
     let key_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    if let Some((fx, fy)) = probe {
+        // Mark the probed cell and read the prediction there instead of the key.
+        let x = map.x + (fx * map.width as f64) as u16;
+        let y = map.y + (fy * map.height as f64) as u16;
+        let cell = &mut buf[(x.min(map.x + map.width - 1), y.min(map.y + map.height - 1))];
+        cell.set_symbol(if theme.ascii { "+" } else { "┼" })
+            .set_style(theme.bold.add_modifier(ratatui::style::Modifier::REVERSED));
+        let x1 = d.x_min + fx * d.width();
+        let x2 = d.y_max - fy * d.height();
+        let gx = (fx * snap.output.width as f64) as usize;
+        let gy = (fy * snap.output.height as f64) as usize;
+        let v = snap.output.get(gx, gy).unwrap_or(f64::NAN);
+        let value = match snap.task {
+            // The grid holds 2p - 1; show the probability of class +1.
+            Task::Classification => format!("p(+1) {}", num((v + 1.0) / 2.0)),
+            Task::Regression => format!("y {}", num(v)),
+        };
+        Line::from(vec![
+            Span::styled(format!("x1 {} x2 {} ", num(x1), num(x2)), theme.dim),
+            Span::styled(value, theme.bold),
+        ])
+        .render(key_row, buf);
+        return;
+    }
     let key = match snap.task {
         Task::Classification => Line::from(vec![
             Span::styled(g.class_pos, theme.class_pos),

@@ -55,15 +55,17 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         .render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
     }
     if hint {
+        let sep = t.glyphs.sep;
         let text = if app.editing.is_some() {
-            "enter apply · esc cancel"
+            format!("enter apply{sep}esc cancel")
         } else {
-            "←→ change · enter type"
-        };
-        let text = if t.ascii {
-            text.replace("←→", "<>")
-        } else {
-            text.to_string()
+            let arrows = if t.ascii { "<>" } else { "←→" };
+            let effect = if Knob::ALL[app.knob.min(Knob::ALL.len() - 1)].rebuilds() {
+                "rebuilds"
+            } else {
+                "live"
+            };
+            format!("{arrows} change{sep}enter type{sep}{effect}")
         };
         Line::styled(text, t.dim).render(
             Rect::new(area.x, area.y + area.height - 1, area.width, 1),

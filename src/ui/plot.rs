@@ -187,8 +187,15 @@ impl Widget for &Plot<'_> {
         put_y(buf, y_max, canvas_area.y);
         put_y(buf, y_min, canvas_area.y + canvas_area.height - 1);
         if y_min < 0.0 && y_max > 0.0 && canvas_area.height > 4 {
+            // The same mapping as the canvas uses for the axis line: sub-rows per cell, rounded.
+            let sub = if t.axis_marker == Marker::Braille {
+                4.0
+            } else {
+                1.0
+            };
             let f = y_max / (y_max - y_min);
-            let row = canvas_area.y + ((canvas_area.height - 1) as f64 * f).round() as u16;
+            let dot = (f * (canvas_area.height as f64 * sub - 1.0)).round();
+            let row = canvas_area.y + (dot / sub).floor() as u16;
             if row > canvas_area.y && row < canvas_area.y + canvas_area.height - 1 {
                 put_y(buf, 0.0, row);
             }

@@ -48,6 +48,23 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         ),
     };
     let mut spans = vec![state];
+    if app.snapshot.as_ref().is_some_and(|s| s.diverged) {
+        // Say how to get out of it, with the keys actually bound.
+        let key = |a: Action| {
+            app.keymap
+                .keys_for(&a)
+                .first()
+                .map_or(String::new(), |k| k.to_string())
+        };
+        spans.push(Span::styled(
+            format!(
+                "a loss or weight is no longer finite: {} lowers the learning rate, {} resets ",
+                key(Action::LrDown),
+                key(Action::ResetNetwork)
+            ),
+            t.error,
+        ));
+    }
     if let Some(s) = &app.snapshot {
         spans.push(Span::raw(format!("epoch {} ", s.epoch)));
     }

@@ -1,0 +1,55 @@
+//! Cost of one explorer frame: the full-screen render at 160×48 (budget: under 1 ms), the
+//! terminal diff and write through a test backend, and the trainer's snapshot capture.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use reluscope::app::{Action, App, Keymap, update};
+use reluscope::engine::TrainConfig;
+use reluscope::trainer::Worker;
+use reluscope::ui::{self, theme::ColorTier, theme::Theme};
+
+fn setup(w: u16, h: u16) -> (App, Worker) {
+    let config = TrainConfig::default();
+    let theme = Theme::new(ColorTier::TrueColor, false);
+    let mut app = App::new(config.clone(), theme, Keymap::default(), false, (w, h));
+    // Select a neuron so the inspector's plane is drawn too (the most expensive frame).
+    app.focus = reluscope::app::Pane::Network;
+    update(&mut app, Action::Down);
+    let view = reluscope::ui::layout::wanted_view(&app);
+    let mut worker = Worker::new(config, true, None, view).unwrap();
+    for _ in 0..500 {
+        worker.step();
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    (app, worker)
+}
+
+fn bench(c: &mut Criterion) {
+    let (app, worker) = setup(160, 48);
+    let area = Rect::new(0, 0, 160, 48);
+    c.bench_function("render_full_frame_160x48", |b| {
+        let mut buf = Buffer::empty(area);
+        b.iter(|| {
+            buf.reset();
+            ui::render(area, &mut buf, black_box(&app));
+        })
+    });
+    c.bench_function("draw_and_diff_160x48", |b| {
+        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        b.iter(|| {
+            term.draw(|f| ui::draw(f, black_box(&app))).unwrap();
+        })
+    });
+    c.bench_function("snapshot_capture_160x48", |b| {
+        b.iter(|| black_box(worker.capture()))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

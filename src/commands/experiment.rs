@@ -1,0 +1,177 @@
+//! `reluscope experiment born-dead` and `reluscope experiment sweep`: parse the flags, run the
+//! experiment on all cores, print a table (or CSV).
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+
+use super::train::config_from_args;
+use super::{parse_number, write_stdout};
+use crate::cli::{BornDeadArgs, SweepArgs};
+use crate::engine::{BiasInit, Init, TrainConfig};
+use crate::error::input_error;
+use crate::experiment::sweep_report::to_ascii;
+use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
+
+/// Most values a list or range flag may expand to.
+const MAX_LIST: usize = 1000;
+
+/// Parses a list of whole numbers: `4`, `2,4,8` or an inclusive range `1..20`, or a mix
+/// (`1..4,8`). `flag` names the option in errors.
+pub fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
+    let bad = |item: &str| {
+        input_error(format!(
+            "{flag}: '{item}' is not a whole number, list or range (e.g. 4, 2,4,8 or 1..20)"
+        ))
+    };
+    let num = |t: &str| t.trim().parse::<usize>().map_err(|_| bad(t.trim()));
+    let mut out = Vec::new();
+    for item in spec.split(',') {
+        match item.split_once("..") {
+            Some((a, b)) => {
+                let (a, b) = (num(a)?, num(b.trim_start_matches('='))?);
+                if b < a {
+                    return Err(input_error(format!(
+                        "{flag}: range '{}' ends before it starts (e.g. 1..20)",
+                        item.trim()
+                    )));
+                }
+                if b - a >= MAX_LIST {
+                    return Err(input_error(format!(
+                        "{flag}: range '{}' has more than {MAX_LIST} values",
+                        item.trim()
+                    )));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(num(item)?),
+        }
+        if out.len() > MAX_LIST {
+            return Err(input_error(format!("{flag}: more than {MAX_LIST} values")));
+        }
+    }
+    Ok(out)
+}
+
+/// The born-dead configuration the flags describe (validated).
+pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
+    let config = BornDeadConfig {
+        widths: parse_counts(&args.width, "--width")?,
+        depths: parse_counts(&args.depth, "--depth")?,
+        trials: args.trials,
+        inputs: args.inputs,
+        init: args.init.parse::<Init>()?,
+        bias: args.bias_init.parse::<BiasInit>()?,
+        seed: args.seed,
+        points: args.points,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
+    let config = born_dead_config(args)?;
+    let report = born_dead::run(&config, &Progress::new())?;
+    write_stdout(|out| {
+        if args.csv {
+            report.write_csv(out)
+        } else if utf8_locale() {
+            report.write_text(out)
+        } else {
+            let mut text = Vec::new();
+            report.write_text(&mut text)?;
+            out.write_all(to_ascii(&String::from_utf8_lossy(&text)).as_bytes())
+        }
+    })
+}
+
+/// The sweep configuration the flags describe (validated).
+pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+    let lrs = args
+        .lr
+        .split(',')
+        .map(|t| parse_number(t, "--lr"))
+        .collect::<Result<Vec<f64>>>()?;
+    let bias_inits = args
+        .bias_init
+        .split(',')
+        .map(|t| {
+            t.parse::<BiasInit>()
+                .map_err(|e| input_error(format!("--bias-init: {e}")))
+        })
+        .collect::<Result<Vec<BiasInit>>>()?;
+    let (base, _) = config_from_args(&args.train.to_train_args(), TrainConfig::default())?;
+    let config = SweepConfig {
+        base,
+        lrs,
+        bias_inits,
+        epochs: args.epochs,
+        repeats: args.repeats,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+pub fn run_sweep(args: &SweepArgs) -> Result<()> {
+    let config = sweep_config(args)?;
+    let report = sweep::run(&config, &Progress::new())?;
+    let style = TextStyle {
+        color: std::io::stdout().is_terminal() && no_color_unset(),
+        unicode: utf8_locale(),
+    };
+    write_stdout(|out| {
+        if args.csv {
+            report.write_csv(out)
+        } else {
+            report.write_text(out, style)
+        }
+    })
+}
+
+/// NO_COLOR (https://no-color.org): any non-empty value turns colour off.
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Unicode shades unless the locale says the terminal is not UTF-8 (the first of LC_ALL,
+/// LC_CTYPE, LANG that is set decides; none set counts as UTF-8, the common default).
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .next()
+        .is_none_or(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lists_and_ranges() {
+        assert_eq!(parse_counts("4", "--width").unwrap(), [4]);
+        assert_eq!(parse_counts("2, 4,8", "--width").unwrap(), [2, 4, 8]);
+        assert_eq!(
+            parse_counts("1..4,10", "--depth").unwrap(),
+            [1, 2, 3, 4, 10]
+        );
+        assert_eq!(parse_counts("3..=3", "--depth").unwrap(), [3]);
+        for (bad, msg) in [
+            ("x", "'x' is not a whole number"),
+            ("4,", "'' is not a whole number"),
+            ("-1", "'-1' is not"),
+            ("2.5", "'2.5' is not"),
+            ("5..1", "ends before it starts"),
+            ("1..5000", "more than 1000"),
+        ] {
+            let err = parse_counts(bad, "--depth").unwrap_err().to_string();
+            assert!(
+                err.contains(msg) && err.starts_with("--depth"),
+                "{bad}: {err}"
+            );
+        }
+    }
+}

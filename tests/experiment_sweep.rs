@@ -1,0 +1,255 @@
+//! The lr × bias-init sweep: deterministic for a seed whatever the thread count, each run the
+//! same as `reluscope train` with its seed, cancellable; and the CLI's output and bad input.
+
+use std::sync::Mutex;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use reluscope::engine::{BiasInit, TrainConfig};
+use reluscope::experiment::{Progress, SweepConfig, sweep};
+
+fn small() -> SweepConfig {
+    SweepConfig {
+        base: TrainConfig {
+            hidden: vec![4, 4],
+            seed: 5,
+            ..TrainConfig::default()
+        },
+        lrs: vec![0.03, 3.0],
+        bias_inits: vec![BiasInit::Constant(0.1), BiasInit::Constant(-3.0)],
+        epochs: 3,
+        repeats: 2,
+    }
+}
+
+#[test]
+fn same_numbers_on_one_and_two_threads() {
+    let config = small();
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| sweep::run(&config, &Progress::new()).unwrap())
+    };
+    let one = on(1);
+    assert_eq!(one, on(2));
+    assert!(!one.cancelled);
+    // Rows are bias inits, columns learning rates; every run present, seeds base + repeat.
+    let order: Vec<(f64, String)> = one
+        .cells
+        .iter()
+        .map(|c| (c.lr, c.bias.to_string()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (0.03, "0.1".into()),
+            (3.0, "0.1".into()),
+            (0.03, "-3".into()),
+            (3.0, "-3".into())
+        ]
+    );
+    for cell in &one.cells {
+        let seeds: Vec<u64> = cell.runs.iter().map(|r| r.seed).collect();
+        assert_eq!(seeds, [5, 6]);
+    }
+    // A bias of -3 kills neurons at birth; 0.1 does not.
+    let at_init = |i: usize| one.cells[i].dead_at_init().mean;
+    assert!(at_init(2) > at_init(0), "{} vs {}", at_init(2), at_init(0));
+}
+
+#[test]
+fn progress_and_streamed_runs() {
+    let progress = Progress::new();
+    let seen = Mutex::new(Vec::new());
+    let report = sweep::run_streaming(&small(), &progress, |cell, run| {
+        seen.lock().unwrap().push((cell, run.seed));
+    })
+    .unwrap();
+    assert_eq!((progress.done(), progress.total()), (24, 24));
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen.len(), 8);
+    assert_eq!(seen[0], (0, 5));
+    assert_eq!(report.cells.iter().map(|c| c.runs.len()).sum::<usize>(), 8);
+}
+
+#[test]
+fn cancelled_before_start_runs_nothing() {
+    let progress = Progress::new();
+    progress.cancel();
+    let report = sweep::run(&small(), &progress).unwrap();
+    assert!(report.cancelled);
+    assert!(report.cells.iter().all(|c| c.runs.is_empty()));
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("reluscope").unwrap()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_sweep_run_is_reproduced_by_train() {
+    let csv = stdout(bin().args([
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.5",
+        "--bias-init",
+        "-1",
+        "--epochs",
+        "2",
+        "--repeats",
+        "2",
+        "--seed",
+        "2",
+        "--layers",
+        "6",
+        "--csv",
+    ]));
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let sweep_mean: f64 = row[8].parse().unwrap();
+    let loss = |seed: &str| -> f64 {
+        let out = stdout(bin().args([
+            "train",
+            "--lr",
+            "0.5",
+            "--bias-init",
+            "-1",
+            "--epochs",
+            "2",
+            "--seed",
+            seed,
+            "--layers",
+            "6",
+            "--format",
+            "jsonl",
+        ]));
+        let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        last["train_loss"].as_f64().unwrap()
+    };
+    let mean = (loss("2") + loss("3")) / 2.0;
+    assert!((mean - sweep_mean).abs() < 1e-6, "{mean} vs {sweep_mean}");
+}
+
+#[test]
+fn sweep_prints_table_and_heatmaps_without_colour_when_piped() {
+    let text = stdout(bin().args([
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.1,1",
+        "--bias-init",
+        "0.1,scheme",
+        "--epochs",
+        "2",
+        "--repeats",
+        "2",
+        "--dataset",
+        "xor",
+        "--layers",
+        "4",
+        "--optimizer",
+        "adam",
+    ]));
+    assert!(text.starts_with("sweep: 2 learning rates × 2 bias inits × 2 repeats, 2 epochs"));
+    assert!(
+        text.contains("xor, layers 4, relu, he-normal init, adam"),
+        "{text}"
+    );
+    assert!(text.contains("final dead neurons"), "{text}");
+    assert!(text.contains("final training loss"), "{text}");
+    assert!(!text.contains('\x1b'), "colour in a pipe: {text}");
+    let heat_rows = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("scheme ") && l.contains('%'))
+        .count();
+    assert_eq!(heat_rows, 1, "{text}");
+}
+
+#[test]
+fn sweep_bad_input_exits_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--lr", "0.1,x"], "--lr: 'x' is not a number"),
+        (&["--lr", "-1"], "learning rate -1 is out of range"),
+        (
+            &["--bias-init", "0.1,lots"],
+            "--bias-init: invalid bias init 'lots'",
+        ),
+        (&["--epochs", "0"], "--epochs 0 is out of range"),
+        (&["--repeats", "0"], "--repeats 0 is out of range"),
+        (&["--dataset", "circel"], "circle"),
+        (&["--layers", "0"], "layer"),
+    ];
+    for (args, want) in cases {
+        bin()
+            .args(["experiment", "sweep"])
+            .args(*args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(*want));
+    }
+}
+
+/// Runs a small sweep in a pseudo-terminal and returns what it printed.
+fn sweep_in_pty(envs: &[(&str, &str)]) -> String {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
+    cmd.args([
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.1",
+        "--bias-init",
+        "0.1,-3",
+    ]);
+    cmd.args(["--epochs", "1", "--repeats", "1", "--layers", "3"]);
+    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_CTYPE");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 4096];
+    // The read ends with 0 or an error (EIO) once the child has exited and closed the pty.
+    while let Ok(n) = reader.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    assert!(child.wait().unwrap().success());
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let coloured = sweep_in_pty(&[("LANG", "C.UTF-8")]);
+    assert!(coloured.contains("\x1b[32m··\x1b[0m"), "{coloured}");
+    let plain = sweep_in_pty(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]);
+    assert!(!plain.contains('\x1b') && plain.contains("··"), "{plain}");
+    // A non-UTF-8 locale gets ASCII shades.
+    let ascii = sweep_in_pty(&[("LANG", "C"), ("NO_COLOR", "1")]);
+    assert!(
+        ascii.is_ascii() && ascii.contains(". ") && ascii.contains("+/-"),
+        "{ascii}"
+    );
+}
