@@ -297,7 +297,7 @@ pub const INVALID: &[(&str, &str)] = &[
     ),
     (
         "out-of-range.toml",
-        "out-of-range.toml:2:9: `noise` is a percentage of flipped labels from 0 to 50",
+        "out-of-range.toml:2:9: `noise` is a noise level in percent from 0 to 50",
     ),
     (
         "bad-activation.toml",

@@ -447,7 +447,7 @@ fn bad_flags_are_input_errors() {
         (&["--init", "he"], ""),
         (&["--init", "glorious"], "unknown init 'glorious'"),
         (&["--bias-init", "nan"], "invalid bias init 'nan'"),
-        (&["--noise", "60"], "--noise is a percentage"),
+        (&["--noise", "60"], "--noise is a noise level in percent"),
         (
             &["--nesterov"],
             "Nesterov momentum needs a momentum above 0",
