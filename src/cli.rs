@@ -150,9 +150,9 @@ pub struct TrainArgs {
     /// Optimizer: sgd, adam, rmsprop.
     #[arg(long)]
     pub optimizer: Option<String>,
-    /// Learning rate.
-    #[arg(long)]
-    pub lr: Option<f64>,
+    /// Learning rate (`experiment sweep`: a comma-separated list).
+    #[arg(long, allow_hyphen_values = true)]
+    pub lr: Option<String>,
     /// SGD momentum (0 = none).
     #[arg(long)]
     pub momentum: Option<f64>,
@@ -257,104 +257,8 @@ pub struct BornDeadArgs {
     pub csv: bool,
 }
 
-/// The training flags of a sweep: those of `train` except --lr and --bias-init (the sweep's
-/// own lists) and --model.
-#[derive(Debug, Args, Clone, Default)]
-pub struct SweepTrainArgs {
-    /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
-    #[arg(long)]
-    pub dataset: Option<String>,
-    /// Train on a CSV file instead (header row, numeric columns, last column the target).
-    #[arg(long, value_name = "FILE.csv")]
-    pub data: Option<PathBuf>,
-    /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).
-    #[arg(long)]
-    pub features: Option<String>,
-    /// Hidden layer widths, comma separated, e.g. 8,8.
-    #[arg(long)]
-    pub layers: Option<String>,
-    /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
-    #[arg(long)]
-    pub activation: Option<String>,
-    /// Output activation for regression datasets: linear or tanh.
-    #[arg(long, value_name = "linear|tanh")]
-    pub regression_output: Option<String>,
-    /// Weight init (see `train --init`).
-    #[arg(long)]
-    pub init: Option<String>,
-    /// Optimizer: sgd, adam, rmsprop.
-    #[arg(long)]
-    pub optimizer: Option<String>,
-    /// SGD momentum (0 = none).
-    #[arg(long)]
-    pub momentum: Option<f64>,
-    /// Nesterov momentum (SGD with momentum > 0).
-    #[arg(long)]
-    pub nesterov: bool,
-    /// L1 regularization rate (weights only).
-    #[arg(long)]
-    pub l1: Option<f64>,
-    /// L2 regularization rate, as PyTorch's weight_decay (weights only).
-    #[arg(long)]
-    pub l2: Option<f64>,
-    /// Clip gradients to this global norm (0 = off).
-    #[arg(long)]
-    pub clip: Option<f64>,
-    /// Mini-batch size (0 = full batch).
-    #[arg(long)]
-    pub batch_size: Option<usize>,
-    /// Keep the training set's order instead of shuffling every epoch.
-    #[arg(long)]
-    pub no_shuffle: bool,
-    /// Label noise in percent, 0-50.
-    #[arg(long)]
-    pub noise: Option<f64>,
-    /// Share of the data used for training, the rest for testing (0-1).
-    #[arg(long)]
-    pub train_fraction: Option<f64>,
-    /// Seed of the first repeat; repeat r uses seed + r in every combination, so
-    /// `train --seed S+r --lr X --bias-init B` reproduces one run.
-    #[arg(long)]
-    pub seed: Option<u64>,
-}
-
-impl SweepTrainArgs {
-    /// The same flags as `train` would take them (no learning rate, bias init or model).
-    pub fn to_train_args(&self) -> TrainArgs {
-        TrainArgs {
-            dataset: self.dataset.clone(),
-            data: self.data.clone(),
-            features: self.features.clone(),
-            layers: self.layers.clone(),
-            activation: self.activation.clone(),
-            regression_output: self.regression_output.clone(),
-            init: self.init.clone(),
-            bias_init: None,
-            optimizer: self.optimizer.clone(),
-            lr: None,
-            momentum: self.momentum,
-            nesterov: self.nesterov,
-            l1: self.l1,
-            l2: self.l2,
-            clip: self.clip,
-            batch_size: self.batch_size,
-            no_shuffle: self.no_shuffle,
-            noise: self.noise,
-            train_fraction: self.train_fraction,
-            seed: self.seed,
-            model: None,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Learning rates, comma separated.
-    #[arg(long, default_value = "0.01,0.1,1", allow_hyphen_values = true)]
-    pub lr: String,
-    /// Bias inits, comma separated: numbers or "scheme".
-    #[arg(long, default_value = "0.1,-1,-3", allow_hyphen_values = true)]
-    pub bias_init: String,
     /// Epochs per run.
     #[arg(long, default_value_t = 20)]
     pub epochs: u64,
@@ -364,6 +268,9 @@ pub struct SweepArgs {
     /// CSV output (one row per combination).
     #[arg(long)]
     pub csv: bool,
+    /// The training flags of `train`; here --lr and --bias-init take comma-separated lists
+    /// (default 0.01,0.1,1 and 0.1,-1,-3), and --seed is the first repeat's seed: repeat r uses
+    /// seed + r in every combination, so `train --seed S+r --lr X --bias-init B` reproduces a run.
     #[command(flatten)]
-    pub train: SweepTrainArgs,
+    pub train: TrainArgs,
 }

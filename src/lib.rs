@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod output_caps;
 pub mod plot;
 pub mod terminal;
 pub mod trainer;

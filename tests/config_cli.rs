@@ -47,7 +47,11 @@ fn every_invalid_fixture_exits_2_with_its_location() {
         ("syntax.toml", "3:14", "TOML syntax error"),
         ("unknown-key.toml", "2:1", "unknown key `learning_rate`"),
         ("wrong-type.toml", "2:6", "`lr` must be a number"),
-        ("out-of-range.toml", "2:9", "`noise` is a percentage"),
+        (
+            "out-of-range.toml",
+            "2:9",
+            "`noise` is a noise level in percent",
+        ),
         ("unknown-action.toml", "3:1", "unknown action `toggle_paws`"),
         (
             "bad-key.toml",

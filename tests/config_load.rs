@@ -148,7 +148,7 @@ fn precedence_is_defaults_file_env_cli() {
 
     // Flags over environment.
     let mut opts = with_file(&path);
-    opts.train.lr = Some(0.4);
+    opts.train.lr = Some("0.4".into());
     opts.theme = Some("default".into());
     opts.tui.fps = Some(5);
     opts.tui.color = Some(ColorChoice::Never);
@@ -297,7 +297,7 @@ pub const INVALID: &[(&str, &str)] = &[
     ),
     (
         "out-of-range.toml",
-        "out-of-range.toml:2:9: `noise` is a percentage of flipped labels from 0 to 50",
+        "out-of-range.toml:2:9: `noise` is a noise level in percent from 0 to 50",
     ),
     (
         "bad-activation.toml",
@@ -409,7 +409,7 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
     let o = LoadOptions::from_cli(&cli);
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
     assert_eq!(o.theme.as_deref(), Some("high-contrast"));
-    assert_eq!((o.train.lr, o.tui.fps), (Some(0.2), Some(20)));
+    assert_eq!((o.train.lr, o.tui.fps), (Some("0.2".to_string()), Some(20)));
 
     // `--config` and `--scenario` are global: they work after `train` too, and the options
     // carry the subcommand's training flags.
@@ -429,5 +429,5 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
     let o = LoadOptions::from_cli(&cli);
     assert_eq!(o.scenario.as_deref(), Some("dying-high-lr"));
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
-    assert_eq!(o.train.lr, Some(0.7));
+    assert_eq!(o.train.lr, Some("0.7".to_string()));
 }

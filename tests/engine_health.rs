@@ -48,7 +48,8 @@ fn large_negative_bias_kills_every_relu() {
         assert_eq!(n.state, NeuronState::Dead);
         assert_eq!(n.activation_rate, 0.0);
         assert_eq!(n.mean_abs_grad, 0.0);
-        assert_eq!(n.epochs_dead, 1);
+        // Measured before any training: dead from birth, for no epoch yet.
+        assert_eq!(n.epochs_dead, 0);
     }
     // Every hidden output is exactly zero, and no gradient reaches the hidden weights.
     assert_eq!(h.layers[0].sparsity, 1.0);
@@ -65,7 +66,7 @@ fn dead_network_stays_dead_under_training() {
     let h = s.health();
     assert_eq!(h.dead, 16);
     assert_eq!((h.deaths, h.revivals), (0, 0));
-    assert!(h.neurons.iter().flatten().all(|n| n.epochs_dead == 4));
+    assert!(h.neurons.iter().flatten().all(|n| n.epochs_dead == 3));
 }
 
 /// Every hidden ReLU active on every input of the plane: large positive biases, and positive
@@ -197,4 +198,84 @@ fn non_finite_weights_are_diverged_from_the_start() {
     assert!(s.diverged());
     let err = s.model().to_json().unwrap_err().to_string();
     assert!(err.contains("non-finite"), "{err}");
+}
+
+#[test]
+fn a_nan_logit_from_finite_weights_is_divergence() {
+    // Finite but huge weights overflow to +inf and -inf in one sum: the logit is NaN on part of
+    // the plane. BCE's cap at 100 must not hide that as a finite loss.
+    let net = Network {
+        layers: vec![reluscope::engine::Layer {
+            fan_in: 2,
+            fan_out: 1,
+            weights: vec![1e308, -1e308],
+            bias: vec![0.0],
+            activation: Activation::Sigmoid,
+        }],
+        loss: Loss::Bce,
+    };
+    let s = session_from(net);
+    assert!(s.train_loss().is_nan(), "{}", s.train_loss());
+    assert!(s.diverged());
+}
+
+/// A run where ReLUs die and come back: spiral at a high learning rate.
+fn churning() -> Session {
+    Session::new(TrainConfig {
+        lr: 1.0,
+        dataset: DatasetKind::Spiral,
+        ..TrainConfig::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn on_demand_passes_do_not_change_the_counters() {
+    let (mut quiet, mut watched) = (churning(), churning());
+    for _ in 0..quiet.steps_per_epoch() * 10 {
+        quiet.step();
+        let r = watched.step();
+        if !r.epoch_ended {
+            // As `reluscope train --report-every 1` does.
+            watched.refresh();
+        }
+    }
+    let (a, b) = (quiet.health(), watched.health());
+    assert!(a.deaths > 0 && a.revivals > 0, "{a:?}");
+    assert_eq!(a, b);
+    // An on-demand pass just before an epoch end counts from the last epoch end, exactly as
+    // the epoch-end pass then does.
+    for _ in 0..quiet.steps_per_epoch() - 1 {
+        quiet.step();
+    }
+    let mut at_end = quiet.clone();
+    at_end.step();
+    quiet.refresh();
+    let mid = quiet.health();
+    assert_eq!(mid.passes, 12);
+    assert_eq!(at_end.health().passes, 12);
+    let _ = mid;
+}
+
+#[test]
+fn divergence_is_not_counted_as_deaths() {
+    let mut s = Session::new(TrainConfig {
+        lr: 1e6,
+        dataset: DatasetKind::Plane,
+        ..TrainConfig::default()
+    })
+    .unwrap();
+    let before = s.health().clone();
+    let mut report = s.step();
+    while !report.diverged {
+        assert!(report.step < 10_000);
+        report = s.step();
+    }
+    assert_eq!(report.epoch, 0, "diverges within the first epoch");
+    let h = s.health();
+    assert!(h.dead > before.dead, "the wreck shows as dead: {h:?}");
+    assert_eq!(
+        h.deaths, 0,
+        "no epoch ended, and a diverged pass counts no deaths"
+    );
 }

@@ -124,6 +124,35 @@ fn sgd_nesterov_first_step() {
 }
 
 #[test]
+fn sgd_weight_decay_enters_the_momentum_buffer() {
+    // Step 1: d_w = g_w + 0.1·w = (−1.95, −4.03), buf = d; p = (0.695, 0.103 | 0.3).
+    // Step 2: z = 0.695 + 0.206 + 0.3 = 1.201, dL/dz = 0.402, g = (0.402, 0.804 | 0.402);
+    //   d_w = g_w + 0.1·w = (0.4715, 0.8143); buf_w = 0.9·(−1.95, −4.03) + d_w
+    //   = (−1.2835, −2.8127); buf_b = 0.9·(−2) + 0.402 = −1.398; p −= 0.1·buf.
+    // (Decay added after the momentum would give buf_w = (−1.398, −2.796) + 0.1·w instead.)
+    let s = OptimizerSettings {
+        momentum: 0.9,
+        l2: 0.1,
+        ..settings(OptimizerKind::Sgd, 0.1)
+    };
+    close(run(&mut tiny(), s, 2), (0.82335, 0.38427, 0.4398));
+}
+
+#[test]
+fn sgd_nesterov_two_steps() {
+    // Step 1: buf = g = (−2, −4 | −2); d = g + 0.9·buf = 1.9·g; p = (0.88, 0.46 | 0.48).
+    // Step 2: z = 0.88 + 0.92 + 0.48 = 2.28, dL/dz = 2.56, g = (2.56, 5.12 | 2.56);
+    //   buf = 0.9·buf + g = (0.76, 1.52 | 0.76); d = g + 0.9·buf = (3.244, 6.488 | 3.244);
+    //   p −= 0.1·d.
+    let s = OptimizerSettings {
+        momentum: 0.9,
+        nesterov: true,
+        ..settings(OptimizerKind::Sgd, 0.1)
+    };
+    close(run(&mut tiny(), s, 2), (0.5556, -0.1888, 0.1556));
+}
+
+#[test]
 fn adam_first_step_is_lr_times_sign() {
     // m = 0.1·g, v = 0.001·g², bias corrections 0.1 and 0.001:
     // p −= (lr/0.1)·m / (√v/√0.001 + ε) = lr·g/(|g| + ε).
@@ -213,4 +242,288 @@ fn changing_kind_resets_state_but_lr_change_keeps_momentum() {
     assert_eq!(opt.steps(), 1);
     opt.set(settings(OptimizerKind::Adam, 0.05));
     assert_eq!(opt.steps(), 0);
+}
+
+/// PyTorch's update rules written out from torch/optim/sgd.py, adam.py, rmsprop.py (single
+/// tensor, foreach=False) and torch.nn.utils.clip_grad_norm_, one flat tensor at a time, to run
+/// alongside the engine for many steps with every option on.
+mod reference {
+    use super::*;
+
+    /// One parameter tensor: its values, its gradient, whether it is a weight matrix (L1/L2
+    /// apply), and its state.
+    pub struct Tensor {
+        pub p: Vec<f64>,
+        pub g: Vec<f64>,
+        pub is_weight: bool,
+        buf: Option<Vec<f64>>,
+        exp_avg: Vec<f64>,
+        exp_avg_sq: Vec<f64>,
+    }
+
+    pub struct Torch {
+        pub s: OptimizerSettings,
+        pub tensors: Vec<Tensor>,
+        step: u32,
+    }
+
+    /// The network's parameters as tensors: per layer weights, bias, then a PReLU slope.
+    pub fn tensors(net: &Network) -> Vec<(Vec<f64>, bool)> {
+        let mut out = Vec::new();
+        for l in &net.layers {
+            out.push((l.weights.clone(), true));
+            out.push((l.bias.clone(), false));
+            if let Activation::Prelu { a } = l.activation {
+                out.push((vec![a], false));
+            }
+        }
+        out
+    }
+
+    pub fn grads(g: &Gradients, net: &Network) -> Vec<Vec<f64>> {
+        let mut out = Vec::new();
+        for (gl, l) in g.layers.iter().zip(&net.layers) {
+            out.push(gl.weights.clone());
+            out.push(gl.bias.clone());
+            if let Activation::Prelu { .. } = l.activation {
+                out.push(vec![gl.slope]);
+            }
+        }
+        out
+    }
+
+    pub fn write_back(ts: &[Tensor], net: &mut Network) {
+        let mut it = ts.iter();
+        for l in &mut net.layers {
+            l.weights.clone_from(&it.next().unwrap().p);
+            l.bias.clone_from(&it.next().unwrap().p);
+            if let Activation::Prelu { a } = &mut l.activation {
+                *a = it.next().unwrap().p[0];
+            }
+        }
+    }
+
+    impl Torch {
+        pub fn new(s: OptimizerSettings, net: &Network) -> Torch {
+            let tensors = tensors(net)
+                .into_iter()
+                .map(|(p, is_weight)| Tensor {
+                    g: vec![0.0; p.len()],
+                    exp_avg: vec![0.0; p.len()],
+                    exp_avg_sq: vec![0.0; p.len()],
+                    buf: None,
+                    p,
+                    is_weight,
+                })
+                .collect();
+            Torch {
+                s,
+                tensors,
+                step: 0,
+            }
+        }
+
+        // Indexing keeps each line next to the PyTorch statement it transcribes.
+        #[allow(clippy::needless_range_loop)]
+        pub fn step(&mut self) {
+            let s = self.s;
+            // loss + l1·Σ|w| → backward adds l1·sign(w) (torch.sign) to the weights' grads.
+            for t in self.tensors.iter_mut().filter(|t| t.is_weight) {
+                for (g, &p) in t.g.iter_mut().zip(&t.p) {
+                    *g += s.l1
+                        * if p > 0.0 {
+                            1.0
+                        } else if p < 0.0 {
+                            -1.0
+                        } else {
+                            0.0
+                        };
+                }
+            }
+            if s.clip > 0.0 {
+                // total_norm = ‖(‖g₁‖, ‖g₂‖, …)‖ over every parameter, biases and slopes too.
+                let norms: Vec<f64> = self
+                    .tensors
+                    .iter()
+                    .map(|t| t.g.iter().map(|x| x * x).sum::<f64>().sqrt())
+                    .collect();
+                let total = norms.iter().map(|x| x * x).sum::<f64>().sqrt();
+                let coef = (s.clip / (total + 1e-6)).min(1.0);
+                for t in &mut self.tensors {
+                    t.g.iter_mut().for_each(|g| *g *= coef);
+                }
+            }
+            self.step += 1;
+            let step = f64::from(self.step);
+            for t in &mut self.tensors {
+                let wd = if t.is_weight { s.l2 } else { 0.0 };
+                // grad = grad.add(param, alpha=weight_decay)
+                let grad: Vec<f64> = t.g.iter().zip(&t.p).map(|(g, p)| g + wd * p).collect();
+                match s.kind {
+                    OptimizerKind::Sgd => {
+                        let mut d = grad.clone();
+                        if s.momentum != 0.0 {
+                            let buf = match t.buf.take() {
+                                // buf = torch.clone(grad).detach()
+                                None => grad.clone(),
+                                // buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                                Some(b) => b
+                                    .iter()
+                                    .zip(&grad)
+                                    .map(|(b, g)| b * s.momentum + g)
+                                    .collect(),
+                            };
+                            d = if s.nesterov {
+                                grad.iter()
+                                    .zip(&buf)
+                                    .map(|(g, b)| g + s.momentum * b)
+                                    .collect()
+                            } else {
+                                buf.clone()
+                            };
+                            t.buf = Some(buf);
+                        }
+                        for (p, d) in t.p.iter_mut().zip(&d) {
+                            *p += -s.lr * d;
+                        }
+                    }
+                    OptimizerKind::Adam => {
+                        let (b1, b2) = (0.9f64, 0.999f64);
+                        let bc1 = 1.0 - libm::pow(b1, step);
+                        let bc2 = 1.0 - libm::pow(b2, step);
+                        let step_size = s.lr / bc1;
+                        let bc2_sqrt = bc2.sqrt();
+                        for i in 0..t.p.len() {
+                            t.exp_avg[i] += (1.0 - b1) * (grad[i] - t.exp_avg[i]);
+                            t.exp_avg_sq[i] = t.exp_avg_sq[i] * b2 + (1.0 - b2) * grad[i] * grad[i];
+                            let denom = t.exp_avg_sq[i].sqrt() / bc2_sqrt + 1e-8;
+                            t.p[i] += -step_size * t.exp_avg[i] / denom;
+                        }
+                    }
+                    OptimizerKind::Rmsprop => {
+                        let alpha = 0.99;
+                        for i in 0..t.p.len() {
+                            t.exp_avg_sq[i] =
+                                t.exp_avg_sq[i] * alpha + (1.0 - alpha) * grad[i] * grad[i];
+                            let avg = t.exp_avg_sq[i].sqrt() + 1e-8;
+                            t.p[i] += -s.lr * grad[i] / avg;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs the engine and the reference side by side for `steps` mini-batches of 3 out of 8
+/// samples, each on its own copy of the network, and compares every parameter after each step.
+fn against_reference(s: OptimizerSettings, hidden_act: Activation, loss: Loss, out: Activation) {
+    use reluscope::engine::init::rng_from_seed;
+    use reluscope::engine::{BiasInit, Init};
+    let mut net = Network::new(
+        3,
+        &[4, 3],
+        hidden_act,
+        out,
+        loss,
+        Init::XavierNormal,
+        BiasInit::Scheme,
+        &mut rng_from_seed(11),
+    )
+    .unwrap();
+    let xs: Vec<f64> = (0..24).map(|i| ((i * 7 % 11) as f64 - 5.0) / 3.0).collect();
+    let ys: Vec<f64> = (0..8).map(|i| f64::from(i % 3 == 0)).collect();
+    let mut torch_net = net.clone();
+    let mut torch = reference::Torch::new(s, &torch_net);
+    let mut opt = Optimizer::new(s, &net);
+    let mut g = Gradients::zeros(&net);
+    let mut sc = Scratch::new(&net);
+    for step in 0..40 {
+        let rows = [step % 8, (step * 3 + 1) % 8, (step * 5 + 2) % 8];
+        net.batch_gradient(&xs, &ys, &rows, &mut g, &mut sc, |_, _| {});
+        opt.step(&mut net, &mut g);
+        let mut tg = Gradients::zeros(&torch_net);
+        torch_net.batch_gradient(&xs, &ys, &rows, &mut tg, &mut sc, |_, _| {});
+        for (t, g) in torch
+            .tensors
+            .iter_mut()
+            .zip(reference::grads(&tg, &torch_net))
+        {
+            t.g = g;
+        }
+        torch.step();
+        reference::write_back(&torch.tensors, &mut torch_net);
+        let ours = reference::tensors(&net);
+        let theirs = reference::tensors(&torch_net);
+        for (k, ((a, _), (b, _))) in ours.iter().zip(&theirs).enumerate() {
+            for (x, y) in a.iter().zip(b) {
+                // Bit for bit, except that the clipped norm sums in another order.
+                let tol = if s.clip > 0.0 {
+                    1e-12 * (1.0 + y.abs())
+                } else {
+                    0.0
+                };
+                assert!(
+                    (x - y).abs() <= tol,
+                    "{s:?} step {step} tensor {k}: {x} vs {y}"
+                );
+            }
+        }
+    }
+    // The slope is learned (it moved), and it was never regularized: checked above.
+    if let Activation::Prelu { a } = hidden_act {
+        assert_ne!(net.layers[0].activation.param("a"), Some(a));
+    }
+}
+
+#[test]
+fn many_steps_match_the_pytorch_rules_with_every_option() {
+    let prelu: Activation = "prelu:a=0.2".parse().unwrap();
+    let base = OptimizerSettings {
+        l1: 0.003,
+        l2: 0.02,
+        ..settings(OptimizerKind::Sgd, 0.05)
+    };
+    let cases = [
+        base,
+        OptimizerSettings {
+            momentum: 0.9,
+            ..base
+        },
+        OptimizerSettings {
+            momentum: 0.8,
+            nesterov: true,
+            clip: 0.3,
+            ..base
+        },
+        OptimizerSettings {
+            lr: 0.01,
+            ..OptimizerSettings {
+                kind: OptimizerKind::Adam,
+                ..base
+            }
+        },
+        OptimizerSettings {
+            kind: OptimizerKind::Adam,
+            lr: 0.01,
+            clip: 0.2,
+            ..base
+        },
+        OptimizerSettings {
+            kind: OptimizerKind::Rmsprop,
+            lr: 0.003,
+            ..base
+        },
+        OptimizerSettings {
+            kind: OptimizerKind::Rmsprop,
+            lr: 0.003,
+            clip: 0.1,
+            l1: 0.0,
+            ..base
+        },
+    ];
+    for s in cases {
+        against_reference(s, prelu, Loss::Bce, Activation::Sigmoid);
+        against_reference(s, Activation::Tanh, Loss::Mse, Activation::Tanh);
+    }
 }

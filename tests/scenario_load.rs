@@ -93,7 +93,7 @@ fn scenario_flag_overrides_the_file_train_section_and_yields_to_env_and_flags() 
         vars: vec![("RELUSCOPE_SEED".into(), "99".into())],
         default_config: None,
     };
-    opts.train.lr = Some(0.5);
+    opts.train.lr = Some("0.5".into());
     let s = load_with(&opts, &env).unwrap();
     assert_eq!(s.train.lr, 0.5);
     assert_eq!(s.train.seed, 99);
@@ -109,7 +109,7 @@ fn picking_a_scenario_later_uses_its_preset_and_keeps_the_display() {
         default_config: None,
     };
     let mut opts = LoadOptions::default();
-    opts.train.lr = Some(0.001);
+    opts.train.lr = Some("0.001".into());
     let base = load_with(&opts, &env).unwrap();
     assert_eq!((base.train.seed, base.train.lr), (5, 0.001));
     let dying = scenario::find("dying-high-lr").unwrap();

@@ -135,14 +135,41 @@ fn same_seed_same_run_and_report_cadence_does_not_change_the_result() {
     let m1 = dir.path().join("a.json");
     let m2 = dir.path().join("b.json");
     train().args(args).arg("--save").arg(&m1).assert().success();
-    train()
+    let every = train()
         .args(args)
         .args(["--report-every", "1"])
         .arg("--save")
         .arg(&m2)
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(every.status.success());
     assert_eq!(std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap());
+    // The summary too: extra reports must not count extra deaths or revivals (a learning rate
+    // at which ReLUs die and come back).
+    assert_eq!(
+        without_timing(&a.stdout).last(),
+        without_timing(&every.stdout).last()
+    );
+    let churn = [
+        "--epochs",
+        "10",
+        "--format",
+        "jsonl",
+        "--dataset",
+        "spiral",
+        "--lr",
+        "1",
+    ];
+    let once = without_timing(&train().args(churn).output().unwrap().stdout);
+    let often = train()
+        .args(churn)
+        .args(["--report-every", "1"])
+        .output()
+        .unwrap();
+    let often = without_timing(&often.stdout);
+    let last = once.last().unwrap();
+    assert!(last["deaths"].as_u64().unwrap() > 0, "{last}");
+    assert_eq!(Some(last), often.last());
     let c = train()
         .args([
             "--epochs",
@@ -189,6 +216,45 @@ fn a_saved_model_continues_training() {
     assert!(out.status.success());
     let lines = jsonl(&out.stdout);
     assert_eq!(lines[0]["sparsity"].as_array().unwrap().len(), 1);
+    // ... and says so, as for features and activations that differ from the model's.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has the hidden layers 5; --layers 8,8,8 is ignored"),
+        "{err}"
+    );
+    let out = train()
+        .args(["--epochs", "1", "--features", "x1,sin(x2)", "--activation"])
+        .args(["relu", "--format", "jsonl", "--model"])
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has the inputs x1,x2; --features x1,sin(x2) is ignored"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "has the hidden activations leaky-relu:slope=0.1; --activation relu is ignored"
+        ),
+        "{err}"
+    );
+    // Flags that agree with the model say nothing.
+    train()
+        .args([
+            "--epochs",
+            "1",
+            "--features",
+            "x1,x2",
+            "--layers",
+            "5",
+            "--model",
+        ])
+        .arg(&m)
+        .assert()
+        .success()
+        .stderr("");
 }
 
 #[test]
@@ -204,7 +270,29 @@ fn csv_data_trains() {
         .args(["--data", &f, "--epochs", "2", "--batch-size", "0"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("d.csv (20 train / 20 test)"));
+        .stdout(predicate::str::contains("d.csv (20 train / 20 test)"))
+        .stderr("");
+    // Three classes cannot be binary classification: it trains, as regression, and says so.
+    let f = write(
+        dir.path(),
+        "three.csv",
+        &text.replace(",1\n", ",2\n").replacen(",0\n", ",1\n", 5),
+    );
+    train()
+        .args(["--data", &f, "--epochs", "1", "--format", "jsonl"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"train_accuracy\":null"))
+        .stderr(predicate::str::contains(
+            "three.csv: the targets (0, 1, 2) look like 3 class labels",
+        ));
+    // A single row trains (everything is training data) without panicking.
+    let f = write(dir.path(), "one.csv", "a,b,y\n1,2,1\n");
+    train()
+        .args(["--data", &f, "--epochs", "3", "--features", "x1^2,sin(x2)"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("one.csv (1 train / 0 test)"));
 }
 
 #[test]
@@ -359,7 +447,7 @@ fn bad_flags_are_input_errors() {
         (&["--init", "he"], ""),
         (&["--init", "glorious"], "unknown init 'glorious'"),
         (&["--bias-init", "nan"], "invalid bias init 'nan'"),
-        (&["--noise", "60"], "--noise is a percentage"),
+        (&["--noise", "60"], "--noise is a noise level in percent"),
         (
             &["--nesterov"],
             "Nesterov momentum needs a momentum above 0",

@@ -7,11 +7,12 @@ use anyhow::Result;
 
 use super::train::config_from_args;
 use super::{parse_number, write_stdout};
-use crate::cli::{BornDeadArgs, SweepArgs};
+use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
 use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
+use crate::output_caps::{locale_is_utf8, no_color, process_env};
 
 /// Most values a list or range flag may expand to.
 const MAX_LIST: usize = 1000;
@@ -75,7 +76,7 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     write_stdout(|out| {
         if args.csv {
             report.write_csv(out)
-        } else if utf8_locale() {
+        } else if locale_is_utf8(process_env) {
             report.write_text(out)
         } else {
             let mut text = Vec::new();
@@ -85,22 +86,42 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     })
 }
 
+/// The sweep's learning rates and bias inits when --lr and --bias-init are not given.
+const DEFAULT_SWEEP_LRS: &str = "0.01,0.1,1";
+const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
+
 /// The sweep configuration the flags describe (validated).
 pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+    if args.train.model.is_some() {
+        return Err(input_error(
+            "experiment sweep trains fresh networks; --model is not supported here",
+        ));
+    }
     let lrs = args
+        .train
         .lr
+        .as_deref()
+        .unwrap_or(DEFAULT_SWEEP_LRS)
         .split(',')
         .map(|t| parse_number(t, "--lr"))
         .collect::<Result<Vec<f64>>>()?;
     let bias_inits = args
+        .train
         .bias_init
+        .as_deref()
+        .unwrap_or(DEFAULT_SWEEP_BIAS_INITS)
         .split(',')
         .map(|t| {
             t.parse::<BiasInit>()
                 .map_err(|e| input_error(format!("--bias-init: {e}")))
         })
         .collect::<Result<Vec<BiasInit>>>()?;
-    let (base, _) = config_from_args(&args.train.to_train_args(), TrainConfig::default())?;
+    let single = TrainArgs {
+        lr: None,
+        bias_init: None,
+        ..args.train.clone()
+    };
+    let (base, _) = config_from_args(&single, TrainConfig::default())?;
     let config = SweepConfig {
         base,
         lrs,
@@ -116,8 +137,8 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
     let config = sweep_config(args)?;
     let report = sweep::run(&config, &Progress::new())?;
     let style = TextStyle {
-        color: std::io::stdout().is_terminal() && no_color_unset(),
-        unicode: utf8_locale(),
+        color: std::io::stdout().is_terminal() && !no_color(process_env),
+        unicode: locale_is_utf8(process_env),
     };
     write_stdout(|out| {
         if args.csv {
@@ -126,24 +147,6 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
             report.write_text(out, style)
         }
     })
-}
-
-/// NO_COLOR (https://no-color.org): any non-empty value turns colour off.
-fn no_color_unset() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Unicode shades unless the locale says the terminal is not UTF-8 (the first of LC_ALL,
-/// LC_CTYPE, LANG that is set decides; none set counts as UTF-8, the common default).
-fn utf8_locale() -> bool {
-    ["LC_ALL", "LC_CTYPE", "LANG"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .next()
-        .is_none_or(|v| {
-            let v = v.to_ascii_lowercase();
-            v.contains("utf-8") || v.contains("utf8")
-        })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::{parse_range, write_stdout};
 use crate::activation::Activation;
 use crate::cli::PlotArgs;
 use crate::error::input_error;
+use crate::output_caps::{no_color, process_env};
 use crate::plot::{Curve, render};
 
 pub fn run(args: &PlotArgs) -> Result<()> {
@@ -23,14 +24,9 @@ pub fn run(args: &PlotArgs) -> Result<()> {
     }
     let (xmin, xmax, _) = parse_range(&args.range, false)?;
     let (cols, rows) = parse_size(&args.size)?;
-    let color = std::io::stdout().is_terminal() && !no_color();
+    let color = std::io::stdout().is_terminal() && !no_color(process_env);
     let chart = render(&curves, xmin, xmax, cols, rows, color);
     write_stdout(|out| out.write_all(chart.as_bytes()))
-}
-
-/// NO_COLOR set to anything non-empty turns colour off (no-color.org).
-pub fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// Parses `COLSxROWS`, e.g. `80x20`.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::write_stdout;
+use super::{parse_number, write_stdout};
 use crate::cli::{ReportFormat, TrainArgs, TrainCmd};
 use crate::engine::network::parse_hidden;
 use crate::engine::{
@@ -81,8 +81,10 @@ pub fn config_from_args(
             }
         )*};
     }
+    if let Some(lr) = &args.lr {
+        c.lr = parse_number(lr, "--lr")?;
+    }
     set!(
-        lr,
         momentum,
         l1,
         l2,
@@ -114,6 +116,14 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
         return Err(input_error(
             "--steps, --epochs and --report-every must be at least 1",
         ));
+    }
+    if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
+        eprintln!("reluscope: note: {note}");
+    }
+    if let (Some(m), Some(path)) = (&model, &cmd.train.model) {
+        for note in overridden_by_model(&cmd.train, &config, m) {
+            eprintln!("reluscope: note: {} {note}", path.display());
+        }
     }
     let mut session = match model {
         Some(m) => Session::from_model(config, m)?,
@@ -179,6 +189,84 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
             .with_context(|| format!("saving the model to {}", path.display()));
     }
     result
+}
+
+/// A note when a CSV file's targets look like more than two class labels (a few whole
+/// numbers): the engine does binary classification only, so such a file trains as regression.
+fn class_like_targets(csv: &CsvData) -> Option<String> {
+    if csv.task() != crate::engine::Task::Regression {
+        return None;
+    }
+    let mut classes: Vec<f64> = Vec::new();
+    for p in &csv.points {
+        if p.label.fract() != 0.0 {
+            return None;
+        }
+        if !classes.contains(&p.label) {
+            if classes.len() == 10 {
+                return None;
+            }
+            classes.push(p.label);
+        }
+    }
+    classes.sort_by(f64::total_cmp);
+    let shown: Vec<String> = classes.iter().map(f64::to_string).collect();
+    Some(format!(
+        "{}: the targets ({}) look like {} class labels, but classification is binary (0/1 or \
+         -1/1); training them as regression with mean squared error",
+        csv.name,
+        shown.join(", "),
+        classes.len()
+    ))
+}
+
+/// The network flags given on the command line that a model file overrides (its shape wins),
+/// each as the rest of a sentence that starts with the model's path. A silent override would
+/// train something other than what was asked for.
+fn overridden_by_model(args: &TrainArgs, config: &TrainConfig, model: &ModelFile) -> Vec<String> {
+    let mut notes = Vec::new();
+    let list = |fs: &[Feature]| fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(",");
+    if args.features.is_some() && config.features != model.features {
+        notes.push(format!(
+            "has the inputs {}; --features {} is ignored",
+            list(&model.features),
+            list(&config.features)
+        ));
+    }
+    let widths = model.network.hidden_widths();
+    if args.layers.is_some() && config.hidden != widths {
+        let show = |w: &[usize]| {
+            if w.is_empty() {
+                "none".to_string()
+            } else {
+                w.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+            }
+        };
+        notes.push(format!(
+            "has the hidden layers {}; --layers {} is ignored",
+            show(&widths),
+            show(&config.hidden)
+        ));
+    }
+    // A PReLU's slope is learned, so only its kind has to match.
+    let same = |a: &crate::activation::Activation| {
+        a.kind() == config.activation.kind()
+            && (a.kind() == crate::activation::Kind::Prelu || *a == config.activation)
+    };
+    if args.activation.is_some() && !model.network.hidden().iter().all(|l| same(&l.activation)) {
+        let acts: Vec<String> = model
+            .network
+            .hidden()
+            .iter()
+            .map(|l| l.activation.to_string())
+            .collect();
+        notes.push(format!(
+            "has the hidden activations {}; --activation {} is ignored",
+            acts.join(","),
+            config.activation
+        ));
+    }
+    notes
 }
 
 fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {

@@ -204,7 +204,7 @@ fn cli_layer(opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Overrides {
         ("train", "init", t.init.clone()),
         ("train", "bias_init", t.bias_init.clone()),
         ("train", "optimizer", t.optimizer.clone()),
-        ("train", "lr", t.lr.map(|v| v.to_string())),
+        ("train", "lr", t.lr.clone()),
         ("train", "momentum", t.momentum.map(|v| v.to_string())),
         ("train", "nesterov", t.nesterov.then(|| "true".into())),
         ("train", "l1", t.l1.map(|v| v.to_string())),

@@ -224,7 +224,7 @@ impl Overrides {
                 if !(0.0..=50.0).contains(&v) {
                     return Err(range_problem(
                         key,
-                        "is a percentage of flipped labels from 0 to 50",
+                        "is a noise level in percent from 0 to 50 (it jitters the points, as Playground)",
                         ex,
                     ));
                 }

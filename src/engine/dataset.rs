@@ -457,6 +457,59 @@ mod tests {
     }
 
     #[test]
+    fn noiseless_spiral_and_bumps_follow_playground() {
+        // Spiral: point i of each arm at r = 5i/250 and angle 1.75·2π·i/250 (+π for label 0),
+        // with x = r·sin t, y = r·cos t.
+        let pts = DatasetKind::Spiral.generate(0.0, &mut rng_from_seed(6));
+        for (k, p) in pts.iter().enumerate() {
+            let (i, arm) = (k % 250, k / 250);
+            let r = i as f64 / 250.0 * 5.0;
+            let t = 1.75 * i as f64 / 250.0 * 2.0 * PI + if arm == 0 { 0.0 } else { PI };
+            assert!((p.x1 - r * t.sin()).abs() < 1e-12 && (p.x2 - r * t.cos()).abs() < 1e-12);
+            assert_eq!(p.label, if arm == 0 { 1.0 } else { 0.0 });
+        }
+        // Multi-gauss: the bump largest in absolute value, 1 − d/2 clamped to [0, 1].
+        let centres = [
+            (-4.0, 2.5, 1.0),
+            (0.0, 2.5, -1.0),
+            (4.0, 2.5, 1.0),
+            (-4.0, -2.5, -1.0),
+            (0.0, -2.5, 1.0),
+            (4.0, -2.5, -1.0),
+        ];
+        let pts = DatasetKind::MultiGauss.generate(0.0, &mut rng_from_seed(6));
+        let mut near = 0;
+        for p in &pts {
+            let (cx, cy, sign) = centres
+                .into_iter()
+                .min_by(|a, b| {
+                    let da = (p.x1 - a.0).hypot(p.x2 - a.1);
+                    let db = (p.x1 - b.0).hypot(p.x2 - b.1);
+                    da.total_cmp(&db)
+                })
+                .unwrap();
+            let d = (p.x1 - cx).hypot(p.x2 - cy);
+            let want = if d < 2.0 { sign * (1.0 - d / 2.0) } else { 0.0 };
+            assert!((p.label - want).abs() < 1e-12, "{p:?}: {want}");
+            near += usize::from(d < 2.0);
+        }
+        assert!(near > 200, "{near}");
+        // Gauss: the positives around (2, 2), the negatives around (−2, −2).
+        let pts = DatasetKind::Gauss.generate(0.0, &mut rng_from_seed(6));
+        let mean = |label: f64| {
+            let xs: Vec<&Point> = pts.iter().filter(|p| p.label == label).collect();
+            let n = xs.len() as f64;
+            (
+                xs.iter().map(|p| p.x1).sum::<f64>() / n,
+                xs.iter().map(|p| p.x2).sum::<f64>() / n,
+            )
+        };
+        let ((a, b), (c, d)) = (mean(1.0), mean(0.0));
+        assert!((a - 2.0).abs() < 0.15 && (b - 2.0).abs() < 0.15, "{a} {b}");
+        assert!((c + 2.0).abs() < 0.15 && (d + 2.0).abs() < 0.15, "{c} {d}");
+    }
+
+    #[test]
     fn noise_flips_some_circle_labels() {
         let clean = DatasetKind::Circle.generate(0.0, &mut rng_from_seed(3));
         let noisy = DatasetKind::Circle.generate(0.5, &mut rng_from_seed(3));

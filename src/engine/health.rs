@@ -36,7 +36,9 @@ pub struct NeuronHealth {
     pub activation_rate: f64,
     /// Mean |f'(z)| over the training set.
     pub mean_abs_grad: f64,
-    /// Consecutive health passes (epochs) this neuron has been dead.
+    /// Epochs this neuron has been dead without a break: 0 at the measurement before training
+    /// (born dead), 1 at the first epoch end it is found dead (it died during that epoch),
+    /// and one more at every epoch end it stays dead.
     pub epochs_dead: u64,
 }
 
@@ -72,7 +74,8 @@ pub struct Health {
     pub born_dead: bool,
     /// The output is constant over the training set now.
     pub output_constant: bool,
-    /// How many health passes have run.
+    /// Health passes counted so far, this one included: 1 for the measurement before training,
+    /// then one more per epoch end (a session's on-demand pass counts as the next one).
     pub passes: u64,
 }
 
@@ -189,6 +192,7 @@ impl Probe {
                 let was = prev.neurons.get(l).and_then(|r| r.get(i));
                 let was_dead = was.is_some_and(|w| w.state == NeuronState::Dead);
                 let epochs_dead = match (state, was) {
+                    (NeuronState::Dead, _) if prev.passes == 0 => 0,
                     (NeuronState::Dead, Some(w)) if was_dead => w.epochs_dead + 1,
                     (NeuronState::Dead, _) => 1,
                     _ => 0,

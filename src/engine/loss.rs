@@ -41,6 +41,10 @@ impl Loss {
     pub fn sample_loss(self, z: f64, output: &Activation, y: f64) -> f64 {
         match self {
             Loss::Bce => {
+                // `min` would turn a NaN logit into the cap of 100 and hide the divergence.
+                if z.is_nan() {
+                    return f64::NAN;
+                }
                 let neg_log_p = softplus(-z).min(-BCE_LOG_FLOOR);
                 let neg_log_q = softplus(z).min(-BCE_LOG_FLOOR);
                 y * neg_log_p + (1.0 - y) * neg_log_q
@@ -58,9 +62,13 @@ impl Loss {
     pub fn loss_and_grad(self, z: f64, output: &Activation, y: f64) -> (f64, f64) {
         match self {
             Loss::Bce => {
+                if z.is_nan() {
+                    return (f64::NAN, f64::NAN);
+                }
                 // softplus(±z) = max(±z, 0) + ln(1 + e^{−|z|}); σ(z) from the same e^{−|z|}.
-                let e = (-z.abs()).exp();
-                let tail = e.ln_1p();
+                // libm, not the platform's exp/log1p, so a seed trains the same everywhere.
+                let e = libm::exp(-z.abs());
+                let tail = libm::log1p(e);
                 let neg_log_p = ((-z).max(0.0) + tail).min(-BCE_LOG_FLOOR);
                 let neg_log_q = (z.max(0.0) + tail).min(-BCE_LOG_FLOOR);
                 let p = if z >= 0.0 {
@@ -162,6 +170,25 @@ mod tests {
                     assert_eq!(g.to_bits(), loss.dloss_dz(z, &act, y).to_bits(), "{z} {y}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_nan_logit_gives_a_nan_loss() {
+        // The cap at 100 must not swallow a NaN: divergence is detected from the loss.
+        for y in [0.0, 1.0] {
+            assert!(
+                Loss::Bce
+                    .sample_loss(f64::NAN, &Activation::Sigmoid, y)
+                    .is_nan()
+            );
+            let (l, g) = Loss::Bce.loss_and_grad(f64::NAN, &Activation::Sigmoid, y);
+            assert!(l.is_nan() && g.is_nan());
+            assert!(
+                Loss::Mse
+                    .sample_loss(f64::NAN, &Activation::Linear, y)
+                    .is_nan()
+            );
         }
     }
 

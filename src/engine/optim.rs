@@ -264,8 +264,12 @@ fn update(
         }
         OptimizerKind::Adam => {
             let (b1, b2) = ADAM_BETAS;
-            let bc1 = 1.0 - b1.powi(t.min(i32::MAX as u64) as i32);
-            let bc2_sqrt = (1.0 - b2.powi(t.min(i32::MAX as u64) as i32)).sqrt();
+            // PyTorch computes `beta ** step` with the C library's pow on Python floats. powi
+            // rounds differently from step 5 on and its precision varies by platform; libm's
+            // pow matches pow and is the same everywhere.
+            let t = t as f64;
+            let bc1 = 1.0 - libm::pow(b1, t);
+            let bc2_sqrt = (1.0 - libm::pow(b2, t)).sqrt();
             let step_size = lr / bc1;
             for i in 0..p.len() {
                 let d = g[i] + weight_decay * p[i];
@@ -285,6 +289,43 @@ fn update(
                 let avg = v[i].sqrt() + RMSPROP_EPS;
                 p[i] -= lr * d / avg;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adam(lr: f64) -> OptimizerSettings {
+        OptimizerSettings {
+            kind: OptimizerKind::Adam,
+            lr,
+            momentum: 0.0,
+            nesterov: false,
+            l1: 0.0,
+            l2: 0.0,
+            clip: 0.0,
+        }
+    }
+
+    /// Adam's bias corrections at a later step, bit for bit as torch.optim.Adam computes them
+    /// (`1 - beta ** step` on Python floats, i.e. C pow), from given moment estimates.
+    #[test]
+    fn adam_bias_correction_uses_pow_at_every_step() {
+        for t in [1u64, 5, 7, 33, 1000, 123_457] {
+            // p starts at 0 so the result is the step itself, every bit of it visible.
+            let (m0, v0, g, p0, lr) = (0.3, 0.02, -0.7, 0.0, 0.01);
+            let (mut p, mut m, mut v) = ([p0], [m0], [v0]);
+            update(&adam(lr), t, false, &mut p, &[g], &mut m, &mut v, 0.0);
+            let m1 = m0 + (g - m0) * (1.0 - 0.9);
+            let v1 = v0 * 0.999 + (1.0 - 0.999) * g * g;
+            let bc1 = 1.0 - libm::pow(0.9, t as f64);
+            let bc2 = 1.0 - libm::pow(0.999, t as f64);
+            let denom = v1.sqrt() / bc2.sqrt() + 1e-8;
+            let want = p0 - (lr / bc1) * m1 / denom;
+            assert_eq!((m[0], v[0]), (m1, v1), "t {t}");
+            assert_eq!(p[0].to_bits(), want.to_bits(), "t {t}: {} vs {want}", p[0]);
         }
     }
 }

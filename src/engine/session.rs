@@ -73,6 +73,9 @@ pub struct Session {
     train_loss: f64,
     test_loss: f64,
     health: Health,
+    /// The health at the last epoch end (or at the start): the counters (deaths, revivals,
+    /// epochs dead) advance from it at epoch ends only, so on-demand passes never change them.
+    epoch_health: Health,
     diverged: bool,
 }
 
@@ -152,6 +155,7 @@ impl Session {
             train_loss: f64::NAN,
             test_loss: f64::NAN,
             health: Health::default(),
+            epoch_health: Health::default(),
             diverged: false,
             config,
             dataset,
@@ -161,7 +165,7 @@ impl Session {
             test_y,
             network,
         };
-        s.refresh();
+        s.health_pass(true);
         s
     }
 
@@ -203,7 +207,7 @@ impl Session {
             self.cursor = 0;
             self.epochs += 1;
             epoch_ended = true;
-            self.refresh();
+            self.health_pass(true);
         }
         self.report(epoch_ended, batch_loss, grad_norm, samples)
     }
@@ -226,8 +230,16 @@ impl Session {
         }
     }
 
-    /// Runs the health pass over the training set and recomputes both losses now.
+    /// Runs the health pass over the training set and recomputes both losses now. The states,
+    /// rates and norms are those of the current network; the counters (deaths, revivals,
+    /// epochs dead) are counted from the last epoch end as if this were the next one, so how
+    /// often this is called never changes them.
     pub fn refresh(&mut self) {
+        self.health_pass(false);
+    }
+
+    /// The health pass; `epoch_end` makes it the base the next passes count from.
+    fn health_pass(&mut self, epoch_end: bool) {
         let mut probe = Probe::new(&self.network);
         self.train_loss = self.network.batch_gradient(
             &self.train_x,
@@ -237,11 +249,11 @@ impl Session {
             &mut self.scratch,
             |s, z| probe.observe(s, z),
         );
-        self.health = probe.finish(
+        let mut health = probe.finish(
             &self.network,
             &self.health_grads,
             self.config.saturation_threshold,
-            &self.health,
+            &self.epoch_health,
         );
         self.test_loss = self
             .network
@@ -249,6 +261,15 @@ impl Session {
         if !self.train_loss.is_finite() || !self.network.is_finite() {
             self.diverged = true;
         }
+        if self.diverged {
+            // NaN pre-activations read as f'(z) = 0: the states show the wreck, but they are
+            // not deaths (nor revivals) of a network that was training.
+            health.deaths = self.epoch_health.deaths;
+            health.revivals = self.epoch_health.revivals;
+        } else if epoch_end {
+            self.epoch_health = health.clone();
+        }
+        self.health = health;
     }
 
     /// Applies the settings that can change mid-run without touching the network's weights:

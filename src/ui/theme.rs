@@ -34,7 +34,7 @@ impl ColorTier {
             Some(ColorChoice::Truecolor) => return ColorTier::TrueColor,
             Some(ColorChoice::Auto) | None => {}
         }
-        if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        if crate::output_caps::no_color(&env) {
             return ColorTier::None;
         }
         let colorterm = env("COLORTERM").unwrap_or_default().to_ascii_lowercase();
@@ -49,18 +49,7 @@ impl ColorTier {
     }
 }
 
-/// Whether the locale can show Unicode: the first non-empty of LC_ALL, LC_CTYPE, LANG names
-/// UTF-8. No locale at all is the C locale, which is not.
-pub fn locale_is_utf8(env: impl Fn(&str) -> Option<String>) -> bool {
-    ["LC_ALL", "LC_CTYPE", "LANG"]
-        .iter()
-        .filter_map(|k| env(k).filter(|v| !v.is_empty()))
-        .next()
-        .is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            v.contains("utf-8") || v.contains("utf8")
-        })
-}
+pub use crate::output_caps::locale_is_utf8;
 
 /// One colour in the three palettes; the tier picks which.
 #[derive(Debug, Clone, Copy)]
