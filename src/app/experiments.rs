@@ -178,11 +178,6 @@ impl Experiments {
         // Finished first, then the snapshot: a finished job's snapshot is final.
         let finished = job.is_finished();
         let mut new = job.snapshot();
-        // A stopped job reports its progress only while running: keep how far it got.
-        if matches!(new.status, JobStatus::Cancelled | JobStatus::Failed(_)) {
-            new.progress = self.results.progress;
-            new.stage = self.results.stage;
-        }
         // The job holds only its own kind's results: set the other kind's aside to compare,
         // then keep them.
         let born_dead = self.kind == Some(ExperimentKind::BornDead);

@@ -79,6 +79,16 @@ pub struct ExperimentResults {
     pub stages: usize,
 }
 
+impl ExperimentResults {
+    /// Share of the whole job done, given the share of the current stage done.
+    fn fraction_done(&self, stage_fraction: f64) -> f64 {
+        if self.stages == 0 {
+            return 0.0;
+        }
+        ((self.stage as f64 + stage_fraction) / self.stages as f64).clamp(0.0, 1.0)
+    }
+}
+
 struct Shared {
     progress: Progress,
     results: Mutex<ExperimentResults>,
@@ -124,10 +134,14 @@ impl ExperimentJob {
                     Ok(pool) => pool.install(|| run(&params, &worker)),
                     Err(e) => JobStatus::Failed(format!("cannot start worker threads: {e}")),
                 };
+                let reached = worker.progress.fraction();
                 worker.update(|r| {
-                    if status == JobStatus::Done {
-                        r.progress = 1.0;
-                    }
+                    // A finished job is complete; a stopped one keeps how far it got.
+                    r.progress = if status == JobStatus::Done {
+                        1.0
+                    } else {
+                        r.fraction_done(reached)
+                    };
                     r.status = status;
                 });
             })
@@ -146,9 +160,8 @@ impl ExperimentJob {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        if r.status == JobStatus::Running && r.stages > 0 {
-            r.progress = ((r.stage as f64 + self.shared.progress.fraction()) / r.stages as f64)
-                .clamp(0.0, 1.0);
+        if r.status == JobStatus::Running {
+            r.progress = r.fraction_done(self.shared.progress.fraction());
         }
         r
     }
@@ -315,7 +328,11 @@ mod tests {
         job.cancel();
         let results = job.wait();
         assert_eq!(results.status, JobStatus::Cancelled);
-        assert!(results.progress < 1.0);
+        assert!(
+            results.progress > 0.0 && results.progress < 1.0,
+            "a cancelled job keeps how far it got: {}",
+            results.progress
+        );
     }
 
     #[test]
