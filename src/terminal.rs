@@ -12,7 +12,7 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Size;
+use ratatui::layout::{Rect, Size};
 use ratatui::{Frame, Terminal};
 
 /// Buffered stdout that holds back flushes while a frame is being written, so the
@@ -97,8 +97,13 @@ impl Tui {
     }
 
     /// Forget what is on screen, so the next frame is drawn in full.
+    ///
+    /// Not `Terminal::clear`: that asks the terminal for the cursor position, a round trip that
+    /// stalls over SSH and races the event stream for the reply on stdin. Resizing to the
+    /// current size clears the screen and the back buffer without asking anything.
     pub fn clear(&mut self) -> io::Result<()> {
-        self.term.clear()
+        let size = self.term.size()?;
+        self.term.resize(Rect::new(0, 0, size.width, size.height))
     }
 
     /// Follow a change of the terminal's size.
@@ -119,7 +124,7 @@ impl Tui {
         signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
         enable_raw_mode()?;
         take_screen(self.term.backend_mut(), self.mouse)?;
-        self.term.clear()
+        self.clear()
     }
 }
 
