@@ -369,7 +369,7 @@ fn all_problems_of_a_file_are_reported_in_order() {
     assert_eq!(lines.len(), 4, "{msg}");
     let p = path.display().to_string();
     assert!(
-        lines[0].starts_with(&format!("{p}:2:6: `lr` must be above 0")),
+        lines[0].starts_with(&format!("{p}:2:6: `lr` must be at least 0")),
         "{msg}"
     );
     assert!(
@@ -430,4 +430,35 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
     assert_eq!(o.scenario.as_deref(), Some("dying-high-lr"));
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
     assert_eq!(o.train.lr, Some("0.7".to_string()));
+}
+
+/// The config accepts exactly the learning rates the engine does: 0 (no update, as PyTorch
+/// allows) up to the engine's maximum; a rule stricter in one place than the other would make a
+/// value work as a flag but fail in a file.
+#[test]
+fn learning_rate_bounds_match_the_engine() {
+    use reluscope::engine::TrainConfig;
+    use reluscope::engine::config::MAX_LR;
+    for (lr, ok) in [
+        (0.0, true),
+        (MAX_LR, true),
+        (-1e-9, false),
+        (MAX_LR * 1.01, false),
+    ] {
+        let engine_ok = TrainConfig {
+            lr,
+            ..TrainConfig::default()
+        }
+        .validate()
+        .is_ok();
+        assert_eq!(engine_ok, ok, "engine, lr {lr}");
+        let loaded = load_with(
+            &LoadOptions::default(),
+            &env(&[("RELUSCOPE_LR", &lr.to_string())]),
+        );
+        assert_eq!(loaded.is_ok(), ok, "config, lr {lr}");
+        if let Ok(s) = loaded {
+            assert_eq!(s.train.lr, lr);
+        }
+    }
 }

@@ -13,6 +13,10 @@ use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind};
 use super::diag::{Origin, Problem, Sourced};
 use super::raw::Raw;
 
+/// The engine's limits, checked here so a config error names its file, line and column.
+pub use crate::engine::config::MAX_LR;
+pub use crate::engine::network::{MAX_HIDDEN_LAYERS, MAX_WIDTH};
+
 /// Training settings, each optional.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrainOverrides {
@@ -304,10 +308,11 @@ impl Overrides {
             ("train", "optimizer") => t.optimizer = at!(parse_name(key, raw, ex)?),
             ("train", "lr") => {
                 let v = raw.number(key, ex)?;
-                if !(v > 0.0 && v <= MAX_LR) {
+                // The engine's rule, PyTorch's: 0 is allowed (a frozen baseline in a sweep).
+                if !(0.0..=MAX_LR).contains(&v) {
                     return Err(range_problem(
                         key,
-                        &format!("must be above 0 and at most {MAX_LR}"),
+                        &format!("must be at least 0 and at most {MAX_LR}"),
                         ex,
                     ));
                 }
@@ -407,12 +412,6 @@ impl Overrides {
     }
 }
 
-/// At most this many hidden layers (the engine's limit).
-pub const MAX_HIDDEN_LAYERS: usize = 8;
-/// At most this many neurons per hidden layer (the engine's limit).
-pub const MAX_WIDTH: usize = 64;
-/// The largest learning rate accepted (as the engine: far beyond any useful rate).
-pub const MAX_LR: f64 = 1e6;
 /// The largest mini-batch accepted (the CSV limit is 1,000,000 rows).
 pub const MAX_BATCH: usize = 1_000_000;
 

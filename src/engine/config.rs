@@ -12,6 +12,10 @@ use super::init::{BiasInit, Init};
 use super::network::check_shape;
 use super::optim::{OptimizerKind, OptimizerSettings};
 
+/// The largest learning rate accepted: far beyond any useful rate, low enough that a typo
+/// like `3e30` is caught.
+pub const MAX_LR: f64 = 1e6;
+
 /// The settings of a training run. `Default` gives the project's defaults: circle, features
 /// x1 and x2, hidden layers 8,8 of ReLU, he-normal weights (the init made for ReLU) with biases
 /// 0.1 (as Playground), SGD at learning rate 0.03, batch 10, shuffled, seed 0, half the points
@@ -110,7 +114,7 @@ impl TrainConfig {
             "learning rate",
             self.lr,
             0.0,
-            1e6,
+            MAX_LR,
             "use a finite number ≥ 0, e.g. 0.03",
         )?;
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
