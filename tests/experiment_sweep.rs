@@ -253,3 +253,35 @@ fn colour_on_a_terminal_unless_no_color() {
         "{ascii}"
     );
 }
+
+/// Runs without a test set (a one-row file) have no test loss: the table shows "—" and the CSV
+/// leaves the cells empty rather than averaging made-up zeros.
+#[test]
+fn a_sweep_without_a_test_set_has_no_test_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "x1,x2,label\n0.5,0.5,1\n").unwrap();
+    let args = |csv: bool| {
+        let mut c = bin();
+        c.args(["experiment", "sweep", "--data"])
+            .arg(&one)
+            .args(["--lr", "0.1", "--bias-init", "0.1"])
+            .args(["--epochs", "1", "--repeats", "2"]);
+        if csv {
+            c.arg("--csv");
+        }
+        c
+    };
+    let csv = stdout(&mut args(true));
+    let fields: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(fields.len(), 12, "{csv}");
+    assert!(fields[8].parse::<f64>().unwrap() > 0.0, "train loss: {csv}");
+    assert_eq!(&fields[10..], ["", ""], "test loss: {csv}");
+    let text = stdout(&mut args(false));
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("0.1"))
+        .unwrap();
+    let cols: Vec<&str> = row.split("  ").filter(|c| !c.trim().is_empty()).collect();
+    assert_eq!(cols[cols.len() - 2].trim(), "—", "{text}");
+}

@@ -561,3 +561,42 @@ fn progress_bar_appears_on_a_terminal() {
     );
     assert!(out.contains("samples/s"));
 }
+
+/// A one-row file leaves nothing to test on: the test loss and accuracy are absent ("n/a" in
+/// the table, null in JSON), not a made-up 0 that reads as a perfect loss and a failed test.
+#[test]
+fn an_empty_test_set_is_reported_as_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(dir.path(), "one.csv", "x1,x2,label\n0.5,0.5,1\n");
+    let out = train()
+        .args(["--data", &one, "--epochs", "2", "--format", "jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines = jsonl(&out);
+    assert_eq!(lines.len(), 4);
+    for l in &lines {
+        assert!(l["test_loss"].is_null(), "{l}");
+        assert!(l["test_accuracy"].is_null(), "{l}");
+        assert!(l["train_loss"].as_f64().unwrap() > 0.0, "{l}");
+        assert!(l["train_accuracy"].is_number(), "{l}");
+    }
+    let out = train()
+        .args(["--data", &one, "--epochs", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for row in &rows[1..] {
+        assert_eq!(row.split_whitespace().nth(3), Some("n/a"), "{text}");
+    }
+    let summary = text.lines().last().unwrap();
+    assert!(summary.contains("test loss n/a, accuracy "), "{summary}");
+    assert!(summary.contains("%/n/a;"), "{summary}");
+}

@@ -317,7 +317,8 @@ struct Report {
     step: u64,
     epoch: u64,
     train_loss: f64,
-    test_loss: f64,
+    /// `None` (null) when no point was held out for testing.
+    test_loss: Option<f64>,
     train_accuracy: Option<f64>,
     test_accuracy: Option<f64>,
     alive: usize,
@@ -344,9 +345,9 @@ impl Report {
             step: s.step_count(),
             epoch: s.epoch(),
             train_loss: s.train_loss(),
-            test_loss: s.test_loss(),
+            test_loss: test_loss(s),
             train_accuracy: acc.map(|a| a.0),
-            test_accuracy: acc.map(|a| a.1),
+            test_accuracy: acc.and_then(|a| a.1),
             alive: h.alive,
             dead: h.dead,
             saturated: h.saturated,
@@ -372,7 +373,8 @@ struct Summary {
     seconds: f64,
     samples_per_sec: f64,
     train_loss: f64,
-    test_loss: f64,
+    /// `None` (null) when no point was held out for testing.
+    test_loss: Option<f64>,
     train_accuracy: Option<f64>,
     test_accuracy: Option<f64>,
     alive: usize,
@@ -383,6 +385,15 @@ struct Summary {
     born_dead_neurons: usize,
     born_dead: bool,
     diverged: bool,
+}
+
+fn test_loss(s: &Session) -> Option<f64> {
+    s.has_test_set().then(|| s.test_loss())
+}
+
+/// A value printed with `fmt`, or "n/a" when it is absent (no test set).
+fn or_na(v: Option<f64>, fmt: impl Fn(f64) -> String) -> String {
+    v.map_or_else(|| "n/a".to_string(), fmt)
 }
 
 fn json_line(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
@@ -418,11 +429,11 @@ fn write_report(out: &mut dyn Write, format: ReportFormat, s: &Session) -> std::
             };
             writeln!(
                 out,
-                "{:>8} {:>6} {:>11.6} {:>11.6} {:>6} {:>5} {:>5}  {:<24} {}",
+                "{:>8} {:>6} {:>11.6} {:>11} {:>6} {:>5} {:>5}  {:<24} {}",
                 r.step,
                 r.epoch,
                 r.train_loss,
-                r.test_loss,
+                or_na(r.test_loss, |x| format!("{x:.6}")),
                 r.alive,
                 r.dead,
                 r.saturated,
@@ -455,9 +466,9 @@ fn write_summary(
             0.0
         },
         train_loss: s.train_loss(),
-        test_loss: s.test_loss(),
+        test_loss: test_loss(s),
         train_accuracy: acc.map(|a| a.0),
-        test_accuracy: acc.map(|a| a.1),
+        test_accuracy: acc.and_then(|a| a.1),
         alive: h.alive,
         dead: h.dead,
         saturated: h.saturated,
@@ -470,22 +481,25 @@ fn write_summary(
     match format {
         ReportFormat::Jsonl => json_line(out, &sum),
         ReportFormat::Text => {
-            let acc = match (sum.train_accuracy, sum.test_accuracy) {
-                (Some(tr), Some(te)) => {
-                    format!(", accuracy {:.1}%/{:.1}%", tr * 100.0, te * 100.0)
-                }
-                _ => String::new(),
+            let percent = |x: f64| format!("{:.1}%", x * 100.0);
+            let acc = match sum.train_accuracy {
+                Some(tr) => format!(
+                    ", accuracy {}/{}",
+                    percent(tr),
+                    or_na(sum.test_accuracy, percent)
+                ),
+                None => String::new(),
             };
             writeln!(
                 out,
                 "# {} steps, {} epochs in {secs:.3} s ({:.0} samples/s); train loss {:.6}, \
-                 test loss {:.6}{acc}; alive {}, dead {}, saturated {} (deaths {}, revivals {}, \
+                 test loss {}{acc}; alive {}, dead {}, saturated {} (deaths {}, revivals {}, \
                  born dead {}){}",
                 sum.steps,
                 sum.epochs,
                 sum.samples_per_sec,
                 sum.train_loss,
-                sum.test_loss,
+                or_na(sum.test_loss, |x| format!("{x:.6}")),
                 sum.alive,
                 sum.dead,
                 sum.saturated,

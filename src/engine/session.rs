@@ -318,9 +318,16 @@ impl Session {
         self.train_loss
     }
 
-    /// Mean loss over the test set at the last health pass (0 when the test set is empty).
+    /// Mean loss over the test set at the last health pass (0 when the test set is empty; see
+    /// [`Session::has_test_set`]).
     pub fn test_loss(&self) -> f64 {
         self.test_loss
+    }
+
+    /// Whether any points were held out for testing: a file of one row has none, and its test
+    /// loss and accuracy are then absent, not 0.
+    pub fn has_test_set(&self) -> bool {
+        !self.test_y.is_empty()
     }
 
     pub fn health(&self) -> &Health {
@@ -368,16 +375,14 @@ impl Session {
     }
 
     /// Share of correctly classified (train, test) points, threshold 0.5; `None` for
-    /// regression. An empty set counts as 0.
-    pub fn accuracy(&self) -> Option<(f64, f64)> {
+    /// regression. The test share is `None` when no point was held out (the training set is
+    /// never empty).
+    pub fn accuracy(&self) -> Option<(f64, Option<f64>)> {
         if self.dataset.task != Task::Classification {
             return None;
         }
         let d = self.config.features.len();
         let acc = |xs: &[f64], ys: &[f64]| {
-            if ys.is_empty() {
-                return 0.0;
-            }
             let right = ys
                 .iter()
                 .enumerate()
@@ -389,7 +394,7 @@ impl Session {
         };
         Some((
             acc(&self.train_x, &self.train_y),
-            acc(&self.test_x, &self.test_y),
+            self.has_test_set().then(|| acc(&self.test_x, &self.test_y)),
         ))
     }
 
