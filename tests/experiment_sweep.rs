@@ -285,3 +285,31 @@ fn a_sweep_without_a_test_set_has_no_test_loss() {
     let cols: Vec<&str> = row.split("  ").filter(|c| !c.trim().is_empty()).collect();
     assert_eq!(cols[cols.len() - 2].trim(), "—", "{text}");
 }
+
+#[test]
+fn a_sweep_notes_an_output_activation_that_cannot_act() {
+    bin()
+        .args([
+            "experiment",
+            "sweep",
+            "--regression-output",
+            "tanh",
+            "--csv",
+        ])
+        .args([
+            "--lr",
+            "0.1",
+            "--bias-init",
+            "0",
+            "--epochs",
+            "1",
+            "--repeats",
+            "1",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            "reluscope: note: --regression-output tanh is ignored: circle is a classification \
+             task, whose output is sigmoid with binary cross-entropy\n",
+        );
+}

@@ -600,3 +600,91 @@ fn an_empty_test_set_is_reported_as_absent() {
     assert!(summary.contains("test loss n/a, accuracy "), "{summary}");
     assert!(summary.contains("%/n/a;"), "{summary}");
 }
+
+/// Flags that cannot act say so on stderr, one line each, and the run goes on: an output
+/// activation for a classification task, an initialization for a loaded model.
+#[test]
+fn flags_that_change_nothing_get_a_note() {
+    let err = |args: &[&str]| {
+        let out = train().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = err(&["--epochs", "1", "--regression-output", "tanh"]);
+    assert_eq!(
+        e,
+        "reluscope: note: --regression-output tanh is ignored: circle is a classification \
+         task, whose output is sigmoid with binary cross-entropy\n"
+    );
+    assert_eq!(
+        err(&[
+            "--epochs",
+            "1",
+            "--dataset",
+            "plane",
+            "--regression-output",
+            "tanh"
+        ]),
+        ""
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.json").display().to_string();
+    let r = dir.path().join("r.json").display().to_string();
+    err(&["--epochs", "1", "--save", &m]);
+    let e = err(&[
+        "--epochs",
+        "1",
+        "--init",
+        "he-uniform",
+        "--bias-init=-3",
+        "--model",
+        &m,
+    ]);
+    assert_eq!(
+        e,
+        format!(
+            "reluscope: note: {m} brings its own weights and biases; --init he-uniform and \
+             --bias-init -3 are ignored\n"
+        )
+    );
+    let e = err(&["--epochs", "1", "--bias-init", "scheme", "--model", &m]);
+    assert!(e.contains("; --bias-init scheme is ignored\n"), "{e}");
+    err(&[
+        "--dataset",
+        "plane",
+        "--epochs",
+        "1",
+        "--regression-output",
+        "tanh",
+        "--save",
+        &r,
+    ]);
+    let e = err(&[
+        "--dataset",
+        "plane",
+        "--epochs",
+        "1",
+        "--regression-output",
+        "linear",
+        "--model",
+        &r,
+    ]);
+    assert_eq!(
+        e,
+        format!(
+            "reluscope: note: {r} has the output activation tanh; --regression-output linear \
+             is ignored\n"
+        )
+    );
+    // The header names the model instead of an initialization that did not happen.
+    let out = train()
+        .args(["--epochs", "1", "--model", &m])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(out.stdout).unwrap();
+    let head = head.lines().next().unwrap();
+    assert!(
+        head.contains(&format!(", from {m}, ")) && !head.contains("init "),
+        "{head}"
+    );
+}

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use super::train::config_from_args;
+use super::train::{config_from_args, unused_regression_output};
 use super::{parse_number, write_stdout};
 use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
@@ -135,6 +135,9 @@ pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
 
 pub fn run_sweep(args: &SweepArgs) -> Result<()> {
     let config = sweep_config(args)?;
+    if let Some(note) = unused_regression_output(&args.train, &config.base) {
+        eprintln!("reluscope: note: {note}");
+    }
     let report = sweep::run(&config, &Progress::new())?;
     let style = TextStyle {
         color: std::io::stdout().is_terminal() && !no_color(process_env),

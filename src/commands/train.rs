@@ -120,6 +120,9 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
         eprintln!("reluscope: note: {note}");
     }
+    if let Some(note) = unused_regression_output(&cmd.train, &config) {
+        eprintln!("reluscope: note: {note}");
+    }
     if let (Some(m), Some(path)) = (&model, &cmd.train.model) {
         for note in overridden_by_model(&cmd.train, &config, m) {
             eprintln!("reluscope: note: {} {note}", path.display());
@@ -144,7 +147,7 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     let mut elapsed = Duration::ZERO;
     write_stdout(|out| {
         if format == ReportFormat::Text {
-            write_header(out, &session)?;
+            write_header(out, &session, cmd.train.model.as_deref())?;
         }
         write_report(out, format, &session)?;
         let start = Instant::now();
@@ -220,6 +223,22 @@ fn class_like_targets(csv: &CsvData) -> Option<String> {
     ))
 }
 
+/// A note when `--regression-output` is given for a classification dataset, whose output is
+/// always sigmoid with binary cross-entropy: the flag changes nothing there.
+pub fn unused_regression_output(args: &TrainArgs, config: &TrainConfig) -> Option<String> {
+    let flag = args.regression_output.as_deref()?;
+    let (name, task) = match config.csv.as_deref() {
+        Some(csv) => (csv.name.as_str(), csv.task()),
+        None => (config.dataset.name(), config.dataset.task()),
+    };
+    (task == crate::engine::Task::Classification).then(|| {
+        format!(
+            "--regression-output {flag} is ignored: {name} is a classification task, whose \
+             output is sigmoid with binary cross-entropy"
+        )
+    })
+}
+
 /// The network flags given on the command line that a model file overrides (its shape wins),
 /// each as the rest of a sentence that starts with the model's path. A silent override would
 /// train something other than what was asked for.
@@ -266,17 +285,52 @@ fn overridden_by_model(args: &TrainArgs, config: &TrainConfig, model: &ModelFile
             config.activation
         ));
     }
+    let out = model.network.output_layer().activation;
+    if args.regression_output.is_some()
+        && model.network.loss == crate::engine::Loss::Mse
+        && out != config.regression_output
+    {
+        notes.push(format!(
+            "has the output activation {out}; --regression-output {} is ignored",
+            config.regression_output
+        ));
+    }
+    // Initialization only makes a new network; a model brings its own weights and biases.
+    let inits: Vec<String> = [
+        args.init
+            .as_ref()
+            .map(|_| format!("--init {}", config.init)),
+        args.bias_init
+            .as_ref()
+            .map(|_| format!("--bias-init {}", config.bias_init)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !inits.is_empty() {
+        notes.push(format!(
+            "brings its own weights and biases; {} {} ignored",
+            inits.join(" and "),
+            if inits.len() == 1 { "is" } else { "are" }
+        ));
+    }
     notes
 }
 
-fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
+/// The table's header: what is trained and how. A network loaded with `--model` names its
+/// file where a fresh one names its initialization.
+fn write_header(
+    out: &mut dyn Write,
+    s: &Session,
+    model: Option<&std::path::Path>,
+) -> std::io::Result<()> {
     let c = s.config();
     let net = s.network();
     let mut shape = vec![net.inputs().to_string()];
     shape.extend(net.layers.iter().map(|l| l.fan_out.to_string()));
     writeln!(
         out,
-        "# {} ({} train / {} test), features {}, network {} {}, init {} bias {}, {} lr {} batch {}, seed {}",
+        "# {} ({} train / {} test), features {}, network {} {}, {}, {} lr {} batch {}, seed {}",
         s.dataset().name,
         s.dataset().train.len(),
         s.dataset().test.len(),
@@ -291,8 +345,10 @@ fn write_header(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
         } else {
             "(no hidden layer)".into()
         },
-        c.init,
-        c.bias_init,
+        match model {
+            Some(path) => format!("from {}", path.display()),
+            None => format!("init {} bias {}", c.init, c.bias_init),
+        },
         c.optimizer,
         c.lr,
         if c.batch_size == 0 {
