@@ -177,3 +177,31 @@ fn help_and_version_work() {
         .code(2)
         .stderr(predicate::str::contains("--bogus"));
 }
+
+/// The chart is drawn in f32: ranges it cannot resolve are refused rather than drawn empty
+/// with `inf` or `0.0 … 0.0` on the axis.
+#[test]
+fn plot_refuses_ranges_it_cannot_draw() {
+    for (range, msg) in [
+        ("-1e308:1e308", "goes beyond ±1e6"),
+        ("1e300:1e308", "goes beyond ±1e6"),
+        ("0:1e-300", "is too narrow"),
+        ("100000:100000.001", "is too narrow"),
+    ] {
+        reluscope()
+            .args(["plot", "relu", "--range", range])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("--range '{range}' {msg}")));
+    }
+    let out = reluscope()
+        .args(["plot", "relu", "--range=-1e6:1e6", "--size", "20x4"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("inf") && text.contains("1000000"), "{text}");
+}
