@@ -462,3 +462,16 @@ fn learning_rate_bounds_match_the_engine() {
         }
     }
 }
+
+#[test]
+fn nesterov_without_momentum_from_the_environment_is_fixed_there() {
+    let msg = load_err(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_NESTEROV", "true")]),
+    );
+    assert_eq!(
+        msg,
+        "environment variable RELUSCOPE_NESTEROV: Nesterov momentum needs a momentum above 0; \
+         set RELUSCOPE_MOMENTUM=0.9 too, or RELUSCOPE_NESTEROV=false"
+    );
+}

@@ -450,7 +450,8 @@ fn bad_flags_are_input_errors() {
         (&["--noise", "60"], "--noise is a noise level in percent"),
         (
             &["--nesterov"],
-            "Nesterov momentum needs a momentum above 0",
+            "--nesterov: Nesterov momentum needs a momentum above 0; add --momentum 0.9, or \
+             drop --nesterov",
         ),
         (&["--lr", "inf"], "--lr must be a finite number, found inf"),
         (&["--steps", "0"], "must be at least 1"),
