@@ -90,7 +90,7 @@ pub struct PlotArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct TuiArgs {
     /// Frames per second at most (1-60).
-    #[arg(long, global = false)]
+    #[arg(allow_negative_numbers = true, long, global = false)]
     pub fps: Option<u32>,
     /// Colour output.
     #[arg(long, value_enum)]
@@ -154,34 +154,34 @@ pub struct TrainArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub lr: Option<String>,
     /// SGD momentum (0 = none).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub momentum: Option<f64>,
     /// Nesterov momentum (SGD with momentum > 0).
     #[arg(long)]
     pub nesterov: bool,
     /// L1 regularization rate (weights only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub l1: Option<f64>,
     /// L2 regularization rate, as PyTorch's weight_decay (weights only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub l2: Option<f64>,
     /// Clip gradients to this global norm (0 = off).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub clip: Option<f64>,
     /// Mini-batch size (0 = full batch).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub batch_size: Option<usize>,
     /// Keep the training set's order instead of shuffling every epoch.
     #[arg(long)]
     pub no_shuffle: bool,
     /// Noise in percent, 0-50, as Playground's slider (built-in datasets only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub noise: Option<f64>,
     /// Share of the data used for training, the rest for testing (0.1-0.9).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub train_fraction: Option<f64>,
     /// Random seed: the same seed gives the same run on every machine.
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub seed: Option<u64>,
     /// Start from a saved model file (its shape wins over --layers and --activation).
     #[arg(long, value_name = "FILE")]
@@ -193,16 +193,16 @@ pub struct TrainCmd {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Number of optimizer steps (mini-batches).
-    #[arg(long, conflicts_with = "epochs")]
+    #[arg(allow_negative_numbers = true, long, conflicts_with = "epochs")]
     pub steps: Option<u64>,
     /// Number of passes over the training set (default 100 when --steps is not given).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub epochs: Option<u64>,
     /// Save the trained model to this file (written atomically).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Report every K steps (default: once per epoch).
-    #[arg(long, value_name = "K")]
+    #[arg(allow_negative_numbers = true, long, value_name = "K")]
     pub report_every: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
@@ -232,10 +232,10 @@ pub struct BornDeadArgs {
     #[arg(long, default_value = "10")]
     pub depth: String,
     /// Random networks per cell.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1000)]
     pub trials: u64,
     /// Input dimension D.
-    #[arg(long, default_value_t = 2)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 2)]
     pub inputs: usize,
     /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
     /// playground, zero, rai.
@@ -247,10 +247,10 @@ pub struct BornDeadArgs {
     pub bias_init: String,
     /// Points of the domain (directions or grid); default 720 directions for 2 inputs. More
     /// points can only lower the born-dead estimate (a sparse set misses thin active regions).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub points: Option<usize>,
     /// Random seed: the same seed gives the same numbers on any number of threads.
-    #[arg(long, default_value_t = 0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0)]
     pub seed: u64,
     /// CSV output.
     #[arg(long)]
@@ -260,10 +260,10 @@ pub struct BornDeadArgs {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Epochs per run.
-    #[arg(long, default_value_t = 20)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 20)]
     pub epochs: u64,
     /// Runs per combination, each with its own seed.
-    #[arg(long, default_value_t = 3)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 3)]
     pub repeats: u64,
     /// CSV output (one row per combination).
     #[arg(long)]
