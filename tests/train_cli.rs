@@ -490,13 +490,16 @@ fn bad_flags_are_input_errors() {
 #[test]
 fn save_errors_and_divergence() {
     let dir = tempfile::tempdir().unwrap();
-    train()
-        .args(["--steps", "1", "--save", "/nonexistent/dir/m.json"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "/nonexistent/dir/m.json: cannot write the model file",
-        ));
+    // An unwritable target is refused before training starts (nothing on stdout).
+    fails_with(
+        &["--steps", "1", "--save", "/nonexistent/dir/m.json"],
+        "--save /nonexistent/dir/m.json: the directory /nonexistent/dir does not exist",
+    );
+    let shown = dir.path().display();
+    fails_with(
+        &["--steps", "1", "--save", &shown.to_string()],
+        &format!("--save {shown} is a directory; give a file path such as"),
+    );
     let m = dir.path().join("m.json");
     let out = train()
         .args([

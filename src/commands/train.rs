@@ -117,6 +117,9 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
             "--steps, --epochs and --report-every must be at least 1",
         ));
     }
+    if let Some(path) = &cmd.save {
+        check_save_target(path)?;
+    }
     if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
         eprintln!("reluscope: note: {note}");
     }
@@ -192,6 +195,28 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
             .with_context(|| format!("saving the model to {}", path.display()));
     }
     result
+}
+
+/// Refuses a `--save` path that cannot be written before training, not after a long run.
+fn check_save_target(path: &std::path::Path) -> Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(input_error(format!(
+            "--save {shown} is a directory; give a file path such as {}",
+            path.join("model.json").display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(input_error(format!(
+            "--save {shown}: the directory {} does not exist; create it first",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A note when a CSV file's targets look like more than two class labels (a few whole
