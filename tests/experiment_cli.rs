@@ -101,7 +101,11 @@ fn born_dead_bad_input_exits_2() {
         (&["--inputs", "0"], "--inputs 0 is out of range"),
         (&["--points", "0"], "--points 0 is out of range"),
         (&["--init", "he-normla"], "did you mean 'he-normal'"),
-        (&["--bias-init", "nan"], "invalid bias init 'nan'"),
+        (
+            &["--bias-init", "nan"],
+            "--bias-init: invalid bias init 'nan'",
+        ),
+        (&["--init", "x"], "--init: unknown init 'x'"),
     ];
     for (args, want) in cases {
         fails_with("born-dead", args, want);

@@ -475,10 +475,17 @@ fn bad_flags_are_input_errors() {
         .code(2);
     // A negative number is read as the flag's value, so the message names the flag and its
     // range instead of calling "-1" an unexpected argument.
-    fails_with(&["--l1", "-1"], "--l1 must be 0 or above");
+    fails_with(
+        &["--l1", "-1"],
+        "--l1 must be at least 0 and at most 1000000",
+    );
     fails_with(
         &["--momentum", "-0.5"],
         "--momentum must be at least 0 and below 1",
+    );
+    fails_with(
+        &["--l2", "1e7"],
+        "--l2 must be at least 0 and at most 1000000",
     );
     fails_with(&["--seed", "-1"], "invalid value '-1' for '--seed <SEED>'");
     fails_with(

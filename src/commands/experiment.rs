@@ -61,8 +61,14 @@ pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
         depths: parse_counts(&args.depth, "--depth")?,
         trials: args.trials,
         inputs: args.inputs,
-        init: args.init.parse::<Init>()?,
-        bias: args.bias_init.parse::<BiasInit>()?,
+        init: args
+            .init
+            .parse::<Init>()
+            .map_err(|e| input_error(format!("--init: {e}")))?,
+        bias: args
+            .bias_init
+            .parse::<BiasInit>()
+            .map_err(|e| input_error(format!("--bias-init: {e}")))?,
         seed: args.seed,
         points: args.points,
     };

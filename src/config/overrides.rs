@@ -14,7 +14,7 @@ use super::diag::{Origin, Problem, Sourced};
 use super::raw::Raw;
 
 /// The engine's limits, checked here so a config error names its file, line and column.
-pub use crate::engine::config::MAX_LR;
+pub use crate::engine::config::{MAX_LR, MAX_REGULARIZATION};
 pub use crate::engine::network::{MAX_HIDDEN_LAYERS, MAX_WIDTH};
 
 /// Training settings, each optional.
@@ -328,13 +328,15 @@ impl Overrides {
             ("train", "nesterov") => t.nesterov = at!(raw.boolean(key, ex)?),
             ("train", k @ ("l1" | "l2" | "clip")) => {
                 let v = raw.number(key, ex)?;
-                if v < 0.0 {
-                    let what = if k == "clip" {
-                        "must be 0 (off) or above"
-                    } else {
-                        "must be 0 or above"
-                    };
-                    return Err(range_problem(key, what, ex));
+                if k == "clip" && v < 0.0 {
+                    return Err(range_problem(key, "must be 0 (off) or above", ex));
+                }
+                if k != "clip" && !(0.0..=MAX_REGULARIZATION).contains(&v) {
+                    return Err(range_problem(
+                        key,
+                        &format!("must be at least 0 and at most {MAX_REGULARIZATION}"),
+                        ex,
+                    ));
                 }
                 match k {
                     "l1" => t.l1 = at!(v),
