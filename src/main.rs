@@ -28,9 +28,8 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
             commands::experiment::run_born_dead(&args)
         }
-        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
-            commands::experiment::run_sweep(&args)
-        }
+        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => config::load_from(&load_options)
+            .and_then(|settings| commands::experiment::run_sweep(&args, settings.train)),
         // Settings are loaded, and every config error reported, before the terminal is touched.
         None => config::load_from(&load_options)
             .and_then(|settings| reluscope::tui::run(settings, &cli.train)),

@@ -313,3 +313,80 @@ fn a_sweep_notes_an_output_activation_that_cannot_act() {
              task, whose output is sigmoid with binary cross-entropy\n",
         );
 }
+
+/// The sweep reads the same layered settings as `train` (here a config file), so a run is
+/// still reproduced by `train` with that file; it used to start from the built-in defaults.
+#[test]
+fn a_sweep_uses_the_config_file_as_train_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(&file, "[train]\nlayers = [3]\noptimizer = \"adam\"\n").unwrap();
+    let file = file.display().to_string();
+    let text = stdout(
+        bin()
+            .args(["--config", &file, "experiment", "sweep"])
+            .args([
+                "--lr",
+                "0.1",
+                "--bias-init",
+                "0",
+                "--epochs",
+                "2",
+                "--repeats",
+                "1",
+            ]),
+    );
+    assert!(
+        text.contains("layers 3, relu, he-normal init, adam,"),
+        "{text}"
+    );
+    let csv = stdout(
+        bin()
+            .args(["--config", &file, "experiment", "sweep"])
+            .args([
+                "--lr",
+                "0.1",
+                "--bias-init",
+                "0",
+                "--epochs",
+                "2",
+                "--repeats",
+                "1",
+                "--csv",
+            ]),
+    );
+    let sweep_loss: f64 = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(8)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let out = stdout(bin().args(["--config", &file, "train"]).args([
+        "--lr",
+        "0.1",
+        "--bias-init",
+        "0",
+        "--epochs",
+        "2",
+        "--format",
+        "jsonl",
+    ]));
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let train_loss = last["train_loss"].as_f64().unwrap();
+    assert!(
+        (train_loss - sweep_loss).abs() < 1e-6,
+        "{train_loss} vs {sweep_loss}"
+    );
+    // A broken file stops the sweep as it stops train.
+    std::fs::write(dir.path().join("c.toml"), "[train]\nlr = \"x\"\n").unwrap();
+    bin()
+        .args(["--config", &file, "experiment", "sweep", "--repeats", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{file}:2:6: `lr` must be a number"
+        )));
+}

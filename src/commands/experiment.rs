@@ -96,8 +96,10 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
 const DEFAULT_SWEEP_LRS: &str = "0.01,0.1,1";
 const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
 
-/// The sweep configuration the flags describe (validated).
-pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+/// The sweep configuration the flags describe on top of `base` (validated). `base` holds the
+/// layered settings, as for `train`, so that `train --seed S+r --lr X --bias-init B` with the
+/// same config file, scenario and environment reproduces any run.
+pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> {
     if args.train.model.is_some() {
         return Err(input_error(
             "experiment sweep trains fresh networks; --model is not supported here",
@@ -127,7 +129,7 @@ pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
         bias_init: None,
         ..args.train.clone()
     };
-    let (base, _) = config_from_args(&single, TrainConfig::default())?;
+    let (base, _) = config_from_args(&single, base)?;
     let config = SweepConfig {
         base,
         lrs,
@@ -139,8 +141,8 @@ pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
     Ok(config)
 }
 
-pub fn run_sweep(args: &SweepArgs) -> Result<()> {
-    let config = sweep_config(args)?;
+pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {
+    let config = sweep_config(args, base)?;
     if let Some(note) = unused_regression_output(&args.train, &config.base) {
         eprintln!("reluscope: note: {note}");
     }
