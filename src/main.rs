@@ -20,6 +20,19 @@ fn main() -> ExitCode {
         };
     }
     let load_options = config::LoadOptions::from_cli(&cli);
+    if let Some(name) = settingless_command(&cli.command) {
+        for (flag, given) in [
+            ("--config", cli.config.is_some()),
+            ("--scenario", cli.scenario.is_some()),
+        ] {
+            if given {
+                eprintln!(
+                    "reluscope: note: {name} takes no settings; {flag} is ignored (it applies to \
+                     the explorer, train and experiment sweep)"
+                );
+            }
+        }
+    }
     let result = match cli.command {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
@@ -40,5 +53,16 @@ fn main() -> ExitCode {
             eprintln!("reluscope: {err:#}");
             ExitCode::from(error::exit_code(&err) as u8)
         }
+    }
+}
+
+/// The commands that read no settings, whose `--config` and `--scenario` (global flags) would
+/// otherwise be accepted and silently do nothing.
+fn settingless_command(command: &Option<Command>) -> Option<&'static str> {
+    match command {
+        Some(Command::Eval(_)) => Some("eval"),
+        Some(Command::Plot(_)) => Some("plot"),
+        Some(Command::Experiment(ExperimentCmd::BornDead(_))) => Some("experiment born-dead"),
+        _ => None,
     }
 }

@@ -205,3 +205,29 @@ fn plot_refuses_ranges_it_cannot_draw() {
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("inf") && text.contains("1000000"), "{text}");
 }
+
+/// `--config` and `--scenario` are global flags; where they do nothing, a note says so.
+#[test]
+fn settings_flags_on_commands_without_settings_get_a_note() {
+    reluscope()
+        .args(["--config", "nowhere.toml", "eval", "relu", "--points", "1"])
+        .assert()
+        .success()
+        .stdout("x,value,derivative\n1,1,1\n")
+        .stderr(
+            "reluscope: note: eval takes no settings; --config is ignored (it applies to the \
+             explorer, train and experiment sweep)\n",
+        );
+    reluscope()
+        .args(["plot", "relu", "--scenario", "relu-basics"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "plot takes no settings; --scenario is ignored",
+        ));
+    reluscope()
+        .args(["eval", "relu", "--points", "1"])
+        .assert()
+        .success()
+        .stderr("");
+}
