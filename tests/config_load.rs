@@ -225,6 +225,18 @@ fn environment_variables_are_checked_like_the_file() {
     assert_eq!(s.train.hidden, vec![4, 4, 2]);
     assert_eq!(s.display.x_range, (-1.0, 1.0));
     assert!(!s.train.shuffle);
+    // The spelling the error message suggests for a range is accepted too.
+    let msg = load_err(&LoadOptions::default(), &env(&[("RELUSCOPE_X_RANGE", "1")]));
+    assert!(
+        msg.ends_with("write it as RELUSCOPE_X_RANGE=-5,10"),
+        "{msg}"
+    );
+    let s = load_with(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_X_RANGE", "-5,10")]),
+    )
+    .unwrap();
+    assert_eq!(s.display.x_range, (-5.0, 10.0));
 }
 
 #[test]
