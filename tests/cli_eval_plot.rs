@@ -51,8 +51,12 @@ fn eval_points_with_parameters() {
 
 #[test]
 fn eval_bad_input_exits_2_with_a_clear_message() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["eval", "relu", "--range", "0:1:0"], "STEP must be > 0"),
+        (
+            &["eval", "relu", "--range", "-1e308:1e308:1e-308"],
+            "gives more than 1000000 points; at most 1000000",
+        ),
         (&["eval", "relu", "--range", "0:1:-1"], "STEP must be > 0"),
         (
             &["eval", "relu", "--range", "0:10:0.000001"],

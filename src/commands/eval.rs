@@ -48,6 +48,12 @@ fn range_points(spec: &str) -> Result<Vec<f64>> {
     // A relative tolerance so that -2:2:0.1 includes 2 despite rounding.
     let count = ((end - start) / step * (1.0 + 1e-12)).floor() + 1.0;
     if !count.is_finite() || count > MAX_POINTS as f64 {
+        // (END − START) / STEP can overflow to inf, which is no count to show a user.
+        let count = if count.is_finite() {
+            count.to_string()
+        } else {
+            format!("more than {MAX_POINTS}")
+        };
         return Err(input_error(format!(
             "--range {spec} gives {count} points; at most {MAX_POINTS} are allowed (use a larger STEP)"
         )));
