@@ -390,13 +390,9 @@ fn write_header(
     )
 }
 
-/// One progress report (a JSON line in jsonl).
+/// Losses, accuracies and neuron counts as they stand, shared by reports and the summary.
 #[derive(Serialize)]
-struct Report {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    step: u64,
-    epoch: u64,
+struct Measures {
     train_loss: f64,
     /// `None` (null) when no point was held out for testing.
     test_loss: Option<f64>,
@@ -407,6 +403,35 @@ struct Report {
     saturated: usize,
     deaths: u64,
     revivals: u64,
+}
+
+impl Measures {
+    fn of(s: &Session) -> Measures {
+        let h = s.health();
+        let acc = s.accuracy();
+        Measures {
+            train_loss: s.train_loss(),
+            test_loss: s.has_test_set().then(|| s.test_loss()),
+            train_accuracy: acc.map(|a| a.0),
+            test_accuracy: acc.and_then(|a| a.1),
+            alive: h.alive,
+            dead: h.dead,
+            saturated: h.saturated,
+            deaths: h.deaths,
+            revivals: h.revivals,
+        }
+    }
+}
+
+/// One progress report (a JSON line in jsonl).
+#[derive(Serialize)]
+struct Report {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    step: u64,
+    epoch: u64,
+    #[serde(flatten)]
+    now: Measures,
     output_constant: bool,
     /// Per layer (output layer last): norm of the full-training-set gradient.
     grad_norm: Vec<f64>,
@@ -420,20 +445,11 @@ impl Report {
     fn of(s: &Session) -> Report {
         let h = s.health();
         let hidden = s.network().layers.len() - 1;
-        let acc = s.accuracy();
         Report {
             kind: "report",
             step: s.step_count(),
             epoch: s.epoch(),
-            train_loss: s.train_loss(),
-            test_loss: test_loss(s),
-            train_accuracy: acc.map(|a| a.0),
-            test_accuracy: acc.and_then(|a| a.1),
-            alive: h.alive,
-            dead: h.dead,
-            saturated: h.saturated,
-            deaths: h.deaths,
-            revivals: h.revivals,
+            now: Measures::of(s),
             output_constant: h.output_constant,
             grad_norm: h.layers.iter().map(|l| l.grad_norm).collect(),
             weight_norm: h.layers.iter().map(|l| l.weight_norm).collect(),
@@ -453,23 +469,11 @@ struct Summary {
     samples: u64,
     seconds: f64,
     samples_per_sec: f64,
-    train_loss: f64,
-    /// `None` (null) when no point was held out for testing.
-    test_loss: Option<f64>,
-    train_accuracy: Option<f64>,
-    test_accuracy: Option<f64>,
-    alive: usize,
-    dead: usize,
-    saturated: usize,
-    deaths: u64,
-    revivals: u64,
+    #[serde(flatten)]
+    now: Measures,
     born_dead_neurons: usize,
     born_dead: bool,
     diverged: bool,
-}
-
-fn test_loss(s: &Session) -> Option<f64> {
-    s.has_test_set().then(|| s.test_loss())
 }
 
 /// A value printed with `fmt`, or "n/a" when it is absent (no test set).
@@ -513,11 +517,11 @@ fn write_report(out: &mut dyn Write, format: ReportFormat, s: &Session) -> std::
                 "{:>8} {:>6} {:>11.6} {:>11} {:>6} {:>5} {:>5}  {:<24} {}",
                 r.step,
                 r.epoch,
-                r.train_loss,
-                or_na(r.test_loss, |x| format!("{x:.6}")),
-                r.alive,
-                r.dead,
-                r.saturated,
+                r.now.train_loss,
+                or_na(r.now.test_loss, |x| format!("{x:.6}")),
+                r.now.alive,
+                r.now.dead,
+                r.now.saturated,
                 grad_list(&r.grad_norm),
                 list(&r.sparsity, 2)
             )
@@ -534,7 +538,6 @@ fn write_summary(
 ) -> std::io::Result<()> {
     let secs = elapsed.as_secs_f64();
     let h = s.health();
-    let acc = s.accuracy();
     let sum = Summary {
         kind: "summary",
         steps: s.step_count(),
@@ -546,15 +549,7 @@ fn write_summary(
         } else {
             0.0
         },
-        train_loss: s.train_loss(),
-        test_loss: test_loss(s),
-        train_accuracy: acc.map(|a| a.0),
-        test_accuracy: acc.and_then(|a| a.1),
-        alive: h.alive,
-        dead: h.dead,
-        saturated: h.saturated,
-        deaths: h.deaths,
-        revivals: h.revivals,
+        now: Measures::of(s),
         born_dead_neurons: h.born_dead_neurons,
         born_dead: h.born_dead,
         diverged: s.diverged(),
@@ -562,12 +557,13 @@ fn write_summary(
     match format {
         ReportFormat::Jsonl => json_line(out, &sum),
         ReportFormat::Text => {
+            let m = &sum.now;
             let percent = |x: f64| format!("{:.1}%", x * 100.0);
-            let acc = match sum.train_accuracy {
+            let acc = match m.train_accuracy {
                 Some(tr) => format!(
                     ", accuracy {}/{}",
                     percent(tr),
-                    or_na(sum.test_accuracy, percent)
+                    or_na(m.test_accuracy, percent)
                 ),
                 None => String::new(),
             };
@@ -579,13 +575,13 @@ fn write_summary(
                 sum.steps,
                 sum.epochs,
                 sum.samples_per_sec,
-                sum.train_loss,
-                or_na(sum.test_loss, |x| format!("{x:.6}")),
-                sum.alive,
-                sum.dead,
-                sum.saturated,
-                sum.deaths,
-                sum.revivals,
+                m.train_loss,
+                or_na(m.test_loss, |x| format!("{x:.6}")),
+                m.alive,
+                m.dead,
+                m.saturated,
+                m.deaths,
+                m.revivals,
                 sum.born_dead_neurons,
                 if sum.diverged { "; DIVERGED" } else { "" }
             )
