@@ -308,10 +308,11 @@ fn tally_width(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
+    /// A small experiment: the given grid, 64 domain points.
+    pub(crate) fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
         BornDeadConfig {
             widths: widths.to_vec(),
             depths: depths.to_vec(),

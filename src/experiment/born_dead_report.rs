@@ -108,17 +108,8 @@ fn interval(p: &Proportion) -> String {
 #[cfg(test)]
 mod tests {
     use crate::experiment::Progress;
-    use crate::experiment::born_dead::{BornDeadConfig, run};
-
-    fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
-        BornDeadConfig {
-            widths: widths.to_vec(),
-            depths: depths.to_vec(),
-            trials,
-            points: Some(64),
-            ..BornDeadConfig::default()
-        }
-    }
+    use crate::experiment::born_dead::run;
+    use crate::experiment::born_dead::tests::cfg;
 
     #[test]
     fn text_and_csv_have_one_row_per_cell() {
