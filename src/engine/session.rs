@@ -472,6 +472,65 @@ mod tests {
         assert_eq!(s.neuron_output(1, 3, 1.0, -2.0), sc.a[1][3]);
         assert!(s.neuron_output(5, 0, 0.0, 0.0).is_nan());
     }
+
+    /// Live settings change mid-run without touching the network, and the very next step
+    /// uses them: with plain SGD the same gradient moves every weight lr-proportionally.
+    #[test]
+    fn live_changes_keep_the_network_and_act_on_the_next_step() {
+        let trained = || {
+            let mut s = Session::new(TrainConfig::default()).unwrap();
+            for _ in 0..33 {
+                s.step();
+            }
+            s
+        };
+        let (mut a, mut b) = (trained(), trained());
+        let before = a.network().clone();
+        let live = TrainConfig {
+            lr: 0.3,
+            ..a.config().clone()
+        };
+        assert!(!a.config().needs_reset(&live));
+        a.set_live(&live);
+        assert_eq!(a.network(), &before, "weights untouched");
+        assert_eq!((a.step_count(), a.config().lr), (33, 0.3));
+        a.step();
+        b.step();
+        let delta = |s: &Session| -> Vec<f64> {
+            s.network().layers[0]
+                .weights
+                .iter()
+                .zip(&before.layers[0].weights)
+                .map(|(w, w0)| w - w0)
+                .collect()
+        };
+        let (da, db) = (delta(&a), delta(&b));
+        assert!(db.iter().any(|d| d.abs() > 1e-9));
+        for (x, y) in da.iter().zip(&db) {
+            assert!(
+                (x - y * 10.0).abs() <= 1e-12 + 1e-9 * x.abs(),
+                "{x} vs 10 × {y}"
+            );
+        }
+        // Every other live setting, batch size included, mid-epoch: training goes on.
+        a.set_live(&TrainConfig {
+            optimizer: super::super::OptimizerKind::Adam,
+            l1: 1e-4,
+            l2: 1e-3,
+            clip: 0.5,
+            batch_size: 7,
+            shuffle: false,
+            ..a.config().clone()
+        });
+        a.set_live(&TrainConfig {
+            batch_size: 0,
+            ..a.config().clone()
+        });
+        for _ in 0..30 {
+            assert!(!a.step().diverged);
+        }
+        assert_eq!(a.network().layers.len(), before.layers.len());
+    }
 }
 
 #[cfg(test)]
