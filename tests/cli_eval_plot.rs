@@ -5,7 +5,8 @@ use predicates::prelude::*;
 
 fn reluscope() -> Command {
     let mut cmd = Command::cargo_bin("reluscope").unwrap();
-    cmd.env_remove("NO_COLOR");
+    // Braille needs a UTF-8 locale, whatever the machine running the tests has.
+    cmd.env_remove("NO_COLOR").env("LC_ALL", "C.UTF-8");
     cmd
 }
 
@@ -234,4 +235,35 @@ fn settings_flags_on_commands_without_settings_get_a_note() {
         .assert()
         .success()
         .stderr("");
+}
+
+/// Outside a UTF-8 locale the chart is ASCII: each braille cell becomes one character at the
+/// height of its dots, and the legend marks are dashes and dots.
+#[test]
+fn plot_is_ascii_in_a_non_utf8_locale() {
+    let out = reluscope()
+        .env("LC_ALL", "C")
+        .args(["plot", "relu", "--size", "40x10"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.is_ascii(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 12, "{text}");
+    assert_eq!(lines[11], "--- relu");
+    assert!(
+        lines[0].ends_with("10.5") && lines[9].ends_with(" 0.0"),
+        "{text}"
+    );
+    // ReLU's flat half still shows along the bottom row, its ramp climbs to the top right.
+    assert!(lines[9].chars().take(12).all(|c| c != ' '), "{text}");
+    assert!(
+        lines[0]
+            .trim_end_matches(" 10.5")
+            .ends_with(['.', '_', '-', '\'', '|']),
+        "{text}"
+    );
 }

@@ -8,8 +8,8 @@ use super::{parse_range, write_stdout};
 use crate::activation::Activation;
 use crate::cli::PlotArgs;
 use crate::error::input_error;
-use crate::output_caps::{no_color, process_env};
-use crate::plot::{Curve, render};
+use crate::output_caps::{locale_is_utf8, no_color, process_env};
+use crate::plot::{Curve, Output, render};
 
 pub fn run(args: &PlotArgs) -> Result<()> {
     let mut curves = vec![Curve {
@@ -25,8 +25,11 @@ pub fn run(args: &PlotArgs) -> Result<()> {
     let (xmin, xmax, _) = parse_range(&args.range, false)?;
     check_plot_range(xmin, xmax, &args.range)?;
     let (cols, rows) = parse_size(&args.size)?;
-    let color = std::io::stdout().is_terminal() && !no_color(process_env);
-    let chart = render(&curves, xmin, xmax, cols, rows, color);
+    let output = Output {
+        color: std::io::stdout().is_terminal() && !no_color(process_env),
+        unicode: locale_is_utf8(process_env),
+    };
+    let chart = render(&curves, xmin, xmax, cols, rows, output);
     write_stdout(|out| out.write_all(chart.as_bytes()))
 }
 
