@@ -3,6 +3,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+
 fn reluscope() -> Command {
     let mut cmd = Command::cargo_bin("reluscope").unwrap();
     // Braille needs a UTF-8 locale, whatever the machine running the tests has.
@@ -265,5 +267,21 @@ fn plot_is_ascii_in_a_non_utf8_locale() {
             .trim_end_matches(" 10.5")
             .ends_with(['.', '_', '-', '\'', '|']),
         "{text}"
+    );
+}
+
+/// Colour on a terminal, none with NO_COLOR set (no-color.org).
+#[test]
+fn plot_colours_a_terminal_unless_no_color() {
+    let args = ["plot", "relu", "--compare", "tanh", "--size", "20x4"];
+    let coloured = common::run_in_pty(&args, &[("LANG", "C.UTF-8")]);
+    assert!(
+        coloured.contains("\x1b[38;2;80;160;255m─── relu\x1b[0m"),
+        "{coloured}"
+    );
+    let plain = common::run_in_pty(&args, &[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]);
+    assert!(
+        !plain.contains('\x1b') && plain.contains("─── relu"),
+        "{plain}"
     );
 }

@@ -8,6 +8,8 @@ use predicates::prelude::*;
 use reluscope::engine::{BiasInit, TrainConfig};
 use reluscope::experiment::{Progress, SweepConfig, sweep};
 
+mod common;
+
 fn small() -> SweepConfig {
     SweepConfig {
         base: TrainConfig {
@@ -198,46 +200,23 @@ fn sweep_bad_input_exits_2() {
 
 /// Runs a small sweep in a pseudo-terminal and returns what it printed.
 fn sweep_in_pty(envs: &[(&str, &str)]) -> String {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::Read;
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
-    cmd.args([
-        "experiment",
-        "sweep",
-        "--lr",
-        "0.1",
-        "--bias-init",
-        "0.1,-3",
-    ]);
-    cmd.args(["--epochs", "1", "--repeats", "1", "--layers", "3"]);
-    cmd.env_remove("NO_COLOR");
-    cmd.env_remove("LC_ALL");
-    cmd.env_remove("LC_CTYPE");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut out = Vec::new();
-    let mut chunk = [0u8; 4096];
-    // The read ends with 0 or an error (EIO) once the child has exited and closed the pty.
-    while let Ok(n) = reader.read(&mut chunk) {
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&chunk[..n]);
-    }
-    assert!(child.wait().unwrap().success());
-    String::from_utf8_lossy(&out).into_owned()
+    common::run_in_pty(
+        &[
+            "experiment",
+            "sweep",
+            "--lr",
+            "0.1",
+            "--bias-init",
+            "0.1,-3",
+            "--epochs",
+            "1",
+            "--repeats",
+            "1",
+            "--layers",
+            "3",
+        ],
+        envs,
+    )
 }
 
 #[test]

@@ -7,6 +7,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+mod common;
+
 fn train() -> Command {
     let mut c = Command::cargo_bin("reluscope").unwrap();
     c.arg("train");
@@ -561,22 +563,7 @@ fn regression_output_can_be_tanh() {
 
 #[test]
 fn progress_bar_appears_on_a_terminal() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::Read;
-    let pair = native_pty_system().openpty(PtySize::default()).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
-    cmd.args(["train", "--epochs", "3"]);
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let reading = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = reader.read_to_end(&mut out);
-        out
-    });
-    assert!(child.wait().unwrap().success());
-    drop(pair.master);
-    let out = String::from_utf8_lossy(&reading.join().unwrap()).to_string();
+    let out = common::run_in_pty(&["train", "--epochs", "3"], &[]);
     assert!(out.contains("] ") && out.contains("% step 1/75"), "{out}");
     assert!(
         out.contains("\x1b[2K"),
