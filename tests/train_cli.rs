@@ -288,6 +288,21 @@ fn csv_data_trains() {
         .stderr(predicate::str::contains(
             "three.csv: the targets (0, 1, 2) look like 3 class labels",
         ));
+    // A constant target is regression with nothing to say about classes.
+    let f = write(dir.path(), "flat.csv", "a,b,y\n1,2,5\n3,4,5\n");
+    train()
+        .args(["--data", &f, "--epochs", "1"])
+        .assert()
+        .success()
+        .stderr("");
+    // Inputs whose squares would overflow are refused, naming the cell.
+    fails_with(
+        &[
+            "--data",
+            &write(dir.path(), "huge.csv", "a,b,y\n1e200,2,1\n"),
+        ],
+        "huge.csv:2:1: '1e200' in column 'a' is too large; inputs must be within ±1e150",
+    );
     // A single row trains (everything is training data) without panicking.
     let f = write(dir.path(), "one.csv", "a,b,y\n1,2,1\n");
     train()

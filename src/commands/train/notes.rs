@@ -23,6 +23,10 @@ pub(super) fn class_like_targets(csv: &CsvData) -> Option<String> {
             classes.push(p.label);
         }
     }
+    // A single value is a constant target, not a set of classes.
+    if classes.len() < 2 {
+        return None;
+    }
     classes.sort_by(f64::total_cmp);
     let shown: Vec<String> = classes.iter().map(f64::to_string).collect();
     Some(format!(
