@@ -33,6 +33,8 @@ impl BornDeadReport {
             x0.join(", "),
             if c.closed_form_applies() {
                 "(exact for symmetric weights and zero biases)"
+            } else if !c.homogeneous() {
+                "is the symmetric, zero-bias reference; it does not apply to nonzero biases"
             } else {
                 "is the symmetric, zero-bias reference; it does not apply to this init"
             }
@@ -108,8 +110,37 @@ fn interval(p: &Proportion) -> String {
 #[cfg(test)]
 mod tests {
     use crate::experiment::Progress;
-    use crate::experiment::born_dead::run;
     use crate::experiment::born_dead::tests::cfg;
+    use crate::experiment::born_dead::{BornDeadConfig, run};
+
+    /// The closed form's caveat names what departs from its assumptions.
+    #[test]
+    fn the_closed_form_caveat_names_biases_or_init() {
+        use crate::engine::{BiasInit, Init};
+        let caveat = |init: Init, bias: BiasInit| {
+            let c = BornDeadConfig {
+                init,
+                bias,
+                ..cfg(&[2], &[2], 5)
+            };
+            let mut text = Vec::new();
+            run(&c, &Progress::new())
+                .unwrap()
+                .write_text(&mut text)
+                .unwrap();
+            let text = String::from_utf8(text).unwrap();
+            text.lines().nth(2).unwrap().to_string()
+        };
+        let zero = BiasInit::Constant(0.0);
+        assert!(
+            caveat(Init::HeNormal, zero).ends_with("(exact for symmetric weights and zero biases)")
+        );
+        assert!(
+            caveat(Init::HeNormal, BiasInit::Constant(0.1))
+                .ends_with("does not apply to nonzero biases")
+        );
+        assert!(caveat(Init::Rai, zero).ends_with("does not apply to this init"));
+    }
 
     #[test]
     fn text_and_csv_have_one_row_per_cell() {
