@@ -487,3 +487,20 @@ fn nesterov_without_momentum_from_the_environment_is_fixed_there() {
          set RELUSCOPE_MOMENTUM=0.9 too, or RELUSCOPE_NESTEROV=false"
     );
 }
+
+/// `none` means no hidden layer, as `--layers` documents; in the environment it is the only
+/// way to say so (an empty value counts as unset).
+#[test]
+fn layers_none_is_no_hidden_layer() {
+    let s = load_with(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_LAYERS", "None")]),
+    )
+    .unwrap();
+    assert!(s.train.hidden.is_empty());
+    let mut opts = LoadOptions::default();
+    opts.train.layers = Some("none".into());
+    assert!(load_with(&opts, &no_env()).unwrap().train.hidden.is_empty());
+    opts.train.layers = Some("nine".into());
+    assert!(load_err(&opts, &no_env()).contains("found 'nine'"));
+}

@@ -263,7 +263,11 @@ impl Overrides {
                 t.features = at!(features);
             }
             ("train", "layers") => {
-                let widths = raw.unsigned_list(key, ex)?;
+                // `none` spells "no hidden layer" in text, where an empty value means unset.
+                let widths = match raw {
+                    Raw::Text(t) if t.trim().eq_ignore_ascii_case("none") => Vec::new(),
+                    _ => raw.unsigned_list(key, ex)?,
+                };
                 if widths.len() > MAX_HIDDEN_LAYERS {
                     return Err(range_problem(
                         key,
