@@ -652,6 +652,23 @@ fn flags_that_change_nothing_get_a_note() {
         ]),
         ""
     );
+    assert_eq!(
+        err(&[
+            "--epochs",
+            "1",
+            "--optimizer",
+            "adam",
+            "--momentum",
+            "0.9",
+            "--nesterov"
+        ]),
+        "reluscope: note: --momentum and --nesterov are ignored: only sgd has momentum, not \
+         adam\n"
+    );
+    assert_eq!(
+        err(&["--epochs", "1", "--momentum", "0.9", "--nesterov"]),
+        ""
+    );
     let dir = tempfile::tempdir().unwrap();
     let m = dir.path().join("m.json").display().to_string();
     let r = dir.path().join("r.json").display().to_string();

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use super::train::{config_from_args, unused_regression_output};
+use super::train::{config_from_args, unused_flags};
 use super::{parse_number, write_stdout};
 use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
@@ -143,7 +143,7 @@ pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> 
 
 pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {
     let config = sweep_config(args, base)?;
-    if let Some(note) = unused_regression_output(&args.train, &config.base) {
+    for note in unused_flags(&args.train, &config.base) {
         eprintln!("reluscope: note: {note}");
     }
     let report = sweep::run(&config, &Progress::new())?;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-pub use notes::unused_regression_output;
+pub use notes::unused_flags;
 use notes::{class_like_targets, overridden_by_model};
 use report::{Progress, write_header, write_report, write_summary};
 
@@ -128,7 +128,7 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
         eprintln!("reluscope: note: {note}");
     }
-    if let Some(note) = unused_regression_output(&cmd.train, &config) {
+    for note in unused_flags(&cmd.train, &config) {
         eprintln!("reluscope: note: {note}");
     }
     if let (Some(m), Some(path)) = (&model, &cmd.train.model) {

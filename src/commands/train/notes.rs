@@ -3,7 +3,7 @@
 //! was asked for.
 
 use super::TrainArgs;
-use crate::engine::{CsvData, Feature, ModelFile, TrainConfig};
+use crate::engine::{CsvData, Feature, ModelFile, OptimizerKind, TrainConfig};
 
 /// A note when a CSV file's targets look like more than two class labels (a few whole
 /// numbers): the engine does binary classification only, so such a file trains as regression.
@@ -38,20 +38,41 @@ pub(super) fn class_like_targets(csv: &CsvData) -> Option<String> {
     ))
 }
 
-/// A note when `--regression-output` is given for a classification dataset, whose output is
-/// always sigmoid with binary cross-entropy: the flag changes nothing there.
-pub fn unused_regression_output(args: &TrainArgs, config: &TrainConfig) -> Option<String> {
-    let flag = args.regression_output.as_deref()?;
+/// Notes on training flags the rest of the settings leave nothing to act on: an output
+/// activation for a classification task (always sigmoid with binary cross-entropy), momentum
+/// or Nesterov for Adam or RMSprop (PyTorch's have neither).
+pub fn unused_flags(args: &TrainArgs, config: &TrainConfig) -> Vec<String> {
+    let mut notes = Vec::new();
     let (name, task) = match config.csv.as_deref() {
         Some(csv) => (csv.name.as_str(), csv.task()),
         None => (config.dataset.name(), config.dataset.task()),
     };
-    (task == crate::engine::Task::Classification).then(|| {
-        format!(
+    if let Some(flag) = args.regression_output.as_deref()
+        && task == crate::engine::Task::Classification
+    {
+        notes.push(format!(
             "--regression-output {flag} is ignored: {name} is a classification task, whose \
              output is sigmoid with binary cross-entropy"
-        )
-    })
+        ));
+    }
+    if config.optimizer != OptimizerKind::Sgd {
+        let flags: Vec<&str> = [
+            args.momentum.map(|_| "--momentum"),
+            args.nesterov.then_some("--nesterov"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !flags.is_empty() {
+            notes.push(format!(
+                "{} {} ignored: only sgd has momentum, not {}",
+                flags.join(" and "),
+                if flags.len() == 1 { "is" } else { "are" },
+                config.optimizer
+            ));
+        }
+    }
+    notes
 }
 
 /// The network flags given on the command line that a model file overrides (its shape wins),
