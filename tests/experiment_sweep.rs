@@ -301,39 +301,20 @@ fn a_sweep_uses_the_config_file_as_train_does() {
     let file = dir.path().join("c.toml");
     std::fs::write(&file, "[train]\nlayers = [3]\noptimizer = \"adam\"\n").unwrap();
     let file = file.display().to_string();
-    let text = stdout(
-        bin()
-            .args(["--config", &file, "experiment", "sweep"])
-            .args([
-                "--lr",
-                "0.1",
-                "--bias-init",
-                "0",
-                "--epochs",
-                "2",
-                "--repeats",
-                "1",
-            ]),
-    );
+    let sweep = |extra: &[&str]| {
+        stdout(
+            bin()
+                .args(["--config", &file, "experiment", "sweep", "--lr", "0.1"])
+                .args(["--bias-init", "0", "--epochs", "2", "--repeats", "1"])
+                .args(extra),
+        )
+    };
+    let text = sweep(&[]);
     assert!(
         text.contains("layers 3, relu, he-normal init, adam,"),
         "{text}"
     );
-    let csv = stdout(
-        bin()
-            .args(["--config", &file, "experiment", "sweep"])
-            .args([
-                "--lr",
-                "0.1",
-                "--bias-init",
-                "0",
-                "--epochs",
-                "2",
-                "--repeats",
-                "1",
-                "--csv",
-            ]),
-    );
+    let csv = sweep(&["--csv"]);
     let sweep_loss: f64 = csv
         .lines()
         .nth(1)
