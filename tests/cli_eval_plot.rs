@@ -38,6 +38,27 @@ fn eval_range_includes_the_end_despite_rounding() {
     assert!(text.lines().last().unwrap().starts_with("2,"), "{text}");
 }
 
+/// A grid point meant to be 0 is 0, so the kink gets its convention (relu'(0) = 0) and not
+/// the slope beside it: -0.3 + 3 × 0.1 is 5.6e-17 in floating point.
+#[test]
+fn eval_range_hits_the_kink_and_the_end_exactly() {
+    let rows = |range: &str| {
+        let out = reluscope()
+            .args(["eval", "relu", "--range", range])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        rows("-0.3:0:0.1").ends_with("\n0,0,0\n"),
+        "{}",
+        rows("-0.3:0:0.1")
+    );
+    let text = rows("-0.7:0.3:0.1");
+    assert!(text.contains("\n0,0,0\n"), "{text}");
+    assert!(text.ends_with("\n0.3,0.3,1\n"), "{text}");
+}
+
 #[test]
 fn eval_points_with_parameters() {
     reluscope()

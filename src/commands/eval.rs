@@ -58,7 +58,20 @@ fn range_points(spec: &str) -> Result<Vec<f64>> {
             "--range {spec} gives {count} points; at most {MAX_POINTS} are allowed (use a larger STEP)"
         )));
     }
+    // Rounding leaves grid points meant to be END or 0 a few ulps off: -0.3 + 3 × 0.1 is
+    // 5.6e-17, where relu' is 1, not relu'(0) = 0. Points within a billionth of a step of
+    // either are taken as exactly it.
+    let snap = step * 1e-9;
     Ok((0..count as usize)
-        .map(|i| start + i as f64 * step)
+        .map(|i| {
+            let x = start + i as f64 * step;
+            if (x - end).abs() <= snap {
+                end
+            } else if x.abs() <= snap {
+                0.0
+            } else {
+                x
+            }
+        })
         .collect())
 }
