@@ -350,3 +350,29 @@ fn a_sweep_uses_the_config_file_as_train_does() {
             "{file}:2:6: `lr` must be a number"
         )));
 }
+
+/// A value listed twice is one column or row, as born-dead's widths and depths are.
+#[test]
+fn repeated_sweep_values_are_one_cell() {
+    let csv = stdout(bin().args([
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.1,0.10,1",
+        "--bias-init",
+        "0,-0,scheme",
+        "--epochs",
+        "1",
+        "--repeats",
+        "1",
+        "--layers",
+        "2",
+        "--csv",
+    ]));
+    let cells: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(cells, ["0.1,0", "1,0", "0.1,scheme", "1,scheme"], "{csv}");
+}

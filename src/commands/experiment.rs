@@ -11,7 +11,9 @@ use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
-use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
+use crate::experiment::{
+    BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, distinct, sweep,
+};
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
 
 /// Most values a list or range flag may expand to.
@@ -132,8 +134,8 @@ pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> 
     let (base, _) = config_from_args(&single, base)?;
     let config = SweepConfig {
         base,
-        lrs,
-        bias_inits,
+        lrs: distinct(&lrs),
+        bias_inits: distinct(&bias_inits),
         epochs: args.epochs,
         repeats: args.repeats,
     };
