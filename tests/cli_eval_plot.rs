@@ -175,7 +175,14 @@ fn plot_clamps_tiny_sizes_and_rejects_bad_ones() {
     assert_eq!(String::from_utf8(out).unwrap().lines().count(), 3 + 2);
     for (args, msg) in [
         (["plot", "relu", "--size", "80"], "COLSxROWS"),
-        (["plot", "relu", "--range", "5:1"], "END must be greater"),
+        (
+            ["plot", "relu", "--range", "5:1"],
+            "--range '5:1': END must be greater",
+        ),
+        (
+            ["plot", "relu", "--range", "a:1"],
+            "--range: 'a' is not a number",
+        ),
         (
             ["plot", "relu", "--compare", "sigmod"],
             "did you mean 'sigmoid'",
