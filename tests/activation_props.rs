@@ -181,6 +181,27 @@ fn spec_errors_list_the_valid_choices() {
     assert!(e.contains("min < max"), "{e}");
     let e = err("leaky-relu:slope");
     assert!(e.contains("KEY=VALUE"), "{e}");
+    let e = err("leaky-relu:slope=0.1,SLOPE=0.2");
+    assert!(e.contains("gives slope twice"), "{e}");
+    let e = err("hard-tanh:min=2,max=1");
+    assert!(e.contains("min < max, got min=2, max=1"), "{e}");
+}
+
+/// Parameters are a set, not a sequence: a valid pair of bounds parses in either order even
+/// when the first alone would cross the other's default.
+#[test]
+fn spec_parameters_do_not_depend_on_their_order() {
+    let p = |s: &str| s.parse::<Activation>().unwrap();
+    let above = Activation::HardTanh { min: 2.0, max: 3.0 };
+    assert_eq!(p("hard-tanh:min=2,max=3"), above);
+    assert_eq!(p("hard-tanh:max=3,min=2"), above);
+    let below = Activation::HardTanh {
+        min: -3.0,
+        max: -2.0,
+    };
+    assert_eq!(p("hard-tanh:max=-2,min=-3"), below);
+    assert_eq!(p("hard-tanh:min=-3,max=-2"), below);
+    assert_eq!(p(&below.to_string()), below);
 }
 
 #[test]
