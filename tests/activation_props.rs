@@ -215,3 +215,13 @@ fn aliases_and_spelling_variants_parse() {
     assert_eq!(p("softplus:beta=2").to_string(), "softplus:beta=2");
     assert_eq!(p("leaky-relu:slope=0.01").to_string(), "leaky-relu");
 }
+
+proptest! {
+    /// Any valid pair of hard-tanh bounds prints a spec that parses back to it.
+    #[test]
+    fn hard_tanh_bounds_round_trip(a in -100.0f64..100.0, b in -100.0f64..100.0) {
+        prop_assume!(a != b);
+        let act = Activation::HardTanh { min: a.min(b), max: a.max(b) };
+        prop_assert_eq!(act.to_string().parse::<Activation>().unwrap(), act);
+    }
+}

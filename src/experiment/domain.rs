@@ -294,8 +294,16 @@ mod tests {
         assert!(pts.iter().all(|x| x.iter().all(|v| v.abs() <= 6.0 + 1e-12)));
         assert_eq!(grid_per_axis(3, 1000), 10);
         assert_eq!(grid_per_axis(2, 1), 2);
-        assert!(Domain::new(2, 3721, false).describe().contains("a 61×61 grid"));
-        assert!(Domain::new(1, 50, false).describe().contains("a 50-point grid"));
+        assert!(
+            Domain::new(2, 3721, false)
+                .describe()
+                .contains("a 61×61 grid")
+        );
+        assert!(
+            Domain::new(1, 50, false)
+                .describe()
+                .contains("a 50-point grid")
+        );
     }
 
     #[test]
