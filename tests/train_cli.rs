@@ -471,7 +471,7 @@ fn bad_flags_are_input_errors() {
              drop --nesterov",
         ),
         (&["--lr", "inf"], "--lr must be a finite number, found inf"),
-        (&["--steps", "0"], "must be at least 1"),
+        (&["--steps", "0"], "--steps must be at least 1, found 0"),
     ];
     for (args, want) in cases {
         if want.is_empty() {

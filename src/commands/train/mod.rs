@@ -117,10 +117,16 @@ pub fn config_from_args(
 /// environment); the command's own flags go on top.
 pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     let (config, model) = config_from_args(&cmd.train, base)?;
-    if cmd.steps == Some(0) || cmd.epochs == Some(0) || cmd.report_every == Some(0) {
-        return Err(input_error(
-            "--steps, --epochs and --report-every must be at least 1",
-        ));
+    for (flag, value) in [
+        ("--steps", cmd.steps),
+        ("--epochs", cmd.epochs),
+        ("--report-every", cmd.report_every),
+    ] {
+        if value == Some(0) {
+            return Err(input_error(format!(
+                "{flag} must be at least 1, found 0; for example {flag} 10"
+            )));
+        }
     }
     if let Some(path) = &cmd.save {
         check_save_target(path)?;
