@@ -176,6 +176,10 @@ fn plot_clamps_tiny_sizes_and_rejects_bad_ones() {
     for (args, msg) in [
         (["plot", "relu", "--size", "80"], "COLSxROWS"),
         (
+            ["plot", "relu", "--size", "0x5"],
+            "COLS and ROWS must be at least 1",
+        ),
+        (
             ["plot", "relu", "--range", "5:1"],
             "--range '5:1': END must be greater",
         ),

@@ -69,7 +69,9 @@ fn parse_size(spec: &str) -> Result<(u32, u32)> {
     let cols: u32 = c.parse().map_err(|_| bad())?;
     let rows: u32 = r.parse().map_err(|_| bad())?;
     if cols == 0 || rows == 0 {
-        return Err(bad());
+        return Err(input_error(format!(
+            "--size '{spec}': COLS and ROWS must be at least 1 (e.g. --size 80x20)"
+        )));
     }
     Ok((cols, rows))
 }
