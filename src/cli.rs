@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -273,4 +274,51 @@ pub struct SweepArgs {
     /// seed + r in every combination, so `train --seed S+r --lr X --bias-init B` reproduces a run.
     #[command(flatten)]
     pub train: TrainArgs,
+}
+
+impl Cli {
+    /// Parses the process's arguments as `Cli::parse` does, and refuses explorer or training
+    /// flags written before a subcommand (`reluscope --lr 0.5 train`): they belong to the
+    /// explorer, so the subcommand would silently run without them.
+    pub fn parse_checked() -> Result<Cli, String> {
+        let matches = Cli::command().get_matches();
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let Some(flag) = misplaced_flags(&matches).into_iter().next() else {
+            return Ok(cli);
+        };
+        // The subcommand as typed (`experiment sweep`) and whether it has the flag itself.
+        let mut path = Vec::new();
+        let mut command = Cli::command();
+        let mut m = &matches;
+        while let Some((name, sub)) = m.subcommand() {
+            path.push(name.to_string());
+            command = command.find_subcommand(name).cloned().unwrap_or(command);
+            m = sub;
+        }
+        let name = path.join(" ");
+        let takes_it = command
+            .get_arguments()
+            .any(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")));
+        Err(if takes_it {
+            format!(
+                "{flag} before `{name}` is an option of the explorer; write it after the \
+                 subcommand: `reluscope {name} {flag} ...`"
+            )
+        } else {
+            format!("{flag} is an option of the explorer; `{name}` does not take it")
+        })
+    }
+}
+
+/// The explorer's and training flags given on the command line before any subcommand, as
+/// `--name` (none when there is no subcommand: then they are the explorer's own).
+fn misplaced_flags(matches: &ArgMatches) -> Vec<String> {
+    if matches.subcommand().is_none() {
+        return Vec::new();
+    }
+    let own = TrainArgs::augment_args(TuiArgs::augment_args(clap::Command::new("flags")));
+    own.get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect()
 }

@@ -2,13 +2,18 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use reluscope::cli::{Cli, Command, ExperimentCmd};
 
 use reluscope::{commands, config, error};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::parse_checked() {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("reluscope: {message}");
+            return ExitCode::from(2);
+        }
+    };
     if cli.print_default_config {
         let text = reluscope::config::DEFAULT_CONFIG;
         return match commands::write_stdout(|out| out.write_all(text.as_bytes())) {

@@ -730,3 +730,27 @@ fn flags_that_change_nothing_get_a_note() {
         "{head}"
     );
 }
+
+/// Explorer flags written before a subcommand are refused: `reluscope --lr 0.5 train` used to
+/// train at the default learning rate without a word.
+#[test]
+fn flags_before_the_subcommand_are_refused() {
+    let run = |args: &[&str]| Command::cargo_bin("reluscope").unwrap().args(args).assert();
+    run(&["--lr", "0.5", "train", "--epochs", "1"])
+        .code(2)
+        .stdout("")
+        .stderr(
+            "reluscope: --lr before `train` is an option of the explorer; write it after the \
+             subcommand: `reluscope train --lr ...`\n",
+        );
+    run(&["--no-shuffle", "experiment", "sweep"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "write it after the subcommand: `reluscope experiment sweep --no-shuffle ...`",
+        ));
+    run(&["--ascii", "eval", "relu", "--points", "1"])
+        .code(2)
+        .stderr("reluscope: --ascii is an option of the explorer; `eval` does not take it\n");
+    // --config and --scenario are global: they may stand before the subcommand.
+    run(&["--scenario", "relu-basics", "train", "--epochs", "1"]).success();
+}
