@@ -6,7 +6,8 @@ use predicates::prelude::*;
 
 fn experiment(sub: &str) -> Command {
     let mut c = Command::cargo_bin("reluscope").unwrap();
-    c.args(["experiment", sub]);
+    // Unicode output needs a UTF-8 locale, whatever the machine running the tests has.
+    c.env("LC_ALL", "C.UTF-8").args(["experiment", sub]);
     c
 }
 

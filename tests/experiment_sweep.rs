@@ -87,7 +87,10 @@ fn cancelled_before_start_runs_nothing() {
 }
 
 fn bin() -> Command {
-    Command::cargo_bin("reluscope").unwrap()
+    let mut c = Command::cargo_bin("reluscope").unwrap();
+    // The table's ×, ± and — need a UTF-8 locale, whatever the machine running the tests has.
+    c.env("LC_ALL", "C.UTF-8");
+    c
 }
 
 fn stdout(cmd: &mut Command) -> String {
