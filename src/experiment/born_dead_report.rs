@@ -27,10 +27,15 @@ impl BornDeadReport {
         )?;
         writeln!(out, "domain: {}", self.domain)?;
         let x0: Vec<String> = self.x0.iter().map(|v| format!("{v:.4}")).collect();
+        // Many equal coordinates (x0 is (1, …, 1)/√D) would fill lines with the same number.
+        let x0 = if x0.len() > 4 && x0.iter().all(|v| *v == x0[0]) {
+            format!("({}, …, {}), {} equal coordinates", x0[0], x0[0], x0.len())
+        } else {
+            format!("({})", x0.join(", "))
+        };
         writeln!(
             out,
-            "x0 = ({}); closed form 1 − (1 − 2^−N)^L {}",
-            x0.join(", "),
+            "x0 = {x0}; closed form 1 − (1 − 2^−N)^L {}",
             if c.closed_form_applies() {
                 "(exact for symmetric weights and zero biases)"
             } else if !c.homogeneous() {
@@ -140,6 +145,29 @@ mod tests {
                 .ends_with("does not apply to nonzero biases")
         );
         assert!(caveat(Init::Rai, zero).ends_with("does not apply to this init"));
+    }
+
+    #[test]
+    fn many_equal_x0_coordinates_are_shown_once() {
+        let show = |inputs: usize| {
+            let c = BornDeadConfig {
+                inputs,
+                ..cfg(&[2], &[2], 3)
+            };
+            let mut text = Vec::new();
+            run(&c, &Progress::new())
+                .unwrap()
+                .write_text(&mut text)
+                .unwrap();
+            String::from_utf8(text)
+                .unwrap()
+                .lines()
+                .nth(2)
+                .unwrap()
+                .to_string()
+        };
+        assert!(show(64).starts_with("x0 = (0.1250, …, 0.1250), 64 equal coordinates; "));
+        assert!(show(4).starts_with("x0 = (0.5000, 0.5000, 0.5000, 0.5000); "));
     }
 
     #[test]
