@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,7 +91,7 @@ pub struct PlotArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct TuiArgs {
     /// Frames per second at most (1-60).
-    #[arg(long, global = false)]
+    #[arg(allow_negative_numbers = true, long, global = false)]
     pub fps: Option<u32>,
     /// Colour output.
     #[arg(long, value_enum)]
@@ -154,34 +155,34 @@ pub struct TrainArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub lr: Option<String>,
     /// SGD momentum (0 = none).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub momentum: Option<f64>,
     /// Nesterov momentum (SGD with momentum > 0).
     #[arg(long)]
     pub nesterov: bool,
     /// L1 regularization rate (weights only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub l1: Option<f64>,
     /// L2 regularization rate, as PyTorch's weight_decay (weights only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub l2: Option<f64>,
     /// Clip gradients to this global norm (0 = off).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub clip: Option<f64>,
     /// Mini-batch size (0 = full batch).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub batch_size: Option<usize>,
     /// Keep the training set's order instead of shuffling every epoch.
     #[arg(long)]
     pub no_shuffle: bool,
     /// Noise in percent, 0-50, as Playground's slider (built-in datasets only).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub noise: Option<f64>,
     /// Share of the data used for training, the rest for testing (0.1-0.9).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub train_fraction: Option<f64>,
     /// Random seed: the same seed gives the same run on every machine.
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub seed: Option<u64>,
     /// Start from a saved model file (its shape wins over --layers and --activation).
     #[arg(long, value_name = "FILE")]
@@ -193,16 +194,16 @@ pub struct TrainCmd {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Number of optimizer steps (mini-batches).
-    #[arg(long, conflicts_with = "epochs")]
+    #[arg(allow_negative_numbers = true, long, conflicts_with = "epochs")]
     pub steps: Option<u64>,
     /// Number of passes over the training set (default 100 when --steps is not given).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub epochs: Option<u64>,
     /// Save the trained model to this file (written atomically).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Report every K steps (default: once per epoch).
-    #[arg(long, value_name = "K")]
+    #[arg(allow_negative_numbers = true, long, value_name = "K")]
     pub report_every: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
@@ -232,10 +233,10 @@ pub struct BornDeadArgs {
     #[arg(long, default_value = "10")]
     pub depth: String,
     /// Random networks per cell.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1000)]
     pub trials: u64,
     /// Input dimension D.
-    #[arg(long, default_value_t = 2)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 2)]
     pub inputs: usize,
     /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
     /// playground, zero, rai.
@@ -247,10 +248,10 @@ pub struct BornDeadArgs {
     pub bias_init: String,
     /// Points of the domain (directions or grid); default 720 directions for 2 inputs. More
     /// points can only lower the born-dead estimate (a sparse set misses thin active regions).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub points: Option<usize>,
     /// Random seed: the same seed gives the same numbers on any number of threads.
-    #[arg(long, default_value_t = 0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0)]
     pub seed: u64,
     /// CSV output.
     #[arg(long)]
@@ -260,10 +261,10 @@ pub struct BornDeadArgs {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Epochs per run.
-    #[arg(long, default_value_t = 20)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 20)]
     pub epochs: u64,
     /// Runs per combination, each with its own seed.
-    #[arg(long, default_value_t = 3)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 3)]
     pub repeats: u64,
     /// CSV output (one row per combination).
     #[arg(long)]
@@ -273,4 +274,51 @@ pub struct SweepArgs {
     /// seed + r in every combination, so `train --seed S+r --lr X --bias-init B` reproduces a run.
     #[command(flatten)]
     pub train: TrainArgs,
+}
+
+impl Cli {
+    /// Parses the process's arguments as `Cli::parse` does, and refuses explorer or training
+    /// flags written before a subcommand (`reluscope --lr 0.5 train`): they belong to the
+    /// explorer, so the subcommand would silently run without them.
+    pub fn parse_checked() -> Result<Cli, String> {
+        let matches = Cli::command().get_matches();
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let Some(flag) = misplaced_flags(&matches).into_iter().next() else {
+            return Ok(cli);
+        };
+        // The subcommand as typed (`experiment sweep`) and whether it has the flag itself.
+        let mut path = Vec::new();
+        let mut command = Cli::command();
+        let mut m = &matches;
+        while let Some((name, sub)) = m.subcommand() {
+            path.push(name.to_string());
+            command = command.find_subcommand(name).cloned().unwrap_or(command);
+            m = sub;
+        }
+        let name = path.join(" ");
+        let takes_it = command
+            .get_arguments()
+            .any(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")));
+        Err(if takes_it {
+            format!(
+                "{flag} before `{name}` is an option of the explorer; write it after the \
+                 subcommand: `reluscope {name} {flag} ...`"
+            )
+        } else {
+            format!("{flag} is an option of the explorer; `{name}` does not take it")
+        })
+    }
+}
+
+/// The explorer's and training flags given on the command line before any subcommand, as
+/// `--name` (none when there is no subcommand: then they are the explorer's own).
+fn misplaced_flags(matches: &ArgMatches) -> Vec<String> {
+    if matches.subcommand().is_none() {
+        return Vec::new();
+    }
+    let own = TrainArgs::augment_args(TuiArgs::augment_args(clap::Command::new("flags")));
+    own.get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect()
 }

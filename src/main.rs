@@ -2,13 +2,18 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use reluscope::cli::{Cli, Command, ExperimentCmd};
 
 use reluscope::{commands, config, error};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::parse_checked() {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("reluscope: {message}");
+            return ExitCode::from(2);
+        }
+    };
     if cli.print_default_config {
         let text = reluscope::config::DEFAULT_CONFIG;
         return match commands::write_stdout(|out| out.write_all(text.as_bytes())) {
@@ -20,6 +25,19 @@ fn main() -> ExitCode {
         };
     }
     let load_options = config::LoadOptions::from_cli(&cli);
+    if let Some(name) = settingless_command(&cli.command) {
+        for (flag, given) in [
+            ("--config", cli.config.is_some()),
+            ("--scenario", cli.scenario.is_some()),
+        ] {
+            if given {
+                eprintln!(
+                    "reluscope: note: {name} takes no settings; {flag} is ignored (it applies to \
+                     the explorer, train and experiment sweep)"
+                );
+            }
+        }
+    }
     let result = match cli.command {
         Some(Command::Eval(args)) => commands::eval::run(&args),
         Some(Command::Plot(args)) => commands::plot::run(&args),
@@ -28,9 +46,8 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
             commands::experiment::run_born_dead(&args)
         }
-        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
-            commands::experiment::run_sweep(&args)
-        }
+        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => config::load_from(&load_options)
+            .and_then(|settings| commands::experiment::run_sweep(&args, settings.train)),
         // Settings are loaded, and every config error reported, before the terminal is touched.
         None => config::load_from(&load_options)
             .and_then(|settings| reluscope::tui::run(settings, &cli.train)),
@@ -41,5 +58,16 @@ fn main() -> ExitCode {
             eprintln!("reluscope: {err:#}");
             ExitCode::from(error::exit_code(&err) as u8)
         }
+    }
+}
+
+/// The commands that read no settings, whose `--config` and `--scenario` (global flags) would
+/// otherwise be accepted and silently do nothing.
+fn settingless_command(command: &Option<Command>) -> Option<&'static str> {
+    match command {
+        Some(Command::Eval(_)) => Some("eval"),
+        Some(Command::Plot(_)) => Some("plot"),
+        Some(Command::Experiment(ExperimentCmd::BornDead(_))) => Some("experiment born-dead"),
+        _ => None,
     }
 }

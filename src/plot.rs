@@ -48,9 +48,25 @@ impl Curve {
     }
 }
 
+/// How the chart may be printed: ANSI colour, and Unicode (braille and box-drawing legend
+/// marks) or plain ASCII for a non-UTF-8 locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Output {
+    pub color: bool,
+    pub unicode: bool,
+}
+
 /// Renders the curves over [xmin, xmax] into a chart `cols`×`rows` cells large (clamped to
 /// textplots' minimum), followed by a legend line. The y range always includes 0.
-pub fn render(curves: &[Curve], xmin: f64, xmax: f64, cols: u32, rows: u32, color: bool) -> String {
+pub fn render(
+    curves: &[Curve],
+    xmin: f64,
+    xmax: f64,
+    cols: u32,
+    rows: u32,
+    output: Output,
+) -> String {
+    let Output { color, unicode } = output;
     let cols = cols.clamp(MIN_COLS, MAX_COLS);
     let rows = rows.clamp(MIN_ROWS, MAX_ROWS);
     // drawille draws rows for dots 0..=height, so `rows` text rows take (rows − 1)·4 dots.
@@ -110,12 +126,20 @@ pub fn render(curves: &[Curve], xmin: f64, xmax: f64, cols: u32, rows: u32, colo
     c.axis();
     c.figures();
     let mut out = c.to_string();
+    if !unicode {
+        out = braille_to_ascii(&out);
+    }
 
     let legend: Vec<String> = curves
         .iter()
         .enumerate()
         .map(|(i, curve)| {
-            let mark = if i == 0 { "───" } else { "···" };
+            let mark = match (i == 0, unicode) {
+                (true, true) => "───",
+                (false, true) => "···",
+                (true, false) => "---",
+                (false, false) => "...",
+            };
             let text = format!("{mark} {}", curve.label());
             if color {
                 let (r, g, b) = PALETTE[i % PALETTE.len()];
@@ -130,6 +154,42 @@ pub fn render(curves: &[Curve], xmin: f64, xmax: f64, cols: u32, rows: u32, colo
     out
 }
 
+/// Replaces each braille cell (2×4 dots) by one ASCII character placed where its dots are:
+/// `|` for a cell whose dots span three rows or more, else `'`, `-`, `.` or `_` from the top
+/// row to the bottom. Coarser than braille, but readable where braille cannot be shown.
+pub fn braille_to_ascii(text: &str) -> String {
+    // Braille dot bits by row: dots 1 and 4, 2 and 5, 3 and 6, 7 and 8.
+    const ROWS: [u32; 4] = [0x01 | 0x08, 0x02 | 0x10, 0x04 | 0x20, 0x40 | 0x80];
+    text.chars()
+        .map(|ch| {
+            let code = ch as u32;
+            if !(0x2800..=0x28FF).contains(&code) {
+                return ch;
+            }
+            let bits = code - 0x2800;
+            let rows: Vec<usize> = (0..4).filter(|&r| bits & ROWS[r] != 0).collect();
+            match (rows.first(), rows.last()) {
+                (None, _) | (_, None) => ' ',
+                (Some(&top), Some(&bottom)) if bottom - top >= 2 => '|',
+                (Some(&top), Some(&bottom)) => ['\'', '-', '.', '_'][(top + bottom) / 2],
+            }
+        })
+        .collect()
+}
+
 fn textplots_rgb(r: u8, g: u8, b: u8) -> rgb::RGB8 {
     rgb::RGB8 { r, g, b }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::braille_to_ascii;
+
+    #[test]
+    fn braille_cells_become_ascii_at_the_height_of_their_dots() {
+        // Blank, top row, second row, third row, bottom row, a full column, a 2-row pair.
+        let braille = "\u{2800}\u{2809}\u{2812}\u{2824}\u{28C0}\u{2847}\u{281B}";
+        assert_eq!(braille_to_ascii(braille), " '-._|'");
+        assert_eq!(braille_to_ascii("x 1.5 ─"), "x 1.5 ─");
+    }
 }

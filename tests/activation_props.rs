@@ -181,6 +181,27 @@ fn spec_errors_list_the_valid_choices() {
     assert!(e.contains("min < max"), "{e}");
     let e = err("leaky-relu:slope");
     assert!(e.contains("KEY=VALUE"), "{e}");
+    let e = err("leaky-relu:slope=0.1,SLOPE=0.2");
+    assert!(e.contains("gives slope twice"), "{e}");
+    let e = err("hard-tanh:min=2,max=1");
+    assert!(e.contains("min < max, got min=2, max=1"), "{e}");
+}
+
+/// Parameters are a set, not a sequence: a valid pair of bounds parses in either order even
+/// when the first alone would cross the other's default.
+#[test]
+fn spec_parameters_do_not_depend_on_their_order() {
+    let p = |s: &str| s.parse::<Activation>().unwrap();
+    let above = Activation::HardTanh { min: 2.0, max: 3.0 };
+    assert_eq!(p("hard-tanh:min=2,max=3"), above);
+    assert_eq!(p("hard-tanh:max=3,min=2"), above);
+    let below = Activation::HardTanh {
+        min: -3.0,
+        max: -2.0,
+    };
+    assert_eq!(p("hard-tanh:max=-2,min=-3"), below);
+    assert_eq!(p("hard-tanh:min=-3,max=-2"), below);
+    assert_eq!(p(&below.to_string()), below);
 }
 
 #[test]
@@ -193,4 +214,14 @@ fn aliases_and_spelling_variants_parse() {
     assert_eq!(p("gelu:approx=tanh").to_string(), "gelu:approx=tanh");
     assert_eq!(p("softplus:beta=2").to_string(), "softplus:beta=2");
     assert_eq!(p("leaky-relu:slope=0.01").to_string(), "leaky-relu");
+}
+
+proptest! {
+    /// Any valid pair of hard-tanh bounds prints a spec that parses back to it.
+    #[test]
+    fn hard_tanh_bounds_round_trip(a in -100.0f64..100.0, b in -100.0f64..100.0) {
+        prop_assume!(a != b);
+        let act = Activation::HardTanh { min: a.min(b), max: a.max(b) };
+        prop_assert_eq!(act.to_string().parse::<Activation>().unwrap(), act);
+    }
 }

@@ -78,13 +78,13 @@ fn the_user_config_at_the_default_location_is_read() {
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("reluscope");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("config.toml"), "[train]\nlr = 0\n").unwrap();
+    std::fs::write(dir.join("config.toml"), "[train]\nlr = -0.5\n").unwrap();
     let path = dir.join("config.toml");
     reluscope(home.path())
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(format!(
-            "reluscope: {}:2:6: `lr` must be above 0",
+            "reluscope: {}:2:6: `lr` must be at least 0",
             path.display()
         )));
 }

@@ -225,6 +225,18 @@ fn environment_variables_are_checked_like_the_file() {
     assert_eq!(s.train.hidden, vec![4, 4, 2]);
     assert_eq!(s.display.x_range, (-1.0, 1.0));
     assert!(!s.train.shuffle);
+    // The spelling the error message suggests for a range is accepted too.
+    let msg = load_err(&LoadOptions::default(), &env(&[("RELUSCOPE_X_RANGE", "1")]));
+    assert!(
+        msg.ends_with("write it as RELUSCOPE_X_RANGE=-5,10"),
+        "{msg}"
+    );
+    let s = load_with(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_X_RANGE", "-5,10")]),
+    )
+    .unwrap();
+    assert_eq!(s.display.x_range, (-5.0, 10.0));
 }
 
 #[test]
@@ -369,7 +381,7 @@ fn all_problems_of_a_file_are_reported_in_order() {
     assert_eq!(lines.len(), 4, "{msg}");
     let p = path.display().to_string();
     assert!(
-        lines[0].starts_with(&format!("{p}:2:6: `lr` must be above 0")),
+        lines[0].starts_with(&format!("{p}:2:6: `lr` must be at least 0")),
         "{msg}"
     );
     assert!(
@@ -430,4 +442,65 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
     assert_eq!(o.scenario.as_deref(), Some("dying-high-lr"));
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
     assert_eq!(o.train.lr, Some("0.7".to_string()));
+}
+
+/// The config accepts exactly the learning rates the engine does: 0 (no update, as PyTorch
+/// allows) up to the engine's maximum; a rule stricter in one place than the other would make a
+/// value work as a flag but fail in a file.
+#[test]
+fn learning_rate_bounds_match_the_engine() {
+    use reluscope::engine::TrainConfig;
+    use reluscope::engine::config::MAX_LR;
+    for (lr, ok) in [
+        (0.0, true),
+        (MAX_LR, true),
+        (-1e-9, false),
+        (MAX_LR * 1.01, false),
+    ] {
+        let engine_ok = TrainConfig {
+            lr,
+            ..TrainConfig::default()
+        }
+        .validate()
+        .is_ok();
+        assert_eq!(engine_ok, ok, "engine, lr {lr}");
+        let loaded = load_with(
+            &LoadOptions::default(),
+            &env(&[("RELUSCOPE_LR", &lr.to_string())]),
+        );
+        assert_eq!(loaded.is_ok(), ok, "config, lr {lr}");
+        if let Ok(s) = loaded {
+            assert_eq!(s.train.lr, lr);
+        }
+    }
+}
+
+#[test]
+fn nesterov_without_momentum_from_the_environment_is_fixed_there() {
+    let msg = load_err(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_NESTEROV", "true")]),
+    );
+    assert_eq!(
+        msg,
+        "environment variable RELUSCOPE_NESTEROV: Nesterov momentum needs a momentum above 0; \
+         set RELUSCOPE_MOMENTUM=0.9 too, or RELUSCOPE_NESTEROV=false"
+    );
+}
+
+/// `none` means no hidden layer, as `--layers` documents; in the environment it is the only
+/// way to say so (an empty value counts as unset).
+#[test]
+fn layers_none_is_no_hidden_layer() {
+    let s = load_with(
+        &LoadOptions::default(),
+        &env(&[("RELUSCOPE_LAYERS", "None")]),
+    )
+    .unwrap();
+    assert!(s.train.hidden.is_empty());
+    let mut opts = LoadOptions::default();
+    opts.train.layers = Some("none".into());
+    assert!(load_with(&opts, &no_env()).unwrap().train.hidden.is_empty());
+    opts.train.layers = Some("nine".into());
+    assert!(load_err(&opts, &no_env()).contains("found 'nine'"));
 }

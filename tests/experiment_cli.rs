@@ -6,7 +6,8 @@ use predicates::prelude::*;
 
 fn experiment(sub: &str) -> Command {
     let mut c = Command::cargo_bin("reluscope").unwrap();
-    c.args(["experiment", sub]);
+    // Unicode output needs a UTF-8 locale, whatever the machine running the tests has.
+    c.env("LC_ALL", "C.UTF-8").args(["experiment", sub]);
     c
 }
 
@@ -101,7 +102,11 @@ fn born_dead_bad_input_exits_2() {
         (&["--inputs", "0"], "--inputs 0 is out of range"),
         (&["--points", "0"], "--points 0 is out of range"),
         (&["--init", "he-normla"], "did you mean 'he-normal'"),
-        (&["--bias-init", "nan"], "invalid bias init 'nan'"),
+        (
+            &["--bias-init", "nan"],
+            "--bias-init: invalid bias init 'nan'",
+        ),
+        (&["--init", "x"], "--init: unknown init 'x'"),
     ];
     for (args, want) in cases {
         fails_with("born-dead", args, want);

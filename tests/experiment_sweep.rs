@@ -8,6 +8,8 @@ use predicates::prelude::*;
 use reluscope::engine::{BiasInit, TrainConfig};
 use reluscope::experiment::{Progress, SweepConfig, sweep};
 
+mod common;
+
 fn small() -> SweepConfig {
     SweepConfig {
         base: TrainConfig {
@@ -85,7 +87,10 @@ fn cancelled_before_start_runs_nothing() {
 }
 
 fn bin() -> Command {
-    Command::cargo_bin("reluscope").unwrap()
+    let mut c = Command::cargo_bin("reluscope").unwrap();
+    // The table's ×, ± and — need a UTF-8 locale, whatever the machine running the tests has.
+    c.env("LC_ALL", "C.UTF-8");
+    c
 }
 
 fn stdout(cmd: &mut Command) -> String {
@@ -198,46 +203,23 @@ fn sweep_bad_input_exits_2() {
 
 /// Runs a small sweep in a pseudo-terminal and returns what it printed.
 fn sweep_in_pty(envs: &[(&str, &str)]) -> String {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::Read;
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
-    cmd.args([
-        "experiment",
-        "sweep",
-        "--lr",
-        "0.1",
-        "--bias-init",
-        "0.1,-3",
-    ]);
-    cmd.args(["--epochs", "1", "--repeats", "1", "--layers", "3"]);
-    cmd.env_remove("NO_COLOR");
-    cmd.env_remove("LC_ALL");
-    cmd.env_remove("LC_CTYPE");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut out = Vec::new();
-    let mut chunk = [0u8; 4096];
-    // The read ends with 0 or an error (EIO) once the child has exited and closed the pty.
-    while let Ok(n) = reader.read(&mut chunk) {
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&chunk[..n]);
-    }
-    assert!(child.wait().unwrap().success());
-    String::from_utf8_lossy(&out).into_owned()
+    common::run_in_pty(
+        &[
+            "experiment",
+            "sweep",
+            "--lr",
+            "0.1",
+            "--bias-init",
+            "0.1,-3",
+            "--epochs",
+            "1",
+            "--repeats",
+            "1",
+            "--layers",
+            "3",
+        ],
+        envs,
+    )
 }
 
 #[test]
@@ -252,4 +234,148 @@ fn colour_on_a_terminal_unless_no_color() {
         ascii.is_ascii() && ascii.contains(". ") && ascii.contains("+/-"),
         "{ascii}"
     );
+}
+
+/// Runs without a test set (a one-row file) have no test loss: the table shows "—" and the CSV
+/// leaves the cells empty rather than averaging made-up zeros.
+#[test]
+fn a_sweep_without_a_test_set_has_no_test_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "x1,x2,label\n0.5,0.5,1\n").unwrap();
+    let args = |csv: bool| {
+        let mut c = bin();
+        c.args(["experiment", "sweep", "--data"])
+            .arg(&one)
+            .args(["--lr", "0.1", "--bias-init", "0.1"])
+            .args(["--epochs", "1", "--repeats", "2"]);
+        if csv {
+            c.arg("--csv");
+        }
+        c
+    };
+    let csv = stdout(&mut args(true));
+    let fields: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(fields.len(), 12, "{csv}");
+    assert!(fields[8].parse::<f64>().unwrap() > 0.0, "train loss: {csv}");
+    assert_eq!(&fields[10..], ["", ""], "test loss: {csv}");
+    let text = stdout(&mut args(false));
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("0.1"))
+        .unwrap();
+    let cols: Vec<&str> = row.split("  ").filter(|c| !c.trim().is_empty()).collect();
+    assert_eq!(cols[cols.len() - 2].trim(), "—", "{text}");
+}
+
+#[test]
+fn a_sweep_notes_an_output_activation_that_cannot_act() {
+    bin()
+        .args([
+            "experiment",
+            "sweep",
+            "--regression-output",
+            "tanh",
+            "--csv",
+        ])
+        .args([
+            "--lr",
+            "0.1",
+            "--bias-init",
+            "0",
+            "--epochs",
+            "1",
+            "--repeats",
+            "1",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            "reluscope: note: --regression-output tanh is ignored: circle is a classification \
+             task, whose output is sigmoid with binary cross-entropy\n",
+        );
+}
+
+/// The sweep reads the same layered settings as `train` (here a config file), so a run is
+/// still reproduced by `train` with that file; it used to start from the built-in defaults.
+#[test]
+fn a_sweep_uses_the_config_file_as_train_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(&file, "[train]\nlayers = [3]\noptimizer = \"adam\"\n").unwrap();
+    let file = file.display().to_string();
+    let sweep = |extra: &[&str]| {
+        stdout(
+            bin()
+                .args(["--config", &file, "experiment", "sweep", "--lr", "0.1"])
+                .args(["--bias-init", "0", "--epochs", "2", "--repeats", "1"])
+                .args(extra),
+        )
+    };
+    let text = sweep(&[]);
+    assert!(
+        text.contains("layers 3, relu, he-normal init, adam,"),
+        "{text}"
+    );
+    let csv = sweep(&["--csv"]);
+    let sweep_loss: f64 = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(8)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let out = stdout(bin().args(["--config", &file, "train"]).args([
+        "--lr",
+        "0.1",
+        "--bias-init",
+        "0",
+        "--epochs",
+        "2",
+        "--format",
+        "jsonl",
+    ]));
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let train_loss = last["train_loss"].as_f64().unwrap();
+    assert!(
+        (train_loss - sweep_loss).abs() < 1e-6,
+        "{train_loss} vs {sweep_loss}"
+    );
+    // A broken file stops the sweep as it stops train.
+    std::fs::write(dir.path().join("c.toml"), "[train]\nlr = \"x\"\n").unwrap();
+    bin()
+        .args(["--config", &file, "experiment", "sweep", "--repeats", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{file}:2:6: `lr` must be a number"
+        )));
+}
+
+/// A value listed twice is one column or row, as born-dead's widths and depths are.
+#[test]
+fn repeated_sweep_values_are_one_cell() {
+    let csv = stdout(bin().args([
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.1,0.10,1",
+        "--bias-init",
+        "0,-0,scheme",
+        "--epochs",
+        "1",
+        "--repeats",
+        "1",
+        "--layers",
+        "2",
+        "--csv",
+    ]));
+    let cells: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(cells, ["0.1,0", "1,0", "0.1,scheme", "1,scheme"], "{csv}");
 }

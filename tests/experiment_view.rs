@@ -44,7 +44,7 @@ fn run(dead: f64, diverged: bool) -> RunResult {
         dead_at_init: 0.0,
         dead,
         train_loss: 0.1,
-        test_loss: 0.1,
+        test_loss: Some(0.1),
         diverged,
     }
 }

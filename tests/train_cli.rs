@@ -7,6 +7,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+mod common;
+
 fn train() -> Command {
     let mut c = Command::cargo_bin("reluscope").unwrap();
     c.arg("train");
@@ -286,6 +288,21 @@ fn csv_data_trains() {
         .stderr(predicate::str::contains(
             "three.csv: the targets (0, 1, 2) look like 3 class labels",
         ));
+    // A constant target is regression with nothing to say about classes.
+    let f = write(dir.path(), "flat.csv", "a,b,y\n1,2,5\n3,4,5\n");
+    train()
+        .args(["--data", &f, "--epochs", "1"])
+        .assert()
+        .success()
+        .stderr("");
+    // Inputs whose squares would overflow are refused, naming the cell.
+    fails_with(
+        &[
+            "--data",
+            &write(dir.path(), "huge.csv", "a,b,y\n1e200,2,1\n"),
+        ],
+        "huge.csv:2:1: '1e200' in column 'a' is too large; inputs must be within ±1e150",
+    );
     // A single row trains (everything is training data) without panicking.
     let f = write(dir.path(), "one.csv", "a,b,y\n1,2,1\n");
     train()
@@ -450,10 +467,11 @@ fn bad_flags_are_input_errors() {
         (&["--noise", "60"], "--noise is a noise level in percent"),
         (
             &["--nesterov"],
-            "Nesterov momentum needs a momentum above 0",
+            "--nesterov: Nesterov momentum needs a momentum above 0; add --momentum 0.9, or \
+             drop --nesterov",
         ),
         (&["--lr", "inf"], "--lr must be a finite number, found inf"),
-        (&["--steps", "0"], "must be at least 1"),
+        (&["--steps", "0"], "--steps must be at least 1, found 0"),
     ];
     for (args, want) in cases {
         if want.is_empty() {
@@ -472,18 +490,40 @@ fn bad_flags_are_input_errors() {
         .args(["--steps", "1", "--epochs", "1"])
         .assert()
         .code(2);
+    // A negative number is read as the flag's value, so the message names the flag and its
+    // range instead of calling "-1" an unexpected argument.
+    fails_with(
+        &["--l1", "-1"],
+        "--l1 must be at least 0 and at most 1000000",
+    );
+    fails_with(
+        &["--momentum", "-0.5"],
+        "--momentum must be at least 0 and below 1",
+    );
+    fails_with(
+        &["--l2", "1e7"],
+        "--l2 must be at least 0 and at most 1000000",
+    );
+    fails_with(&["--seed", "-1"], "invalid value '-1' for '--seed <SEED>'");
+    fails_with(
+        &["--steps", "-5"],
+        "invalid value '-5' for '--steps <STEPS>'",
+    );
 }
 
 #[test]
 fn save_errors_and_divergence() {
     let dir = tempfile::tempdir().unwrap();
-    train()
-        .args(["--steps", "1", "--save", "/nonexistent/dir/m.json"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "/nonexistent/dir/m.json: cannot write the model file",
-        ));
+    // An unwritable target is refused before training starts (nothing on stdout).
+    fails_with(
+        &["--steps", "1", "--save", "/nonexistent/dir/m.json"],
+        "--save /nonexistent/dir/m.json: the directory /nonexistent/dir does not exist",
+    );
+    let shown = dir.path().display();
+    fails_with(
+        &["--steps", "1", "--save", &shown.to_string()],
+        &format!("--save {shown} is a directory; give a file path such as"),
+    );
     let m = dir.path().join("m.json");
     let out = train()
         .args([
@@ -538,26 +578,179 @@ fn regression_output_can_be_tanh() {
 
 #[test]
 fn progress_bar_appears_on_a_terminal() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::Read;
-    let pair = native_pty_system().openpty(PtySize::default()).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_reluscope"));
-    cmd.args(["train", "--epochs", "3"]);
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let reading = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = reader.read_to_end(&mut out);
-        out
-    });
-    assert!(child.wait().unwrap().success());
-    drop(pair.master);
-    let out = String::from_utf8_lossy(&reading.join().unwrap()).to_string();
+    let out = common::run_in_pty(&["train", "--epochs", "3"], &[]);
     assert!(out.contains("] ") && out.contains("% step 1/75"), "{out}");
     assert!(
         out.contains("\x1b[2K"),
         "the bar is cleared before the table rows: {out}"
     );
     assert!(out.contains("samples/s"));
+}
+
+/// A one-row file leaves nothing to test on: the test loss and accuracy are absent ("n/a" in
+/// the table, null in JSON), not a made-up 0 that reads as a perfect loss and a failed test.
+#[test]
+fn an_empty_test_set_is_reported_as_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(dir.path(), "one.csv", "x1,x2,label\n0.5,0.5,1\n");
+    let out = train()
+        .args(["--data", &one, "--epochs", "2", "--format", "jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines = jsonl(&out);
+    assert_eq!(lines.len(), 4);
+    for l in &lines {
+        assert!(l["test_loss"].is_null(), "{l}");
+        assert!(l["test_accuracy"].is_null(), "{l}");
+        assert!(l["train_loss"].as_f64().unwrap() > 0.0, "{l}");
+        assert!(l["train_accuracy"].is_number(), "{l}");
+    }
+    let out = train()
+        .args(["--data", &one, "--epochs", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for row in &rows[1..] {
+        assert_eq!(row.split_whitespace().nth(3), Some("n/a"), "{text}");
+    }
+    let summary = text.lines().last().unwrap();
+    assert!(summary.contains("test loss n/a, accuracy "), "{summary}");
+    assert!(summary.contains("%/n/a;"), "{summary}");
+}
+
+/// Flags that cannot act say so on stderr, one line each, and the run goes on: an output
+/// activation for a classification task, an initialization for a loaded model.
+#[test]
+fn flags_that_change_nothing_get_a_note() {
+    let err = |args: &[&str]| {
+        let out = train().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = err(&["--epochs", "1", "--regression-output", "tanh"]);
+    assert_eq!(
+        e,
+        "reluscope: note: --regression-output tanh is ignored: circle is a classification \
+         task, whose output is sigmoid with binary cross-entropy\n"
+    );
+    assert_eq!(
+        err(&[
+            "--epochs",
+            "1",
+            "--dataset",
+            "plane",
+            "--regression-output",
+            "tanh"
+        ]),
+        ""
+    );
+    assert_eq!(
+        err(&[
+            "--epochs",
+            "1",
+            "--optimizer",
+            "adam",
+            "--momentum",
+            "0.9",
+            "--nesterov"
+        ]),
+        "reluscope: note: --momentum and --nesterov are ignored: only sgd has momentum, not \
+         adam\n"
+    );
+    assert_eq!(
+        err(&["--epochs", "1", "--momentum", "0.9", "--nesterov"]),
+        ""
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.json").display().to_string();
+    let r = dir.path().join("r.json").display().to_string();
+    err(&["--epochs", "1", "--save", &m]);
+    let e = err(&[
+        "--epochs",
+        "1",
+        "--init",
+        "he-uniform",
+        "--bias-init=-3",
+        "--model",
+        &m,
+    ]);
+    assert_eq!(
+        e,
+        format!(
+            "reluscope: note: {m} brings its own weights and biases; --init he-uniform and \
+             --bias-init -3 are ignored\n"
+        )
+    );
+    let e = err(&["--epochs", "1", "--bias-init", "scheme", "--model", &m]);
+    assert!(e.contains("; --bias-init scheme is ignored\n"), "{e}");
+    err(&[
+        "--dataset",
+        "plane",
+        "--epochs",
+        "1",
+        "--regression-output",
+        "tanh",
+        "--save",
+        &r,
+    ]);
+    let e = err(&[
+        "--dataset",
+        "plane",
+        "--epochs",
+        "1",
+        "--regression-output",
+        "linear",
+        "--model",
+        &r,
+    ]);
+    assert_eq!(
+        e,
+        format!(
+            "reluscope: note: {r} has the output activation tanh; --regression-output linear \
+             is ignored\n"
+        )
+    );
+    // The header names the model instead of an initialization that did not happen.
+    let out = train()
+        .args(["--epochs", "1", "--model", &m])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(out.stdout).unwrap();
+    let head = head.lines().next().unwrap();
+    assert!(
+        head.contains(&format!(", from {m}, ")) && !head.contains("init "),
+        "{head}"
+    );
+}
+
+/// Explorer flags written before a subcommand are refused: `reluscope --lr 0.5 train` used to
+/// train at the default learning rate without a word.
+#[test]
+fn flags_before_the_subcommand_are_refused() {
+    let run = |args: &[&str]| Command::cargo_bin("reluscope").unwrap().args(args).assert();
+    run(&["--lr", "0.5", "train", "--epochs", "1"])
+        .code(2)
+        .stdout("")
+        .stderr(
+            "reluscope: --lr before `train` is an option of the explorer; write it after the \
+             subcommand: `reluscope train --lr ...`\n",
+        );
+    run(&["--no-shuffle", "experiment", "sweep"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "write it after the subcommand: `reluscope experiment sweep --no-shuffle ...`",
+        ));
+    run(&["--ascii", "eval", "relu", "--points", "1"])
+        .code(2)
+        .stderr("reluscope: --ascii is an option of the explorer; `eval` does not take it\n");
+    // --config and --scenario are global: they may stand before the subcommand.
+    run(&["--scenario", "relu-basics", "train", "--epochs", "1"]).success();
 }

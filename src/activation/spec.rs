@@ -183,6 +183,8 @@ impl FromStr for Activation {
         };
         let mut act = name.parse::<Kind>()?.default_activation();
         let Some(rest) = rest else { return Ok(act) };
+        let mut seen: Vec<String> = Vec::new();
+        let mut params: Vec<(String, f64)> = Vec::new();
         for pair in rest.split(',').filter(|p| !p.trim().is_empty()) {
             let Some((key, value)) = pair.split_once('=') else {
                 return Err(SpecError::Invalid(format!(
@@ -190,6 +192,13 @@ impl FromStr for Activation {
                 )));
             };
             let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+            // The last of two values would win silently; which one was meant is unknown.
+            if seen.contains(&key) {
+                return Err(SpecError::Invalid(format!(
+                    "'{s}' gives {key} twice; give each parameter once"
+                )));
+            }
+            seen.push(key.clone());
             if act.kind() == Kind::Gelu && key == "approx" {
                 let approx = match value.to_ascii_lowercase().as_str() {
                     "none" | "erf" | "exact" => GeluApprox::None,
@@ -221,9 +230,18 @@ impl FromStr for Activation {
                         .map_or(0.0, |p| p.default)
                 ))
             })?;
-            act = act.with_param(&key, v)?;
+            params.push((key, v));
         }
-        Ok(act)
+        // hard-tanh's min < max may hold only once both are set (min=2,max=3 passes through
+        // min=2,max=1), so the other order is tried before reporting the first error.
+        let forward = params.iter().try_fold(act, |a, (k, v)| a.with_param(k, *v));
+        forward.or_else(|e| {
+            params
+                .iter()
+                .rev()
+                .try_fold(act, |a, (k, v)| a.with_param(k, *v))
+                .map_err(|_| e)
+        })
     }
 }
 

@@ -48,11 +48,30 @@ fn range_points(spec: &str) -> Result<Vec<f64>> {
     // A relative tolerance so that -2:2:0.1 includes 2 despite rounding.
     let count = ((end - start) / step * (1.0 + 1e-12)).floor() + 1.0;
     if !count.is_finite() || count > MAX_POINTS as f64 {
+        // (END − START) / STEP can overflow to inf, which is no count to show a user.
+        let count = if count.is_finite() {
+            count.to_string()
+        } else {
+            format!("more than {MAX_POINTS}")
+        };
         return Err(input_error(format!(
             "--range {spec} gives {count} points; at most {MAX_POINTS} are allowed (use a larger STEP)"
         )));
     }
+    // Rounding leaves grid points meant to be END or 0 a few ulps off: -0.3 + 3 × 0.1 is
+    // 5.6e-17, where relu' is 1, not relu'(0) = 0. Points within a billionth of a step of
+    // either are taken as exactly it.
+    let snap = step * 1e-9;
     Ok((0..count as usize)
-        .map(|i| start + i as f64 * step)
+        .map(|i| {
+            let x = start + i as f64 * step;
+            if (x - end).abs() <= snap {
+                end
+            } else if x.abs() <= snap {
+                0.0
+            } else {
+                x
+            }
+        })
         .collect())
 }

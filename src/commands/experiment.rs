@@ -5,13 +5,15 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use super::train::config_from_args;
+use super::train::{config_from_args, unused_flags};
 use super::{parse_number, write_stdout};
 use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
-use crate::experiment::{BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, sweep};
+use crate::experiment::{
+    BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, distinct, sweep,
+};
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
 
 /// Most values a list or range flag may expand to.
@@ -61,8 +63,14 @@ pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
         depths: parse_counts(&args.depth, "--depth")?,
         trials: args.trials,
         inputs: args.inputs,
-        init: args.init.parse::<Init>()?,
-        bias: args.bias_init.parse::<BiasInit>()?,
+        init: args
+            .init
+            .parse::<Init>()
+            .map_err(|e| input_error(format!("--init: {e}")))?,
+        bias: args
+            .bias_init
+            .parse::<BiasInit>()
+            .map_err(|e| input_error(format!("--bias-init: {e}")))?,
         seed: args.seed,
         points: args.points,
     };
@@ -90,8 +98,10 @@ pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
 const DEFAULT_SWEEP_LRS: &str = "0.01,0.1,1";
 const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
 
-/// The sweep configuration the flags describe (validated).
-pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
+/// The sweep configuration the flags describe on top of `base` (validated). `base` holds the
+/// layered settings, as for `train`, so that `train --seed S+r --lr X --bias-init B` with the
+/// same config file, scenario and environment reproduces any run.
+pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> {
     if args.train.model.is_some() {
         return Err(input_error(
             "experiment sweep trains fresh networks; --model is not supported here",
@@ -121,11 +131,11 @@ pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
         bias_init: None,
         ..args.train.clone()
     };
-    let (base, _) = config_from_args(&single, TrainConfig::default())?;
+    let (base, _) = config_from_args(&single, base)?;
     let config = SweepConfig {
         base,
-        lrs,
-        bias_inits,
+        lrs: distinct(&lrs),
+        bias_inits: distinct(&bias_inits),
         epochs: args.epochs,
         repeats: args.repeats,
     };
@@ -133,8 +143,11 @@ pub fn sweep_config(args: &SweepArgs) -> Result<SweepConfig> {
     Ok(config)
 }
 
-pub fn run_sweep(args: &SweepArgs) -> Result<()> {
-    let config = sweep_config(args)?;
+pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {
+    let config = sweep_config(args, base)?;
+    for note in unused_flags(&args.train, &config.base) {
+        eprintln!("reluscope: note: {note}");
+    }
     let report = sweep::run(&config, &Progress::new())?;
     let style = TextStyle {
         color: std::io::stdout().is_terminal() && !no_color(process_env),

@@ -22,16 +22,16 @@ pub fn parse_range(spec: &str, with_step: bool) -> Result<(f64, f64, Option<f64>
     let parts: Vec<&str> = spec.split(':').collect();
     if parts.len() != if with_step { 3 } else { 2 } {
         return Err(input_error(format!(
-            "range '{spec}' is not {form} (e.g. {example})"
+            "--range '{spec}' is not {form} (e.g. --range {example})"
         )));
     }
     let mut nums = Vec::with_capacity(3);
     for part in &parts {
-        nums.push(parse_number(part, "range")?);
+        nums.push(parse_number(part, "--range")?);
     }
     if !with_step && nums[1] <= nums[0] {
         return Err(input_error(format!(
-            "range '{spec}': END must be greater than START (e.g. {example})"
+            "--range '{spec}': END must be greater than START (e.g. --range {example})"
         )));
     }
     Ok((nums[0], nums[1], nums.get(2).copied()))
@@ -41,7 +41,7 @@ pub fn parse_range(spec: &str, with_step: bool) -> Result<(f64, f64, Option<f64>
 pub fn parse_points(spec: &str) -> Result<Vec<f64>> {
     let xs: Vec<f64> = spec
         .split(',')
-        .map(|p| parse_number(p, "points"))
+        .map(|p| parse_number(p, "--points"))
         .collect::<Result<_>>()?;
     if xs.len() > eval::MAX_POINTS {
         return Err(input_error(format!(

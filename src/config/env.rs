@@ -1,7 +1,7 @@
 //! The environment layer: `RELUSCOPE_<KEY>` sets the setting KEY of any section (keys are
 //! unique across sections), e.g. `RELUSCOPE_LR=0.1`, `RELUSCOPE_ACTIVATION=leaky-relu`,
-//! `RELUSCOPE_THEME=high-contrast`, `RELUSCOPE_LAYERS=8,8`, `RELUSCOPE_X_RANGE=-5:10`.
-//! `RELUSCOPE_CONFIG=PATH` names the config file. An empty value counts as unset.
+//! `RELUSCOPE_THEME=high-contrast`, `RELUSCOPE_LAYERS=8,8`, `RELUSCOPE_X_RANGE=-5:10` (or
+//! `-5,10`). `RELUSCOPE_CONFIG=PATH` names the config file. An empty value counts as unset.
 
 use super::diag::{Diagnostic, Origin, Problem, Sourced, unknown_name_fix};
 use super::overrides::{Overrides, SECTIONS, section_of};

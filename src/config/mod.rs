@@ -254,13 +254,13 @@ fn build_train(
             .nesterov
             .as_ref()
             .map_or(Origin::Default, |s| s.origin.clone());
-        diags.push(
-            Problem::new(
-                "Nesterov momentum needs a momentum above 0",
-                "set momentum too, e.g. momentum = 0.9, or nesterov = false",
-            )
-            .at(origin),
-        );
+        // The fix is spelled in the language of the layer that asked for Nesterov.
+        let fix = match &origin {
+            Origin::Cli(_) => "add --momentum 0.9, or drop --nesterov",
+            Origin::Env(_) => "set RELUSCOPE_MOMENTUM=0.9 too, or RELUSCOPE_NESTEROV=false",
+            _ => "set momentum too, e.g. momentum = 0.9, or nesterov = false",
+        };
+        diags.push(Problem::new("Nesterov momentum needs a momentum above 0", fix).at(origin));
     }
     // The engine's own check, as a safety net behind the per-setting checks above.
     if diags.is_empty()

@@ -13,6 +13,10 @@ use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind};
 use super::diag::{Origin, Problem, Sourced};
 use super::raw::Raw;
 
+/// The engine's limits, checked here so a config error names its file, line and column.
+pub use crate::engine::config::{MAX_LR, MAX_REGULARIZATION};
+pub use crate::engine::network::{MAX_HIDDEN_LAYERS, MAX_WIDTH};
+
 /// Training settings, each optional.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrainOverrides {
@@ -259,7 +263,11 @@ impl Overrides {
                 t.features = at!(features);
             }
             ("train", "layers") => {
-                let widths = raw.unsigned_list(key, ex)?;
+                // `none` spells "no hidden layer" in text, where an empty value means unset.
+                let widths = match raw {
+                    Raw::Text(t) if t.trim().eq_ignore_ascii_case("none") => Vec::new(),
+                    _ => raw.unsigned_list(key, ex)?,
+                };
                 if widths.len() > MAX_HIDDEN_LAYERS {
                     return Err(range_problem(
                         key,
@@ -304,10 +312,11 @@ impl Overrides {
             ("train", "optimizer") => t.optimizer = at!(parse_name(key, raw, ex)?),
             ("train", "lr") => {
                 let v = raw.number(key, ex)?;
-                if !(v > 0.0 && v <= MAX_LR) {
+                // The engine's rule, PyTorch's: 0 is allowed (a frozen baseline in a sweep).
+                if !(0.0..=MAX_LR).contains(&v) {
                     return Err(range_problem(
                         key,
-                        &format!("must be above 0 and at most {MAX_LR}"),
+                        &format!("must be at least 0 and at most {MAX_LR}"),
                         ex,
                     ));
                 }
@@ -323,13 +332,15 @@ impl Overrides {
             ("train", "nesterov") => t.nesterov = at!(raw.boolean(key, ex)?),
             ("train", k @ ("l1" | "l2" | "clip")) => {
                 let v = raw.number(key, ex)?;
-                if v < 0.0 {
-                    let what = if k == "clip" {
-                        "must be 0 (off) or above"
-                    } else {
-                        "must be 0 or above"
-                    };
-                    return Err(range_problem(key, what, ex));
+                if k == "clip" && v < 0.0 {
+                    return Err(range_problem(key, "must be 0 (off) or above", ex));
+                }
+                if k != "clip" && !(0.0..=MAX_REGULARIZATION).contains(&v) {
+                    return Err(range_problem(
+                        key,
+                        &format!("must be at least 0 and at most {MAX_REGULARIZATION}"),
+                        ex,
+                    ));
                 }
                 match k {
                     "l1" => t.l1 = at!(v),
@@ -407,12 +418,6 @@ impl Overrides {
     }
 }
 
-/// At most this many hidden layers (the engine's limit).
-pub const MAX_HIDDEN_LAYERS: usize = 8;
-/// At most this many neurons per hidden layer (the engine's limit).
-pub const MAX_WIDTH: usize = 64;
-/// The largest learning rate accepted (as the engine: far beyond any useful rate).
-pub const MAX_LR: f64 = 1e6;
 /// The largest mini-batch accepted (the CSV limit is 1,000,000 rows).
 pub const MAX_BATCH: usize = 1_000_000;
 

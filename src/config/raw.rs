@@ -198,8 +198,13 @@ impl<'a, 'i> Raw<'a, 'i> {
                 (a, b)
             }
             Raw::Toml(_) => return Err(bad()),
+            // `-5:10` as the CLI's ranges, or `-5,10` as every other list in the environment
+            // (and as the fix below, derived from the TOML example, spells it).
             Raw::Text(t) => {
-                let (a, b) = t.split_once(':').ok_or_else(bad)?;
+                let (a, b) = t
+                    .split_once(':')
+                    .or_else(|| t.split_once(','))
+                    .ok_or_else(bad)?;
                 (
                     a.trim().parse::<f64>().map_err(|_| bad())?,
                     b.trim().parse::<f64>().map_err(|_| bad())?,

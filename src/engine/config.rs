@@ -12,6 +12,12 @@ use super::init::{BiasInit, Init};
 use super::network::check_shape;
 use super::optim::{OptimizerKind, OptimizerSettings};
 
+/// The largest learning rate accepted: far beyond any useful rate, low enough that a typo
+/// like `3e30` is caught.
+pub const MAX_LR: f64 = 1e6;
+/// The largest L1 or L2 rate accepted, for the same reason.
+pub const MAX_REGULARIZATION: f64 = 1e6;
+
 /// The settings of a training run. `Default` gives the project's defaults: circle, features
 /// x1 and x2, hidden layers 8,8 of ReLU, he-normal weights (the init made for ReLU) with biases
 /// 0.1 (as Playground), SGD at learning rate 0.03, batch 10, shuffled, seed 0, half the points
@@ -110,8 +116,8 @@ impl TrainConfig {
             "learning rate",
             self.lr,
             0.0,
-            1e6,
-            "use a finite number ≥ 0, e.g. 0.03",
+            MAX_LR,
+            "use 0 to 1e6, e.g. 0.03",
         )?;
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
             return Err(EngineError::invalid(format!(
@@ -124,8 +130,9 @@ impl TrainConfig {
                 "nesterov needs momentum > 0 (as in PyTorch); add e.g. --momentum 0.9",
             ));
         }
-        range("l1", self.l1, 0.0, 1e6, "use a finite rate ≥ 0")?;
-        range("l2", self.l2, 0.0, 1e6, "use a finite rate ≥ 0")?;
+        let rate = "use a rate from 0 to 1e6";
+        range("l1", self.l1, 0.0, MAX_REGULARIZATION, rate)?;
+        range("l2", self.l2, 0.0, MAX_REGULARIZATION, rate)?;
         range(
             "clip",
             self.clip,

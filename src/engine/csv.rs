@@ -11,6 +11,8 @@ use super::error::EngineError;
 
 /// Rows beyond this are refused: the engine keeps everything in memory and trains interactively.
 pub const MAX_ROWS: usize = 1_000_000;
+/// Largest |x1| or |x2| accepted: x1², x2² and x1·x2 of larger inputs overflow to infinity.
+pub const MAX_ABS_INPUT: f64 = 1e150;
 
 /// A loaded CSV file.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +122,18 @@ impl CsvData {
                         col,
                         &format!(
                             "'{field}' in column '{}' is not a finite number; remove or fix the row",
+                            columns[k]
+                        ),
+                    ));
+                }
+                if k < 2 && x.abs() > MAX_ABS_INPUT {
+                    return Err(csv_err(
+                        name,
+                        line_no,
+                        col,
+                        &format!(
+                            "'{field}' in column '{}' is too large; inputs must be within \
+                             ±1e150 (so that x1^2 and x1*x2 stay finite)",
                             columns[k]
                         ),
                     ));
@@ -263,6 +277,16 @@ mod tests {
             "{e}"
         );
         assert!(err("a,b,y\ninf,2,1\n").contains("d.csv:2:1:"));
+    }
+
+    #[test]
+    fn inputs_too_large_for_the_features_are_refused() {
+        let e = err("a,b,y\n1,2,0\n3,-2e150,1\n");
+        assert!(
+            e.contains("d.csv:3:3: '-2e150' in column 'b' is too large"),
+            "{e}"
+        );
+        assert!(CsvData::parse("d.csv", "a,b,y\n1e150,-1e150,1e300\n").is_ok());
     }
 
     #[test]

@@ -349,7 +349,14 @@ fn moons(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
     points
 }
 
-fn plane(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
+/// Playground's regression sampling: points uniform on [-6, 6]², each labelled by `label(x, y,
+/// nx, ny)` where (nx, ny) is its noise offset (the point itself is not moved).
+fn regression(
+    n: usize,
+    noise: f64,
+    rng: &mut ChaCha8Rng,
+    label: impl Fn(f64, f64, f64, f64) -> f64,
+) -> Vec<Point> {
     let radius = 6.0;
     (0..n)
         .map(|_| {
@@ -357,14 +364,18 @@ fn plane(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
             let y = uniform(rng, -radius, radius);
             let nx = uniform(rng, -radius, radius) * noise;
             let ny = uniform(rng, -radius, radius) * noise;
-            // Playground maps x + y from [-10, 10] linearly onto [-1, 1] (unclamped).
             Point {
                 x1: x,
                 x2: y,
-                label: (x + nx + y + ny) / 10.0,
+                label: label(x, y, nx, ny),
             }
         })
         .collect()
+}
+
+fn plane(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
+    // Playground maps x + y from [-10, 10] linearly onto [-1, 1] (unclamped).
+    regression(n, noise, rng, |x, y, nx, ny| (x + nx + y + ny) / 10.0)
 }
 
 fn multi_gauss(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
@@ -389,20 +400,7 @@ fn multi_gauss(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
         }
         best
     };
-    let radius = 6.0;
-    (0..n)
-        .map(|_| {
-            let x = uniform(rng, -radius, radius);
-            let y = uniform(rng, -radius, radius);
-            let nx = uniform(rng, -radius, radius) * noise;
-            let ny = uniform(rng, -radius, radius) * noise;
-            Point {
-                x1: x,
-                x2: y,
-                label: label(x + nx, y + ny),
-            }
-        })
-        .collect()
+    regression(n, noise, rng, |x, y, nx, ny| label(x + nx, y + ny))
 }
 
 #[cfg(test)]

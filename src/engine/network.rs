@@ -237,16 +237,6 @@ impl Network {
         self.hidden().iter().map(|l| l.fan_out).collect()
     }
 
-    /// Number of trainable parameters (a PReLU slope counts as one).
-    pub fn num_params(&self) -> usize {
-        self.layers
-            .iter()
-            .map(|l| {
-                l.weights.len() + l.bias.len() + usize::from(l.activation.kind() == Kind::Prelu)
-            })
-            .sum()
-    }
-
     /// Whether every parameter is finite.
     pub fn is_finite(&self) -> bool {
         self.layers.iter().all(|l| {

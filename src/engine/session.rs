@@ -318,9 +318,16 @@ impl Session {
         self.train_loss
     }
 
-    /// Mean loss over the test set at the last health pass (0 when the test set is empty).
+    /// Mean loss over the test set at the last health pass (0 when the test set is empty; see
+    /// [`Session::has_test_set`]).
     pub fn test_loss(&self) -> f64 {
         self.test_loss
+    }
+
+    /// Whether any points were held out for testing: a file of one row has none, and its test
+    /// loss and accuracy are then absent, not 0.
+    pub fn has_test_set(&self) -> bool {
+        !self.test_y.is_empty()
     }
 
     pub fn health(&self) -> &Health {
@@ -368,16 +375,14 @@ impl Session {
     }
 
     /// Share of correctly classified (train, test) points, threshold 0.5; `None` for
-    /// regression. An empty set counts as 0.
-    pub fn accuracy(&self) -> Option<(f64, f64)> {
+    /// regression. The test share is `None` when no point was held out (the training set is
+    /// never empty).
+    pub fn accuracy(&self) -> Option<(f64, Option<f64>)> {
         if self.dataset.task != Task::Classification {
             return None;
         }
         let d = self.config.features.len();
         let acc = |xs: &[f64], ys: &[f64]| {
-            if ys.is_empty() {
-                return 0.0;
-            }
             let right = ys
                 .iter()
                 .enumerate()
@@ -389,7 +394,7 @@ impl Session {
         };
         Some((
             acc(&self.train_x, &self.train_y),
-            acc(&self.test_x, &self.test_y),
+            self.has_test_set().then(|| acc(&self.test_x, &self.test_y)),
         ))
     }
 
@@ -466,6 +471,65 @@ mod tests {
         assert_eq!(p, crate::activation::sigmoid(z));
         assert_eq!(s.neuron_output(1, 3, 1.0, -2.0), sc.a[1][3]);
         assert!(s.neuron_output(5, 0, 0.0, 0.0).is_nan());
+    }
+
+    /// Live settings change mid-run without touching the network, and the very next step
+    /// uses them: with plain SGD the same gradient moves every weight lr-proportionally.
+    #[test]
+    fn live_changes_keep_the_network_and_act_on_the_next_step() {
+        let trained = || {
+            let mut s = Session::new(TrainConfig::default()).unwrap();
+            for _ in 0..33 {
+                s.step();
+            }
+            s
+        };
+        let (mut a, mut b) = (trained(), trained());
+        let before = a.network().clone();
+        let live = TrainConfig {
+            lr: 0.3,
+            ..a.config().clone()
+        };
+        assert!(!a.config().needs_reset(&live));
+        a.set_live(&live);
+        assert_eq!(a.network(), &before, "weights untouched");
+        assert_eq!((a.step_count(), a.config().lr), (33, 0.3));
+        a.step();
+        b.step();
+        let delta = |s: &Session| -> Vec<f64> {
+            s.network().layers[0]
+                .weights
+                .iter()
+                .zip(&before.layers[0].weights)
+                .map(|(w, w0)| w - w0)
+                .collect()
+        };
+        let (da, db) = (delta(&a), delta(&b));
+        assert!(db.iter().any(|d| d.abs() > 1e-9));
+        for (x, y) in da.iter().zip(&db) {
+            assert!(
+                (x - y * 10.0).abs() <= 1e-12 + 1e-9 * x.abs(),
+                "{x} vs 10 × {y}"
+            );
+        }
+        // Every other live setting, batch size included, mid-epoch: training goes on.
+        a.set_live(&TrainConfig {
+            optimizer: super::super::OptimizerKind::Adam,
+            l1: 1e-4,
+            l2: 1e-3,
+            clip: 0.5,
+            batch_size: 7,
+            shuffle: false,
+            ..a.config().clone()
+        });
+        a.set_live(&TrainConfig {
+            batch_size: 0,
+            ..a.config().clone()
+        });
+        for _ in 0..30 {
+            assert!(!a.step().diverged);
+        }
+        assert_eq!(a.network().layers.len(), before.layers.len());
     }
 }
 

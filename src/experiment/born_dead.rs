@@ -132,17 +132,6 @@ impl BornDeadConfig {
     }
 }
 
-/// The values of a list without repeats, in the order given.
-fn distinct(xs: &[usize]) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    for &x in xs {
-        if !out.contains(&x) {
-            out.push(x);
-        }
-    }
-    out
-}
-
 /// One (width, depth) cell of the result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BornDeadCell {
@@ -234,7 +223,7 @@ pub fn run_streaming(
 ) -> Result<BornDeadReport> {
     config.validate()?;
     let domain = Domain::new(config.inputs, config.points(), config.homogeneous());
-    let widths = distinct(&config.widths);
+    let widths = super::distinct(&config.widths);
     let depth = config.depths.iter().copied().max().unwrap_or(1);
     progress.start(widths.len() as u64 * config.trials);
     let mut report = BornDeadReport {
@@ -250,7 +239,7 @@ pub fn run_streaming(
             report.cancelled = true;
             break;
         }
-        for &d in &distinct(&config.depths) {
+        for &d in &super::distinct(&config.depths) {
             report.cells.push(tally.cell(width, d));
         }
         partial(&report);
@@ -308,10 +297,11 @@ fn tally_width(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
+    /// A small experiment: the given grid, 64 domain points.
+    pub(crate) fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
         BornDeadConfig {
             widths: widths.to_vec(),
             depths: depths.to_vec(),

@@ -27,12 +27,19 @@ impl BornDeadReport {
         )?;
         writeln!(out, "domain: {}", self.domain)?;
         let x0: Vec<String> = self.x0.iter().map(|v| format!("{v:.4}")).collect();
+        // Many equal coordinates (x0 is (1, …, 1)/√D) would fill lines with the same number.
+        let x0 = if x0.len() > 4 && x0.iter().all(|v| *v == x0[0]) {
+            format!("({}, …, {}), {} equal coordinates", x0[0], x0[0], x0.len())
+        } else {
+            format!("({})", x0.join(", "))
+        };
         writeln!(
             out,
-            "x0 = ({}); closed form 1 − (1 − 2^−N)^L {}",
-            x0.join(", "),
+            "x0 = {x0}; closed form 1 − (1 − 2^−N)^L {}",
             if c.closed_form_applies() {
                 "(exact for symmetric weights and zero biases)"
+            } else if !c.homogeneous() {
+                "is the symmetric, zero-bias reference; it does not apply to nonzero biases"
             } else {
                 "is the symmetric, zero-bias reference; it does not apply to this init"
             }
@@ -108,16 +115,59 @@ fn interval(p: &Proportion) -> String {
 #[cfg(test)]
 mod tests {
     use crate::experiment::Progress;
+    use crate::experiment::born_dead::tests::cfg;
     use crate::experiment::born_dead::{BornDeadConfig, run};
 
-    fn cfg(widths: &[usize], depths: &[usize], trials: u64) -> BornDeadConfig {
-        BornDeadConfig {
-            widths: widths.to_vec(),
-            depths: depths.to_vec(),
-            trials,
-            points: Some(64),
-            ..BornDeadConfig::default()
-        }
+    /// The closed form's caveat names what departs from its assumptions.
+    #[test]
+    fn the_closed_form_caveat_names_biases_or_init() {
+        use crate::engine::{BiasInit, Init};
+        let caveat = |init: Init, bias: BiasInit| {
+            let c = BornDeadConfig {
+                init,
+                bias,
+                ..cfg(&[2], &[2], 5)
+            };
+            let mut text = Vec::new();
+            run(&c, &Progress::new())
+                .unwrap()
+                .write_text(&mut text)
+                .unwrap();
+            let text = String::from_utf8(text).unwrap();
+            text.lines().nth(2).unwrap().to_string()
+        };
+        let zero = BiasInit::Constant(0.0);
+        assert!(
+            caveat(Init::HeNormal, zero).ends_with("(exact for symmetric weights and zero biases)")
+        );
+        assert!(
+            caveat(Init::HeNormal, BiasInit::Constant(0.1))
+                .ends_with("does not apply to nonzero biases")
+        );
+        assert!(caveat(Init::Rai, zero).ends_with("does not apply to this init"));
+    }
+
+    #[test]
+    fn many_equal_x0_coordinates_are_shown_once() {
+        let show = |inputs: usize| {
+            let c = BornDeadConfig {
+                inputs,
+                ..cfg(&[2], &[2], 3)
+            };
+            let mut text = Vec::new();
+            run(&c, &Progress::new())
+                .unwrap()
+                .write_text(&mut text)
+                .unwrap();
+            String::from_utf8(text)
+                .unwrap()
+                .lines()
+                .nth(2)
+                .unwrap()
+                .to_string()
+        };
+        assert!(show(64).starts_with("x0 = (0.1250, …, 0.1250), 64 equal coordinates; "));
+        assert!(show(4).starts_with("x0 = (0.5000, 0.5000, 0.5000, 0.5000); "));
     }
 
     #[test]

@@ -145,7 +145,12 @@ impl Domain {
             DomainKind::Grid { per_axis } => format!(
                 "a {} grid on [-{BOX}, {BOX}]^{d} (step {:.3}) plus x0 (nonzero biases: \
                  constant over the box)",
-                vec![per_axis.to_string(); d].join("×"),
+                // "a 61×61 grid", but "a 2-point grid" on a line.
+                if d == 1 {
+                    format!("{per_axis}-point")
+                } else {
+                    vec![per_axis.to_string(); d].join("×")
+                },
                 2.0 * BOX / (per_axis - 1) as f64
             ),
             DomainKind::Scattered => format!(
@@ -289,7 +294,16 @@ mod tests {
         assert!(pts.iter().all(|x| x.iter().all(|v| v.abs() <= 6.0 + 1e-12)));
         assert_eq!(grid_per_axis(3, 1000), 10);
         assert_eq!(grid_per_axis(2, 1), 2);
-        assert!(Domain::new(2, 3721, false).describe().contains("61×61"));
+        assert!(
+            Domain::new(2, 3721, false)
+                .describe()
+                .contains("a 61×61 grid")
+        );
+        assert!(
+            Domain::new(1, 50, false)
+                .describe()
+                .contains("a 50-point grid")
+        );
     }
 
     #[test]

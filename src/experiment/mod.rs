@@ -25,3 +25,15 @@ pub use stats::{Proportion, single_point_dead_probability, wilson_interval};
 pub use sweep::{RunResult, Summary, SweepCell, SweepConfig, SweepReport};
 pub use sweep_report::TextStyle;
 pub use trial::is_homogeneous;
+
+/// The values of a list without repeats, in the order given: a value listed twice in --width
+/// or --lr is one row or column, not two identical ones.
+pub fn distinct<T: PartialEq + Copy>(xs: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for &x in xs {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}

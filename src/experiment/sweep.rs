@@ -111,7 +111,8 @@ pub struct RunResult {
     /// Share of hidden neurons dead after the last epoch.
     pub dead: f64,
     pub train_loss: f64,
-    pub test_loss: f64,
+    /// `None` when no point was held out for testing (a one-row file).
+    pub test_loss: Option<f64>,
     /// Training produced a non-finite value and stopped.
     pub diverged: bool,
 }
@@ -133,12 +134,14 @@ pub struct SweepCell {
 }
 
 impl SweepCell {
-    fn summarize(&self, f: impl Fn(&RunResult) -> f64, include_diverged: bool) -> Summary {
+    /// Mean and sd of `f` over the runs (those that did not diverge unless `include_diverged`)
+    /// where it has a value.
+    fn summarize(&self, f: impl Fn(&RunResult) -> Option<f64>, include_diverged: bool) -> Summary {
         let xs: Vec<f64> = self
             .runs
             .iter()
             .filter(|r| include_diverged || !r.diverged)
-            .map(f)
+            .filter_map(f)
             .collect();
         let (mean, sd, n) = mean_sd(&xs);
         Summary { mean, sd, n }
@@ -146,18 +149,19 @@ impl SweepCell {
 
     /// Dead share at initialization, over all runs.
     pub fn dead_at_init(&self) -> Summary {
-        self.summarize(|r| r.dead_at_init, true)
+        self.summarize(|r| Some(r.dead_at_init), true)
     }
 
     /// Final dead share over the runs that did not diverge (NaN if all did).
     pub fn dead(&self) -> Summary {
-        self.summarize(|r| r.dead, false)
+        self.summarize(|r| Some(r.dead), false)
     }
 
     pub fn train_loss(&self) -> Summary {
-        self.summarize(|r| r.train_loss, false)
+        self.summarize(|r| Some(r.train_loss), false)
     }
 
+    /// Test loss over the runs that did not diverge and had a test set (n = 0 without one).
     pub fn test_loss(&self) -> Summary {
         self.summarize(|r| r.test_loss, false)
     }
@@ -261,7 +265,7 @@ fn train_one(config: &TrainConfig, epochs: u64, progress: &Progress) -> Result<O
         dead_at_init,
         dead: session.health().dead_fraction(),
         train_loss: session.train_loss(),
-        test_loss: session.test_loss(),
+        test_loss: session.has_test_set().then(|| session.test_loss()),
         diverged: session.diverged(),
     }))
 }

@@ -243,7 +243,7 @@ mod tests {
             dead_at_init: 0.0,
             dead,
             train_loss: loss,
-            test_loss: loss,
+            test_loss: Some(loss),
             diverged,
         }
     }

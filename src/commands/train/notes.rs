@@ -1,0 +1,158 @@
+//! One-line notes on stderr for flags that cannot act as given: they are accepted (the run is
+//! still what the rest asks for), but a silent override would train something other than what
+//! was asked for.
+
+use super::TrainArgs;
+use crate::engine::{CsvData, Feature, ModelFile, OptimizerKind, TrainConfig};
+
+/// A note when a CSV file's targets look like more than two class labels (a few whole
+/// numbers): the engine does binary classification only, so such a file trains as regression.
+pub(super) fn class_like_targets(csv: &CsvData) -> Option<String> {
+    if csv.task() != crate::engine::Task::Regression {
+        return None;
+    }
+    let mut classes: Vec<f64> = Vec::new();
+    for p in &csv.points {
+        if p.label.fract() != 0.0 {
+            return None;
+        }
+        if !classes.contains(&p.label) {
+            if classes.len() == 10 {
+                return None;
+            }
+            classes.push(p.label);
+        }
+    }
+    // A single value is a constant target, not a set of classes.
+    if classes.len() < 2 {
+        return None;
+    }
+    classes.sort_by(f64::total_cmp);
+    let shown: Vec<String> = classes.iter().map(f64::to_string).collect();
+    Some(format!(
+        "{}: the targets ({}) look like {} class labels, but classification is binary (0/1 or \
+         -1/1); training them as regression with mean squared error",
+        csv.name,
+        shown.join(", "),
+        classes.len()
+    ))
+}
+
+/// Notes on training flags the rest of the settings leave nothing to act on: an output
+/// activation for a classification task (always sigmoid with binary cross-entropy), momentum
+/// or Nesterov for Adam or RMSprop (PyTorch's have neither).
+pub fn unused_flags(args: &TrainArgs, config: &TrainConfig) -> Vec<String> {
+    let mut notes = Vec::new();
+    let (name, task) = match config.csv.as_deref() {
+        Some(csv) => (csv.name.as_str(), csv.task()),
+        None => (config.dataset.name(), config.dataset.task()),
+    };
+    if let Some(flag) = args.regression_output.as_deref()
+        && task == crate::engine::Task::Classification
+    {
+        notes.push(format!(
+            "--regression-output {flag} is ignored: {name} is a classification task, whose \
+             output is sigmoid with binary cross-entropy"
+        ));
+    }
+    if config.optimizer != OptimizerKind::Sgd {
+        let flags: Vec<&str> = [
+            args.momentum.map(|_| "--momentum"),
+            args.nesterov.then_some("--nesterov"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !flags.is_empty() {
+            notes.push(format!(
+                "{} {} ignored: only sgd has momentum, not {}",
+                flags.join(" and "),
+                if flags.len() == 1 { "is" } else { "are" },
+                config.optimizer
+            ));
+        }
+    }
+    notes
+}
+
+/// The network flags given on the command line that a model file overrides (its shape wins),
+/// each as the rest of a sentence that starts with the model's path. A silent override would
+/// train something other than what was asked for.
+pub(super) fn overridden_by_model(
+    args: &TrainArgs,
+    config: &TrainConfig,
+    model: &ModelFile,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let list = |fs: &[Feature]| fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(",");
+    if args.features.is_some() && config.features != model.features {
+        notes.push(format!(
+            "has the inputs {}; --features {} is ignored",
+            list(&model.features),
+            list(&config.features)
+        ));
+    }
+    let widths = model.network.hidden_widths();
+    if args.layers.is_some() && config.hidden != widths {
+        let show = |w: &[usize]| {
+            if w.is_empty() {
+                "none".to_string()
+            } else {
+                w.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+            }
+        };
+        notes.push(format!(
+            "has the hidden layers {}; --layers {} is ignored",
+            show(&widths),
+            show(&config.hidden)
+        ));
+    }
+    // A PReLU's slope is learned, so only its kind has to match.
+    let same = |a: &crate::activation::Activation| {
+        a.kind() == config.activation.kind()
+            && (a.kind() == crate::activation::Kind::Prelu || *a == config.activation)
+    };
+    if args.activation.is_some() && !model.network.hidden().iter().all(|l| same(&l.activation)) {
+        let acts: Vec<String> = model
+            .network
+            .hidden()
+            .iter()
+            .map(|l| l.activation.to_string())
+            .collect();
+        notes.push(format!(
+            "has the hidden activations {}; --activation {} is ignored",
+            acts.join(","),
+            config.activation
+        ));
+    }
+    let out = model.network.output_layer().activation;
+    if args.regression_output.is_some()
+        && model.network.loss == crate::engine::Loss::Mse
+        && out != config.regression_output
+    {
+        notes.push(format!(
+            "has the output activation {out}; --regression-output {} is ignored",
+            config.regression_output
+        ));
+    }
+    // Initialization only makes a new network; a model brings its own weights and biases.
+    let inits: Vec<String> = [
+        args.init
+            .as_ref()
+            .map(|_| format!("--init {}", config.init)),
+        args.bias_init
+            .as_ref()
+            .map(|_| format!("--bias-init {}", config.bias_init)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !inits.is_empty() {
+        notes.push(format!(
+            "brings its own weights and biases; {} {} ignored",
+            inits.join(" and "),
+            if inits.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    notes
+}
