@@ -412,3 +412,26 @@ fn scenarios_are_picked_and_toured() {
         .join(" ");
     assert!(screen(&app).contains(&caption_start), "{}", screen(&app));
 }
+
+#[test]
+fn typing_replaces_the_prefilled_value() {
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Enter);
+    assert_eq!(app.editing.as_deref(), Some("0.03"));
+    update(&mut app, Action::ToggleZoom);
+    assert!(screen(&app).contains("type to replace"));
+    // Typing straight away replaces the value shown, as in a selected field.
+    for c in "0.1".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    assert_eq!(app.editing.as_deref(), Some("0.1"));
+    update(&mut app, Action::Enter);
+    assert_eq!(app.config.lr, 0.1);
+    // Backspace first edits the prefilled value instead.
+    update(&mut app, Action::Enter);
+    update(&mut app, Action::Backspace);
+    update(&mut app, Action::Input('5'));
+    assert_eq!(app.editing.as_deref(), Some("0.5"));
+}

@@ -86,6 +86,9 @@ pub struct App {
     pub knob: usize,
     /// Text being typed for the selected knob.
     pub editing: Option<String>,
+    /// The edit text is still the prefilled current value: the first typed character replaces
+    /// it (as a selected field does), Backspace edits it instead.
+    pub edit_fresh: bool,
     pub show_test: bool,
     /// A probe on the Output pane: a point of the input plane as fractions of its width and
     /// height (0,0 top left), moved with the arrow keys; the pane reads the prediction there.
@@ -158,6 +161,7 @@ impl App {
             inspector: false,
             knob: 0,
             editing: None,
+            edit_fresh: false,
             show_test: false,
             probe: None,
             snapshot: None,
@@ -646,6 +650,7 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             (Pane::Parameters, None) => {
                 let knob = app.knob_selected();
                 app.editing = Some(knob.edit_text(&app.config, app.speed));
+                app.edit_fresh = true;
             }
             (Pane::Network, None) => {
                 if app.selected.is_none() {
@@ -679,11 +684,19 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Input(c) => match &mut app.editing {
-            Some(text) if text.chars().count() < 64 && !c.is_control() => text.push(c),
+            Some(text) if !c.is_control() => {
+                if std::mem::take(&mut app.edit_fresh) {
+                    text.clear();
+                }
+                if text.chars().count() < 64 {
+                    text.push(c);
+                }
+            }
             _ => return false,
         },
         Action::Backspace => match &mut app.editing {
             Some(text) => {
+                app.edit_fresh = false;
                 text.pop();
             }
             None => return false,
