@@ -435,3 +435,25 @@ fn typing_replaces_the_prefilled_value() {
     update(&mut app, Action::Input('5'));
     assert_eq!(app.editing.as_deref(), Some("0.5"));
 }
+
+#[test]
+fn activation_parameters_are_never_cut_off() {
+    // At 160x48 the Activation pane is too narrow for PReLU's formula and `a=0.25` on one
+    // line; cut there, the value read `a=0`.
+    let config = TrainConfig {
+        activation: "prelu".parse().unwrap(),
+        ..TrainConfig::default()
+    };
+    let app = app_with(config, Theme::new(ColorTier::Ansi16, false), (160, 48), 0);
+    let text = screen(&app);
+    assert!(text.contains("a=0.25"), "{text}");
+    // Formulas that do not fit end in an ellipsis rather than stop mid-expression.
+    let config = TrainConfig {
+        activation: "softplus".parse().unwrap(),
+        ..TrainConfig::default()
+    };
+    let app = app_with(config, Theme::new(ColorTier::Ansi16, false), (160, 48), 0);
+    let text = screen(&app);
+    assert!(text.contains("beta=1  threshold=20"), "{text}");
+    assert!(text.contains('…'), "{text}");
+}
