@@ -165,8 +165,11 @@ pub fn render_derivative(
     }
     let info = act.info();
     let mut y = area.y;
-    Line::styled(fit(info.derivative, usize::from(area.width), theme), theme.bold)
-        .render(Rect::new(area.x, y, area.width, 1), buf);
+    Line::styled(
+        fit(info.derivative, usize::from(area.width), theme),
+        theme.bold,
+    )
+    .render(Rect::new(area.x, y, area.width, 1), buf);
     y += 1;
     let kinks: Vec<f64> = act
         .kinks()
