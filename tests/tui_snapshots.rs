@@ -457,3 +457,31 @@ fn activation_parameters_are_never_cut_off() {
     assert!(text.contains("beta=1  threshold=20"), "{text}");
     assert!(text.contains('…'), "{text}");
 }
+
+#[test]
+fn esc_acts_on_something_visible_in_the_full_layout() {
+    let mut app = app_at(160, 48);
+    // Parameters -> Activation -> Derivative -> Network: select a neuron, toggle the inspector.
+    for _ in 0..3 {
+        update(&mut app, Action::FocusNext);
+    }
+    update(&mut app, Action::Enter);
+    assert!(app.selected.is_some() && app.inspector);
+    // Output: place a probe, then esc. The full layout shows the inspector regardless of the
+    // toggle, so esc must remove the probe, not flip the toggle and change nothing visible.
+    update(&mut app, Action::FocusNext);
+    update(&mut app, Action::Down);
+    assert!(app.probe.is_some());
+    let before = screen(&app);
+    update(&mut app, Action::Cancel);
+    assert!(app.probe.is_none());
+    assert_ne!(screen(&app), before);
+    // In the medium layout the toggle shows, and esc closes the inspector first.
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::FocusNext); // Activation
+    update(&mut app, Action::FocusNext); // Network
+    update(&mut app, Action::Enter);
+    assert!(app.inspector);
+    update(&mut app, Action::Cancel);
+    assert!(!app.inspector && app.selected.is_some());
+}

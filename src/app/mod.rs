@@ -671,7 +671,9 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                 } else {
                     app.experiments.open = false;
                 }
-            } else if app.inspector {
+            } else if app.inspector && layout::inspector_follows_toggle(app) {
+                // Where the inspector stays on screen anyway, esc goes on to the probe,
+                // the zoom or the selection rather than change nothing visible.
                 app.inspector = false;
             } else if app.probe.is_some() && app.focus == Pane::Output {
                 app.probe = None;
