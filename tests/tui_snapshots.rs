@@ -485,3 +485,45 @@ fn esc_acts_on_something_visible_in_the_full_layout() {
     update(&mut app, Action::Cancel);
     assert!(!app.inspector && app.selected.is_some());
 }
+
+/// The text inside the help overlay's box, one line per row.
+fn help_box(text: &str) -> Vec<String> {
+    let rows: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+    let Some((top, left)) = rows.iter().enumerate().find_map(|(y, r)| {
+        let s: String = r.iter().collect();
+        s.find("Keys (? or esc")
+            .map(|b| (y, s[..b].chars().count() - 2))
+    }) else {
+        return Vec::new();
+    };
+    let right = (left + 1..rows[top].len())
+        .find(|&x| rows[top][x] == '╮')
+        .unwrap_or(rows[top].len() - 1);
+    let mut out = Vec::new();
+    for r in &rows[top + 1..] {
+        if r.get(left) == Some(&'╰') {
+            break;
+        }
+        out.push(r[left + 1..right.min(r.len())].iter().collect());
+    }
+    out
+}
+
+#[test]
+fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
+    use reluscope::config::scenario;
+    let first = &scenario::all()[0];
+    for (w, h) in [(160, 48), (100, 30)] {
+        let mut app = app_at(w, h);
+        update(&mut app, Action::NextScenario);
+        update(&mut app, Action::ToggleHelp);
+        let inside = help_box(&screen(&app)).join(" ");
+        // The caption is wrapped to the box, not cut at its edge.
+        let words: Vec<&str> = inside.split_whitespace().collect();
+        for word in first.caption.split_whitespace() {
+            assert!(words.contains(&word), "{w}x{h}: '{word}' cut\n{inside}");
+        }
+        // The keys below the scenario still reach the last binding.
+        assert!(inside.contains("quit"), "{w}x{h}: keys cut\n{inside}");
+    }
+}

@@ -28,18 +28,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The scenario's title, caption and keys to try, wrapped to `width`.
-fn scenario_lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    let Some(s) = &app.scenario else {
-        return Vec::new();
-    };
-    let t = &app.theme;
-    let mut out = vec![Line::styled(s.title.clone(), t.title)];
-    let width = width.max(10) as usize;
+/// `text` broken at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
     let mut line = String::new();
-    for word in s.caption.split_whitespace() {
+    for word in text.split_whitespace() {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push(Line::styled(std::mem::take(&mut line), t.message));
+            out.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
             line.push(' ');
@@ -47,14 +43,32 @@ fn scenario_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         line.push_str(word);
     }
     if !line.is_empty() {
-        out.push(Line::styled(line, t.message));
+        out.push(line);
     }
+    out
+}
+
+/// The scenario's title, caption and keys to try, wrapped to `width`.
+fn scenario_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let Some(s) = &app.scenario else {
+        return Vec::new();
+    };
+    let t = &app.theme;
+    let width = width.max(24) as usize;
+    let mut out = vec![Line::styled(s.title.clone(), t.title)];
+    for l in wrap(&s.caption, width) {
+        out.push(Line::styled(l, t.message));
+    }
+    // Keys right-aligned in 14 columns, what they do wrapped beside them.
     for (keys, does) in &s.hints {
-        out.push(Line::from(vec![
-            Span::styled(format!("{keys:>14}"), t.key),
-            Span::raw("  "),
-            Span::raw(does.clone()),
-        ]));
+        for (i, l) in wrap(does, width - 16).into_iter().enumerate() {
+            let keys = if i == 0 { keys.as_str() } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{keys:>14}"), t.key),
+                Span::raw("  "),
+                Span::raw(l),
+            ]));
+        }
     }
     out.push(Line::raw(""));
     out
@@ -63,17 +77,22 @@ fn scenario_lines(app: &App, width: u16) -> Vec<Line<'static>> {
 pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     let t = &app.theme;
     let mut body = lines(app);
-    let head = scenario_lines(app, area.width.saturating_sub(4).min(96));
-    // Two columns when the list does not fit in one and the screen is wide enough.
+    // One column when the scenario and the keys fit in it; otherwise two when the screen is
+    // wide enough. The scenario text is wrapped to the box it goes in.
     let w = 48u16;
-    let two = area.width >= 2 * w + 2 && body.len() + 3 > area.height as usize;
+    let one_width = (w + 2).min(area.width);
+    let mut head = scenario_lines(app, one_width.saturating_sub(2));
+    let two = area.width >= 2 * w + 2 && head.len() + body.len() + 3 > area.height as usize;
+    if two {
+        head = scenario_lines(app, 2 * w);
+    }
     let per_col = if two {
         body.len().div_ceil(2)
     } else {
         body.len()
     };
-    let width = if two { 2 * w + 2 } else { w + 2 }.min(area.width);
-    let height = (per_col as u16 + 3).min(area.height);
+    let width = if two { 2 * w + 2 } else { one_width };
+    let height = ((head.len() + per_col) as u16 + 3).min(area.height);
     let r = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
