@@ -98,7 +98,14 @@ impl Tui {
 
     /// Forget what is on screen, so the next frame is drawn in full.
     pub fn clear(&mut self) -> io::Result<()> {
-        self.term.clear()
+        // Not `Terminal::clear`: it asks the terminal for the cursor position and waits for
+        // the answer on stdin, which the event stream is reading too. After Ctrl-Z or Ctrl-L
+        // that wait timed out and ended the explorer with "the cursor position could not be
+        // read". A resize to the current size clears the screen and the last frame without
+        // asking anything.
+        let size = self.term.size()?;
+        self.term
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Follow a change of the terminal's size.
@@ -119,7 +126,7 @@ impl Tui {
         signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
         enable_raw_mode()?;
         take_screen(self.term.backend_mut(), self.mouse)?;
-        self.term.clear()
+        self.clear()
     }
 }
 
