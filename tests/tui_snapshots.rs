@@ -527,3 +527,12 @@ fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
         assert!(inside.contains("quit"), "{w}x{h}: keys cut\n{inside}");
     }
 }
+
+#[test]
+fn metrics_chart_titles_do_not_run_together() {
+    // At 90x26 each chart of the Metrics pane is 13 columns: `loss train test` ran into the
+    // next title as `loss train tedead % 0%`.
+    let text = screen(&app_at(90, 26));
+    assert!(!text.contains("tedead"), "{text}");
+    assert!(text.contains("loss ") && text.contains("dead "), "{text}");
+}

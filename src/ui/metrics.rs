@@ -158,8 +158,16 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         marker,
         breaks: Vec::new(),
     };
-    let titled = |buf: &mut Buffer, r: Rect, title: Line| -> Rect {
-        title.render(Rect::new(r.x, r.y, r.width, 1), buf);
+    // A chart's title, or its short form when it would run into the next chart's title
+    // (`loss train tedead % 0%`); a column stays free between charts.
+    let titled = |buf: &mut Buffer, r: Rect, title: Line, short: Line| -> Rect {
+        let room = r.width.saturating_sub(1);
+        let title = if title.width() <= usize::from(room) {
+            title
+        } else {
+            short
+        };
+        title.render(Rect::new(r.x, r.y, room, 1), buf);
         Rect::new(
             r.x,
             r.y + 1,
@@ -192,6 +200,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
                 Span::raw(" "),
                 Span::styled("test", theme.test_loss),
             ]),
+            Line::styled("loss", theme.bold),
         );
         let test_marker = if theme.ascii {
             Marker::Custom('.')
@@ -210,16 +219,15 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     }
     // Dead fraction, in percent.
     if let Some(&r) = parts.get(1) {
+        let dead = Span::styled(
+            format!("{:.0}%", snap.dead_fraction() * 100.0),
+            theme.dead_fraction,
+        );
         let r = titled(
             buf,
             r,
-            Line::from(vec![
-                Span::styled("dead % ", theme.bold),
-                Span::styled(
-                    format!("{:.0}%", snap.dead_fraction() * 100.0),
-                    theme.dead_fraction,
-                ),
-            ]),
+            Line::from(vec![Span::styled("dead % ", theme.bold), dead.clone()]),
+            Line::from(vec![Span::styled("dead ", theme.bold), dead]),
         );
         draw(
             buf,
@@ -243,7 +251,12 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             };
             title.push(Span::styled(format!("{name} "), theme.layer_norms[l % 4]));
         }
-        let r = titled(buf, r, Line::from(title));
+        let r = titled(
+            buf,
+            r,
+            Line::from(title),
+            Line::styled("|grad|", theme.bold),
+        );
         let curves = (0..layers)
             .map(|l| {
                 series(
