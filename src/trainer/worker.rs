@@ -451,25 +451,25 @@ fn points_of(s: &Session) -> Vec<DataPoint> {
 
 /// `2 layers 8,8 relu on circle`.
 fn describe(cfg: &TrainConfig) -> String {
+    let data = if cfg.csv.is_some() {
+        "csv"
+    } else {
+        cfg.dataset.name()
+    };
+    // Without a hidden layer no activation is applied: naming one would mislead.
+    if cfg.hidden.is_empty() {
+        return format!("no hidden layer (a linear model) on {data}");
+    }
     let widths: Vec<String> = cfg.hidden.iter().map(|w| w.to_string()).collect();
     format!(
-        "{} hidden {} of {} on {}",
-        if widths.is_empty() {
-            "no".to_string()
-        } else {
-            widths.join(",")
-        },
+        "{} hidden {} of {} on {data}",
+        widths.join(","),
         if cfg.hidden.len() == 1 {
             "layer"
         } else {
             "layers"
         },
         cfg.activation.info().name,
-        if cfg.csv.is_some() {
-            "csv"
-        } else {
-            cfg.dataset.name()
-        }
     )
 }
 
@@ -482,6 +482,20 @@ mod tests {
             output: (10, 10),
             inspect: Some((0, 0, 4, 4)),
         }
+    }
+
+    #[test]
+    fn the_rebuild_notice_names_no_activation_without_hidden_layers() {
+        let cfg = TrainConfig::default();
+        assert_eq!(describe(&cfg), "8,8 hidden layers of relu on circle");
+        let linear = TrainConfig {
+            hidden: Vec::new(),
+            ..TrainConfig::default()
+        };
+        assert_eq!(
+            describe(&linear),
+            "no hidden layer (a linear model) on circle"
+        );
     }
 
     #[test]
