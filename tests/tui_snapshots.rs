@@ -536,3 +536,27 @@ fn metrics_chart_titles_do_not_run_together() {
     assert!(!text.contains("tedead"), "{text}");
     assert!(text.contains("loss ") && text.contains("dead "), "{text}");
 }
+
+#[test]
+fn the_rebuild_notice_keeps_what_caused_it() {
+    let config = TrainConfig::default();
+    let mut app = App::new(
+        config.clone(),
+        Theme::new(ColorTier::None, false),
+        Keymap::default(),
+        true,
+        (160, 48),
+    );
+    let mut worker = Worker::new(config, false, None, app.requested_view.unwrap()).unwrap();
+    app.commands.clear();
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    // `R`: new data. The trainer rebuilds and says so; the message must still say why.
+    update(&mut app, Action::NewData);
+    for cmd in app.commands.drain(..) {
+        worker.apply(cmd);
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    let msg = &app.message.as_ref().unwrap().0;
+    assert!(msg.starts_with("new data (seed 1)"), "{msg}");
+    assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
+}

@@ -119,6 +119,9 @@ pub struct App {
     pub experiments: Experiments,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
+    /// What the last rebuilding change was (`new data (seed 1)`), to lead the trainer's notice
+    /// about the rebuild, which only describes the new network.
+    rebuild_cause: Option<String>,
 }
 
 /// What the explorer shows of a scenario.
@@ -178,6 +181,7 @@ impl App {
             settings: None,
             experiments: Experiments::default(),
             notice_generation: 0,
+            rebuild_cause: None,
         };
         app.sync_view();
         app
@@ -273,6 +277,7 @@ impl App {
             self.selected = None;
             self.inspector = false;
             self.say(format!("{what}{}network rebuilt", self.theme.glyphs.sep));
+            self.rebuild_cause = Some(what.to_string());
         } else {
             self.say(format!("{what}{}applied live", self.theme.glyphs.sep));
         }
@@ -439,7 +444,11 @@ impl App {
         if snap.generation != self.notice_generation {
             self.notice_generation = snap.generation;
             if let Some(n) = &snap.notice {
-                self.say(n.clone());
+                let msg = match self.rebuild_cause.take() {
+                    Some(cause) => format!("{cause}{}{n}", self.theme.glyphs.sep),
+                    None => n.clone(),
+                };
+                self.say(msg);
             }
         }
         // A rebuilt network may be smaller: keep the selection inside it.
