@@ -560,3 +560,18 @@ fn the_rebuild_notice_keeps_what_caused_it() {
     assert!(msg.starts_with("new data (seed 1)"), "{msg}");
     assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
 }
+
+#[test]
+fn diverged_status_keeps_the_learning_rate_in_view() {
+    // At 100 columns the explanation used to push `lr` off the line, so lowering it with `-`
+    // showed no change.
+    let mut app = app_at(100, 30);
+    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    snap.diverged = true;
+    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    update(&mut app, Action::LrDown);
+    let text = screen(&app);
+    let status = text.lines().nth(28).unwrap();
+    assert!(status.contains("diverged"), "{status}");
+    assert!(status.contains("lr 0.01"), "{status}");
+}
