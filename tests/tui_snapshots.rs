@@ -575,3 +575,25 @@ fn diverged_status_keeps_the_learning_rate_in_view() {
     assert!(status.contains("diverged"), "{status}");
     assert!(status.contains("lr 0.01"), "{status}");
 }
+
+#[test]
+fn one_sided_limits_are_named_only_when_drawn() {
+    let shown = |spec: &str| {
+        let config = TrainConfig {
+            activation: spec.parse().unwrap(),
+            ..TrainConfig::default()
+        };
+        screen(&app_with(
+            config,
+            Theme::new(ColorTier::Ansi16, false),
+            (160, 48),
+            0,
+        ))
+    };
+    // ReLU jumps at 0: the open dots mark the one-sided limits.
+    assert!(shown("relu").contains("one-sided limits"));
+    // ELU with alpha = 1 has a continuous derivative: no open dot, so no such legend.
+    let elu = shown("elu");
+    assert!(elu.contains("kink f'(0) = 1"), "{elu}");
+    assert!(!elu.contains("one-sided limits"), "{elu}");
+}

@@ -180,15 +180,26 @@ pub fn render_derivative(
         let g = theme.glyphs;
         let closed = if theme.ascii { "*" } else { g.alive };
         let open = if theme.ascii { "o" } else { g.dead };
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled("kink ", theme.dim),
             Span::styled(
                 format!("f'({}) = {} {closed}", num(k), num(act.derivative(k))),
                 theme.kink,
             ),
-            Span::styled(format!("  one-sided limits {open}"), theme.dim),
-        ])
-        .render(Rect::new(area.x, y, area.width, 1), buf);
+        ];
+        // The open dots are drawn only where a one-sided limit differs from f'(k) (not for
+        // ELU with alpha = 1, whose derivative is continuous): name them only then.
+        let open_mark = if theme.ascii { "o" } else { "○" };
+        if kink_marks(act, &kinks, theme)
+            .iter()
+            .any(|m| m.glyph == open_mark)
+        {
+            spans.push(Span::styled(
+                format!("  one-sided limits {open}"),
+                theme.dim,
+            ));
+        }
+        Line::from(spans).render(Rect::new(area.x, y, area.width, 1), buf);
         y += 1;
     }
     if y >= area.y + area.height {
