@@ -597,3 +597,30 @@ fn one_sided_limits_are_named_only_when_drawn() {
     assert!(elu.contains("kink f'(0) = 1"), "{elu}");
     assert!(!elu.contains("one-sided limits"), "{elu}");
 }
+
+#[test]
+fn help_scrolls_to_every_key_on_a_small_terminal() {
+    // 80x24: one column of keys, taller than the screen. The last bindings (experiments,
+    // quit) used to be out of reach.
+    let mut app = app_at(80, 24);
+    update(&mut app, Action::ToggleHelp);
+    let first = help_box(&screen(&app)).join("\n");
+    assert!(!first.contains("quit"), "{first}");
+    assert!(screen(&app).contains("↓ more"));
+    for _ in 0..60 {
+        update(&mut app, Action::Down);
+    }
+    let last = help_box(&screen(&app)).join("\n");
+    assert!(
+        last.contains("quit") && last.contains("experiments view"),
+        "{last}"
+    );
+    assert!(screen(&app).contains("↑ more"));
+    // Scrolled past the end, one press up still moves.
+    update(&mut app, Action::Up);
+    assert_ne!(help_box(&screen(&app)).join("\n"), last);
+    // Reopened, it starts at the top.
+    update(&mut app, Action::Cancel);
+    update(&mut app, Action::ToggleHelp);
+    assert_eq!(help_box(&screen(&app)).join("\n"), first);
+}

@@ -78,6 +78,8 @@ pub struct App {
     pub focus: Pane,
     pub zoomed: bool,
     pub help: bool,
+    /// How far the help overlay is scrolled (it may not fit a small terminal).
+    pub help_scroll: u16,
     pub plot: PlotView,
     /// The selected hidden neuron: (hidden layer, neuron).
     pub selected: Option<(usize, usize)>,
@@ -159,6 +161,7 @@ impl App {
             focus: Pane::Parameters,
             zoomed: false,
             help: false,
+            help_scroll: 0,
             plot: PlotView::default(),
             selected: None,
             inspector: false,
@@ -500,6 +503,15 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                 app.help = false;
                 return true;
             }
+            Action::Up => {
+                app.help_scroll = app.help_scroll.saturating_sub(1);
+                return true;
+            }
+            Action::Down => {
+                let max = crate::ui::help::max_scroll(app);
+                app.help_scroll = (app.help_scroll + 1).min(max);
+                return true;
+            }
             Action::Quit
             | Action::Suspend
             | Action::Redraw
@@ -618,7 +630,10 @@ fn update_inner(app: &mut App, action: Action) -> bool {
         Action::FocusNext => app.focus_step(true),
         Action::FocusPrev => app.focus_step(false),
         Action::ToggleZoom => app.zoomed = !app.zoomed,
-        Action::ToggleHelp => app.help = true,
+        Action::ToggleHelp => {
+            app.help = true;
+            app.help_scroll = 0;
+        }
         Action::ToggleTestPoints => app.show_test = !app.show_test,
         Action::CycleCompare => app.plot.cycle_compare(),
         Action::PanLeft => app.plot.pan(false),
