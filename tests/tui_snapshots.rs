@@ -559,6 +559,15 @@ fn the_rebuild_notice_keeps_what_caused_it() {
     let msg = &app.message.as_ref().unwrap().0;
     assert!(msg.starts_with("new data (seed 1)"), "{msg}");
     assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
+    // A scenario's title stays in front of the trainer's "new run" notice.
+    update(&mut app, Action::NextScenario);
+    for cmd in app.commands.drain(..) {
+        worker.apply(cmd);
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    let msg = &app.message.as_ref().unwrap().0;
+    assert!(msg.starts_with("scenario: "), "{msg}");
+    assert!(msg.contains("new run: "), "{msg}");
 }
 
 #[test]

@@ -209,6 +209,8 @@ impl App {
                 self.selected = None;
                 self.inspector = false;
                 self.show_scenario(scenario, &settings.keymap);
+                // The trainer's "new run" notice follows the scenario's title, not replaces it.
+                self.rebuild_cause = self.message.as_ref().map(|(m, _)| m.clone());
             }
         }
     }
