@@ -12,7 +12,7 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
-use ratatui::layout::{Rect, Size};
+use ratatui::layout::Size;
 use ratatui::{Frame, Terminal};
 
 /// Buffered stdout that holds back flushes while a frame is being written, so the
@@ -97,13 +97,15 @@ impl Tui {
     }
 
     /// Forget what is on screen, so the next frame is drawn in full.
-    ///
-    /// Not `Terminal::clear`: that asks the terminal for the cursor position, a round trip that
-    /// stalls over SSH and races the event stream for the reply on stdin. Resizing to the
-    /// current size clears the screen and the back buffer without asking anything.
     pub fn clear(&mut self) -> io::Result<()> {
+        // Not `Terminal::clear`: it asks the terminal for the cursor position and waits for
+        // the answer on stdin, which the event stream is reading too. After Ctrl-Z or Ctrl-L
+        // that wait timed out and ended the explorer with "the cursor position could not be
+        // read". A resize to the current size clears the screen and the last frame without
+        // asking anything.
         let size = self.term.size()?;
-        self.term.resize(Rect::new(0, 0, size.width, size.height))
+        self.term
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Follow a change of the terminal's size.

@@ -215,6 +215,28 @@ fn hangup_terminate_and_interrupt_end_it_with_the_terminal_restored() {
 }
 
 #[test]
+fn redraw_and_resume_never_wait_for_the_terminal() {
+    // The pseudo-terminal here, like a slow SSH link, never answers a cursor-position query:
+    // a redraw that asked for one stalled and then ended the explorer with an error.
+    let mut term = Term::spawn(&["--paused"], 100, 30);
+    term.wait_for("the first frame", |t| t.contains("Network"));
+    term.send("\x0c"); // Ctrl-L: redraw the screen.
+    term.send("?");
+    term.wait_for("the help after a redraw", |t| t.contains("Keys (? or esc"));
+    // Resuming after Ctrl-Z clears the same way: SIGCONT asks for a full redraw.
+    let pid = term.child.process_id().expect("a pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-CONT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "SIGCONT");
+    term.send("?");
+    term.wait_for("the help closed", |t| !t.contains("Keys (? or esc"));
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
 fn resizes_down_to_the_size_notice_and_back() {
     let mut term = Term::spawn(&["--paused"], 100, 30);
     term.wait_for("the first frame", |t| t.contains("Network"));

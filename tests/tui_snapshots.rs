@@ -412,3 +412,224 @@ fn scenarios_are_picked_and_toured() {
         .join(" ");
     assert!(screen(&app).contains(&caption_start), "{}", screen(&app));
 }
+
+#[test]
+fn typing_replaces_the_prefilled_value() {
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Enter);
+    assert_eq!(app.editing.as_deref(), Some("0.03"));
+    update(&mut app, Action::ToggleZoom);
+    assert!(screen(&app).contains("type to replace"));
+    // Typing straight away replaces the value shown, as in a selected field.
+    for c in "0.1".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    assert_eq!(app.editing.as_deref(), Some("0.1"));
+    update(&mut app, Action::Enter);
+    assert_eq!(app.config.lr, 0.1);
+    // Backspace first edits the prefilled value instead.
+    update(&mut app, Action::Enter);
+    update(&mut app, Action::Backspace);
+    update(&mut app, Action::Input('5'));
+    assert_eq!(app.editing.as_deref(), Some("0.5"));
+}
+
+#[test]
+fn activation_parameters_are_never_cut_off() {
+    // At 160x48 the Activation pane is too narrow for PReLU's formula and `a=0.25` on one
+    // line; cut there, the value read `a=0`.
+    let config = TrainConfig {
+        activation: "prelu".parse().unwrap(),
+        ..TrainConfig::default()
+    };
+    let app = app_with(config, Theme::new(ColorTier::Ansi16, false), (160, 48), 0);
+    let text = screen(&app);
+    assert!(text.contains("a=0.25"), "{text}");
+    // Formulas that do not fit end in an ellipsis rather than stop mid-expression.
+    let config = TrainConfig {
+        activation: "softplus".parse().unwrap(),
+        ..TrainConfig::default()
+    };
+    let app = app_with(config, Theme::new(ColorTier::Ansi16, false), (160, 48), 0);
+    let text = screen(&app);
+    assert!(text.contains("beta=1  threshold=20"), "{text}");
+    assert!(text.contains('…'), "{text}");
+}
+
+#[test]
+fn esc_acts_on_something_visible_in_the_full_layout() {
+    let mut app = app_at(160, 48);
+    // Parameters -> Activation -> Derivative -> Network: select a neuron, toggle the inspector.
+    for _ in 0..3 {
+        update(&mut app, Action::FocusNext);
+    }
+    update(&mut app, Action::Enter);
+    assert!(app.selected.is_some() && app.inspector);
+    // Output: place a probe, then esc. The full layout shows the inspector regardless of the
+    // toggle, so esc must remove the probe, not flip the toggle and change nothing visible.
+    update(&mut app, Action::FocusNext);
+    update(&mut app, Action::Down);
+    assert!(app.probe.is_some());
+    let before = screen(&app);
+    update(&mut app, Action::Cancel);
+    assert!(app.probe.is_none());
+    assert_ne!(screen(&app), before);
+    // In the medium layout the toggle shows, and esc closes the inspector first.
+    let mut app = app_at(100, 30);
+    update(&mut app, Action::FocusNext); // Activation
+    update(&mut app, Action::FocusNext); // Network
+    update(&mut app, Action::Enter);
+    assert!(app.inspector);
+    update(&mut app, Action::Cancel);
+    assert!(!app.inspector && app.selected.is_some());
+}
+
+/// The text inside the help overlay's box, one line per row.
+fn help_box(text: &str) -> Vec<String> {
+    let rows: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+    let Some((top, left)) = rows.iter().enumerate().find_map(|(y, r)| {
+        let s: String = r.iter().collect();
+        s.find("Keys (? or esc")
+            .map(|b| (y, s[..b].chars().count() - 2))
+    }) else {
+        return Vec::new();
+    };
+    let right = (left + 1..rows[top].len())
+        .find(|&x| rows[top][x] == '╮')
+        .unwrap_or(rows[top].len() - 1);
+    let mut out = Vec::new();
+    for r in &rows[top + 1..] {
+        if r.get(left) == Some(&'╰') {
+            break;
+        }
+        out.push(r[left + 1..right.min(r.len())].iter().collect());
+    }
+    out
+}
+
+#[test]
+fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
+    use reluscope::config::scenario;
+    let first = &scenario::all()[0];
+    for (w, h) in [(160, 48), (100, 30)] {
+        let mut app = app_at(w, h);
+        update(&mut app, Action::NextScenario);
+        update(&mut app, Action::ToggleHelp);
+        let inside = help_box(&screen(&app)).join(" ");
+        // The caption is wrapped to the box, not cut at its edge.
+        let words: Vec<&str> = inside.split_whitespace().collect();
+        for word in first.caption.split_whitespace() {
+            assert!(words.contains(&word), "{w}x{h}: '{word}' cut\n{inside}");
+        }
+        // The keys below the scenario still reach the last binding.
+        assert!(inside.contains("quit"), "{w}x{h}: keys cut\n{inside}");
+    }
+}
+
+#[test]
+fn metrics_chart_titles_do_not_run_together() {
+    // At 90x26 each chart of the Metrics pane is 13 columns: `loss train test` ran into the
+    // next title as `loss train tedead % 0%`.
+    let text = screen(&app_at(90, 26));
+    assert!(!text.contains("tedead"), "{text}");
+    assert!(text.contains("loss ") && text.contains("dead "), "{text}");
+}
+
+#[test]
+fn the_rebuild_notice_keeps_what_caused_it() {
+    let config = TrainConfig::default();
+    let mut app = App::new(
+        config.clone(),
+        Theme::new(ColorTier::None, false),
+        Keymap::default(),
+        true,
+        (160, 48),
+    );
+    let mut worker = Worker::new(config, false, None, app.requested_view.unwrap()).unwrap();
+    app.commands.clear();
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    // `R`: new data. The trainer rebuilds and says so; the message must still say why.
+    update(&mut app, Action::NewData);
+    for cmd in app.commands.drain(..) {
+        worker.apply(cmd);
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    let msg = &app.message.as_ref().unwrap().0;
+    assert!(msg.starts_with("new data (seed 1)"), "{msg}");
+    assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
+    // A scenario's title stays in front of the trainer's "new run" notice.
+    update(&mut app, Action::NextScenario);
+    for cmd in app.commands.drain(..) {
+        worker.apply(cmd);
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    let msg = &app.message.as_ref().unwrap().0;
+    assert!(msg.starts_with("scenario: "), "{msg}");
+    assert!(msg.contains("new run: "), "{msg}");
+}
+
+#[test]
+fn diverged_status_keeps_the_learning_rate_in_view() {
+    // At 100 columns the explanation used to push `lr` off the line, so lowering it with `-`
+    // showed no change.
+    let mut app = app_at(100, 30);
+    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    snap.diverged = true;
+    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    update(&mut app, Action::LrDown);
+    let text = screen(&app);
+    let status = text.lines().nth(28).unwrap();
+    assert!(status.contains("diverged"), "{status}");
+    assert!(status.contains("lr 0.01"), "{status}");
+}
+
+#[test]
+fn one_sided_limits_are_named_only_when_drawn() {
+    let shown = |spec: &str| {
+        let config = TrainConfig {
+            activation: spec.parse().unwrap(),
+            ..TrainConfig::default()
+        };
+        screen(&app_with(
+            config,
+            Theme::new(ColorTier::Ansi16, false),
+            (160, 48),
+            0,
+        ))
+    };
+    // ReLU jumps at 0: the open dots mark the one-sided limits.
+    assert!(shown("relu").contains("one-sided limits"));
+    // ELU with alpha = 1 has a continuous derivative: no open dot, so no such legend.
+    let elu = shown("elu");
+    assert!(elu.contains("kink f'(0) = 1"), "{elu}");
+    assert!(!elu.contains("one-sided limits"), "{elu}");
+}
+
+#[test]
+fn help_scrolls_to_every_key_on_a_small_terminal() {
+    // 80x24: one column of keys, taller than the screen. The last bindings (experiments,
+    // quit) used to be out of reach.
+    let mut app = app_at(80, 24);
+    update(&mut app, Action::ToggleHelp);
+    let first = help_box(&screen(&app)).join("\n");
+    assert!(!first.contains("quit"), "{first}");
+    assert!(screen(&app).contains("↓ more"));
+    for _ in 0..60 {
+        update(&mut app, Action::Down);
+    }
+    let last = help_box(&screen(&app)).join("\n");
+    assert!(
+        last.contains("quit") && last.contains("experiments view"),
+        "{last}"
+    );
+    assert!(screen(&app).contains("↑ more"));
+    // Scrolled past the end, one press up still moves.
+    update(&mut app, Action::Up);
+    assert_ne!(help_box(&screen(&app)).join("\n"), last);
+    // Reopened, it starts at the top.
+    update(&mut app, Action::Cancel);
+    update(&mut app, Action::ToggleHelp);
+    assert_eq!(help_box(&screen(&app)).join("\n"), first);
+}

@@ -78,6 +78,8 @@ pub struct App {
     pub focus: Pane,
     pub zoomed: bool,
     pub help: bool,
+    /// How far the help overlay is scrolled (it may not fit a small terminal).
+    pub help_scroll: u16,
     pub plot: PlotView,
     /// The selected hidden neuron: (hidden layer, neuron).
     pub selected: Option<(usize, usize)>,
@@ -86,6 +88,9 @@ pub struct App {
     pub knob: usize,
     /// Text being typed for the selected knob.
     pub editing: Option<String>,
+    /// The edit text is still the prefilled current value: the first typed character replaces
+    /// it (as a selected field does), Backspace edits it instead.
+    pub edit_fresh: bool,
     pub show_test: bool,
     /// A probe on the Output pane: a point of the input plane as fractions of its width and
     /// height (0,0 top left), moved with the arrow keys; the pane reads the prediction there.
@@ -116,6 +121,9 @@ pub struct App {
     pub experiments: Experiments,
     /// The generation of the last snapshot whose notice was shown.
     notice_generation: u64,
+    /// What the last rebuilding change was (`new data (seed 1)`), to lead the trainer's notice
+    /// about the rebuild, which only describes the new network.
+    rebuild_cause: Option<String>,
 }
 
 /// What the explorer shows of a scenario.
@@ -153,11 +161,13 @@ impl App {
             focus: Pane::Parameters,
             zoomed: false,
             help: false,
+            help_scroll: 0,
             plot: PlotView::default(),
             selected: None,
             inspector: false,
             knob: 0,
             editing: None,
+            edit_fresh: false,
             show_test: false,
             probe: None,
             snapshot: None,
@@ -174,6 +184,7 @@ impl App {
             settings: None,
             experiments: Experiments::default(),
             notice_generation: 0,
+            rebuild_cause: None,
         };
         app.sync_view();
         app
@@ -198,6 +209,8 @@ impl App {
                 self.selected = None;
                 self.inspector = false;
                 self.show_scenario(scenario, &settings.keymap);
+                // The trainer's "new run" notice follows the scenario's title, not replaces it.
+                self.rebuild_cause = self.message.as_ref().map(|(m, _)| m.clone());
             }
         }
     }
@@ -269,6 +282,7 @@ impl App {
             self.selected = None;
             self.inspector = false;
             self.say(format!("{what}{}network rebuilt", self.theme.glyphs.sep));
+            self.rebuild_cause = Some(what.to_string());
         } else {
             self.say(format!("{what}{}applied live", self.theme.glyphs.sep));
         }
@@ -435,7 +449,11 @@ impl App {
         if snap.generation != self.notice_generation {
             self.notice_generation = snap.generation;
             if let Some(n) = &snap.notice {
-                self.say(n.clone());
+                let msg = match self.rebuild_cause.take() {
+                    Some(cause) => format!("{cause}{}{n}", self.theme.glyphs.sep),
+                    None => n.clone(),
+                };
+                self.say(msg);
             }
         }
         // A rebuilt network may be smaller: keep the selection inside it.
@@ -485,6 +503,15 @@ fn update_inner(app: &mut App, action: Action) -> bool {
         match action {
             Action::ToggleHelp | Action::Cancel => {
                 app.help = false;
+                return true;
+            }
+            Action::Up => {
+                app.help_scroll = app.help_scroll.saturating_sub(1);
+                return true;
+            }
+            Action::Down => {
+                let max = crate::ui::help::max_scroll(app);
+                app.help_scroll = (app.help_scroll + 1).min(max);
                 return true;
             }
             Action::Quit
@@ -605,7 +632,10 @@ fn update_inner(app: &mut App, action: Action) -> bool {
         Action::FocusNext => app.focus_step(true),
         Action::FocusPrev => app.focus_step(false),
         Action::ToggleZoom => app.zoomed = !app.zoomed,
-        Action::ToggleHelp => app.help = true,
+        Action::ToggleHelp => {
+            app.help = true;
+            app.help_scroll = 0;
+        }
         Action::ToggleTestPoints => app.show_test = !app.show_test,
         Action::CycleCompare => app.plot.cycle_compare(),
         Action::PanLeft => app.plot.pan(false),
@@ -646,6 +676,7 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             (Pane::Parameters, None) => {
                 let knob = app.knob_selected();
                 app.editing = Some(knob.edit_text(&app.config, app.speed));
+                app.edit_fresh = true;
             }
             (Pane::Network, None) => {
                 if app.selected.is_none() {
@@ -666,7 +697,9 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                 } else {
                     app.experiments.open = false;
                 }
-            } else if app.inspector {
+            } else if app.inspector && layout::inspector_follows_toggle(app) {
+                // Where the inspector stays on screen anyway, esc goes on to the probe,
+                // the zoom or the selection rather than change nothing visible.
                 app.inspector = false;
             } else if app.probe.is_some() && app.focus == Pane::Output {
                 app.probe = None;
@@ -679,11 +712,19 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Input(c) => match &mut app.editing {
-            Some(text) if text.chars().count() < 64 && !c.is_control() => text.push(c),
+            Some(text) if !c.is_control() => {
+                if std::mem::take(&mut app.edit_fresh) {
+                    text.clear();
+                }
+                if text.chars().count() < 64 {
+                    text.push(c);
+                }
+            }
             _ => return false,
         },
         Action::Backspace => match &mut app.editing {
             Some(text) => {
+                app.edit_fresh = false;
                 text.pop();
             }
             None => return false,

@@ -346,10 +346,12 @@ impl Knob {
     ) -> Result<(), String> {
         let t = text.trim();
         let number = |what: &str| -> Result<f64, String> {
-            t.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| format!("{what}: '{t}' is not a number"))
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                // `1e999` parses, as infinity: say so rather than call it no number.
+                Ok(_) => Err(format!("{what}: '{t}' is too large, use a finite number")),
+                Err(_) => Err(format!("{what}: '{t}' is not a number")),
+            }
         };
         match self {
             Knob::Activation => {
@@ -521,6 +523,11 @@ mod tests {
                 .set_text(&mut cfg, &mut speed, "fast")
                 .is_err()
         );
+        let huge = Knob::LearningRate
+            .set_text(&mut cfg, &mut speed, "1e999")
+            .unwrap_err();
+        assert!(huge.contains("too large"), "{huge}");
+        assert_eq!(cfg.lr, 0.5);
         assert!(
             Knob::Activation
                 .set_text(&mut cfg, &mut speed, "leaky-relu:slope=0.2")

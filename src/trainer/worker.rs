@@ -348,8 +348,10 @@ impl Worker {
     fn measure_rate(&mut self, now: Instant) {
         let (t0, s0, _) = self.rate;
         let dt = now.duration_since(t0).as_secs_f64();
-        if dt >= 0.5 {
-            let steps = self.session.step_count().saturating_sub(s0);
+        let steps = self.session.step_count().saturating_sub(s0);
+        // A window needs a few steps to mean anything: at 1 step/s, half-second windows held
+        // zero or one step and the pane read "0 steps/s" while training went on.
+        if dt >= 0.5 && (steps >= 5 || dt >= 3.0) {
             self.rate = (now, self.session.step_count(), steps as f64 / dt);
         }
     }
@@ -451,25 +453,25 @@ fn points_of(s: &Session) -> Vec<DataPoint> {
 
 /// `2 layers 8,8 relu on circle`.
 fn describe(cfg: &TrainConfig) -> String {
+    let data = if cfg.csv.is_some() {
+        "csv"
+    } else {
+        cfg.dataset.name()
+    };
+    // Without a hidden layer no activation is applied: naming one would mislead.
+    if cfg.hidden.is_empty() {
+        return format!("no hidden layer (a linear model) on {data}");
+    }
     let widths: Vec<String> = cfg.hidden.iter().map(|w| w.to_string()).collect();
     format!(
-        "{} hidden {} of {} on {}",
-        if widths.is_empty() {
-            "no".to_string()
-        } else {
-            widths.join(",")
-        },
+        "{} hidden {} of {} on {data}",
+        widths.join(","),
         if cfg.hidden.len() == 1 {
             "layer"
         } else {
             "layers"
         },
         cfg.activation.info().name,
-        if cfg.csv.is_some() {
-            "csv"
-        } else {
-            cfg.dataset.name()
-        }
     )
 }
 
@@ -481,6 +483,39 @@ mod tests {
         View {
             output: (10, 10),
             inspect: Some((0, 0, 4, 4)),
+        }
+    }
+
+    #[test]
+    fn the_rebuild_notice_names_no_activation_without_hidden_layers() {
+        let cfg = TrainConfig::default();
+        assert_eq!(describe(&cfg), "8,8 hidden layers of relu on circle");
+        let linear = TrainConfig {
+            hidden: Vec::new(),
+            ..TrainConfig::default()
+        };
+        assert_eq!(
+            describe(&linear),
+            "no hidden layer (a linear model) on circle"
+        );
+    }
+
+    #[test]
+    fn a_slow_run_reads_its_rate_not_zero() {
+        let mut w = Worker::new(TrainConfig::default(), true, None, view()).unwrap();
+        let t0 = Instant::now();
+        w.rate = (t0, 0, 0.0);
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        // One step a second, the loop looking at the rate every 250 ms in between.
+        for second in 1..=10u64 {
+            w.step();
+            for quarter in 0..4 {
+                w.measure_rate(at(second * 1000 + quarter * 250));
+                if second > 3 {
+                    let r = w.rate.2;
+                    assert!((0.5..=2.0).contains(&r), "at {second}s: {r} steps/s");
+                }
+            }
         }
     }
 

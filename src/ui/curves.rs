@@ -48,16 +48,29 @@ pub fn render_activation(
             y += 1;
         }
     };
-    // The formula, then the parameter values (e.g. `slope=0.01`).
-    let mut head = vec![Span::styled(info.formula, theme.bold)];
-    for p in info.params {
-        let v = act.param(p.key).unwrap_or(p.default);
-        head.push(Span::styled(
-            format!("  {}={}", p.key, num(v)),
-            theme.accent,
-        ));
+    // The formula, then the parameter values (e.g. `slope=0.01`). When both do not fit, the
+    // values get a line of their own: a cut-off `a=0.25` would read as `a=0`.
+    let params: Vec<String> = info
+        .params
+        .iter()
+        .map(|p| format!("{}={}", p.key, num(act.param(p.key).unwrap_or(p.default))))
+        .collect();
+    let params_text = params.join("  ");
+    let formula_w = info.formula.chars().count();
+    let width = usize::from(area.width);
+    if params.is_empty() || formula_w + 2 + params_text.chars().count() <= width {
+        let mut head = vec![Span::styled(fit(info.formula, width, theme), theme.bold)];
+        if !params.is_empty() {
+            head.push(Span::styled(format!("  {params_text}"), theme.accent));
+        }
+        line(buf, Line::from(head));
+    } else {
+        line(
+            buf,
+            Line::styled(fit(info.formula, width, theme), theme.bold),
+        );
+        line(buf, Line::styled(params_text, theme.accent));
     }
-    line(buf, Line::from(head));
     let c = view.cursor;
     line(
         buf,
@@ -116,6 +129,19 @@ pub fn render_activation(
     (&plot).render(plot_area, buf);
 }
 
+/// `text` cut to `width` characters, ending in an ellipsis when cut, so a formula that does
+/// not fit reads as unfinished rather than as a different formula.
+fn fit(text: &str, width: usize, theme: &Theme) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let dots = if theme.ascii { "..." } else { "…" };
+    let keep = width.saturating_sub(dots.chars().count());
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(dots);
+    out.chars().take(width).collect()
+}
+
 /// Where the value itself jumps (only the step function): a curve must not be joined there.
 fn value_breaks(act: &Activation) -> Vec<f64> {
     if act.kind() == crate::activation::Kind::Step {
@@ -139,7 +165,11 @@ pub fn render_derivative(
     }
     let info = act.info();
     let mut y = area.y;
-    Line::styled(info.derivative, theme.bold).render(Rect::new(area.x, y, area.width, 1), buf);
+    Line::styled(
+        fit(info.derivative, usize::from(area.width), theme),
+        theme.bold,
+    )
+    .render(Rect::new(area.x, y, area.width, 1), buf);
     y += 1;
     let kinks: Vec<f64> = act
         .kinks()
@@ -150,15 +180,26 @@ pub fn render_derivative(
         let g = theme.glyphs;
         let closed = if theme.ascii { "*" } else { g.alive };
         let open = if theme.ascii { "o" } else { g.dead };
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled("kink ", theme.dim),
             Span::styled(
                 format!("f'({}) = {} {closed}", num(k), num(act.derivative(k))),
                 theme.kink,
             ),
-            Span::styled(format!("  one-sided limits {open}"), theme.dim),
-        ])
-        .render(Rect::new(area.x, y, area.width, 1), buf);
+        ];
+        // The open dots are drawn only where a one-sided limit differs from f'(k) (not for
+        // ELU with alpha = 1, whose derivative is continuous): name them only then.
+        let open_mark = if theme.ascii { "o" } else { "○" };
+        if kink_marks(act, &kinks, theme)
+            .iter()
+            .any(|m| m.glyph == open_mark)
+        {
+            spans.push(Span::styled(
+                format!("  one-sided limits {open}"),
+                theme.dim,
+            ));
+        }
+        Line::from(spans).render(Rect::new(area.x, y, area.width, 1), buf);
         y += 1;
     }
     if y >= area.y + area.height {

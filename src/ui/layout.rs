@@ -157,6 +157,13 @@ pub fn visible_panes(app: &App) -> Vec<Pane> {
     }
 }
 
+/// Whether the inspector's place follows the inspector toggle (Enter on the Network pane). The
+/// full layout keeps it on screen regardless, so there the toggle changes nothing visible.
+pub fn inspector_follows_toggle(app: &App) -> bool {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    !compute(area, app).is_some_and(|a| a.inspector.is_some() && a.panes.len() == Pane::ALL.len())
+}
+
 /// The inside of a bordered rectangle.
 pub fn inner(r: Rect) -> Rect {
     Rect::new(

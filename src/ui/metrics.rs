@@ -14,33 +14,63 @@ use super::theme::Theme;
 use crate::app::plot_view::nice_step;
 use crate::trainer::{Sample, Snapshot};
 
-/// The top line: `epoch 12 · step 3 400 · 310 steps/s · train 0.12 · test 0.15`.
-pub fn summary(snap: &Snapshot, theme: &Theme) -> Line<'static> {
-    let sep = || Span::styled(theme.glyphs.sep, theme.dim);
-    let mut spans = vec![
-        Span::styled(format!("epoch {}", snap.epoch), theme.bold),
-        sep(),
-        Span::raw(format!("step {}", count(snap.step))),
-        sep(),
-        // Steps per second are rounded to two significant digits: a readout that changes every
-        // frame costs bandwidth and reads as noise.
-        if snap.running {
-            Span::raw(format!("{} steps/s", num(round_sig(snap.steps_per_sec, 2))))
-        } else {
-            Span::styled("paused", theme.dim)
-        },
-        sep(),
-        Span::styled("train ", theme.dim),
-        Span::styled(num(snap.train_loss), theme.train_loss),
-        sep(),
-        Span::styled("test ", theme.dim),
-        Span::styled(num(snap.test_loss), theme.test_loss),
+/// The top line: `epoch 12 · step 3 400 · 310 steps/s · train 0.12 · test 0.15`. When it does
+/// not fit in `width`, parts go whole, least telling first (the step count, the speed, the
+/// test loss, the train loss): cut at the edge, a loss of `1.6e-4` would read as `1.6`.
+pub fn summary(snap: &Snapshot, theme: &Theme, width: u16) -> Line<'static> {
+    // (drop order, spans): the lowest goes first.
+    let mut parts: Vec<(u8, Vec<Span<'static>>)> = vec![
+        (
+            5,
+            vec![Span::styled(format!("epoch {}", snap.epoch), theme.bold)],
+        ),
+        (1, vec![Span::raw(format!("step {}", count(snap.step)))]),
+        // Steps per second are rounded to two significant digits: a readout that changes
+        // every frame costs bandwidth and reads as noise.
+        (
+            2,
+            vec![if snap.running {
+                Span::raw(format!("{} steps/s", num(round_sig(snap.steps_per_sec, 2))))
+            } else {
+                Span::styled("paused", theme.dim)
+            }],
+        ),
+        (
+            4,
+            vec![
+                Span::styled("train ", theme.dim),
+                Span::styled(num(snap.train_loss), theme.train_loss),
+            ],
+        ),
+        (
+            3,
+            vec![
+                Span::styled("test ", theme.dim),
+                Span::styled(num(snap.test_loss), theme.test_loss),
+            ],
+        ),
     ];
     if snap.diverged {
-        spans.push(sep());
-        spans.push(Span::styled("diverged", theme.error));
+        parts.push((6, vec![Span::styled("diverged", theme.error)]));
     }
-    Line::from(spans)
+    let join = |parts: &[(u8, Vec<Span<'static>>)]| {
+        let mut spans = Vec::new();
+        for (i, (_, p)) in parts.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(theme.glyphs.sep, theme.dim));
+            }
+            spans.extend(p.iter().cloned());
+        }
+        Line::from(spans)
+    };
+    loop {
+        let line = join(&parts);
+        if line.width() <= usize::from(width) || parts.len() == 1 {
+            return line;
+        }
+        let lowest = (0..parts.len()).min_by_key(|&i| parts[i].0).unwrap_or(0);
+        parts.remove(lowest);
+    }
 }
 
 fn round_sig(v: f64, digits: i32) -> f64 {
@@ -97,7 +127,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     if area.is_empty() {
         return;
     }
-    summary(snap, theme).render(Rect::new(area.x, area.y, area.width, 1), buf);
+    summary(snap, theme, area.width).render(Rect::new(area.x, area.y, area.width, 1), buf);
     if area.height < 6 {
         return;
     }
@@ -128,8 +158,16 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         marker,
         breaks: Vec::new(),
     };
-    let titled = |buf: &mut Buffer, r: Rect, title: Line| -> Rect {
-        title.render(Rect::new(r.x, r.y, r.width, 1), buf);
+    // A chart's title, or its short form when it would run into the next chart's title
+    // (`loss train tedead % 0%`); a column stays free between charts.
+    let titled = |buf: &mut Buffer, r: Rect, title: Line, short: Line| -> Rect {
+        let room = r.width.saturating_sub(1);
+        let title = if title.width() <= usize::from(room) {
+            title
+        } else {
+            short
+        };
+        title.render(Rect::new(r.x, r.y, room, 1), buf);
         Rect::new(
             r.x,
             r.y + 1,
@@ -162,6 +200,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
                 Span::raw(" "),
                 Span::styled("test", theme.test_loss),
             ]),
+            Line::styled("loss", theme.bold),
         );
         let test_marker = if theme.ascii {
             Marker::Custom('.')
@@ -180,16 +219,15 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     }
     // Dead fraction, in percent.
     if let Some(&r) = parts.get(1) {
+        let dead = Span::styled(
+            format!("{:.0}%", snap.dead_fraction() * 100.0),
+            theme.dead_fraction,
+        );
         let r = titled(
             buf,
             r,
-            Line::from(vec![
-                Span::styled("dead % ", theme.bold),
-                Span::styled(
-                    format!("{:.0}%", snap.dead_fraction() * 100.0),
-                    theme.dead_fraction,
-                ),
-            ]),
+            Line::from(vec![Span::styled("dead % ", theme.bold), dead.clone()]),
+            Line::from(vec![Span::styled("dead ", theme.bold), dead]),
         );
         draw(
             buf,
@@ -213,7 +251,12 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             };
             title.push(Span::styled(format!("{name} "), theme.layer_norms[l % 4]));
         }
-        let r = titled(buf, r, Line::from(title));
+        let r = titled(
+            buf,
+            r,
+            Line::from(title),
+            Line::styled("|grad|", theme.bold),
+        );
         let curves = (0..layers)
             .map(|l| {
                 series(
@@ -268,5 +311,33 @@ mod tests {
         assert_eq!(round_sig(1234.0, 2), 1200.0);
         assert_eq!(round_sig(0.0456, 2), 0.046);
         assert_eq!(round_sig(f64::NAN, 2), 0.0);
+    }
+
+    #[test]
+    fn summary_drops_counts_before_cutting_a_loss() {
+        let theme = Theme::new(crate::ui::theme::ColorTier::None, false);
+        let snap = Snapshot {
+            epoch: 505,
+            step: 12_625,
+            running: true,
+            steps_per_sec: 2100.0,
+            train_loss: 3.0e-5,
+            test_loss: 1.6e-4,
+            ..Snapshot::default()
+        };
+        let text = |w: u16| summary(&snap, &theme, w).to_string();
+        let wide = text(200);
+        assert!(
+            wide.contains("step 12 625") && wide.contains("2100 steps/s"),
+            "{wide}"
+        );
+        // 62 columns: the whole line needs 64; the step count goes, the losses stay whole.
+        let narrow = text(62);
+        assert!(!narrow.contains("step 12"), "{narrow}");
+        assert!(narrow.ends_with("test 1.6e-4"), "{narrow}");
+        let tiny = text(40);
+        assert_eq!(tiny, "epoch 505 · train 3.0e-5 · test 1.6e-4");
+        // The 100x30 layout's 31 columns: the test loss goes whole rather than as `test 1`.
+        assert_eq!(text(31), "epoch 505 · train 3.0e-5");
     }
 }

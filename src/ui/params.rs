@@ -32,6 +32,11 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     {
         let selected = i == app.knob;
         let value = match (&app.editing, selected) {
+            // A fresh edit shows its prefilled value selected: typing replaces it.
+            (Some(text), true) if app.edit_fresh => Span::styled(
+                text.clone(),
+                t.editing.add_modifier(ratatui::style::Modifier::REVERSED),
+            ),
             (Some(text), true) => Span::styled(format!("{text}_"), t.editing),
             _ => Span::styled(
                 knob.value(&app.config, app.speed),
@@ -56,7 +61,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     }
     if hint {
         let sep = t.glyphs.sep;
-        let text = if app.editing.is_some() {
+        let text = if app.editing.is_some() && app.edit_fresh {
+            format!("type to replace{sep}enter apply{sep}esc cancel")
+        } else if app.editing.is_some() {
             format!("enter apply{sep}esc cancel")
         } else {
             let arrows = if t.ascii { "<>" } else { "←→" };

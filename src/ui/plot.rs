@@ -204,8 +204,12 @@ impl Widget for &Plot<'_> {
         let row = area.y + area.height - 1;
         let left = format::num(x_min);
         let right = format::num(x_max);
-        buf.set_string(canvas_area.x, row, &left, label_style);
         let rx = (canvas_area.x + canvas_area.width).saturating_sub(right.len() as u16);
+        // On a narrow chart the ends would run together (`0` and `60000` read as `060000`):
+        // then only the right end, the larger one, is labelled.
+        if canvas_area.x + (left.len() as u16) < rx {
+            buf.set_string(canvas_area.x, row, &left, label_style);
+        }
         buf.set_string(rx, row, &right, label_style);
         if x_min < 0.0 && x_max > 0.0 {
             let c = canvas_area.x + col_of(0.0);
@@ -257,5 +261,43 @@ mod tests {
         assert_eq!(y_range([f64::NAN].into_iter()), (-1.0, 1.0));
         let (lo, hi) = y_range([-0.3, 0.7].into_iter());
         assert!(lo <= -0.3 && hi >= 0.7 && hi - lo < 2.0);
+    }
+
+    #[test]
+    fn x_labels_never_run_together() {
+        let theme = Theme::new(crate::ui::theme::ColorTier::None, false);
+        let bottom = |width: u16| {
+            let plot = Plot {
+                x_min: 0.0,
+                x_max: 60000.0,
+                curves: vec![Curve {
+                    f: Box::new(|x| x),
+                    style: Style::default(),
+                    marker: Marker::Braille,
+                    breaks: Vec::new(),
+                }],
+                regions: Vec::new(),
+                marks: Vec::new(),
+                cursor: None,
+                y_fixed: Some((0.0, 1.0)),
+                theme: &theme,
+            };
+            let area = Rect::new(0, 0, width, 5);
+            let mut buf = Buffer::empty(area);
+            (&plot).render(area, &mut buf);
+            (0..width)
+                .map(|x| buf[(x, 4)].symbol().to_string())
+                .collect::<String>()
+        };
+        // 12 columns: the canvas has 6, too few for `0` and `60000` apart.
+        let narrow = bottom(12);
+        assert!(!narrow.contains("060000"), "{narrow:?}");
+        assert!(narrow.trim_end().ends_with("60000"), "{narrow:?}");
+        let wide = bottom(30);
+        assert!(
+            wide.contains(" 0 ") || wide.trim_start().starts_with('0'),
+            "{wide:?}"
+        );
+        assert!(wide.trim_end().ends_with("60000"), "{wide:?}");
     }
 }

@@ -48,8 +48,21 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         ),
     };
     let mut spans = vec![state];
+    if let Some(s) = &app.snapshot {
+        spans.push(Span::raw(format!("epoch {} ", s.epoch)));
+    }
+    spans.push(Span::styled(
+        format!(
+            "lr {}{}{} ",
+            crate::ui::format::rate(app.config.lr),
+            t.glyphs.sep,
+            params::speed_name(app.speed)
+        ),
+        t.dim,
+    ));
     if app.snapshot.as_ref().is_some_and(|s| s.diverged) {
-        // Say how to get out of it, with the keys actually bound.
+        // Say how to get out of it, with the keys actually bound. After the learning rate, so
+        // that the rate stays in view on a narrow screen while the user lowers it.
         let key = |a: Action| {
             app.keymap
                 .keys_for(&a)
@@ -65,18 +78,6 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
             t.error,
         ));
     }
-    if let Some(s) = &app.snapshot {
-        spans.push(Span::raw(format!("epoch {} ", s.epoch)));
-    }
-    spans.push(Span::styled(
-        format!(
-            "lr {}{}{} ",
-            crate::ui::format::rate(app.config.lr),
-            t.glyphs.sep,
-            params::speed_name(app.speed)
-        ),
-        t.dim,
-    ));
     if let Some(job) = app.experiments.status_text(t.ascii) {
         spans.push(Span::styled(
             format!("{}{job} ", t.glyphs.sep.trim_start()),
