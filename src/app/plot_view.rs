@@ -38,6 +38,7 @@ const CURSOR_STEPS: f64 = 60.0;
 const ZOOM: f64 = 1.25;
 const MIN_SPAN: f64 = 0.05;
 const MAX_SPAN: f64 = 2000.0;
+const PAN_LIMIT: f64 = 1000.0;
 
 impl PlotView {
     /// A view of `[x_min, x_max]` (swapped if reversed, the default if empty or not finite),
@@ -87,13 +88,18 @@ impl PlotView {
         let at = if at.is_finite() { at } else { 0.5 };
         self.x_min = self.cursor - at * span;
         self.x_max = self.x_min + span;
+        // Slide back inside ±PAN_LIMIT (MAX_SPAN fits exactly).
+        let shift = (-PAN_LIMIT - self.x_min).max(0.0) + (PAN_LIMIT - self.x_max).min(0.0);
+        self.x_min += shift;
+        self.x_max += shift;
         self.cursor = self.cursor.clamp(self.x_min, self.x_max);
     }
 
-    /// Pan by a fifth of the range.
+    /// Pan by a fifth of the range, staying within ±PAN_LIMIT: far out every activation is
+    /// flat or linear, and the axis labels of a narrow range there can no longer be told apart.
     pub fn pan(&mut self, right: bool) {
         let d = self.span() / 5.0 * if right { 1.0 } else { -1.0 };
-        if (self.x_min + d).abs() > 1e6 {
+        if self.x_min + d < -PAN_LIMIT || self.x_max + d > PAN_LIMIT {
             return;
         }
         self.x_min += d;
@@ -181,7 +187,7 @@ mod tests {
         for _ in 0..10_000 {
             v.pan(true);
         }
-        assert!(v.x_min.is_finite() && v.x_min <= 1e6);
+        assert!(v.x_min >= -PAN_LIMIT && v.x_max <= PAN_LIMIT, "{v:?}");
         assert!(v.cursor >= v.x_min && v.cursor <= v.x_max);
     }
 }
