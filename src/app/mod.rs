@@ -583,7 +583,16 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             } else {
                 Command::Play
             });
-            app.say(if app.paused { "paused" } else { "training" });
+            // The status indicator already shows the state; the message says what to do next.
+            let message = if app.paused {
+                app.keymap
+                    .keys_for(&Action::Step)
+                    .first()
+                    .map_or_else(String::new, |k| format!("{k}: one step at a time"))
+            } else {
+                "training resumed".to_string()
+            };
+            app.say(message);
         }
         Action::Step => {
             if !app.paused {

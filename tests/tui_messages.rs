@@ -1,0 +1,23 @@
+//! The message line says something the status indicator does not already show.
+
+use reluscope::app::{Action, App, Keymap, update};
+use reluscope::engine::TrainConfig;
+use reluscope::ui::theme::{ColorTier, Theme};
+
+#[test]
+fn pausing_says_what_to_do_next_not_the_state_again() {
+    let theme = Theme::new(ColorTier::TrueColor, false);
+    let mut app = App::new(
+        TrainConfig::default(),
+        theme,
+        Keymap::default(),
+        false,
+        (100, 30),
+    );
+    update(&mut app, Action::TogglePause);
+    assert!(app.paused);
+    assert_eq!(app.message.clone().unwrap().0, "s: one step at a time");
+    update(&mut app, Action::TogglePause);
+    assert!(!app.paused);
+    assert_eq!(app.message.clone().unwrap().0, "training resumed");
+}
