@@ -153,7 +153,21 @@ fn metadata_describes_dying_and_saturation() {
         assert!(!info(k).formula.is_empty() && !info(k).derivative.is_empty());
     }
     assert_eq!(Activation::Relu.info().params.len(), 0);
-    assert_eq!(GeluApprox::Tanh, GeluApprox::Tanh);
+    // GELU's form is a choice, not a numeric parameter.
+    let gelu = |s: &str| s.parse::<Activation>().unwrap();
+    assert_eq!(
+        gelu("gelu"),
+        Activation::Gelu {
+            approx: GeluApprox::None
+        }
+    );
+    assert_eq!(
+        gelu("gelu:approx=tanh"),
+        Activation::Gelu {
+            approx: GeluApprox::Tanh
+        }
+    );
+    assert!(Kind::Gelu.info().params.is_empty());
 }
 
 #[test]
