@@ -21,7 +21,7 @@ fn setup(w: u16, h: u16) -> (App, Worker) {
     // Select a neuron so the inspector's plane is drawn too (the most expensive frame).
     app.focus = reluscope::app::Pane::Network;
     update(&mut app, Action::Down);
-    let view = reluscope::ui::layout::wanted_view(&app);
+    let view = reluscope::app::layout::wanted_view(&app);
     let mut worker = Worker::new(config, true, None, view).unwrap();
     for _ in 0..500 {
         worker.step();

@@ -1,10 +1,20 @@
 //! Command-line definitions (clap derive). Parsing only: each subcommand's work lives in
 //! `commands/`, and `main.rs` dispatches.
+//!
+//! The flags of settings are not written here: [`TrainFlags`] and [`DisplayFlags`] build them
+//! from the rows of [`crate::settings::schema`], and hand back what was typed for the settings
+//! loader to read, so a flag and its config key can never disagree.
 
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{
+    Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
+    ValueEnum,
+};
+
+use crate::settings::schema::{self, Flag, Section};
+use crate::settings::{CliValue, LoadOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,19 +30,18 @@ pub struct Cli {
     pub command: Option<Command>,
 
     #[command(flatten)]
-    pub tui: TuiArgs,
+    pub display: DisplayFlags,
 
     #[command(flatten)]
-    pub train: TrainArgs,
+    pub train: TrainFlags,
+
+    #[command(flatten)]
+    pub data: DataArgs,
 
     /// Read settings from this TOML file instead of $XDG_CONFIG_HOME/reluscope/config.toml
     /// (`--print-default-config` shows every setting).
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
-
-    /// Colour theme: default, high-contrast, colorblind-safe.
-    #[arg(long, value_name = "NAME")]
-    pub theme: Option<String>,
 
     /// Start from a guided scenario: relu-basics, nonlinearity, sparsity, vanishing-sigmoid,
     /// dying-high-lr, leaky-rescue, dying-negative-bias, born-dead-depth, exploding.
@@ -87,112 +96,148 @@ pub struct PlotArgs {
     pub size: String,
 }
 
-/// Options of the interactive explorer.
+/// The data to train on and the model to start from, for `train` and the explorer (not
+/// settings: a config file cannot name them).
 #[derive(Debug, Args, Clone, Default)]
-pub struct TuiArgs {
-    /// Frames per second at most (1-60).
-    #[arg(allow_negative_numbers = true, long, global = false)]
-    pub fps: Option<u32>,
-    /// Colour output.
-    #[arg(long, value_enum)]
-    pub color: Option<ColorChoice>,
-    /// ASCII borders, glyphs and chart markers (automatic in a non-UTF-8 locale).
-    #[arg(long)]
-    pub ascii: bool,
-    /// Start with training paused.
-    #[arg(long)]
-    pub paused: bool,
-    /// Enable mouse support (off by default: it steals copy-and-paste).
-    #[arg(long)]
-    pub mouse: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Never,
-    #[value(name = "16")]
-    Ansi16,
-    #[value(name = "256")]
-    Ansi256,
-    Truecolor,
-}
-
-/// Training options, shared by `train` and the explorer. Unset options keep their defaults.
-#[derive(Debug, Args, Clone, Default)]
-pub struct TrainArgs {
-    /// Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.
-    #[arg(long)]
-    pub dataset: Option<String>,
+pub struct DataArgs {
     /// Train on a CSV file instead: a header row, then rows of x1,x2,target (targets all 0/1 or
     /// all -1/1 make a classification task, anything else regression).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
-    /// Input features, comma separated: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2).
-    #[arg(long)]
-    pub features: Option<String>,
-    /// Hidden layer widths, comma separated, e.g. 8,8 ("" or none for no hidden layer).
-    #[arg(long)]
-    pub layers: Option<String>,
-    /// Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.
-    #[arg(long)]
-    pub activation: Option<String>,
-    /// Output activation for regression datasets: linear or tanh (classification always uses
-    /// sigmoid with binary cross-entropy).
-    #[arg(long, value_name = "linear|tanh")]
-    pub regression_output: Option<String>,
-    /// Weight init: he-normal, he-uniform, xavier-normal, xavier-uniform, lecun-normal,
-    /// playground, zero, rai.
-    #[arg(long)]
-    pub init: Option<String>,
-    /// Bias init: a number (e.g. 0.1 or -3) or "scheme" to use the weight init's own.
-    #[arg(long, allow_hyphen_values = true)]
-    pub bias_init: Option<String>,
-    /// Optimizer: sgd, adam, rmsprop.
-    #[arg(long)]
-    pub optimizer: Option<String>,
-    /// Learning rate (`experiment sweep`: a comma-separated list).
-    #[arg(long, allow_hyphen_values = true)]
-    pub lr: Option<String>,
-    /// SGD momentum (0 = none).
-    #[arg(allow_negative_numbers = true, long)]
-    pub momentum: Option<f64>,
-    /// Nesterov momentum (SGD with momentum > 0).
-    #[arg(long)]
-    pub nesterov: bool,
-    /// L1 regularization rate (weights only).
-    #[arg(allow_negative_numbers = true, long)]
-    pub l1: Option<f64>,
-    /// L2 regularization rate, as PyTorch's weight_decay (weights only).
-    #[arg(allow_negative_numbers = true, long)]
-    pub l2: Option<f64>,
-    /// Clip gradients to this global norm (0 = off).
-    #[arg(allow_negative_numbers = true, long)]
-    pub clip: Option<f64>,
-    /// Mini-batch size (0 = full batch).
-    #[arg(allow_negative_numbers = true, long)]
-    pub batch_size: Option<usize>,
-    /// Keep the training set's order instead of shuffling every epoch.
-    #[arg(long)]
-    pub no_shuffle: bool,
-    /// Noise in percent, 0-50, as Playground's slider (built-in datasets only).
-    #[arg(allow_negative_numbers = true, long)]
-    pub noise: Option<f64>,
-    /// Share of the data used for training, the rest for testing (0.1-0.9).
-    #[arg(allow_negative_numbers = true, long)]
-    pub train_fraction: Option<f64>,
-    /// Random seed: the same seed gives the same run on every machine.
-    #[arg(allow_negative_numbers = true, long)]
-    pub seed: Option<u64>,
     /// Start from a saved model file (its shape wins over --layers and --activation).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
 }
 
+/// The settings given as flags for the sections `S` lists.
+macro_rules! setting_flags {
+    ($(#[$doc:meta])* $name:ident, $sections:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct $name {
+            /// What was typed, in table order.
+            pub given: Vec<CliValue>,
+        }
+
+        impl $name {
+            const SECTIONS: &'static [Section] = $sections;
+
+            /// The value typed for the setting `key`, if it was given.
+            pub fn get(&self, key: &str) -> Option<&str> {
+                self.given
+                    .iter()
+                    .find(|g| g.key == key)
+                    .map(|g| g.value.as_str())
+            }
+
+            /// Whether the setting `key` was given.
+            pub fn has(&self, key: &str) -> bool {
+                self.get(key).is_some()
+            }
+        }
+
+        impl Args for $name {
+            fn augment_args(cmd: clap::Command) -> clap::Command {
+                add_setting_flags(cmd, Self::SECTIONS)
+            }
+
+            fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+                add_setting_flags(cmd, Self::SECTIONS)
+            }
+        }
+
+        impl FromArgMatches for $name {
+            fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+                Ok($name {
+                    given: read_setting_flags(m, Self::SECTIONS),
+                })
+            }
+
+            fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+                self.given = read_setting_flags(m, Self::SECTIONS);
+                Ok(())
+            }
+        }
+    };
+}
+
+setting_flags!(
+    /// Training settings as flags, shared by `train`, `experiment sweep` and the explorer.
+    TrainFlags,
+    &[Section::Train, Section::Health]
+);
+
+setting_flags!(
+    /// The explorer's display settings as flags.
+    DisplayFlags,
+    &[Section::Display]
+);
+
+/// Adds a flag for every row of `sections` that has one.
+fn add_setting_flags(mut cmd: clap::Command, sections: &[Section]) -> clap::Command {
+    for row in schema::ALL.iter().filter(|r| sections.contains(&r.section)) {
+        let Some(long) = row.long() else { continue };
+        // As clap's derive does with doc comments, help lines end without a period.
+        let arg = Arg::new(row.key)
+            .long(leak(long))
+            .help(row.help.trim_end_matches('.'));
+        let arg = match row.flag {
+            Flag::Value { value_name, hyphen } => {
+                let name = if value_name.is_empty() {
+                    row.key.to_ascii_uppercase()
+                } else {
+                    value_name.to_string()
+                };
+                arg.value_name(leak(name))
+                    .action(ArgAction::Set)
+                    .allow_hyphen_values(hyphen)
+            }
+            Flag::Switch { .. } => arg.action(ArgAction::SetTrue),
+            Flag::None => continue,
+        };
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+/// A flag's name for clap, which keeps names for the life of the process: built once per
+/// parse from the static schema, so the few bytes are never freed on purpose.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// The values typed for the rows of `sections`.
+fn read_setting_flags(m: &ArgMatches, sections: &[Section]) -> Vec<CliValue> {
+    let mut given = Vec::new();
+    for row in schema::ALL.iter().filter(|r| sections.contains(&r.section)) {
+        let Some(long) = row.long() else { continue };
+        if !matches!(m.try_contains_id(row.key), Ok(true))
+            || m.value_source(row.key) != Some(ValueSource::CommandLine)
+        {
+            continue;
+        }
+        let value = match row.flag {
+            Flag::Switch { sets, .. } => sets.to_string(),
+            _ => match m.get_one::<String>(row.key) {
+                Some(v) => v.clone(),
+                None => continue,
+            },
+        };
+        given.push(CliValue {
+            key: row.key,
+            flag: format!("--{long}"),
+            value,
+        });
+    }
+    given
+}
+
 #[derive(Debug, Args)]
 pub struct TrainCmd {
     #[command(flatten)]
-    pub train: TrainArgs,
+    pub train: TrainFlags,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Number of optimizer steps (mini-batches).
     #[arg(allow_negative_numbers = true, long, conflicts_with = "epochs")]
     pub steps: Option<u64>,
@@ -273,10 +318,39 @@ pub struct SweepArgs {
     /// (default 0.01,0.1,1 and 0.1,-1,-3), and --seed is the first repeat's seed: repeat r uses
     /// seed + r in every combination, so `train --seed S+r --lr X --bias-init B` reproduces a run.
     #[command(flatten)]
-    pub train: TrainArgs,
+    pub train: TrainFlags,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 impl Cli {
+    /// What this command line asks of the settings loader: `--config`, `--scenario` and the
+    /// settings given as flags, those of the explorer or of the subcommand that reads settings.
+    /// `experiment sweep` keeps its --lr and --bias-init lists to itself.
+    pub fn load_options(&self) -> LoadOptions {
+        let flags = match &self.command {
+            Some(Command::Train(cmd)) => cmd.train.given.clone(),
+            Some(Command::Experiment(ExperimentCmd::Sweep(args))) => args
+                .train
+                .given
+                .iter()
+                .filter(|g| g.key != schema::LR.key && g.key != schema::BIAS_INIT.key)
+                .cloned()
+                .collect(),
+            Some(_) => Vec::new(),
+            None => [&self.display.given, &self.train.given]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+        };
+        LoadOptions {
+            config: self.config.clone(),
+            scenario: self.scenario.clone(),
+            flags,
+        }
+    }
+
     /// Parses the process's arguments as `Cli::parse` does, and refuses explorer or training
     /// flags written before a subcommand (`reluscope --lr 0.5 train`): they belong to the
     /// explorer, so the subcommand would silently run without them.
@@ -316,7 +390,9 @@ fn misplaced_flags(matches: &ArgMatches) -> Vec<String> {
     if matches.subcommand().is_none() {
         return Vec::new();
     }
-    let own = TrainArgs::augment_args(TuiArgs::augment_args(clap::Command::new("flags")));
+    let own = DataArgs::augment_args(TrainFlags::augment_args(DisplayFlags::augment_args(
+        clap::Command::new("flags"),
+    )));
     own.get_arguments()
         .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
         .filter_map(|a| a.get_long().map(|l| format!("--{l}")))

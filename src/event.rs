@@ -13,6 +13,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use crate::experiment::ExperimentResults;
 use crate::trainer::Snapshot;
 
 /// Something the run loop reacts to.
@@ -24,6 +25,8 @@ pub enum Event {
     Resize(u16, u16),
     /// The trainer published a new state.
     Snapshot(Arc<Snapshot>),
+    /// The running experiment published new results.
+    Experiment(Arc<ExperimentResults>),
     /// The frame deadline passed: time to draw what changed.
     Draw,
     /// Ctrl-Z from outside (SIGTSTP): suspend like the key does.
@@ -40,6 +43,8 @@ pub struct Events {
     input: EventStream,
     snapshots: watch::Receiver<Arc<Snapshot>>,
     snapshots_open: bool,
+    /// The running experiment's channel; dropped once it closes (the job has ended).
+    experiment: Option<watch::Receiver<Arc<ExperimentResults>>>,
     sigterm: Signal,
     sighup: Signal,
     sigint: Signal,
@@ -55,12 +60,18 @@ impl Events {
             input: EventStream::new(),
             snapshots,
             snapshots_open: true,
+            experiment: None,
             sigterm: signal(SignalKind::terminate())?,
             sighup: signal(SignalKind::hangup())?,
             sigint: signal(SignalKind::interrupt())?,
             sigtstp: signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
             sigcont: signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?,
         })
+    }
+
+    /// Listen to a new experiment's results (replacing any earlier one's).
+    pub fn watch_experiment(&mut self, results: watch::Receiver<Arc<ExperimentResults>>) {
+        self.experiment = Some(results);
     }
 
     /// The next event. `draw_at` is when the next frame is due, if anything is waiting to be
@@ -95,6 +106,20 @@ impl Events {
                     Ok(()) => return Event::Snapshot(self.snapshots.borrow_and_update().clone()),
                     // The trainer is gone; keep the UI alive and stop listening.
                     Err(_) => self.snapshots_open = false,
+                },
+                changed = async {
+                    match &mut self.experiment {
+                        Some(rx) => rx.changed().await,
+                        None => std::future::pending().await,
+                    }
+                } => match changed {
+                    Ok(()) => {
+                        if let Some(rx) = &mut self.experiment {
+                            return Event::Experiment(rx.borrow_and_update().clone());
+                        }
+                    }
+                    // The job has ended and published its last results.
+                    Err(_) => self.experiment = None,
                 },
                 _ = draw_deadline => return Event::Draw,
             }

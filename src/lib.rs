@@ -3,17 +3,21 @@
 //! The library holds everything; `main.rs` only parses and dispatches, so tests and benchmarks
 //! reach every part.
 
+pub mod action;
 pub mod activation;
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod engine;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod format;
+pub mod keymap;
 pub mod output_caps;
-pub mod plot;
+pub mod scenario;
+pub mod settings;
 pub mod terminal;
 pub mod trainer;
 pub mod tui;

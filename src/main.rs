@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use reluscope::cli::{Cli, Command, ExperimentCmd};
 
-use reluscope::{commands, config, error};
+use reluscope::{commands, settings, error};
 
 fn main() -> ExitCode {
     let cli = match Cli::parse_checked() {
@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         }
     };
     if cli.print_default_config {
-        let text = reluscope::config::DEFAULT_CONFIG;
+        let text = reluscope::settings::DEFAULT_CONFIG;
         return match commands::write_stdout(|out| out.write_all(text.as_bytes())) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let load_options = config::LoadOptions::from_cli(&cli);
+    let load_options = cli.load_options();
     if let Some(name) = settingless_command(&cli.command) {
         for (flag, given) in [
             ("--config", cli.config.is_some()),
@@ -38,19 +38,25 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result = match cli.command {
-        Some(Command::Eval(args)) => commands::eval::run(&args),
-        Some(Command::Plot(args)) => commands::plot::run(&args),
-        Some(Command::Train(cmd)) => config::load_from(&load_options)
-            .and_then(|settings| commands::train::run(&cmd, settings.train)),
+    // Settings are loaded, and every config error reported, before the terminal is touched.
+    let load = || {
+        settings::load_from(&load_options).inspect(|s| {
+            for note in &s.notes {
+                eprintln!("reluscope: note: {note}");
+            }
+        })
+    };
+    let result = match &cli.command {
+        Some(Command::Eval(args)) => commands::eval::run(args),
+        Some(Command::Plot(args)) => commands::plot::run(args),
+        Some(Command::Train(cmd)) => load().and_then(|s| commands::train::run(cmd, s.train)),
         Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
-            commands::experiment::run_born_dead(&args)
+            commands::experiment::run_born_dead(args)
         }
-        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => config::load_from(&load_options)
-            .and_then(|settings| commands::experiment::run_sweep(&args, settings.train)),
-        // Settings are loaded, and every config error reported, before the terminal is touched.
-        None => config::load_from(&load_options)
-            .and_then(|settings| reluscope::tui::run(settings, &cli.train)),
+        Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
+            load().and_then(|s| commands::experiment::run_sweep(args, s.train))
+        }
+        None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

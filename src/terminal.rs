@@ -124,6 +124,14 @@ impl Tui {
         restore();
         // SIGSTOP cannot be caught, so the process stops here until SIGCONT.
         signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+        self.resume()
+    }
+
+    /// Take the terminal back after the process was continued (our own Ctrl-Z, or a
+    /// `kill -STOP` and `fg` from outside, after which the shell has put the terminal back in
+    /// cooked mode on the main screen): raw mode, alternate screen, mouse capture if on, and a
+    /// full redraw.
+    pub fn resume(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
         take_screen(self.term.backend_mut(), self.mouse)?;
         self.clear()

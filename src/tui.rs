@@ -1,24 +1,26 @@
-//! The interactive explorer's entry point and run loop: events in, actions through `update`,
-//! commands out to the trainer, a frame drawn when something changed (at most `--fps` a second).
-//! A background experiment is polled on the frame deadline only while it runs.
+//! The interactive explorer's entry point and run loop: events in, messages through
+//! `app::update`, its effects carried out (trainer commands, experiment jobs, suspend, quit),
+//! a frame drawn when something changed (at most `--fps` a second).
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::app::params::SPEEDS;
-use crate::app::plot_view::PlotView;
-use crate::app::{Action, App, update};
-use crate::cli::TrainArgs;
-use crate::commands::train::config_from_args;
-use crate::config::Settings;
+use crate::app::{App, Effects, ExperimentEffect, Msg, input, update};
+use crate::cli::{DataArgs, TrainFlags};
+use crate::commands::data::with_data;
 use crate::error::input_error;
 use crate::event::{Event, Events};
+use crate::experiment::{ExperimentJob, default_threads};
+use crate::settings::Settings;
 use crate::terminal::{self, Tui};
-use crate::trainer::Trainer;
-use crate::ui;
+use crate::trainer::{Snapshot, Trainer};
+use crate::ui::{self, theme::Theme};
 
 /// Frames per second when `--fps` is not given.
 pub const DEFAULT_FPS: u32 = 15;
@@ -33,9 +35,9 @@ impl Drop for Restore {
 }
 
 /// Run the explorer until the user quits, a signal arrives or the terminal goes away.
-/// `settings` are the layered configuration (flags included); `train_args` add what only the
+/// `settings` are the layered configuration (flags included); `data` adds what only the
 /// command line carries: a CSV file (`--data`) and a saved model (`--model`).
-pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
+pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()> {
     let display = &settings.display;
     let fps = display.fps;
     if !(1..=60).contains(&fps) {
@@ -48,23 +50,23 @@ pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
             "the explorer needs an interactive terminal; for scripts use `reluscope train`",
         ));
     }
-    let (config, model) = config_from_args(train_args, settings.train.clone())?;
+    let (config, model) = with_data(data, flags, settings.train.clone())?;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let theme = ui::theme_fit::for_terminal(&settings);
     let mut app = App::new(
         config.clone(),
-        settings.ui_theme(),
-        settings.keymap.to_app(),
+        settings.keymap.clone(),
+        theme.ascii,
         display.paused,
         size,
     );
-    app.plot = PlotView::with_range(display.x_range.0, display.x_range.1);
+    app.plot = crate::app::curve_view::CurveView::with_range(display.x_range.0, display.x_range.1);
     if let Some(scenario) = &settings.scenario {
-        app.show_scenario(scenario, &settings.keymap);
+        app.show_scenario(scenario);
     }
     let (paused, mouse) = (display.paused, display.mouse);
     app.settings = Some(Box::new(settings));
-    let view = ui::layout::wanted_view(&app);
-    app.commands.clear();
+    let view = crate::app::layout::wanted_view(&app);
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots, effective) =
         Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?;
@@ -79,92 +81,150 @@ pub fn run(settings: Settings, train_args: &TrainArgs) -> Result<()> {
         .build()
         .context("cannot start the event loop")?;
     let period = Duration::from_secs_f64(1.0 / fps as f64);
-    let result = runtime.block_on(run_loop(&mut tui, &mut app, &trainer, snapshots, period));
+    let mut run = Run {
+        tui: &mut tui,
+        app: &mut app,
+        theme: &theme,
+        trainer: &trainer,
+        job: None,
+        period,
+    };
+    let result = runtime.block_on(run.run_loop(snapshots));
+    drop(run);
+    terminal::restore();
     drop(trainer);
     result
 }
 
-async fn run_loop(
-    tui: &mut Tui,
-    app: &mut App,
-    trainer: &Trainer,
-    snapshots: tokio::sync::watch::Receiver<std::sync::Arc<crate::trainer::Snapshot>>,
+/// The run loop's state: what `update`'s effects act on.
+struct Run<'a> {
+    tui: &'a mut Tui,
+    app: &'a mut App,
+    theme: &'a Theme,
+    trainer: &'a Trainer,
+    /// The experiment running in the background, if any.
+    job: Option<ExperimentJob>,
     period: Duration,
-) -> Result<()> {
-    // The trainer's first snapshot is already in the channel: show it in the first frame.
-    let first = snapshots.borrow().clone();
-    update(app, Action::Snapshot(first));
-    let mut events = Events::new(snapshots).context("cannot listen for signals")?;
-    let mut dirty = true;
-    let mut last_draw: Option<Instant> = None;
-    loop {
-        // A running experiment is polled at the frame rate; without one, and with nothing to
-        // draw, no timer runs at all.
-        let polling = app.experiments.running();
-        // Draw at once if the last frame is old enough, else at the next frame slot.
-        let draw_at =
-            (dirty || polling).then(|| last_draw.map_or_else(Instant::now, |t| t + period));
-        match events.next(draw_at).await {
-            Event::Draw => {
-                if polling {
-                    dirty |= update(app, Action::PollExperiment);
-                }
-                if dirty {
-                    if std::mem::take(&mut app.clear) {
-                        tui.clear()?;
-                    }
-                    let size = tui.size()?;
-                    if size.width > 0 && size.height > 0 {
-                        tui.draw(|f| ui::draw(f, app))?;
-                    }
-                }
-                last_draw = Some(Instant::now());
-                dirty = false;
-            }
-            Event::Key(key) => {
-                if let Some(action) = app.action_for_key(&key) {
-                    dirty |= update(app, action);
-                }
-            }
-            Event::Mouse(m) => {
-                use crossterm::event::{MouseButton, MouseEventKind};
-                let action = match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
-                    MouseEventKind::ScrollUp => Some(Action::Up),
-                    MouseEventKind::ScrollDown => Some(Action::Down),
-                    _ => None,
-                };
-                if let Some(a) = action {
-                    dirty |= update(app, a);
-                }
-            }
-            Event::Resize(w, h) => {
-                tui.autoresize()?;
-                dirty |= update(app, Action::Resize(w, h));
-            }
-            Event::Snapshot(s) => dirty |= update(app, Action::Snapshot(s)),
-            Event::Suspend => app.suspend = true,
-            Event::Continue => {
-                app.clear = true;
-                dirty = true;
-            }
-            Event::Quit(_) => return Ok(()),
-        }
-        for cmd in app.commands.drain(..) {
-            trainer.send(cmd);
-        }
-        if app.quit {
+}
+
+/// What the loop does after carrying out the effects.
+enum Next {
+    Continue,
+    Quit,
+}
+
+impl Run<'_> {
+    async fn run_loop(&mut self, snapshots: watch::Receiver<Arc<Snapshot>>) -> Result<()> {
+        // The trainer's first snapshot is already in the channel: show it in the first frame.
+        let first = snapshots.borrow().clone();
+        let mut events = Events::new(snapshots).context("cannot listen for signals")?;
+        let mut dirty = false;
+        let effects = update(self.app, Msg::Snapshot(first));
+        if let Next::Quit = self.carry_out(effects, &mut events, &mut dirty)? {
             return Ok(());
         }
-        if std::mem::take(&mut app.suspend) {
-            tui.suspend()?;
-            // The terminal may have been resized while we were stopped.
-            let (w, h) = crossterm::terminal::size().unwrap_or(app.size);
-            update(app, Action::Resize(w, h));
-            for cmd in app.commands.drain(..) {
-                trainer.send(cmd);
+        dirty = true;
+        let mut last_draw: Option<Instant> = None;
+        loop {
+            // Draw at once if the last frame is old enough, else at the next frame slot;
+            // with nothing to draw, no timer runs at all.
+            let draw_at = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + self.period));
+            let msg = match events.next(draw_at).await {
+                Event::Draw => {
+                    self.draw()?;
+                    last_draw = Some(Instant::now());
+                    dirty = false;
+                    None
+                }
+                Event::Key(key) => input::key(self.app, &key),
+                Event::Mouse(m) => input::mouse(&m),
+                Event::Resize(w, h) => {
+                    self.tui.autoresize()?;
+                    Some(Msg::Resize(w, h))
+                }
+                Event::Snapshot(s) => Some(Msg::Snapshot(s)),
+                Event::Experiment(r) => Some(Msg::Experiment(r)),
+                Event::Suspend => {
+                    self.suspend(&mut events, &mut dirty)?;
+                    None
+                }
+                Event::Continue => {
+                    // Continued after a stop we did not cause: the shell has the terminal in
+                    // cooked mode on the main screen; take it back.
+                    self.tui.resume()?;
+                    dirty = true;
+                    None
+                }
+                Event::Quit(_) => return Ok(()),
+            };
+            if let Some(msg) = msg {
+                let effects = update(self.app, msg);
+                if let Next::Quit = self.carry_out(effects, &mut events, &mut dirty)? {
+                    return Ok(());
+                }
             }
-            dirty = true;
         }
+    }
+
+    fn draw(&mut self) -> Result<()> {
+        let size = self.tui.size()?;
+        if size.width > 0 && size.height > 0 {
+            let (app, theme) = (&*self.app, self.theme);
+            self.tui.draw(|f| ui::draw(f, app, theme))?;
+        }
+        Ok(())
+    }
+
+    /// Do what an update asked for.
+    fn carry_out(
+        &mut self,
+        effects: Effects,
+        events: &mut Events,
+        dirty: &mut bool,
+    ) -> Result<Next> {
+        if effects.quit {
+            return Ok(Next::Quit);
+        }
+        *dirty |= effects.redraw;
+        for command in effects.trainer {
+            self.trainer.send(command);
+        }
+        match effects.experiment {
+            Some(ExperimentEffect::Start {
+                params,
+                threads,
+                leave_a_core,
+            }) => {
+                let threads = threads.unwrap_or_else(|| default_threads(leave_a_core));
+                let job = ExperimentJob::spawn_with_threads(params, threads);
+                events.watch_experiment(job.subscribe());
+                self.job = Some(job);
+            }
+            Some(ExperimentEffect::Cancel) => {
+                if let Some(job) = &self.job {
+                    job.cancel();
+                }
+            }
+            None => {}
+        }
+        if effects.clear {
+            self.tui.clear()?;
+            *dirty = true;
+        }
+        if effects.suspend {
+            self.suspend(events, dirty)?;
+        }
+        Ok(Next::Continue)
+    }
+
+    /// Give the terminal back, stop, and take it back on `fg`.
+    fn suspend(&mut self, events: &mut Events, dirty: &mut bool) -> Result<()> {
+        self.tui.suspend()?;
+        // The terminal may have been resized while we were stopped.
+        let (w, h) = crossterm::terminal::size().unwrap_or(self.app.size);
+        let effects = update(self.app, Msg::Resize(w, h));
+        self.carry_out(effects, events, dirty)?;
+        *dirty = true;
+        Ok(())
     }
 }

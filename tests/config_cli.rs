@@ -36,7 +36,7 @@ fn print_default_config_prints_the_embedded_file() {
         .clone();
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        reluscope::config::DEFAULT_CONFIG
+        reluscope::settings::DEFAULT_CONFIG
     );
 }
 

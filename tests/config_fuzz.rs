@@ -2,7 +2,7 @@
 //! whole loader (parse, layer, validate, theme, keymap) and comes out as settings or errors.
 
 use proptest::prelude::*;
-use reluscope::config::{Environment, LoadOptions, Settings, load_with};
+use reluscope::settings::{Environment, LoadOptions, Settings, load_with};
 
 /// Lines built from real section names, keys and values, so much of the input gets past the
 /// TOML parser and into the checks.

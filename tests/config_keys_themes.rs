@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
-use reluscope::app::keymap::KeyBinding;
-use reluscope::config::diag::SourceText;
-use reluscope::config::theme_file::{BUILTIN_THEMES, STYLE_NAMES, parse_theme};
-use reluscope::config::{Settings, ThemeFile, builtin_keymap};
+use reluscope::keymap::KeyBinding;
+use reluscope::settings::diag::SourceText;
+use reluscope::settings::theme_file::{BUILTIN_THEMES, STYLE_NAMES, parse_theme};
+use reluscope::settings::{Settings, ThemeFile, builtin_keymap};
 
 fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
     KeyEvent::new(code, mods)

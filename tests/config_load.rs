@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use reluscope::activation::Activation;
 use reluscope::cli::ColorChoice;
-use reluscope::config::{
+use reluscope::settings::{
     DEFAULT_CONFIG, Environment, LoadOptions, Settings, load_with, overrides::SECTIONS,
 };
 use reluscope::error::exit_code;
@@ -65,7 +65,7 @@ fn default_file_loads_back_to_the_built_in_defaults() {
 
 #[test]
 fn default_file_sets_every_setting() {
-    let layer = reluscope::config::file::parse_config(&reluscope::config::diag::SourceText::new(
+    let layer = reluscope::settings::file::parse_config(&reluscope::settings::diag::SourceText::new(
         "config/default.toml",
         DEFAULT_CONFIG,
     ))

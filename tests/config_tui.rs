@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use ratatui::style::{Color, Modifier};
 use reluscope::app::action::BINDABLE;
-use reluscope::app::keymap::{DEFAULT_BINDINGS, KeyBinding};
+use reluscope::keymap::{DEFAULT_BINDINGS, KeyBinding};
 use reluscope::app::{Action, App, Keymap as AppKeymap};
-use reluscope::config::{Settings, ThemeFile, builtin_keymap};
+use reluscope::settings::{Settings, ThemeFile, builtin_keymap};
 use reluscope::ui::help;
 use reluscope::ui::theme::{ColorTier, Theme};
 

@@ -4,7 +4,7 @@
 //! change the caption suggests.
 
 use reluscope::activation::Activation;
-use reluscope::config::{Settings, scenario};
+use reluscope::settings::{Settings, scenario};
 use reluscope::engine::{BiasInit, Init, NeuronState, Session, TrainConfig};
 
 /// The training settings the explorer gets when the scenario is picked.

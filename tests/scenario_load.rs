@@ -1,8 +1,8 @@
 //! Every shipped scenario loads, says what to watch, names real actions, and applies as a
 //! complete training preset.
 
-use reluscope::config::scenario::{self, BUILTIN, names, tour_step};
-use reluscope::config::{Environment, LoadOptions, Settings, builtin_keymap, load_with};
+use reluscope::settings::scenario::{self, BUILTIN, names, tour_step};
+use reluscope::settings::{Environment, LoadOptions, Settings, builtin_keymap, load_with};
 
 const REQUIRED: [&str; 9] = [
     "relu-basics",

@@ -6,43 +6,30 @@ use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use reluscope::app::{Action, App, Keymap, update};
+use reluscope::action::Action;
+use reluscope::app::{Msg, update};
 use reluscope::engine::{BiasInit, TrainConfig};
 use reluscope::trainer::{Health, Worker};
 use reluscope::ui::theme::{ColorTier, Theme};
-use reluscope::ui::{self, buffer_text};
+
+mod common;
+use common::Harness;
 
 /// A paused app of `size` whose trainer ran `steps` steps of `config`.
-fn app_with(config: TrainConfig, theme: Theme, size: (u16, u16), steps: usize) -> App {
-    let mut app = App::new(config.clone(), theme, Keymap::default(), true, size);
-    let view = app.requested_view.unwrap();
-    let mut worker = Worker::new(config, false, None, view).unwrap();
-    for _ in 0..steps {
-        worker.step();
-    }
-    app.commands.clear();
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
-    app
+fn app_with(config: TrainConfig, theme: Theme, size: (u16, u16), steps: usize) -> Harness {
+    Harness::new(config, theme, size, steps)
 }
 
-fn app_at(w: u16, h: u16) -> App {
-    app_with(
-        TrainConfig::default(),
-        Theme::new(ColorTier::TrueColor, false),
-        (w, h),
-        250,
-    )
+fn app_at(w: u16, h: u16) -> Harness {
+    Harness::at(w, h)
 }
 
-fn render(app: &App) -> Buffer {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    ui::render(area, &mut buf, app);
-    buf
+fn render(app: &Harness) -> Buffer {
+    app.render()
 }
 
-fn screen(app: &App) -> String {
-    buffer_text(&render(app))
+fn screen(app: &Harness) -> String {
+    app.screen()
 }
 
 #[test]
@@ -91,7 +78,7 @@ fn inspector_and_parameters_after_actions() {
     for _ in 0..250 {
         worker.step();
     }
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     let text = screen(&app);
     assert!(text.contains("h2.2"), "{text}");
     insta::assert_snapshot!(text);
@@ -159,10 +146,10 @@ fn editing_a_value_shows_the_text() {
     update(&mut app, Action::Down);
     update(&mut app, Action::Enter);
     for _ in 0..4 {
-        update(&mut app, Action::Backspace);
+        update(&mut app, Msg::Backspace);
     }
     for c in "0.1".chars() {
-        update(&mut app, Action::Input(c));
+        update(&mut app, Msg::Input(c));
     }
     assert!(screen(&app).contains("0.1_"));
     update(&mut app, Action::Enter);
@@ -199,9 +186,9 @@ fn dead_and_alive_neurons_have_their_styles() {
             n.health = Health::Alive;
         }
         (snap.alive, snap.dead, snap.saturated) = (14, 1, 1);
-        update(&mut app, Action::Snapshot(Arc::new(snap)));
+        update(&mut app, Msg::Snapshot(Arc::new(snap)));
         let buf = render(&app);
-        let layout = ui::layout::compute(buf.area, &app).unwrap();
+        let layout = reluscope::app::layout::compute(buf.area, &app).unwrap();
         let net = layout.get(reluscope::app::Pane::Network).unwrap();
         let body = Rect::new(net.x + 1, net.y + 2, net.width - 2, net.height - 4);
         let g = theme.glyphs;
@@ -223,7 +210,7 @@ fn dead_and_alive_neurons_have_their_styles() {
             assert_ne!(style_of(dead[0]).fg, style_of(alive[0]).fg, "{tier:?}");
         }
         // The legend counts them.
-        assert!(buffer_text(&buf).contains("alive 14 · ○ dead 1 · ◐ saturated 1"));
+        assert!(reluscope::ui::buffer_text(&buf).contains("alive 14 · ○ dead 1 · ◐ saturated 1"));
     }
 }
 
@@ -258,12 +245,12 @@ fn born_dead_network_shows_dead_neurons() {
 fn a_click_focuses_the_pane_under_it() {
     let mut app = app_at(160, 48);
     let area = Rect::new(0, 0, 160, 48);
-    let layout = ui::layout::compute(area, &app).unwrap();
+    let layout = reluscope::app::layout::compute(area, &app).unwrap();
     let out = layout.get(reluscope::app::Pane::Output).unwrap();
-    update(&mut app, Action::Click(out.x + 2, out.y + 2));
+    update(&mut app, Msg::Click(out.x + 2, out.y + 2));
     assert_eq!(app.focus, reluscope::app::Pane::Output);
     // A click on the status bar changes nothing.
-    assert!(!update(&mut app, Action::Click(1, 47)));
+    assert!(!update(&mut app, Msg::Click(1, 47)).redraw);
     assert_eq!(app.focus, reluscope::app::Pane::Output);
 }
 
@@ -306,7 +293,7 @@ fn a_diverged_run_says_how_to_recover() {
     let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
     snap.diverged = true;
     snap.train_loss = f64::NAN;
-    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    update(&mut app, Msg::Snapshot(Arc::new(snap)));
     let text = screen(&app);
     assert!(text.contains("diverged"), "{text}");
     assert!(
@@ -363,7 +350,6 @@ fn regression_data_colours_points_by_target() {
 
 #[test]
 fn scenarios_are_picked_and_toured() {
-    use reluscope::config::scenario;
     let mut app = app_at(160, 48);
     update(&mut app, Action::PickScenario);
     assert_eq!(app.picker, Some(0));
@@ -374,16 +360,16 @@ fn scenarios_are_picked_and_toured() {
         "{text}"
     );
     insta::assert_snapshot!(text);
-    update(&mut app, Action::Enter);
+    let effects = update(&mut app, Action::Enter);
     assert_eq!(app.picker, None);
-    let second = &scenario::all()[1];
+    let second = &reluscope::settings::preset::all()[1];
     assert_eq!(app.scenario.as_ref().unwrap().title, second.title);
-    let expected = reluscope::config::Settings::default()
+    let expected = reluscope::settings::Settings::default()
         .with_scenario(second)
         .unwrap();
     assert_eq!(app.config, expected.train);
     assert!(
-        app.commands.iter().any(
+        effects.trainer.iter().any(
             |c| matches!(c, reluscope::trainer::Command::Restart(cfg) if **cfg == expected.train)
         ),
         "a fresh run of the scenario's preset"
@@ -396,15 +382,15 @@ fn scenarios_are_picked_and_toured() {
     update(&mut app, Action::NextScenario);
     assert_eq!(
         app.scenario.as_ref().unwrap().title,
-        scenario::all()[2].title
+        reluscope::settings::preset::all()[2].title
     );
     app.scenario_index = None;
     update(&mut app, Action::PrevScenario);
-    let last = scenario::all().len() - 1;
+    let last = reluscope::settings::preset::all().len() - 1;
     assert_eq!(app.scenario_index, Some(last));
     // The help overlay shows what to watch.
     update(&mut app, Action::ToggleHelp);
-    let caption_start: String = scenario::all()[last]
+    let caption_start: String = reluscope::settings::preset::all()[last]
         .caption
         .split_whitespace()
         .take(3)
@@ -424,15 +410,15 @@ fn typing_replaces_the_prefilled_value() {
     assert!(screen(&app).contains("type to replace"));
     // Typing straight away replaces the value shown, as in a selected field.
     for c in "0.1".chars() {
-        update(&mut app, Action::Input(c));
+        update(&mut app, Msg::Input(c));
     }
     assert_eq!(app.editing.as_deref(), Some("0.1"));
     update(&mut app, Action::Enter);
     assert_eq!(app.config.lr, 0.1);
     // Backspace first edits the prefilled value instead.
     update(&mut app, Action::Enter);
-    update(&mut app, Action::Backspace);
-    update(&mut app, Action::Input('5'));
+    update(&mut app, Msg::Backspace);
+    update(&mut app, Msg::Input('5'));
     assert_eq!(app.editing.as_deref(), Some("0.5"));
 }
 
@@ -511,8 +497,7 @@ fn help_box(text: &str) -> Vec<String> {
 
 #[test]
 fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
-    use reluscope::config::scenario;
-    let first = &scenario::all()[0];
+    let first = &reluscope::settings::preset::all()[0];
     for (w, h) in [(160, 48), (100, 30)] {
         let mut app = app_at(w, h);
         update(&mut app, Action::NextScenario);
@@ -540,31 +525,22 @@ fn metrics_chart_titles_do_not_run_together() {
 #[test]
 fn the_rebuild_notice_keeps_what_caused_it() {
     let config = TrainConfig::default();
-    let mut app = App::new(
-        config.clone(),
-        Theme::new(ColorTier::None, false),
-        Keymap::default(),
-        true,
-        (160, 48),
-    );
+    let mut app = Harness::new(config.clone(), Theme::new(ColorTier::None, false), (160, 48), 0);
     let mut worker = Worker::new(config, false, None, app.requested_view.unwrap()).unwrap();
-    app.commands.clear();
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     // `R`: new data. The trainer rebuilds and says so; the message must still say why.
-    update(&mut app, Action::NewData);
-    for cmd in app.commands.drain(..) {
+    for cmd in update(&mut app, Action::NewData).trainer {
         worker.apply(cmd);
     }
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     let msg = &app.message.as_ref().unwrap().0;
     assert!(msg.starts_with("new data (seed 1)"), "{msg}");
     assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
     // A scenario's title stays in front of the trainer's "new run" notice.
-    update(&mut app, Action::NextScenario);
-    for cmd in app.commands.drain(..) {
+    for cmd in update(&mut app, Action::NextScenario).trainer {
         worker.apply(cmd);
     }
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     let msg = &app.message.as_ref().unwrap().0;
     assert!(msg.starts_with("scenario: "), "{msg}");
     assert!(msg.contains("new run: "), "{msg}");
@@ -577,7 +553,7 @@ fn diverged_status_keeps_the_learning_rate_in_view() {
     let mut app = app_at(100, 30);
     let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
     snap.diverged = true;
-    update(&mut app, Action::Snapshot(Arc::new(snap)));
+    update(&mut app, Msg::Snapshot(Arc::new(snap)));
     update(&mut app, Action::LrDown);
     let text = screen(&app);
     let status = text.lines().nth(28).unwrap();

@@ -1,16 +1,14 @@
-//! The Experiments view's state: whether it is open, the background job, and the results it
-//! shows. The job runs on its own threads; the run loop polls it at the frame rate only while
-//! it runs, so a finished or absent job costs no wakeups.
+//! The Experiments view's state: whether it is open, whether a job runs, and the results it
+//! shows. The job itself belongs to the run loop: starting and cancelling are effects, and its
+//! results arrive as messages through the same kind of channel as the trainer's snapshots, so
+//! a finished or absent job costs no wakeups.
 //!
 //! Leaving the view does not cancel the job: experiments take seconds to minutes, and watching
 //! training meanwhile is the point of running them in the background. The status line keeps
 //! showing the job's progress and says how to get back; cancel stays an explicit key.
 
-use std::fmt;
-use std::sync::Arc;
-
 use crate::engine::TrainConfig;
-use crate::experiment::{ExperimentJob, ExperimentParams, ExperimentResults, JobStatus};
+use crate::experiment::{ExperimentParams, ExperimentResults, JobStatus};
 
 /// Which experiment a job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +42,8 @@ pub struct ExperimentSetup {
     pub sweep_epochs: u64,
     /// Runs per sweep cell.
     pub sweep_repeats: u64,
-    /// Worker threads; `None` for one fewer than the machine has (the UI and trainer keep one).
+    /// Worker threads; `None` for `RAYON_NUM_THREADS` or the machine's cores (one fewer while
+    /// training runs, so the trainer and the UI keep one).
     pub threads: Option<usize>,
 }
 
@@ -84,17 +83,17 @@ impl ExperimentSetup {
     }
 }
 
-/// What a poll of the job found.
+/// What a message from the job changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Polled {
     /// Something the screen shows changed.
     pub changed: bool,
-    /// The job ended with this status during this poll.
+    /// The job ended with this status with this message.
     pub ended: Option<JobStatus>,
 }
 
-/// The view, the job and its latest results.
-#[derive(Clone, Default)]
+/// The view, whether a job runs, and the latest results.
+#[derive(Debug, Clone, Default)]
 pub struct Experiments {
     /// The view is on screen (full-screen, like a zoomed pane).
     pub open: bool,
@@ -104,41 +103,27 @@ pub struct Experiments {
     pub results: ExperimentResults,
     /// What the results are of; `None` before the first run.
     pub kind: Option<ExperimentKind>,
-    /// The running job; dropped once it has ended and its final results were taken. Shared so
-    /// the app stays `Clone`; the last owner dropping it cancels and joins the job.
-    job: Option<Arc<ExperimentJob>>,
-}
-
-impl fmt::Debug for Experiments {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Experiments")
-            .field("open", &self.open)
-            .field("setup", &self.setup)
-            .field("kind", &self.kind)
-            .field("status", &self.results.status)
-            .field("progress", &self.results.progress)
-            .field("running", &self.running())
-            .finish()
-    }
+    /// A job was started and has not been seen to end.
+    running: bool,
 }
 
 impl Experiments {
     /// A job is running (started and not yet seen to end).
     pub fn running(&self) -> bool {
-        self.job.is_some()
+        self.running
     }
 
-    /// Start `kind` on the current settings. Refused while another job runs (the message says
-    /// how to cancel it), so a stray key never throws away a long run.
-    pub fn start(&mut self, kind: ExperimentKind, config: &TrainConfig) -> Result<(), String> {
-        if let Some(running) = self.kind.filter(|_| self.running()) {
+    /// Start `kind` on the current settings: the parameters of the job for the run loop to
+    /// start. Refused while another job runs (the message says how to cancel it), so a stray
+    /// key never throws away a long run.
+    pub fn start(
+        &mut self,
+        kind: ExperimentKind,
+        config: &TrainConfig,
+    ) -> Result<ExperimentParams, String> {
+        if let Some(running) = self.kind.filter(|_| self.running) {
             return Err(format!("the {} is still running", running.name(false)));
         }
-        let params = self.setup.params(kind, config);
-        let job = match self.setup.threads {
-            Some(n) => ExperimentJob::spawn_with_threads(params, n),
-            None => ExperimentJob::spawn(params),
-        };
         // The new run replaces its own kind's results; the other kind's stay on screen.
         let (born_dead, sweep) = match kind {
             ExperimentKind::BornDead => (Vec::new(), self.results.sweep.take()),
@@ -150,34 +135,19 @@ impl Experiments {
             ..ExperimentResults::default()
         };
         self.kind = Some(kind);
-        self.job = Some(Arc::new(job));
-        Ok(())
+        self.running = true;
+        Ok(self.setup.params(kind, config))
     }
 
-    /// Ask the running job to stop; false if none runs. Its partial results stay, marked
-    /// cancelled once it has stopped.
-    pub fn cancel(&self) -> bool {
-        match &self.job {
-            Some(job) => {
-                job.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Take the job's latest results. While the view is closed only what the status line shows
+    /// Take the job's newest results. While the view is closed only what the status line shows
     /// (status and whole percents) counts as a change, so a hidden job redraws rarely.
-    pub fn poll(&mut self) -> Polled {
-        let Some(job) = &self.job else {
+    pub fn take(&mut self, mut new: ExperimentResults) -> Polled {
+        if !self.running {
             return Polled {
                 changed: false,
                 ended: None,
             };
-        };
-        // Finished first, then the snapshot: a finished job's snapshot is final.
-        let finished = job.is_finished();
-        let mut new = job.snapshot();
+        }
         // The job holds only its own kind's results: set the other kind's aside to compare,
         // then keep them.
         let born_dead = self.kind == Some(ExperimentKind::BornDead);
@@ -197,8 +167,8 @@ impl Experiments {
             new.born_dead = other_born_dead;
         }
         self.results = new;
-        let ended = finished.then(|| {
-            self.job = None;
+        let ended = (self.results.status != JobStatus::Running).then(|| {
+            self.running = false;
             self.results.status.clone()
         });
         Polled {
@@ -210,7 +180,7 @@ impl Experiments {
     /// The status line's note on the job: "born-dead comparison 45%" while it runs.
     pub fn status_text(&self, ascii: bool) -> Option<String> {
         let kind = self.kind?;
-        self.running()
+        self.running
             .then(|| format!("{} {}%", kind.name(ascii), percent(&self.results)))
     }
 }

@@ -1,29 +1,34 @@
-//! The explorer's state, the actions that change it, the keymap, and the one `update`
-//! function through which every change goes (The Elm Architecture). `update` never touches the
-//! terminal or the trainer directly: it queues [`Command`]s for the trainer and sets flags the
-//! run loop acts on, so tests drive the whole app by actions alone.
+//! The explorer's state and the one `update` function through which every change goes (The Elm
+//! Architecture). `update` takes a [`Msg`] and returns the [`Effects`] the run loop carries
+//! out (trainer commands, experiments, suspend, clear, quit); it never touches the terminal, a
+//! thread or a channel, so tests drive the whole app by messages alone.
+//!
+//! Modules: [`msg`] (what goes in and out), [`input`] (keys and mouse into messages),
+//! [`layout`] and [`help`] (where things go, pure functions of the state and the size),
+//! [`params`] (the Parameters pane's knobs over the settings schema), [`curve_view`] (the
+//! activation view's range and cursor), [`experiments`] (the Experiments view's state).
 
-pub mod action;
+pub mod curve_view;
 pub mod experiments;
-pub mod keymap;
+pub mod help;
+pub mod input;
+pub mod layout;
+pub mod msg;
 pub mod params;
-pub mod plot_view;
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
+use crate::action::Action;
 use crate::engine::TrainConfig;
-use crate::experiment::JobStatus;
-use crate::trainer::{Command, Snapshot};
-use crate::ui::layout;
-use crate::ui::theme::Theme;
+use crate::experiment::{ExperimentResults, JobStatus};
+use crate::keymap::Keymap;
+use crate::settings::{Scenario, Settings};
+use crate::trainer::{Command, Snapshot, View};
 
-pub use action::Action;
+use curve_view::CurveView;
 pub use experiments::{ExperimentKind, ExperimentSetup, Experiments};
-pub use keymap::Keymap;
+pub use msg::{Effects, ExperimentEffect, Msg};
 use params::{Knob, SPEEDS};
-use plot_view::PlotView;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +73,8 @@ pub enum Level {
 /// The whole state of the explorer.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub theme: Theme,
+    /// Messages use ASCII punctuation (a non-UTF-8 locale or `--ascii`).
+    pub ascii: bool,
     pub keymap: Keymap,
     /// The settings the user asked for (the trainer applies them).
     pub config: TrainConfig,
@@ -80,7 +86,7 @@ pub struct App {
     pub help: bool,
     /// How far the help overlay is scrolled (it may not fit a small terminal).
     pub help_scroll: u16,
-    pub plot: PlotView,
+    pub plot: CurveView,
     /// The selected hidden neuron: (hidden layer, neuron).
     pub selected: Option<(usize, usize)>,
     pub inspector: bool,
@@ -99,24 +105,18 @@ pub struct App {
     pub message: Option<(String, Level)>,
     /// Terminal size in cells.
     pub size: (u16, u16),
-    /// The run loop should exit.
-    pub quit: bool,
-    /// The run loop should suspend to the shell.
-    pub suspend: bool,
-    /// The next frame must be drawn in full (after Ctrl-L or a resume).
-    pub clear: bool,
-    /// Commands for the trainer, drained by the run loop.
-    pub commands: Vec<Command>,
+    /// What the update in progress will return.
+    effects: Effects,
     /// What the trainer was last asked to sample: output grid size and inspected neuron.
     pub requested_view: Option<View>,
     /// The guided scenario in effect, if any: shown at the top of the help overlay.
     pub scenario: Option<ScenarioView>,
-    /// Its place in the tour (index into `config::scenario::all()`).
+    /// Its place in the tour (index into `scenario::BUILTIN`).
     pub scenario_index: Option<usize>,
     /// The scenario picker, open with the highlighted entry.
     pub picker: Option<usize>,
     /// The layered settings the app started from: a picked scenario is applied on them.
-    pub settings: Option<Box<crate::config::Settings>>,
+    pub settings: Option<Box<Settings>>,
     /// The Experiments view and its background job.
     pub experiments: Experiments,
     /// The generation of the last snapshot whose notice was shown.
@@ -136,24 +136,17 @@ pub struct ScenarioView {
     pub hints: Vec<(String, String)>,
 }
 
-/// What the trainer samples over the input plane for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    pub output: (usize, usize),
-    pub inspect: Option<(usize, usize, usize, usize)>,
-}
-
 impl App {
     /// A new app for a terminal of `size`, with training paused or running.
     pub fn new(
         config: TrainConfig,
-        theme: Theme,
         keymap: Keymap,
+        ascii: bool,
         paused: bool,
         size: (u16, u16),
     ) -> App {
         let mut app = App {
-            theme,
+            ascii,
             keymap,
             config,
             speed: params::DEFAULT_SPEED,
@@ -162,7 +155,7 @@ impl App {
             zoomed: false,
             help: false,
             help_scroll: 0,
-            plot: PlotView::default(),
+            plot: CurveView::default(),
             selected: None,
             inspector: false,
             knob: 0,
@@ -173,10 +166,7 @@ impl App {
             snapshot: None,
             message: None,
             size,
-            quit: false,
-            suspend: false,
-            clear: false,
-            commands: Vec::new(),
+            effects: Effects::default(),
             requested_view: None,
             scenario: None,
             scenario_index: None,
@@ -187,13 +177,23 @@ impl App {
             rebuild_cause: None,
         };
         app.sync_view();
+        app.effects = Effects::default();
         app
+    }
+
+    /// " · " between the parts of a message, or " | " in ASCII.
+    fn sep(&self) -> &'static str {
+        if self.ascii { " | " } else { " · " }
+    }
+
+    fn command(&mut self, command: Command) {
+        self.effects.trainer.push(command);
     }
 
     /// Start scenario `index` of the tour: its training preset applied on the starting
     /// settings (a fresh run from its seed), its x range, its caption.
     fn start_scenario(&mut self, index: usize) {
-        let all = crate::config::scenario::all();
+        let all = crate::settings::preset::all();
         let Some(scenario) = all.get(index) else {
             return;
         };
@@ -202,13 +202,12 @@ impl App {
             Err(e) => self.complain(format!("scenario {}: {e:#}", scenario.name)),
             Ok(settings) => {
                 self.config = settings.train.clone();
-                self.commands
-                    .push(Command::Restart(Box::new(self.config.clone())));
+                self.command(Command::Restart(Box::new(self.config.clone())));
                 let (lo, hi) = settings.display.x_range;
-                self.plot = PlotView::with_range(lo, hi);
+                self.plot = CurveView::with_range(lo, hi);
                 self.selected = None;
                 self.inspector = false;
-                self.show_scenario(scenario, &settings.keymap);
+                self.show_scenario(scenario);
                 // The trainer's "new run" notice follows the scenario's title, not replaces it.
                 self.rebuild_cause = self.message.as_ref().map(|(m, _)| m.clone());
             }
@@ -216,42 +215,21 @@ impl App {
     }
 
     /// Show a scenario: its title on the message line, the rest in the help overlay.
-    pub fn show_scenario(
-        &mut self,
-        scenario: &crate::config::Scenario,
-        keys: &crate::config::Keymap,
-    ) {
-        self.scenario_index = crate::config::scenario::names()
+    pub fn show_scenario(&mut self, scenario: &Scenario) {
+        self.scenario_index = crate::scenario::names()
             .iter()
             .position(|n| *n == scenario.name);
         let help = self
             .keymap
-            .keys_for(&Action::ToggleHelp)
+            .keys_for(Action::ToggleHelp)
             .first()
             .map_or(String::new(), |k| format!(" ({k}: what to watch)"));
         self.say(format!("scenario: {}{help}", scenario.title));
         self.scenario = Some(ScenarioView {
             title: scenario.title.clone(),
             caption: scenario.caption.clone(),
-            hints: scenario.key_hints(keys),
+            hints: scenario.key_hints(&self.keymap),
         });
-    }
-
-    /// The action a key press stands for in the current mode: while a value is being typed,
-    /// keys edit the text; otherwise the keymap decides.
-    pub fn action_for_key(&self, key: &KeyEvent) -> Option<Action> {
-        if self.editing.is_some() {
-            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            return match key.code {
-                KeyCode::Char('c') if ctrl => Some(Action::Quit),
-                KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
-                KeyCode::Backspace => Some(Action::Backspace),
-                KeyCode::Enter => Some(Action::Enter),
-                KeyCode::Esc => Some(Action::Cancel),
-                _ => None,
-            };
-        }
-        self.keymap.action_for(key)
     }
 
     /// Panes that are on screen now, in focus order.
@@ -276,22 +254,21 @@ impl App {
         }
         let rebuild = self.config.needs_reset(&new);
         self.config = new;
-        self.commands
-            .push(Command::Configure(Box::new(self.config.clone())));
+        self.command(Command::Configure(Box::new(self.config.clone())));
         if rebuild {
             self.selected = None;
             self.inspector = false;
-            self.say(format!("{what}{}network rebuilt", self.theme.glyphs.sep));
+            self.say(format!("{what}{}network rebuilt", self.sep()));
             self.rebuild_cause = Some(what.to_string());
         } else {
-            self.say(format!("{what}{}applied live", self.theme.glyphs.sep));
+            self.say(format!("{what}{}applied live", self.sep()));
         }
         self.sync_view();
     }
 
     fn set_speed(&mut self, speed: usize) {
         self.speed = speed.min(SPEEDS.len() - 1);
-        self.commands.push(Command::Speed(SPEEDS[self.speed]));
+        self.command(Command::Speed(SPEEDS[self.speed]));
         self.say(format!("speed {}", params::speed_name(self.speed)));
     }
 
@@ -300,7 +277,7 @@ impl App {
         let want = layout::wanted_view(self);
         if self.requested_view != Some(want) {
             self.requested_view = Some(want);
-            self.commands.push(Command::View(want));
+            self.command(Command::View(want));
         }
     }
 
@@ -394,7 +371,7 @@ impl App {
             let back = self.key_of(Action::ToggleExperiments);
             self.say(format!(
                 "the {} keeps running in the background ({back} shows it)",
-                kind.name(self.theme.ascii)
+                kind.name(self.ascii)
             ));
         }
     }
@@ -403,26 +380,25 @@ impl App {
     fn run_experiment(&mut self, kind: ExperimentKind) {
         self.experiments.open = true;
         self.help = false;
+        let cancel = self.key_of(Action::Cancel);
         match self.experiments.start(kind, &self.config) {
-            Ok(()) => {
-                let cancel = self.key_of(Action::Cancel);
-                self.say(format!(
-                    "{} started ({cancel} cancels)",
-                    kind.name(self.theme.ascii)
-                ));
+            Ok(params) => {
+                self.effects.experiment = Some(ExperimentEffect::Start {
+                    params,
+                    threads: self.experiments.setup.threads,
+                    leave_a_core: !self.paused,
+                });
+                self.say(format!("{} started ({cancel} cancels)", kind.name(self.ascii)));
             }
-            Err(e) => {
-                let cancel = self.key_of(Action::Cancel);
-                self.complain(format!("{e}: {cancel} cancels it first"));
-            }
+            Err(e) => self.complain(format!("{e}: {cancel} cancels it first")),
         }
     }
 
-    /// Take the running job's progress; says so when it ends.
-    fn poll_experiment(&mut self) -> bool {
-        let polled = self.experiments.poll();
+    /// Take the running job's newest results; says so when it ends.
+    fn take_experiment(&mut self, results: &ExperimentResults) -> bool {
+        let polled = self.experiments.take(results.clone());
         if let (Some(status), Some(kind)) = (&polled.ended, self.experiments.kind) {
-            let name = kind.name(self.theme.ascii);
+            let name = kind.name(self.ascii);
             let back = if self.experiments.open {
                 String::new()
             } else {
@@ -439,10 +415,7 @@ impl App {
 
     /// The first key bound to `action`, for messages ("" if none).
     fn key_of(&self, action: Action) -> String {
-        self.keymap
-            .keys_for(&action)
-            .first()
-            .map_or(String::new(), |k| k.to_string())
+        self.keymap.first_key(action)
     }
 
     fn take_snapshot(&mut self, snap: Arc<Snapshot>) {
@@ -450,7 +423,7 @@ impl App {
             self.notice_generation = snap.generation;
             if let Some(n) = &snap.notice {
                 let msg = match self.rebuild_cause.take() {
-                    Some(cause) => format!("{cause}{}{n}", self.theme.glyphs.sep),
+                    Some(cause) => format!("{cause}{}{n}", self.sep()),
                     None => n.clone(),
                 };
                 self.say(msg);
@@ -468,87 +441,16 @@ impl App {
     }
 }
 
-/// The one place state changes. Returns whether anything visible may have changed (so the run
-/// loop knows to draw).
-pub fn update(app: &mut App, action: Action) -> bool {
-    // The scenario picker takes the keys while open.
-    if let Some(sel) = app.picker {
-        let n = crate::config::scenario::names().len().max(1);
-        match action {
-            Action::Up => app.picker = Some((sel + n - 1) % n),
-            Action::Down => app.picker = Some((sel + 1) % n),
-            Action::Enter => {
-                app.picker = None;
-                app.start_scenario(sel);
-            }
-            Action::Cancel | Action::PickScenario => app.picker = None,
-            Action::Quit
-            | Action::Suspend
-            | Action::Redraw
-            | Action::Resize(..)
-            | Action::Snapshot(_)
-            | Action::PollExperiment
-            | Action::TogglePause => return update_inner(app, action),
-            _ => return false,
+/// The one place state changes. Returns what the run loop must do: draw, commands for the
+/// trainer, an experiment to start or cancel, suspend, clear or quit.
+pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
+    let redraw = match msg.into() {
+        Msg::Snapshot(s) => {
+            app.take_snapshot(s);
+            true
         }
-        app.sync_view();
-        return true;
-    }
-    update_inner(app, action)
-}
-
-fn update_inner(app: &mut App, action: Action) -> bool {
-    // The help overlay takes the keys while open, except those that must always work.
-    if app.help {
-        match action {
-            Action::ToggleHelp | Action::Cancel => {
-                app.help = false;
-                return true;
-            }
-            Action::Up => {
-                app.help_scroll = app.help_scroll.saturating_sub(1);
-                return true;
-            }
-            Action::Down => {
-                let max = crate::ui::help::max_scroll(app);
-                app.help_scroll = (app.help_scroll + 1).min(max);
-                return true;
-            }
-            Action::Quit
-            | Action::Suspend
-            | Action::Redraw
-            | Action::Resize(..)
-            | Action::Click(..)
-            | Action::Snapshot(_)
-            | Action::PollExperiment
-            | Action::TogglePause => {}
-            _ => return false,
-        }
-    }
-    // The Experiments view covers the panes: keys that act on a pane wait until it closes.
-    if app.experiments.open {
-        match action {
-            Action::Up
-            | Action::Down
-            | Action::Left
-            | Action::Right
-            | Action::Enter
-            | Action::FocusNext
-            | Action::FocusPrev
-            | Action::ToggleZoom
-            | Action::Click(..)
-            | Action::PanLeft
-            | Action::PanRight
-            | Action::CycleCompare
-            | Action::ToggleTestPoints => return false,
-            _ => {}
-        }
-    }
-    match action {
-        Action::Quit => app.quit = true,
-        Action::Suspend => app.suspend = true,
-        Action::Redraw => app.clear = true,
-        Action::Resize(w, h) => {
+        Msg::Experiment(results) => app.take_experiment(&results),
+        Msg::Resize(w, h) => {
             app.size = (w, h);
             if !app.visible_panes().contains(&app.focus) {
                 app.focus = app
@@ -557,28 +459,40 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                     .copied()
                     .unwrap_or(Pane::Network);
             }
+            true
         }
-        Action::Snapshot(s) => app.take_snapshot(s),
-        Action::PollExperiment => return app.poll_experiment(),
-        Action::ToggleExperiments => app.toggle_experiments(),
-        Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
-        Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
-        Action::Click(x, y) => {
-            let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-            let hit = layout::compute(area, app).and_then(|a| {
-                a.panes
-                    .iter()
-                    .find(|(_, r)| r.contains((x, y).into()))
-                    .map(|(p, _)| *p)
-            });
-            match hit {
-                Some(p) => app.focus = p,
-                None => return false,
+        Msg::Click(x, y) => app.picker.is_none() && !app.experiments.open && click(app, x, y),
+        Msg::Input(c) => type_char(app, c),
+        Msg::Backspace => match &mut app.editing {
+            Some(text) => {
+                app.edit_fresh = false;
+                text.pop();
+                true
             }
-        }
+            None => false,
+        },
+        Msg::Action(a) => match app.picker {
+            Some(sel) => picker(app, a, sel),
+            None if app.help => help(app, a),
+            None if app.experiments.open => experiments_view(app, a),
+            None => panes(app, a),
+        },
+    };
+    app.sync_view();
+    let mut effects = std::mem::take(&mut app.effects);
+    effects.redraw |= redraw;
+    effects
+}
+
+/// Actions that act the same in every mode; `None` for the others.
+fn global(app: &mut App, action: Action) -> Option<bool> {
+    match action {
+        Action::Quit => app.effects.quit = true,
+        Action::Suspend => app.effects.suspend = true,
+        Action::Redraw => app.effects.clear = true,
         Action::TogglePause => {
             app.paused = !app.paused;
-            app.commands.push(if app.paused {
+            app.command(if app.paused {
                 Command::Pause
             } else {
                 Command::Play
@@ -586,7 +500,7 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             // The status indicator already shows the state; the message says what to do next.
             let message = if app.paused {
                 app.keymap
-                    .keys_for(&Action::Step)
+                    .keys_for(Action::Step)
                     .first()
                     .map_or_else(String::new, |k| format!("{k}: one step at a time"))
             } else {
@@ -594,16 +508,111 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             };
             app.say(message);
         }
+        _ => return None,
+    }
+    Some(true)
+}
+
+/// The scenario picker takes the keys while open.
+fn picker(app: &mut App, action: Action, sel: usize) -> bool {
+    let n = crate::scenario::names().len().max(1);
+    match action {
+        Action::Up => app.picker = Some((sel + n - 1) % n),
+        Action::Down => app.picker = Some((sel + 1) % n),
+        Action::Enter => {
+            app.picker = None;
+            app.start_scenario(sel);
+        }
+        Action::Cancel | Action::PickScenario => app.picker = None,
+        other => return global(app, other).unwrap_or(false),
+    }
+    true
+}
+
+/// The help overlay takes the keys while open, except those that work everywhere.
+fn help(app: &mut App, action: Action) -> bool {
+    match action {
+        Action::ToggleHelp | Action::Cancel => app.help = false,
+        Action::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
+        Action::Down => app.help_scroll = (app.help_scroll + 1).min(help::max_scroll(app)),
+        other => return global(app, other).unwrap_or(false),
+    }
+    true
+}
+
+/// The Experiments view covers the panes: keys that act on a pane wait until it closes.
+fn experiments_view(app: &mut App, action: Action) -> bool {
+    match action {
+        Action::Up
+        | Action::Down
+        | Action::Left
+        | Action::Right
+        | Action::Enter
+        | Action::FocusNext
+        | Action::FocusPrev
+        | Action::ToggleZoom
+        | Action::PanLeft
+        | Action::PanRight
+        | Action::CycleCompare
+        | Action::ToggleTestPoints => false,
+        other => panes(app, other),
+    }
+}
+
+/// A click focuses the pane under it.
+fn click(app: &mut App, x: u16, y: u16) -> bool {
+    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let hit = layout::compute(area, app).and_then(|a| {
+        a.panes
+            .iter()
+            .find(|(_, r)| r.contains((x, y).into()))
+            .map(|(p, _)| *p)
+    });
+    match hit {
+        Some(p) => {
+            app.focus = p;
+            true
+        }
+        None => false,
+    }
+}
+
+/// A character typed into the value being edited.
+fn type_char(app: &mut App, c: char) -> bool {
+    match &mut app.editing {
+        Some(text) if !c.is_control() => {
+            if std::mem::take(&mut app.edit_fresh) {
+                text.clear();
+            }
+            if text.chars().count() < 64 {
+                text.push(c);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The panes have the keys.
+fn panes(app: &mut App, action: Action) -> bool {
+    if let Some(redraw) = global(app, action) {
+        return redraw;
+    }
+    match action {
+        Action::Quit | Action::Suspend | Action::Redraw | Action::TogglePause => {}
+        Action::ToggleExperiments => app.toggle_experiments(),
+        Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
+        Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
         Action::Step => {
             if !app.paused {
                 app.paused = true;
-                app.commands.push(Command::Pause);
+                app.command(Command::Pause);
             }
-            app.commands.push(Command::Step);
+            app.command(Command::Step);
             app.say("one step");
         }
         Action::ResetNetwork => {
-            app.commands.push(Command::ResetNetwork);
+            app.command(Command::ResetNetwork);
             app.say("network reset: new weights, same data");
         }
         Action::NewData => {
@@ -620,17 +629,17 @@ fn update_inner(app: &mut App, action: Action) -> bool {
             let what = format!("activation {}", cfg.activation.info().name);
             app.reconfigure(cfg, &what);
         }
-        Action::LrUp | Action::LrDown => app.step_knob(Knob::LearningRate, action == Action::LrUp),
+        Action::LrUp | Action::LrDown => app.step_knob(Knob::Setting(&crate::settings::schema::LR), action == Action::LrUp),
         Action::NextBiasInit | Action::PrevBiasInit => {
-            app.step_knob(Knob::BiasInit, action == Action::NextBiasInit)
+            app.step_knob(Knob::Setting(&crate::settings::schema::BIAS_INIT), action == Action::NextBiasInit)
         }
-        Action::NextDataset => app.step_knob(Knob::Dataset, true),
+        Action::NextDataset => app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true),
         Action::PickScenario => {
             app.help = false;
             app.picker = Some(app.scenario_index.unwrap_or(0));
         }
         Action::NextScenario | Action::PrevScenario => {
-            let i = crate::config::scenario::tour_step(
+            let i = crate::scenario::tour_step(
                 app.scenario_index,
                 action == Action::PrevScenario,
             );
@@ -700,8 +709,9 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                 app.say("edit cancelled");
             } else if app.experiments.open {
                 // Esc stops a running job first; pressed again, it leaves the view.
-                if app.experiments.cancel() {
-                    let dots = if app.theme.ascii { "..." } else { "…" };
+                if app.experiments.running() {
+                    app.effects.experiment = Some(ExperimentEffect::Cancel);
+                    let dots = if app.ascii { "..." } else { "…" };
                     app.say(format!("cancelling the experiment{dots}"));
                 } else {
                     app.experiments.open = false;
@@ -720,25 +730,6 @@ fn update_inner(app: &mut App, action: Action) -> bool {
                 app.message = None;
             }
         }
-        Action::Input(c) => match &mut app.editing {
-            Some(text) if !c.is_control() => {
-                if std::mem::take(&mut app.edit_fresh) {
-                    text.clear();
-                }
-                if text.chars().count() < 64 {
-                    text.push(c);
-                }
-            }
-            _ => return false,
-        },
-        Action::Backspace => match &mut app.editing {
-            Some(text) => {
-                app.edit_fresh = false;
-                text.pop();
-            }
-            None => return false,
-        },
     }
-    app.sync_view();
     true
 }

@@ -5,10 +5,12 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use super::train::{config_from_args, unused_flags};
-use super::{parse_number, write_stdout};
-use crate::cli::{BornDeadArgs, SweepArgs, TrainArgs};
+use super::data::with_data;
+use super::train::unused_flags;
+use super::write_stdout;
+use crate::cli::{BornDeadArgs, SweepArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
+use crate::settings::{Origin, Setting, into_error, schema, set_text};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
 use crate::experiment::{
@@ -102,36 +104,18 @@ const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
 /// layered settings, as for `train`, so that `train --seed S+r --lr X --bias-init B` with the
 /// same config file, scenario and environment reproduces any run.
 pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> {
-    if args.train.model.is_some() {
+    if args.data.model.is_some() {
         return Err(input_error(
             "experiment sweep trains fresh networks; --model is not supported here",
         ));
     }
-    let lrs = args
-        .train
-        .lr
-        .as_deref()
-        .unwrap_or(DEFAULT_SWEEP_LRS)
-        .split(',')
-        .map(|t| parse_number(t, "--lr"))
-        .collect::<Result<Vec<f64>>>()?;
-    let bias_inits = args
-        .train
-        .bias_init
-        .as_deref()
-        .unwrap_or(DEFAULT_SWEEP_BIAS_INITS)
-        .split(',')
-        .map(|t| {
-            t.parse::<BiasInit>()
-                .map_err(|e| input_error(format!("--bias-init: {e}")))
-        })
-        .collect::<Result<Vec<BiasInit>>>()?;
-    let single = TrainArgs {
-        lr: None,
-        bias_init: None,
-        ..args.train.clone()
-    };
-    let (base, _) = config_from_args(&single, base)?;
+    // Each item of the lists is read by its setting's own row: the same checks and messages
+    // as a single --lr or --bias-init.
+    let lrs = list(args, &schema::LR, DEFAULT_SWEEP_LRS, |c| c.lr)?;
+    let bias_inits = list(args, &schema::BIAS_INIT, DEFAULT_SWEEP_BIAS_INITS, |c| {
+        c.bias_init
+    })?;
+    let (base, _) = with_data(&args.data, &args.train, base)?;
     let config = SweepConfig {
         base,
         lrs: distinct(&lrs),
@@ -141,6 +125,25 @@ pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> 
     };
     config.validate()?;
     Ok(config)
+}
+
+/// The values of a list flag (`--lr 0.1,1`), or of `default` when it is not given.
+fn list<T>(
+    args: &SweepArgs,
+    row: &'static Setting,
+    default: &str,
+    value: impl Fn(&TrainConfig) -> T,
+) -> Result<Vec<T>> {
+    let text = args.train.get(row.key).unwrap_or(default);
+    let flag = format!("--{}", row.long().unwrap_or_default());
+    text.split(',')
+        .map(|item| {
+            let mut config = TrainConfig::default();
+            set_text(row, item, Origin::Cli(flag.clone()), &mut config)
+                .map_err(|d| into_error(vec![d]))?;
+            Ok(value(&config))
+        })
+        .collect()
 }
 
 pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {

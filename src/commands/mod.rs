@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into output.
 
+pub mod data;
 pub mod eval;
 pub mod experiment;
 pub mod plot;

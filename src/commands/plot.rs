@@ -9,7 +9,7 @@ use crate::activation::Activation;
 use crate::cli::PlotArgs;
 use crate::error::input_error;
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
-use crate::plot::{Curve, Output, render};
+use crate::chart::{Curve, Output, render};
 
 pub fn run(args: &PlotArgs) -> Result<()> {
     let mut curves = vec![Curve {

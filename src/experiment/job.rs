@@ -1,11 +1,14 @@
-//! Experiments in the background, for the interactive explorer: a job runs on its own thread
-//! (with a rayon pool one thread smaller than the machine, so the UI and the trainer keep a
-//! core), publishes partial results as they come, reports progress, and can be cancelled.
-//!
-//! The UI polls [`ExperimentJob::snapshot`] at its frame rate; nothing here blocks on the UI.
+//! Experiments in the background, for the interactive explorer: a job runs on its own rayon
+//! pool, and its thread publishes the partial results and progress through a `watch` channel
+//! at most every [`PUBLISH_EVERY`], as the trainer publishes its snapshots. The UI reads only
+//! the newest; nothing here waits on the UI. A job can be cancelled.
 
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::watch;
 
 use super::born_dead::{self, BornDeadConfig, BornDeadReport};
 use super::progress::Progress;
@@ -89,6 +92,23 @@ impl ExperimentResults {
     }
 }
 
+/// Worker threads for a background job: `RAYON_NUM_THREADS` if set (as the headless commands
+/// honour it), else every core, less one when `leave_a_core` (training runs beside it, and the
+/// trainer and the UI keep a core).
+pub fn default_threads(leave_a_core: bool) -> usize {
+    let from_env = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    from_env.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        cores.saturating_sub(usize::from(leave_a_core)).max(1)
+    })
+}
+
+/// A running job's results are published at most this often.
+pub const PUBLISH_EVERY: Duration = Duration::from_millis(50);
+
 struct Shared {
     progress: Progress,
     results: Mutex<ExperimentResults>,
@@ -104,17 +124,14 @@ impl Shared {
 /// flight (milliseconds).
 pub struct ExperimentJob {
     shared: Arc<Shared>,
+    published: watch::Receiver<Arc<ExperimentResults>>,
     handle: Option<JoinHandle<()>>,
 }
 
 impl ExperimentJob {
-    /// Starts `params` on a new thread.
+    /// Starts `params` on a new thread, with [`default_threads`] workers leaving a core.
     pub fn spawn(params: ExperimentParams) -> ExperimentJob {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .saturating_sub(1)
-            .max(1);
-        ExperimentJob::spawn_with_threads(params, threads)
+        ExperimentJob::spawn_with_threads(params, default_threads(true))
     }
 
     /// Starts `params` on a new thread with a rayon pool of `threads` workers.
@@ -123,6 +140,7 @@ impl ExperimentJob {
             progress: Progress::new(),
             results: Mutex::new(ExperimentResults::default()),
         });
+        let (publish, published) = watch::channel(Arc::new(ExperimentResults::default()));
         let worker = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name("experiment".into())
@@ -131,7 +149,26 @@ impl ExperimentJob {
                     .num_threads(threads.max(1))
                     .build()
                 {
-                    Ok(pool) => pool.install(|| run(&params, &worker)),
+                    Ok(pool) => {
+                        let (done, finished) = mpsc::channel();
+                        let working = Arc::clone(&worker);
+                        pool.spawn(move || {
+                            let _ = done.send(run(&params, &working));
+                        });
+                        // Publish while the pool works; the channel closing without a status
+                        // means the work panicked.
+                        loop {
+                            match finished.recv_timeout(PUBLISH_EVERY) {
+                                Ok(status) => break status,
+                                Err(mpsc::RecvTimeoutError::Timeout) => {
+                                    publish_if_changed(&publish, current(&worker));
+                                }
+                                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                                    break JobStatus::Failed("the experiment stopped".into());
+                                }
+                            }
+                        }
+                    }
                     Err(e) => JobStatus::Failed(format!("cannot start worker threads: {e}")),
                 };
                 let reached = worker.progress.fraction();
@@ -144,26 +181,28 @@ impl ExperimentJob {
                     };
                     r.status = status;
                 });
+                publish_if_changed(&publish, current(&worker));
             })
             .ok();
         if handle.is_none() {
             shared.update(|r| r.status = JobStatus::Failed("cannot start a thread".into()));
         }
-        ExperimentJob { shared, handle }
+        ExperimentJob {
+            shared,
+            published,
+            handle,
+        }
+    }
+
+    /// The channel the job publishes its results through; it closes when the job has ended
+    /// and published its final results.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<ExperimentResults>> {
+        self.published.clone()
     }
 
     /// A copy of the results so far, with the current progress.
     pub fn snapshot(&self) -> ExperimentResults {
-        let mut r = self
-            .shared
-            .results
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if r.status == JobStatus::Running {
-            r.progress = r.fraction_done(self.shared.progress.fraction());
-        }
-        r
+        current(&self.shared)
     }
 
     /// Asks the job to stop after the trials (or epochs) in flight.
@@ -192,6 +231,29 @@ impl Drop for ExperimentJob {
             let _ = h.join();
         }
     }
+}
+
+/// The results so far, with the current progress.
+fn current(shared: &Shared) -> ExperimentResults {
+    let mut r = shared
+        .results
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if r.status == JobStatus::Running {
+        r.progress = r.fraction_done(shared.progress.fraction());
+    }
+    r
+}
+
+fn publish_if_changed(publish: &watch::Sender<Arc<ExperimentResults>>, new: ExperimentResults) {
+    publish.send_if_modified(|old| {
+        let changed = **old != new;
+        if changed {
+            *old = Arc::new(new);
+        }
+        changed
+    });
 }
 
 fn run(params: &ExperimentParams, shared: &Shared) -> JobStatus {
@@ -333,6 +395,24 @@ mod tests {
             "a cancelled job keeps how far it got: {}",
             results.progress
         );
+    }
+
+    #[test]
+    fn the_channel_carries_the_final_results_then_closes() {
+        let job = ExperimentJob::spawn_with_threads(small_born_dead(), 1);
+        let mut rx = job.subscribe();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let last = rt.block_on(async {
+            let mut last = rx.borrow().clone();
+            while rx.changed().await.is_ok() {
+                last = rx.borrow_and_update().clone();
+            }
+            last
+        });
+        assert_eq!(last.status, JobStatus::Done);
+        assert_eq!(*last, job.wait());
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod trial;
 
 pub use born_dead::{BornDeadCell, BornDeadConfig, BornDeadReport};
 pub use domain::{Domain, DomainKind};
-pub use job::{ExperimentJob, ExperimentParams, ExperimentResults, JobStatus};
+pub use job::{ExperimentJob, ExperimentParams, ExperimentResults, JobStatus, default_threads};
 pub use progress::Progress;
 pub use stats::{Proportion, single_point_dead_probability, wilson_interval};
 pub use sweep::{RunResult, Summary, SweepCell, SweepConfig, SweepReport};

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::app::View;
 use crate::engine::{ModelFile, TrainConfig};
 
 pub use snapshot::{
@@ -28,6 +27,14 @@ pub const PUBLISH_EVERY: Duration = Duration::from_millis(30);
 pub const PLANES_EVERY: Duration = Duration::from_millis(250);
 /// Steps run between looks at the command channel and the clock, at most.
 const CHUNK_TIME: Duration = Duration::from_millis(8);
+
+/// What the trainer samples over the input plane for the UI: the output heatmap's size in
+/// pixels, and the inspected neuron (hidden layer, neuron) with its plane's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub output: (usize, usize),
+    pub inspect: Option<(usize, usize, usize, usize)>,
+}
 
 /// An instruction for the trainer.
 #[derive(Debug, Clone, PartialEq)]

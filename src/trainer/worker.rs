@@ -9,9 +9,8 @@ use tokio::sync::watch;
 
 use super::{
     CHUNK_TIME, Command, DataPoint, Domain, Grid, Health, History, LayerView, NeuronView,
-    PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, Task,
+    PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, Task, View,
 };
-use crate::app::View;
 use crate::engine::{
     EngineError, Loss, ModelFile, Network, NeuronState, Session, TrainConfig, rng_from_seed,
 };

@@ -8,11 +8,11 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::format::num;
-use super::plot::{Curve, Mark, Plot, Region};
+use crate::format::num;
+use super::curve_canvas::{Curve, Mark, Plot, Region};
 use super::theme::Theme;
 use crate::activation::Activation;
-use crate::app::plot_view::PlotView;
+use crate::app::curve_view::CurveView;
 
 /// Markers for comparison curves, so they differ by more than colour.
 fn compare_marker(theme: &Theme, i: usize) -> Marker {
@@ -32,7 +32,7 @@ pub fn render_activation(
     area: Rect,
     buf: &mut Buffer,
     act: &Activation,
-    view: &PlotView,
+    view: &CurveView,
     theme: &Theme,
 ) {
     let area = area.intersection(buf.area);
@@ -156,7 +156,7 @@ pub fn render_derivative(
     area: Rect,
     buf: &mut Buffer,
     act: &Activation,
-    view: &PlotView,
+    view: &CurveView,
     theme: &Theme,
 ) {
     let area = area.intersection(buf.area);
@@ -226,7 +226,7 @@ pub fn render_derivative(
 
 /// Intervals where no gradient flows (f' = 0 exactly) and, for saturating functions, where it
 /// nearly vanishes.
-pub fn gradient_regions(act: &Activation, view: &PlotView, theme: &Theme) -> Vec<Region> {
+pub fn gradient_regions(act: &Activation, view: &CurveView, theme: &Theme) -> Vec<Region> {
     const N: usize = 600;
     let xs = |i: usize| view.x_min + view.span() * i as f64 / N as f64;
     let d: Vec<f64> = (0..=N).map(|i| act.derivative(xs(i))).collect();

@@ -1,20 +1,19 @@
 //! Drawing: one file per pane, the theme, and the layout. Everything here reads the app's state
 //! and writes cells; nothing changes state.
 
+pub mod curve_canvas;
 pub mod curves;
 pub mod experiments;
-pub mod format;
 pub mod heatmap;
 pub mod help;
-pub mod layout;
 pub mod metrics;
 pub mod network;
 pub mod output;
 pub mod params;
 pub mod picker;
-pub mod plot;
 pub mod status;
 pub mod theme;
+pub mod theme_fit;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -22,33 +21,35 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use crate::app::{Action, App, ExperimentKind, Pane};
-use layout::{MIN_HEIGHT, MIN_WIDTH};
+use crate::action::Action;
+use crate::app::{App, ExperimentKind, Pane};
+use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use theme::Theme;
 
 /// Draw the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &App, t: &Theme) {
     let area = frame.area();
-    render(area, frame.buffer_mut(), app);
+    render(area, frame.buffer_mut(), app, t);
 }
 
 /// Draw the whole screen into a buffer (the frame's, or a test's).
-pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
     }
     let Some(areas) = layout::compute(area, app) else {
-        too_small(area, buf, app);
+        too_small(area, buf, t);
         return;
     };
     if let Some(tabs) = areas.tabs {
-        render_tabs(tabs, buf, app);
+        render_tabs(tabs, buf, app, t);
     }
     if let Some(r) = areas.experiments {
-        render_experiments(r, buf, app);
+        render_experiments(r, buf, app, t);
     }
     for &(pane, r) in &areas.panes {
-        render_pane(pane, r, buf, app, areas.legend);
+        render_pane(pane, r, buf, app, t, areas.legend);
     }
     if let Some(r) = areas.inspector {
         // The selected neuron; without one, the scenario's caption or how to select one.
@@ -56,14 +57,13 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
             (None, Some(_)) => " Scenario ",
             _ => " Inspector ",
         };
-        let block = block(app, title, false);
+        let block = block(t, title, false);
         let i = block.inner(r);
         block.render(r, buf);
         match (app.selected, &app.snapshot, &app.scenario) {
-            (Some(sel), Some(snap), _) => network::render_inspector(i, buf, snap, sel, &app.theme),
+            (Some(sel), Some(snap), _) => network::render_inspector(i, buf, snap, sel, t),
             (None, _, Some(scenario)) => {
-                let t = &app.theme;
-                let mut lines = vec![
+                                let mut lines = vec![
                     Line::styled(scenario.title.clone(), t.title),
                     Line::styled(scenario.caption.clone(), t.message),
                 ];
@@ -80,7 +80,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
             _ => {
                 let keys = |a: Action| {
                     app.keymap
-                        .keys_for(&a)
+                        .keys_for(a)
                         .first()
                         .map_or(String::new(), |k| k.to_string())
                 };
@@ -91,24 +91,23 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
                     keys(Action::PickScenario),
                     keys(Action::ToggleExperiments)
                 );
-                Paragraph::new(Span::styled(hint, app.theme.dim))
+                Paragraph::new(Span::styled(hint, t.dim))
                     .wrap(ratatui::widgets::Wrap { trim: true })
                     .render(i, buf);
             }
         }
     }
-    status::render(areas.status, buf, app);
+    status::render(areas.status, buf, app, t);
     if app.help {
-        help::render(area, buf, app);
+        help::render(area, buf, app, t);
     }
     if let Some(selected) = app.picker {
-        picker::render(area, buf, app, selected);
+        picker::render(area, buf, app, t, selected);
     }
 }
 
-fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
-    let t = &app.theme;
-    Block::new()
+fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+        Block::new()
         .borders(Borders::ALL)
         .border_set(t.border_set)
         .border_style(if focused { t.border_focused } else { t.border })
@@ -119,9 +118,8 @@ fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> 
         )
 }
 
-fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
-    let t = &app.theme;
-    let focused = app.focus == pane;
+fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, legend: bool) {
+        let focused = app.focus == pane;
     let act = &app.config.activation;
     let title = match pane {
         Pane::Activation => format!(" Activation: {} ", act.info().display),
@@ -140,7 +138,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
         ),
         p => format!(" {} ", p.title()),
     };
-    let b = block(app, title, focused);
+    let b = block(t, title, focused);
     let i = b.inner(r);
     b.render(r, buf);
     if i.is_empty() {
@@ -149,7 +147,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
     match pane {
         Pane::Activation => curves::render_activation(i, buf, act, &app.plot, t),
         Pane::Derivative => curves::render_derivative(i, buf, act, &app.plot, t),
-        Pane::Parameters => params::render(i, buf, app),
+        Pane::Parameters => params::render(i, buf, app, t),
         Pane::Network | Pane::Output | Pane::Metrics => match &app.snapshot {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
@@ -162,9 +160,8 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
 }
 
 /// The Experiments view with its keys on the bottom border, from the active keymap.
-fn render_experiments(r: Rect, buf: &mut Buffer, app: &App) {
-    let t = &app.theme;
-    let x = &app.experiments;
+fn render_experiments(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
+        let x = &app.experiments;
     let cancel_or_close = if x.running() { "cancel" } else { "close" };
     let hints: Vec<String> = [
         (Action::RunBornDead, "born dead"),
@@ -174,7 +171,7 @@ fn render_experiments(r: Rect, buf: &mut Buffer, app: &App) {
     ]
     .iter()
     .filter_map(|(a, label)| {
-        let key = app.keymap.keys_for(a).first().copied()?;
+        let key = app.keymap.keys_for(*a).first().copied()?;
         Some(format!("{key} {label}"))
     })
     .collect();
@@ -198,9 +195,8 @@ fn render_experiments(r: Rect, buf: &mut Buffer, app: &App) {
     }
 }
 
-fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {
-    let t = &app.theme;
-    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
+fn render_tabs(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
+        let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
     let short = full > r.width as usize;
     let mut spans = Vec::new();
     for (k, p) in Pane::ALL.iter().enumerate() {
@@ -219,14 +215,14 @@ fn render_tabs(r: Rect, buf: &mut Buffer, app: &App) {
     Line::from(spans).render(r, buf);
 }
 
-fn too_small(area: Rect, buf: &mut Buffer, app: &App) {
-    let x = app.theme.glyphs.times;
+fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
+    let x = t.glyphs.times;
     let lines = vec![
-        Line::styled("terminal too small", app.theme.bold),
+        Line::styled("terminal too small", t.bold),
         Line::raw(format!("need {MIN_WIDTH}{x}{MIN_HEIGHT}")),
         Line::styled(
             format!("now {}{x}{}", area.width, area.height),
-            app.theme.dim,
+            t.dim,
         ),
     ];
     let h = (lines.len() as u16).min(area.height);

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 
-use super::format::num;
+use crate::format::num;
 use super::theme::Theme;
 use crate::trainer::{Health, Snapshot};
 

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::format::num;
+use crate::format::num;
 use super::heatmap;
 use super::theme::{Theme, heat_level};
 use crate::trainer::{Snapshot, Task};
@@ -26,16 +26,6 @@ pub fn value_scale(snap: &Snapshot) -> f64 {
     }
 }
 
-/// Where the heatmap goes inside the pane: above the key line, as large as fits with the
-/// plane's aspect kept (a cell is about twice as tall as wide, so a square plane takes twice
-/// as many columns as rows), centred.
-pub fn map_area(inner: Rect) -> Rect {
-    let rows = inner.height.saturating_sub(1);
-    let width = inner.width.min(rows.saturating_mul(2));
-    let height = rows.min(inner.width.div_ceil(2));
-    Rect::new(inner.x + (inner.width - width) / 2, inner.y, width, height)
-}
-
 /// Draw the heatmap, points and a one-line key inside `area`.
 pub fn render(
     area: Rect,
@@ -49,7 +39,7 @@ pub fn render(
     if area.width < 4 || area.height < 2 {
         return;
     }
-    let map = map_area(area);
+    let map = crate::app::layout::map_area(area);
     let scale = value_scale(snap);
     heatmap::render(map, buf, &snap.output, scale, theme);
     let d = snap.domain;

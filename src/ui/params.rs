@@ -6,19 +6,19 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::theme::Theme;
 use crate::app::params::Knob;
 use crate::app::{App, Pane};
 
 /// Width of the label column.
 const LABEL_W: usize = 14;
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
     }
-    let t = &app.theme;
-    let focused = app.focus == Pane::Parameters;
+        let focused = app.focus == Pane::Parameters;
     let hint = area.height as usize > Knob::ALL.len();
     let rows = area.height as usize - usize::from(hint);
     // Scroll so the selected knob stays visible.

@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
+use super::theme::Theme;
 use crate::app::App;
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App, selected: usize) {
-    let t = &app.theme;
-    let scenarios = crate::config::scenario::all();
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme, selected: usize) {
+        let scenarios = crate::settings::preset::all();
     let lines: Vec<Line> = scenarios
         .iter()
         .enumerate()

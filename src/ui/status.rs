@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::app::{Action, App, Level, params};
+use super::theme::Theme;
+use crate::action::Action;
+use crate::app::{App, Level, params};
 
 /// The actions the hint line advertises, with short labels.
 const HINTS: &[(Action, &str)] = &[
@@ -21,13 +23,12 @@ const HINTS: &[(Action, &str)] = &[
     (Action::Quit, "quit"),
 ];
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
     }
-    let t = &app.theme;
-    buf.set_style(area, t.status);
+        buf.set_style(area, t.status);
     let state = match &app.snapshot {
         Some(s) if s.diverged => Span::styled(" diverged ", t.error),
         _ if app.paused => Span::styled(
@@ -54,7 +55,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     spans.push(Span::styled(
         format!(
             "lr {}{}{} ",
-            crate::ui::format::rate(app.config.lr),
+            crate::format::rate(app.config.lr),
             t.glyphs.sep,
             params::speed_name(app.speed)
         ),
@@ -65,7 +66,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
         // that the rate stays in view on a narrow screen while the user lowers it.
         let key = |a: Action| {
             app.keymap
-                .keys_for(&a)
+                .keys_for(a)
                 .first()
                 .map_or(String::new(), |k| k.to_string())
         };
@@ -97,11 +98,11 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
     let first = Line::from(spans);
     if area.height >= 2 {
         first.render(Rect::new(area.x, area.y, area.width, 1), buf);
-        hints(app).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+        hints(app, t).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
     } else {
         first.render(area, buf);
         // One line only: keep the way to the help visible at the right.
-        if let Some(k) = app.keymap.keys_for(&Action::ToggleHelp).first() {
+        if let Some(k) = app.keymap.keys_for(Action::ToggleHelp).first() {
             let text = format!(" {k} help ");
             let w = text.len() as u16;
             if area.width > w + 30 {
@@ -112,11 +113,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App) {
 }
 
 /// `space play/pause · s step · …` from the active keymap.
-pub fn hints(app: &App) -> Line<'static> {
-    let t = &app.theme;
-    let mut spans = vec![Span::raw(" ")];
+pub fn hints(app: &App, t: &Theme) -> Line<'static> {
+        let mut spans = vec![Span::raw(" ")];
     for (i, (action, label)) in HINTS.iter().enumerate() {
-        let Some(key) = app.keymap.keys_for(action).into_iter().next() else {
+        let Some(key) = app.keymap.keys_for(*action).iter().next() else {
             continue;
         };
         if i > 0 {
@@ -124,7 +124,7 @@ pub fn hints(app: &App) -> Line<'static> {
         }
         let key = match action {
             Action::LrUp => {
-                let down = app.keymap.keys_for(&Action::LrDown).into_iter().next();
+                let down = app.keymap.keys_for(Action::LrDown).into_iter().next();
                 match down {
                     Some(d) => format!("{key}/{d}"),
                     None => key.to_string(),

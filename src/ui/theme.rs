@@ -7,7 +7,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::{self, Marker, border};
 
-use crate::cli::ColorChoice;
+use crate::settings::ColorChoice;
 
 /// How many colours the terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

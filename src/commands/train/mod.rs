@@ -7,7 +7,6 @@
 mod notes;
 mod report;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -16,107 +15,19 @@ pub use notes::unused_flags;
 use notes::{class_like_targets, overridden_by_model};
 use report::{Progress, write_header, write_report, write_summary};
 
-use super::{parse_number, write_stdout};
-use crate::cli::{ReportFormat, TrainArgs, TrainCmd};
-use crate::engine::network::parse_hidden;
-use crate::engine::{
-    BiasInit, CsvData, DatasetKind, Feature, Init, ModelFile, OptimizerKind, Session, TrainConfig,
-};
+use super::data::with_data;
+use super::write_stdout;
+use crate::cli::{ReportFormat, TrainCmd};
+use crate::engine::{Session, TrainConfig};
 use crate::error::input_error;
 
 /// Epochs trained when neither --steps nor --epochs is given.
 pub const DEFAULT_EPOCHS: u64 = 100;
 
-/// Applies the training flags to `base`, loading a CSV file if `--data` is given.
-/// Returns the config and the model to start from (`--model`), if any.
-pub fn config_from_args(
-    args: &TrainArgs,
-    base: TrainConfig,
-) -> Result<(TrainConfig, Option<ModelFile>)> {
-    let mut c = base;
-    if let Some(d) = &args.dataset {
-        if args.data.is_some() {
-            return Err(input_error(
-                "give either --dataset (a built-in dataset) or --data FILE.csv, not both",
-            ));
-        }
-        c.dataset = d.parse::<DatasetKind>()?;
-    }
-    if let Some(path) = &args.data {
-        if args.noise.is_some() {
-            return Err(input_error(
-                "--noise applies to the built-in datasets only, not to --data files",
-            ));
-        }
-        c.csv = Some(Arc::new(CsvData::load(path)?));
-    }
-    if let Some(f) = &args.features {
-        c.features = Feature::parse_list(f)?;
-    }
-    if let Some(l) = &args.layers {
-        c.hidden = parse_hidden(l)?;
-    }
-    if let Some(a) = &args.activation {
-        c.activation = a.parse()?;
-    }
-    if let Some(o) = &args.regression_output {
-        c.regression_output = match o.trim().to_ascii_lowercase().as_str() {
-            "linear" | "identity" => crate::activation::Activation::Linear,
-            "tanh" => crate::activation::Activation::Tanh,
-            _ => {
-                return Err(input_error(format!(
-                    "--regression-output '{o}' is not supported; use linear or tanh"
-                )));
-            }
-        };
-    }
-    if let Some(i) = &args.init {
-        c.init = i.parse::<Init>()?;
-    }
-    if let Some(b) = &args.bias_init {
-        c.bias_init = b.parse::<BiasInit>()?;
-    }
-    if let Some(o) = &args.optimizer {
-        c.optimizer = o.parse::<OptimizerKind>()?;
-    }
-    macro_rules! set {
-        ($($field:ident),*) => {$(
-            if let Some(v) = args.$field {
-                c.$field = v;
-            }
-        )*};
-    }
-    if let Some(lr) = &args.lr {
-        c.lr = parse_number(lr, "--lr")?;
-    }
-    set!(
-        momentum,
-        l1,
-        l2,
-        clip,
-        batch_size,
-        noise,
-        train_fraction,
-        seed
-    );
-    if args.nesterov {
-        c.nesterov = true;
-    }
-    if args.no_shuffle {
-        c.shuffle = false;
-    }
-    let model = match &args.model {
-        Some(path) => Some(ModelFile::load(path)?),
-        None => None,
-    };
-    c.validate()?;
-    Ok((c, model))
-}
-
 /// Trains headless. `base` holds the layered settings (defaults < config file < scenario <
 /// environment); the command's own flags go on top.
 pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
-    let (config, model) = config_from_args(&cmd.train, base)?;
+    let (config, model) = with_data(&cmd.data, &cmd.train, base)?;
     for (flag, value) in [
         ("--steps", cmd.steps),
         ("--epochs", cmd.epochs),
@@ -137,7 +48,7 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     for note in unused_flags(&cmd.train, &config) {
         eprintln!("reluscope: note: {note}");
     }
-    if let (Some(m), Some(path)) = (&model, &cmd.train.model) {
+    if let (Some(m), Some(path)) = (&model, &cmd.data.model) {
         for note in overridden_by_model(&cmd.train, &config, m) {
             eprintln!("reluscope: note: {} {note}", path.display());
         }
@@ -161,7 +72,7 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     let mut elapsed = Duration::ZERO;
     write_stdout(|out| {
         if format == ReportFormat::Text {
-            write_header(out, &session, cmd.train.model.as_deref())?;
+            write_header(out, &session, cmd.data.model.as_deref())?;
         }
         write_report(out, format, &session)?;
         let start = Instant::now();

@@ -2,7 +2,7 @@
 //! still what the rest asks for), but a silent override would train something other than what
 //! was asked for.
 
-use super::TrainArgs;
+use crate::cli::TrainFlags;
 use crate::engine::{CsvData, Feature, ModelFile, OptimizerKind, TrainConfig};
 
 /// A note when a CSV file's targets look like more than two class labels (a few whole
@@ -41,13 +41,13 @@ pub(super) fn class_like_targets(csv: &CsvData) -> Option<String> {
 /// Notes on training flags the rest of the settings leave nothing to act on: an output
 /// activation for a classification task (always sigmoid with binary cross-entropy), momentum
 /// or Nesterov for Adam or RMSprop (PyTorch's have neither).
-pub fn unused_flags(args: &TrainArgs, config: &TrainConfig) -> Vec<String> {
+pub fn unused_flags(args: &TrainFlags, config: &TrainConfig) -> Vec<String> {
     let mut notes = Vec::new();
     let (name, task) = match config.csv.as_deref() {
         Some(csv) => (csv.name.as_str(), csv.task()),
         None => (config.dataset.name(), config.dataset.task()),
     };
-    if let Some(flag) = args.regression_output.as_deref()
+    if let Some(flag) = args.get("regression_output")
         && task == crate::engine::Task::Classification
     {
         notes.push(format!(
@@ -57,8 +57,8 @@ pub fn unused_flags(args: &TrainArgs, config: &TrainConfig) -> Vec<String> {
     }
     if config.optimizer != OptimizerKind::Sgd {
         let flags: Vec<&str> = [
-            args.momentum.map(|_| "--momentum"),
-            args.nesterov.then_some("--nesterov"),
+            args.has("momentum").then_some("--momentum"),
+            args.has("nesterov").then_some("--nesterov"),
         ]
         .into_iter()
         .flatten()
@@ -79,13 +79,13 @@ pub fn unused_flags(args: &TrainArgs, config: &TrainConfig) -> Vec<String> {
 /// each as the rest of a sentence that starts with the model's path. A silent override would
 /// train something other than what was asked for.
 pub(super) fn overridden_by_model(
-    args: &TrainArgs,
+    args: &TrainFlags,
     config: &TrainConfig,
     model: &ModelFile,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let list = |fs: &[Feature]| fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(",");
-    if args.features.is_some() && config.features != model.features {
+    if args.has("features") && config.features != model.features {
         notes.push(format!(
             "has the inputs {}; --features {} is ignored",
             list(&model.features),
@@ -93,7 +93,7 @@ pub(super) fn overridden_by_model(
         ));
     }
     let widths = model.network.hidden_widths();
-    if args.layers.is_some() && config.hidden != widths {
+    if args.has("layers") && config.hidden != widths {
         let show = |w: &[usize]| {
             if w.is_empty() {
                 "none".to_string()
@@ -112,7 +112,7 @@ pub(super) fn overridden_by_model(
         a.kind() == config.activation.kind()
             && (a.kind() == crate::activation::Kind::Prelu || *a == config.activation)
     };
-    if args.activation.is_some() && !model.network.hidden().iter().all(|l| same(&l.activation)) {
+    if args.has("activation") && !model.network.hidden().iter().all(|l| same(&l.activation)) {
         let acts: Vec<String> = model
             .network
             .hidden()
@@ -126,7 +126,7 @@ pub(super) fn overridden_by_model(
         ));
     }
     let out = model.network.output_layer().activation;
-    if args.regression_output.is_some()
+    if args.has("regression_output")
         && model.network.loss == crate::engine::Loss::Mse
         && out != config.regression_output
     {
@@ -137,12 +137,10 @@ pub(super) fn overridden_by_model(
     }
     // Initialization only makes a new network; a model brings its own weights and biases.
     let inits: Vec<String> = [
-        args.init
-            .as_ref()
-            .map(|_| format!("--init {}", config.init)),
-        args.bias_init
-            .as_ref()
-            .map(|_| format!("--bias-init {}", config.bias_init)),
+        args.has("init")
+            .then(|| format!("--init {}", config.init)),
+        args.has("bias_init")
+            .then(|| format!("--bias-init {}", config.bias_init)),
     ]
     .into_iter()
     .flatten()

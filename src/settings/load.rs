@@ -5,45 +5,30 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, TrainArgs, TuiArgs};
-
 use super::diag::{Diagnostic, Origin, Problem, SourceText, Sourced, into_error};
 use super::file::{self, FileLayer};
 use super::overrides::Overrides;
 use super::raw::Raw;
-use super::{Layers, Settings, env, scenario};
+use super::{Layers, Settings, env, preset, schema};
+
+/// A setting given on the command line: its row's key, the flag as typed and its value
+/// (`"true"` for a switch that turns a setting on).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CliValue {
+    pub key: &'static str,
+    pub flag: String,
+    pub value: String,
+}
 
 /// What the command line asks of the configuration.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// `--config PATH`: this file must exist.
     pub config: Option<PathBuf>,
-    /// `--theme NAME`.
-    pub theme: Option<String>,
     /// `--scenario NAME`.
     pub scenario: Option<String>,
-    /// The training flags.
-    pub train: TrainArgs,
-    /// The explorer's flags.
-    pub tui: TuiArgs,
-}
-
-impl LoadOptions {
-    /// The options of a command line: the explorer's flags, or with `train` that
-    /// subcommand's training flags (`--config` and `--scenario` are accepted on both).
-    pub fn from_cli(cli: &Cli) -> LoadOptions {
-        let train = match &cli.command {
-            Some(Command::Train(cmd)) => cmd.train.clone(),
-            _ => cli.train.clone(),
-        };
-        LoadOptions {
-            config: cli.config.clone(),
-            theme: cli.theme.clone(),
-            scenario: cli.scenario.clone(),
-            train,
-            tui: cli.tui.clone(),
-        }
-    }
+    /// The settings given as flags, in command-line order.
+    pub flags: Vec<CliValue>,
 }
 
 /// The process's environment as far as configuration cares: `RELUSCOPE_*` variables and the
@@ -86,11 +71,6 @@ pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "reluscope").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Loads the settings of the explorer from the command line and the real environment.
-pub fn load(cli: &Cli) -> Result<Settings> {
-    load_from(&LoadOptions::from_cli(cli))
-}
-
 /// Loads settings for these options in the real environment.
 pub fn load_from(opts: &LoadOptions) -> Result<Settings> {
     load_with(opts, &Environment::from_process()?)
@@ -103,7 +83,8 @@ pub fn load_with(opts: &LoadOptions, environment: &Environment) -> Result<Settin
     // The environment layer is read first: RELUSCOPE_CONFIG names the file.
     let env_layer = env::read(&environment.vars, &mut diags);
 
-    let file = match config_file(opts, environment, &env_layer.config) {
+    let mut notes = Vec::new();
+    let file = match config_file(opts, environment, &env_layer.config, &mut notes) {
         Ok(Some((path, text))) => {
             let name = path.display().to_string();
             let (layer, problems) = file::parse_config_partial(&SourceText::new(&name, &text));
@@ -118,7 +99,7 @@ pub fn load_with(opts: &LoadOptions, environment: &Environment) -> Result<Settin
     };
 
     let scenario = match &opts.scenario {
-        Some(name) => match scenario::find(name) {
+        Some(name) => match preset::find(name) {
             Ok(s) => Some(s),
             Err(p) => {
                 diags.push(p.at(Origin::Cli("--scenario".into())));
@@ -134,7 +115,7 @@ pub fn load_with(opts: &LoadOptions, environment: &Environment) -> Result<Settin
     // Build even after errors, so one run reports every problem (unknown theme, key
     // conflicts) rather than one at a time.
     match Settings::from_layers(Layers { file, above }, scenario) {
-        Ok(settings) if diags.is_empty() => Ok(settings),
+        Ok(settings) if diags.is_empty() => Ok(Settings { notes, ..settings }),
         Ok(_) => Err(into_error(diags)),
         Err(more) => {
             diags.extend(more);
@@ -149,13 +130,14 @@ fn config_file(
     opts: &LoadOptions,
     environment: &Environment,
     env_config: &Option<Sourced<String>>,
+    notes: &mut Vec<String>,
 ) -> Result<Option<(PathBuf, String)>, Diagnostic> {
     let (path, origin, required) = if let Some(p) = &opts.config {
         (p.clone(), Origin::Cli("--config".into()), true)
     } else if let Some(p) = env_config {
         (PathBuf::from(&p.value), p.origin.clone(), true)
     } else if let Some(p) = &environment.default_config {
-        (p.clone(), Origin::Default, false)
+        (p.clone(), Origin::Path(p.display().to_string()), false)
     } else {
         return Ok(None);
     };
@@ -174,6 +156,15 @@ fn config_file(
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+        // The default location is optional: a file there that cannot be read (another
+        // user's HOME, a directory) is worth a note, not a refusal to start.
+        Err(e) if !required => {
+            notes.push(format!(
+                "the default config file {} cannot be read ({e}); using the built-in settings",
+                path.display()
+            ));
+            Ok(None)
+        }
         Err(e) => Err(Problem::new(
             format!("cannot read config file {}: {e}", path.display()),
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -186,51 +177,15 @@ fn config_file(
     }
 }
 
-/// The command-line layer: the training flags, the explorer's flags and `--theme`.
+/// The command-line layer: every setting given as a flag, read by its row.
 fn cli_layer(opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Overrides {
-    let t = &opts.train;
-    let u = &opts.tui;
-    let mut pairs: Vec<(&str, &str, Option<String>)> = vec![
-        ("train", "dataset", t.dataset.clone()),
-        ("train", "noise", t.noise.map(|v| v.to_string())),
-        (
-            "train",
-            "train_fraction",
-            t.train_fraction.map(|v| v.to_string()),
-        ),
-        ("train", "features", t.features.clone()),
-        ("train", "layers", t.layers.clone()),
-        ("train", "activation", t.activation.clone()),
-        ("train", "init", t.init.clone()),
-        ("train", "bias_init", t.bias_init.clone()),
-        ("train", "optimizer", t.optimizer.clone()),
-        ("train", "lr", t.lr.clone()),
-        ("train", "momentum", t.momentum.map(|v| v.to_string())),
-        ("train", "nesterov", t.nesterov.then(|| "true".into())),
-        ("train", "l1", t.l1.map(|v| v.to_string())),
-        ("train", "l2", t.l2.map(|v| v.to_string())),
-        ("train", "clip", t.clip.map(|v| v.to_string())),
-        ("train", "batch_size", t.batch_size.map(|v| v.to_string())),
-        ("train", "shuffle", t.no_shuffle.then(|| "false".into())),
-        ("train", "seed", t.seed.map(|v| v.to_string())),
-        ("display", "fps", u.fps.map(|v| v.to_string())),
-        ("display", "ascii", u.ascii.then(|| "true".into())),
-        ("display", "mouse", u.mouse.then(|| "true".into())),
-        ("display", "paused", u.paused.then(|| "true".into())),
-        ("display", "theme", opts.theme.clone()),
-    ];
     let mut overrides = Overrides::default();
-    if let Some(c) = u.color {
-        overrides.display.color = Some(Sourced::new(c, Origin::Cli("--color".into())));
-    }
-    for (section, key, value) in pairs.drain(..) {
-        let Some(value) = value else { continue };
-        let flag = match key {
-            "shuffle" => "--no-shuffle".to_string(),
-            k => format!("--{}", k.replace('_', "-")),
+    for given in &opts.flags {
+        let origin = Origin::Cli(given.flag.clone());
+        let Some(row) = schema::find(given.key) else {
+            continue;
         };
-        let origin = Origin::Cli(flag);
-        if let Err(p) = overrides.set(section, key, Raw::Text(&value), &origin) {
+        if let Err(p) = row.read(&mut overrides, Raw::Text(&given.value), &origin) {
             diags.push(p.at(origin));
         }
     }

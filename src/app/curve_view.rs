@@ -1,6 +1,7 @@
 //! The x range and cursor shared by the Activation and Derivative panes.
 
 use crate::activation::{Activation, Kind};
+use crate::format::nice_step;
 
 /// Sets of comparison curves, cycled with one key.
 pub const COMPARE_SETS: &[&[Kind]] = &[
@@ -12,7 +13,7 @@ pub const COMPARE_SETS: &[&[Kind]] = &[
 
 /// What the plot panes show.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlotView {
+pub struct CurveView {
     pub x_min: f64,
     pub x_max: f64,
     /// The cursor's x, always inside the range.
@@ -21,9 +22,9 @@ pub struct PlotView {
     pub compare: usize,
 }
 
-impl Default for PlotView {
-    fn default() -> PlotView {
-        PlotView {
+impl Default for CurveView {
+    fn default() -> CurveView {
+        CurveView {
             x_min: -5.0,
             x_max: 10.0,
             cursor: 1.0,
@@ -40,19 +41,19 @@ const MIN_SPAN: f64 = 0.05;
 const MAX_SPAN: f64 = 2000.0;
 const PAN_LIMIT: f64 = 1000.0;
 
-impl PlotView {
+impl CurveView {
     /// A view of `[x_min, x_max]` (swapped if reversed, the default if empty or not finite),
     /// the cursor at 1 or the nearest point inside.
-    pub fn with_range(x_min: f64, x_max: f64) -> PlotView {
+    pub fn with_range(x_min: f64, x_max: f64) -> CurveView {
         let (lo, hi) = if x_min <= x_max {
             (x_min, x_max)
         } else {
             (x_max, x_min)
         };
         if !(lo.is_finite() && hi.is_finite()) || hi - lo < MIN_SPAN {
-            return PlotView::default();
+            return CurveView::default();
         }
-        PlotView {
+        CurveView {
             x_min: lo,
             x_max: hi,
             cursor: 1.0_f64.clamp(lo, hi),
@@ -121,41 +122,14 @@ impl PlotView {
     }
 }
 
-/// The nearest of 1, 2, 5 × 10^k at or above `x` (x > 0).
-pub fn nice_step(x: f64) -> f64 {
-    if !x.is_finite() || x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    let m = x / p;
-    let k = if m <= 1.0 {
-        1.0
-    } else if m <= 2.0 {
-        2.0
-    } else if m <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    k * p
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn nice_steps() {
-        assert_eq!(nice_step(0.25), 0.5);
-        assert_eq!(nice_step(1.0), 1.0);
-        assert_eq!(nice_step(3.0), 5.0);
-        assert_eq!(nice_step(7.0), 10.0);
-        assert_eq!(nice_step(0.0), 1.0);
-    }
 
     #[test]
     fn cursor_stays_in_range_and_on_the_grid() {
-        let mut v = PlotView::default();
+        let mut v = CurveView::default();
         for _ in 0..1000 {
             v.move_cursor(1);
         }
@@ -166,16 +140,16 @@ mod tests {
 
     #[test]
     fn configured_ranges_are_sanitized() {
-        assert_eq!(PlotView::with_range(-3.0, 3.0).cursor, 1.0);
-        assert_eq!(PlotView::with_range(3.0, -3.0).x_min, -3.0);
-        assert_eq!(PlotView::with_range(2.0, 5.0).cursor, 2.0);
-        assert_eq!(PlotView::with_range(1.0, 1.0), PlotView::default());
-        assert_eq!(PlotView::with_range(f64::NAN, 1.0), PlotView::default());
+        assert_eq!(CurveView::with_range(-3.0, 3.0).cursor, 1.0);
+        assert_eq!(CurveView::with_range(3.0, -3.0).x_min, -3.0);
+        assert_eq!(CurveView::with_range(2.0, 5.0).cursor, 2.0);
+        assert_eq!(CurveView::with_range(1.0, 1.0), CurveView::default());
+        assert_eq!(CurveView::with_range(f64::NAN, 1.0), CurveView::default());
     }
 
     #[test]
     fn zoom_and_pan_are_bounded() {
-        let mut v = PlotView::default();
+        let mut v = CurveView::default();
         for _ in 0..200 {
             v.zoom(true);
         }

@@ -8,11 +8,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, Origin, Problem, SourceText, did_you_mean, unknown_name_fix};
-use super::keys::{KEY_HELP, KEY_NAMES};
-use super::overrides::{Overrides, SECTIONS, section_of};
+use crate::keymap::{KEY_HELP, KEY_NAMES};
+use super::overrides::Overrides;
+use super::schema::{Section, section_of};
 use super::raw::{Raw, type_name};
 use super::theme_file::{StyleSpec, parse_styles};
-use crate::app::keymap::KeyBinding;
+use crate::keymap::KeyBinding;
 
 /// What one configuration file sets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -112,7 +113,7 @@ const TOP_LEVEL: [&str; 5] = ["train", "display", "health", "keys", "theme"];
 
 fn unknown_top_level(name: &str, origin: Origin) -> Diagnostic {
     let fix = match section_of(name) {
-        Some(section) => format!("move it under [{}]", section.name),
+        Some(section) => format!("move it under [{}]", section.name()),
         None => unknown_name_fix(name, TOP_LEVEL, "sections"),
     };
     Problem::new(format!("unknown section or key `{name}`"), fix).at(origin)
@@ -181,17 +182,17 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// An unknown key in a section: a typo (did you mean), or a key of another section.
 pub fn unknown_key(section: &str, name: &str, origin: Origin) -> Diagnostic {
-    let here = SECTIONS.iter().find(|s| s.name == section);
+    let here = Section::from_name(section);
     let alias = ALIASES.iter().find(|(a, _)| *a == name).map(|(_, k)| *k);
     let fix = match (section_of(name), here, alias) {
         (_, _, Some(key)) => match section_of(key) {
-            Some(s) if s.name == section => format!("reluscope calls it `{key}`"),
-            Some(s) => format!("reluscope calls it `{key}`, under [{}]", s.name),
+            Some(s) if s.name() == section => format!("reluscope calls it `{key}`"),
+            Some(s) => format!("reluscope calls it `{key}`, under [{}]", s.name()),
             None => format!("reluscope calls it `{key}`"),
         },
-        (Some(other), _, _) => format!("`{name}` belongs under [{}]", other.name),
+        (Some(other), _, _) => format!("`{name}` belongs under [{}]", other.name()),
         (None, Some(here), None) => {
-            unknown_name_fix(name, here.key_names(), &format!("keys in [{section}]"))
+            unknown_name_fix(name, here.keys(), &format!("keys in [{section}]"))
         }
         (None, None, None) => String::new(),
     };

@@ -9,9 +9,9 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line};
 
-use super::format;
+use crate::format;
 use super::theme::Theme;
-use crate::app::plot_view::nice_step;
+use crate::format::nice_step;
 
 /// One curve: y = f(x), broken (not connected) across the `breaks`.
 pub struct Curve<'a> {

@@ -4,7 +4,8 @@
 //! `-5,10`). `RELUSCOPE_CONFIG=PATH` names the config file. An empty value counts as unset.
 
 use super::diag::{Diagnostic, Origin, Problem, Sourced, unknown_name_fix};
-use super::overrides::{Overrides, SECTIONS, section_of};
+use super::overrides::Overrides;
+use super::schema;
 use super::raw::Raw;
 
 pub const PREFIX: &str = "RELUSCOPE_";
@@ -19,11 +20,7 @@ pub struct EnvLayer {
 
 /// Every variable name the layer understands.
 pub fn variable_names() -> Vec<String> {
-    let mut names: Vec<String> = SECTIONS
-        .iter()
-        .flat_map(|s| s.key_names())
-        .map(|k| format!("{PREFIX}{}", k.to_ascii_uppercase()))
-        .collect();
+    let mut names: Vec<String> = schema::ALL.iter().map(|s| s.env_var()).collect();
     names.push(format!("{PREFIX}CONFIG"));
     names
 }
@@ -44,7 +41,7 @@ pub fn read(vars: &[(String, String)], diags: &mut Vec<Diagnostic>) -> EnvLayer 
             continue;
         }
         let key = key.to_ascii_lowercase();
-        let Some(section) = section_of(&key) else {
+        let Some(row) = schema::find(&key) else {
             let names = variable_names();
             diags.push(
                 Problem::new(
@@ -55,10 +52,7 @@ pub fn read(vars: &[(String, String)], diags: &mut Vec<Diagnostic>) -> EnvLayer 
             );
             continue;
         };
-        if let Err(p) = layer
-            .overrides
-            .set(section.name, &key, Raw::Text(value), &origin)
-        {
+        if let Err(p) = row.read(&mut layer.overrides, Raw::Text(value), &origin) {
             diags.push(p.at(origin));
         }
     }

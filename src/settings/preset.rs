@@ -14,57 +14,19 @@
 
 use super::diag::{Diagnostic, Origin, Problem, SourceText, unknown_name_fix};
 use super::file::{expect_table, parse_document, read_settings};
-use super::keys::Keymap;
 use super::overrides::Overrides;
 use super::raw::type_name;
 
 use toml::de::DeValue;
 
-/// The shipped scenarios, in tour order (`n` goes forward through this list).
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "relu-basics",
-        include_str!("../../config/scenarios/relu-basics.toml"),
-    ),
-    (
-        "nonlinearity",
-        include_str!("../../config/scenarios/nonlinearity.toml"),
-    ),
-    (
-        "sparsity",
-        include_str!("../../config/scenarios/sparsity.toml"),
-    ),
-    (
-        "vanishing-sigmoid",
-        include_str!("../../config/scenarios/vanishing-sigmoid.toml"),
-    ),
-    (
-        "dying-high-lr",
-        include_str!("../../config/scenarios/dying-high-lr.toml"),
-    ),
-    (
-        "leaky-rescue",
-        include_str!("../../config/scenarios/leaky-rescue.toml"),
-    ),
-    (
-        "dying-negative-bias",
-        include_str!("../../config/scenarios/dying-negative-bias.toml"),
-    ),
-    (
-        "born-dead-depth",
-        include_str!("../../config/scenarios/born-dead-depth.toml"),
-    ),
-    (
-        "exploding",
-        include_str!("../../config/scenarios/exploding.toml"),
-    ),
-];
+use crate::action::Action;
+use crate::keymap::Keymap;
 
 /// An action worth trying in a scenario, and what it shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Try {
-    /// An action name of `[keys]`; the TUI shows whatever key is bound to it.
-    pub action: String,
+    /// The TUI shows whatever key is bound to it.
+    pub action: Action,
     pub does: String,
 }
 
@@ -96,7 +58,7 @@ impl Scenario {
         self.try_actions
             .iter()
             .map(|t| {
-                let keys = keymap.keys_for(&t.action);
+                let keys = keymap.keys_for(t.action);
                 let shown = if keys.is_empty() {
                     format!("(unbound: {})", t.action)
                 } else {
@@ -113,21 +75,16 @@ impl Scenario {
 
 /// Every shipped scenario, in tour order.
 pub fn all() -> Vec<Scenario> {
-    BUILTIN
+    crate::scenario::BUILTIN
         .iter()
         .filter_map(|(name, text)| parse_builtin(name, text).ok())
         .collect()
 }
 
-/// The names of the shipped scenarios, in tour order.
-pub fn names() -> Vec<&'static str> {
-    BUILTIN.iter().map(|(n, _)| *n).collect()
-}
-
 /// The shipped scenario `name`, or an error naming the closest one.
 pub fn find(name: &str) -> Result<Scenario, Problem> {
     let key = name.trim().to_ascii_lowercase();
-    match BUILTIN.iter().find(|(n, _)| *n == key) {
+    match crate::scenario::BUILTIN.iter().find(|(n, _)| *n == key) {
         Some((n, text)) => parse_builtin(n, text).map_err(|d| {
             Problem::new(
                 format!("the shipped scenario '{n}' is broken: {}", d[0]),
@@ -136,34 +93,19 @@ pub fn find(name: &str) -> Result<Scenario, Problem> {
         }),
         None => Err(Problem::new(
             format!("unknown scenario '{name}'"),
-            unknown_name_fix(&key, names(), "scenarios"),
+            unknown_name_fix(&key, crate::scenario::names(), "scenarios"),
         )),
-    }
-}
-
-/// The index of the scenario after (`back`: before) `current` in tour order, wrapping; the
-/// first (last) one when there is no current scenario.
-pub fn tour_step(current: Option<usize>, back: bool) -> usize {
-    let n = BUILTIN.len();
-    match (current, back) {
-        (None, false) => 0,
-        (None, true) => n - 1,
-        (Some(i), false) => (i + 1) % n,
-        (Some(i), true) => (i + n - 1) % n,
     }
 }
 
 /// Parses a shipped scenario (path `config/scenarios/NAME.toml` in messages).
 pub fn parse_builtin(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let path = format!("config/scenarios/{name}.toml");
-    parse_scenario(&SourceText::new(&path, text), None)
+    parse_scenario(&SourceText::new(&path, text))
 }
 
-/// Parses a scenario file; with a keymap, `try` actions are checked against its actions.
-pub fn parse_scenario(
-    src: &SourceText<'_>,
-    keymap: Option<&Keymap>,
-) -> Result<Scenario, Vec<Diagnostic>> {
+/// Parses a scenario file.
+pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>> {
     let doc = parse_document(src)?;
     let mut diags = Vec::new();
     let mut name = None;
@@ -171,14 +113,6 @@ pub fn parse_scenario(
     let mut caption = None;
     let mut try_actions = Vec::new();
     let mut overrides = Overrides::default();
-    let keymap_default;
-    let keymap = match keymap {
-        Some(k) => k,
-        None => {
-            keymap_default = super::builtin_keymap();
-            &keymap_default
-        }
-    };
     for (key, value) in doc.get_ref() {
         let k = key.get_ref().as_ref();
         let at = src.origin(value.span());
@@ -206,7 +140,7 @@ pub fn parse_scenario(
             "try" => match value.get_ref() {
                 DeValue::Array(items) => {
                     for item in items.iter() {
-                        match read_try(src, item.get_ref(), src.origin(item.span()), keymap) {
+                        match read_try(src, item.get_ref(), src.origin(item.span())) {
                             Ok(t) => try_actions.push(t),
                             Err(d) => diags.push(d),
                         }
@@ -269,7 +203,6 @@ fn read_try(
     src: &SourceText<'_>,
     value: &DeValue<'_>,
     at: Origin,
-    keymap: &Keymap,
 ) -> Result<Try, Diagnostic> {
     let shape = || {
         Problem::new(
@@ -291,14 +224,14 @@ fn read_try(
     let (Some(action), Some(does)) = (get("action"), get("does")) else {
         return Err(shape());
     };
-    let actions: Vec<&str> = keymap.actions().collect();
-    if !actions.contains(&action.as_str()) {
+    let Ok(action) = action.parse::<Action>() else {
         let span = t.get("action").map_or(0..0, |v| v.span());
+        let actions: Vec<&str> = Action::all().map(Action::name).collect();
         return Err(super::file::unknown_action(
             &action,
             src.origin(span),
             &actions,
         ));
-    }
+    };
     Ok(Try { action, does })
 }

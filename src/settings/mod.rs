@@ -11,28 +11,32 @@ pub mod diag;
 mod env;
 pub mod file;
 pub mod keys;
+pub mod ladder;
 mod load;
 pub mod overrides;
-mod raw;
-pub mod scenario;
+pub mod preset;
+pub mod raw;
+pub mod schema;
 pub mod theme_file;
-mod ui_theme;
 
 use anyhow::Result;
 
-use crate::cli::ColorChoice;
 use crate::engine::TrainConfig;
 
 pub use diag::{Diagnostic, Origin, Problem, Sourced};
 pub use file::{FileLayer, KeyEntry};
-pub use keys::{Binding, Keymap, apply_keys, builtin_keymap};
-pub use load::{Environment, LoadOptions, default_config_path, load, load_from, load_with};
-pub use overrides::{DisplayOverrides, HealthOverrides, Overrides, TrainOverrides};
-pub use scenario::Scenario;
+pub use keys::{apply_keys, builtin_keymap};
+pub use load::{CliValue, Environment, LoadOptions, default_config_path, load_from, load_with};
+pub use overrides::{ColorChoice, DisplayOverrides, HealthOverrides, Overrides, TrainOverrides};
+pub use preset::Scenario;
+pub use raw::Raw;
+pub use schema::{Section, Setting};
 pub use theme_file::{StyleSpec, ThemeFile};
-pub use ui_theme::{fit_color, fit_style};
 
-use diag::{SourceText, into_error};
+use crate::keymap::Keymap;
+
+pub use diag::into_error;
+use diag::SourceText;
 
 /// The commented default configuration, printed by `--print-default-config`.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
@@ -76,6 +80,8 @@ pub struct Settings {
     /// The scenario chosen with `--scenario` or picked in the explorer, if any (the explorer
     /// shows its title, caption and keys to try).
     pub scenario: Option<Scenario>,
+    /// Things worth telling the user that stop nothing (an unreadable default config file).
+    pub notes: Vec<String>,
     /// The layers that produced these settings, kept so a scenario picked later can be
     /// applied on the same base (file below it, environment and flags above it).
     pub layers: Layers,
@@ -102,6 +108,7 @@ impl Default for Settings {
                 styles: Default::default(),
             }),
             scenario: None,
+            notes: Vec::new(),
             layers: Layers::default(),
         }
     }
@@ -169,6 +176,7 @@ impl Settings {
                 keymap,
                 theme,
                 scenario,
+                notes: Vec::new(),
                 layers,
             }),
             _ => Err(diags),
@@ -200,6 +208,25 @@ impl Settings {
     }
 }
 
+/// Reads one setting from text, as `origin` wrote it, into `config`: a value typed into the
+/// Parameters pane, one item of a sweep's list. The same row reads it as from a file or a flag,
+/// so it is accepted, or refused with the same message, exactly as there.
+pub fn set_text(
+    row: &'static Setting,
+    text: &str,
+    origin: Origin,
+    config: &mut TrainConfig,
+) -> Result<(), Diagnostic> {
+    let mut o = Overrides::default();
+    row.read(&mut o, Raw::Text(text), &origin)
+        .map_err(|p| p.at(origin))?;
+    o.train.apply(config);
+    if let Some(s) = &o.health.saturation_threshold {
+        config.saturation_threshold = s.value;
+    }
+    Ok(())
+}
+
 fn build_display(d: &DisplayOverrides) -> DisplaySettings {
     let base = DisplaySettings::default();
     DisplaySettings {
@@ -219,32 +246,7 @@ fn build_train(
     diags: &mut Vec<Diagnostic>,
 ) -> TrainConfig {
     let mut c = TrainConfig::default();
-    macro_rules! take {
-        ($($field:ident),*) => { $( if let Some(s) = &t.$field { c.$field = s.value.clone(); } )* };
-    }
-    take!(
-        dataset,
-        noise,
-        train_fraction,
-        features,
-        activation,
-        regression_output,
-        init,
-        bias_init,
-        optimizer,
-        lr,
-        momentum,
-        nesterov,
-        l1,
-        l2,
-        clip,
-        batch_size,
-        shuffle,
-        seed
-    );
-    if let Some(s) = &t.layers {
-        c.hidden = s.value.clone();
-    }
+    t.apply(&mut c);
     if let Some(s) = &h.saturation_threshold {
         c.saturation_threshold = s.value;
     }

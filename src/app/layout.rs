@@ -2,10 +2,15 @@
 //! pane; smaller terminals drop the legend, then the inspector, then the secondary panes; the
 //! smallest show one pane at a time with a tab line; below the minimum, a notice of the size
 //! needed.
+//!
+//! A pure function of the app and the size: `update` uses it to keep the focus on a visible
+//! pane and to ask the trainer for planes of the right size, and `ui` draws into the areas it
+//! returns.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::{App, Pane, View};
+use super::{App, Pane};
+use crate::trainer::View;
 
 /// Below this the explorer shows only "terminal too small".
 pub const MIN_WIDTH: u16 = 40;
@@ -185,7 +190,7 @@ pub fn wanted_view(app: &App) -> View {
         };
     };
     let output = a.get(Pane::Output).map_or((0, 0), |r| {
-        let m = crate::ui::output::map_area(inner(r));
+        let m = map_area(inner(r));
         (m.width as usize, m.height as usize * 2)
     });
     let inspect = match (a.inspector, app.selected) {
@@ -199,3 +204,14 @@ pub fn wanted_view(app: &App) -> View {
     };
     View { output, inspect }
 }
+
+/// Where the heatmap goes inside the pane: above the key line, as large as fits with the
+/// plane's aspect kept (a cell is about twice as tall as wide, so a square plane takes twice
+/// as many columns as rows), centred.
+pub fn map_area(inner: Rect) -> Rect {
+    let rows = inner.height.saturating_sub(1);
+    let width = inner.width.min(rows.saturating_mul(2));
+    let height = rows.min(inner.width.div_ceil(2));
+    Rect::new(inner.x + (inner.width - width) / 2, inner.y, width, height)
+}
+

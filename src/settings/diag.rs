@@ -20,10 +20,14 @@ pub enum Origin {
         line: usize,
         column: usize,
     },
+    /// A file as a whole (the default config location).
+    Path(String),
     /// A `RELUSCOPE_*` environment variable.
     Env(String),
     /// A command-line flag such as `--lr`.
     Cli(String),
+    /// A value typed into the explorer's Parameters pane.
+    Pane,
     /// The settings as a whole, when no single layer is to blame.
     Merged,
 }
@@ -33,8 +37,10 @@ impl fmt::Display for Origin {
         match self {
             Origin::Default => write!(f, "built-in default"),
             Origin::File { path, line, column } => write!(f, "{path}:{line}:{column}"),
+            Origin::Path(path) => write!(f, "{path}"),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Cli(flag) => write!(f, "{flag}"),
+            Origin::Pane => write!(f, "typed value"),
             Origin::Merged => write!(f, "settings"),
         }
     }
@@ -104,6 +110,10 @@ impl fmt::Display for Diagnostic {
             let fix = env_example(fix, &key.to_ascii_lowercase(), var);
             return write!(f, "{}: {what}; {fix}", self.origin);
         }
+        if self.origin == Origin::Pane {
+            // The status line has one line: the setting's name leads, without quotes.
+            return write!(f, "{}; {fix}", what.replace('`', ""));
+        }
         write!(f, "{}: {what}; {fix}", self.origin)
     }
 }
@@ -158,8 +168,10 @@ fn origin_key(o: &Origin) -> (u8, &str, usize, usize) {
     match o {
         Origin::Default => (0, "", 0, 0),
         Origin::File { path, line, column } => (1, path.as_str(), *line, *column),
+        Origin::Path(p) => (1, p.as_str(), 0, 0),
         Origin::Env(v) => (2, v.as_str(), 0, 0),
         Origin::Cli(v) => (3, v.as_str(), 0, 0),
+        Origin::Pane => (4, "", 0, 0),
         Origin::Merged => (4, "", 0, 0),
     }
 }

@@ -7,19 +7,16 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::ui::theme::{ColorTier, Theme, locale_is_utf8};
+use super::theme::{ColorTier, Theme, locale_is_utf8};
+use crate::settings::{Settings, ThemeFile};
 
-use super::Settings;
-use super::theme_file::ThemeFile;
-
-impl ThemeFile {
-    /// The explorer's theme for a colour tier and character set, with this file's styles.
-    pub fn to_ui_theme(&self, tier: ColorTier, ascii: bool) -> Theme {
+/// The explorer's theme for a colour tier and character set, with a theme file's styles.
+pub fn from_file(file: &ThemeFile, tier: ColorTier, ascii: bool) -> Theme {
         let mut t = Theme::new(tier, ascii);
         if tier == ColorTier::None {
             return t;
         }
-        let s = |name: &str| fit_style(self.style(name), tier);
+        let s = |name: &str| fit_style(file.style(name), tier);
         t.text = s("text");
         t.dim = s("muted");
         t.accent = s("accent");
@@ -60,19 +57,16 @@ impl ThemeFile {
         t.class_neg = s("heatmap_low");
         t.class_pos = s("heatmap_high");
         t
-    }
 }
 
-impl Settings {
-    /// The explorer's theme for these settings in this process's terminal: the colour tier
-    /// from `display.color` and NO_COLOR/COLORTERM/TERM, ASCII from `display.ascii` or a
-    /// non-UTF-8 locale.
-    pub fn ui_theme(&self) -> Theme {
-        let env = |k: &str| std::env::var(k).ok();
-        let tier = ColorTier::detect(Some(self.display.color), env);
-        let ascii = self.display.ascii || !locale_is_utf8(env);
-        self.theme.to_ui_theme(tier, ascii)
-    }
+/// The explorer's theme for these settings in this process's terminal: the colour tier from
+/// `display.color` and NO_COLOR/COLORTERM/TERM, ASCII from `display.ascii` or a non-UTF-8
+/// locale.
+pub fn for_terminal(settings: &Settings) -> Theme {
+    let env = |k: &str| std::env::var(k).ok();
+    let tier = ColorTier::detect(Some(settings.display.color), env);
+    let ascii = settings.display.ascii || !locale_is_utf8(env);
+    from_file(&settings.theme, tier, ascii)
 }
 
 /// A style whose colours the tier can show.

@@ -52,9 +52,55 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A value quoted in a message, cut to its first 60 characters (a 200 MB field must not
+/// become 200 MB of stderr).
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
+    }
+}
+
+/// The nearest of 1, 2, 5 × 10^k at or above `x` (x > 0).
+pub fn nice_step(x: f64) -> f64 {
+    if !x.is_finite() || x <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let m = x / p;
+    let k = if m <= 1.0 {
+        1.0
+    } else if m <= 2.0 {
+        2.0
+    } else if m <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    k * p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        assert_eq!(quote("abc"), "abc");
+        let long = "x".repeat(1000);
+        let q = quote(&long);
+        assert!(q.starts_with(&"x".repeat(60)) && q.ends_with("… (1000 characters)"), "{q}");
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(0.25), 0.5);
+        assert_eq!(nice_step(1.0), 1.0);
+        assert_eq!(nice_step(3.0), 5.0);
+        assert_eq!(nice_step(7.0), 10.0);
+        assert_eq!(nice_step(0.0), 1.0);
+    }
 
     #[test]
     fn numbers_are_short() {

@@ -1,13 +1,44 @@
-//! Key bindings as data: a map from key to [`Action`], built from a table of key specs such as
-//! `"space"`, `"ctrl-c"`, `"shift-tab"` or `"+"`, so a config file can rebind them.
+//! Key bindings as data: which keys trigger which [`Action`]. Key specs such as `"space"`,
+//! `"ctrl-c"`, `"shift-tab"`, `"+"` or `"R"` are parsed here, for the config file and the
+//! explorer alike. There is one keymap; its defaults are the `[keys]` table of the embedded
+//! default configuration (read by `settings`), so the binary, the tests and the benchmarks all
+//! run the same bindings.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::Action;
+use crate::action::Action;
+
+/// What a key spec may look like, for messages.
+pub const KEY_HELP: &str = "use a character (\"a\", \"+\", \"R\"), a name (space, enter, esc, \
+                            tab, backtab, backspace, up, down, left, right, home, end, pageup, \
+                            pagedown, delete, insert, f1-f12), optionally after ctrl-, alt-, \
+                            shift-";
+
+/// Key names, for suggestions.
+pub const KEY_NAMES: &[&str] = &[
+    "space",
+    "enter",
+    "esc",
+    "tab",
+    "backtab",
+    "backspace",
+    "delete",
+    "insert",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "up",
+    "down",
+    "left",
+    "right",
+    "ctrl",
+    "alt",
+    "shift",
+];
 
 /// A key with its modifiers, normalized so that `A` and `shift-a` are the same binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,11 +77,7 @@ impl KeyBinding {
 
 /// A key spec that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "invalid key {0:?}; use a character (\"a\", \"+\"), a name (space, enter, esc, tab, backtab, \
-     backspace, up, down, left, right, home, end, pageup, pagedown, delete, f1-f12) with optional \
-     ctrl-, alt-, shift- prefixes"
-)]
+#[error("invalid key {0:?}; {KEY_HELP}")]
 pub struct KeyParseError(pub String);
 
 impl FromStr for KeyBinding {
@@ -142,107 +169,58 @@ impl fmt::Display for KeyBinding {
     }
 }
 
-/// The default bindings: key spec → action name. Several keys may share an action.
-pub const DEFAULT_BINDINGS: &[(&str, &str)] = &[
-    ("space", "toggle_pause"),
-    ("s", "step"),
-    ("r", "reset_network"),
-    ("R", "new_data"),
-    ("a", "next_activation"),
-    ("A", "prev_activation"),
-    ("+", "lr_up"),
-    ("=", "lr_up"),
-    ("-", "lr_down"),
-    ("b", "next_bias_init"),
-    ("B", "prev_bias_init"),
-    ("d", "next_dataset"),
-    (".", "speed_up"),
-    (",", "speed_down"),
-    ("tab", "focus_next"),
-    ("shift-tab", "focus_prev"),
-    ("z", "toggle_zoom"),
-    ("up", "up"),
-    ("k", "up"),
-    ("down", "down"),
-    ("j", "down"),
-    ("left", "left"),
-    ("h", "left"),
-    ("right", "right"),
-    ("l", "right"),
-    ("enter", "enter"),
-    ("esc", "cancel"),
-    ("[", "pan_left"),
-    ("]", "pan_right"),
-    ("c", "cycle_compare"),
-    ("t", "toggle_test_points"),
-    ("p", "pick_scenario"),
-    ("n", "next_scenario"),
-    ("N", "prev_scenario"),
-    ("x", "toggle_experiments"),
-    ("1", "run_born_dead"),
-    ("2", "run_sweep"),
-    ("?", "toggle_help"),
-    ("ctrl-l", "redraw"),
-    ("ctrl-z", "suspend"),
-    ("q", "quit"),
-    ("ctrl-c", "quit"),
-];
-
-/// The active bindings, in the order they were defined (the help overlay lists them so).
-#[derive(Debug, Clone)]
+/// Action -> keys, every key bound to at most one action, in the order the bindings were
+/// given (the default file's order).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Keymap {
-    map: HashMap<KeyBinding, Action>,
-    order: Vec<(KeyBinding, Action)>,
+    bindings: Vec<(Action, Vec<KeyBinding>)>,
 }
 
 impl Keymap {
-    /// A keymap from (key spec, action name) pairs; later pairs win for the same key.
-    pub fn from_specs<'a>(
-        specs: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> anyhow::Result<Keymap> {
-        let mut km = Keymap {
-            map: HashMap::new(),
-            order: Vec::new(),
-        };
-        for (key, action) in specs {
-            let binding: KeyBinding = key.parse()?;
-            let action: Action = action.parse()?;
-            km.bind(binding, action);
+    /// A keymap from (action, keys) pairs; a later pair for the same action replaces its keys.
+    pub fn new(bindings: impl IntoIterator<Item = (Action, Vec<KeyBinding>)>) -> Keymap {
+        let mut km = Keymap::default();
+        for (action, keys) in bindings {
+            km.set_keys(action, keys);
         }
-        Ok(km)
+        km
     }
 
-    /// Bind a key, replacing what it did before.
-    pub fn bind(&mut self, key: KeyBinding, action: Action) {
-        self.order.retain(|(k, _)| *k != key);
-        self.order.push((key, action.clone()));
-        self.map.insert(key, action);
+    /// Give `action` exactly these keys (none unbinds it).
+    pub fn set_keys(&mut self, action: Action, keys: Vec<KeyBinding>) {
+        match self.bindings.iter_mut().find(|(a, _)| *a == action) {
+            Some((_, k)) => *k = keys,
+            None => self.bindings.push((action, keys)),
+        }
     }
 
     /// The action a key press stands for, if any.
-    pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
-        self.map.get(&KeyBinding::from_event(key)).cloned()
-    }
-
-    /// The keys bound to an action, in definition order.
-    pub fn keys_for(&self, action: &Action) -> Vec<KeyBinding> {
-        self.order
+    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+        let key = KeyBinding::from_event(event);
+        self.bindings
             .iter()
-            .filter(|(_, a)| a == action)
-            .map(|(k, _)| *k)
-            .collect()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(a, _)| *a)
     }
 
-    /// Every binding in definition order.
-    pub fn bindings(&self) -> &[(KeyBinding, Action)] {
-        &self.order
+    /// The keys bound to an action (empty if it is unbound).
+    pub fn keys_for(&self, action: Action) -> &[KeyBinding] {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or(&[], |(_, k)| k.as_slice())
     }
-}
 
-impl Default for Keymap {
-    fn default() -> Keymap {
-        Keymap::from_specs(DEFAULT_BINDINGS.iter().copied())
-            .expect("the default bindings are valid")
+    /// The first key bound to `action`, as text ("" if none), for messages.
+    pub fn first_key(&self, action: Action) -> String {
+        self.keys_for(action)
+            .first()
+            .map_or(String::new(), ToString::to_string)
+    }
+
+    /// Every (action, keys) pair in order.
+    pub fn bindings(&self) -> impl Iterator<Item = (Action, &[KeyBinding])> {
+        self.bindings.iter().map(|(a, k)| (*a, k.as_slice()))
     }
 }
 
@@ -278,61 +256,31 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for (spec, _) in DEFAULT_BINDINGS {
+        for spec in ["space", "ctrl-c", "shift-tab", "+", "-", "R", "f5", "ctrl-l", "?"] {
             let b: KeyBinding = spec.parse().unwrap();
             assert_eq!(b.to_string().parse::<KeyBinding>().unwrap(), b, "{spec}");
         }
     }
 
     #[test]
-    fn events_find_their_actions() {
-        let km = Keymap::default();
+    fn capitals_match_with_or_without_shift() {
+        let km = Keymap::new([(Action::NewData, vec!["R".parse().unwrap()])]);
         let a = |code, mods| km.action_for(&key(code, mods));
-        assert_eq!(
-            a(KeyCode::Char(' '), KeyModifiers::NONE),
-            Some(Action::TogglePause)
-        );
-        // Terminals report capitals with or without SHIFT; both mean the same key.
-        assert_eq!(
-            a(KeyCode::Char('R'), KeyModifiers::SHIFT),
-            Some(Action::NewData)
-        );
-        assert_eq!(
-            a(KeyCode::Char('R'), KeyModifiers::NONE),
-            Some(Action::NewData)
-        );
-        assert_eq!(
-            a(KeyCode::Char('r'), KeyModifiers::NONE),
-            Some(Action::ResetNetwork)
-        );
-        assert_eq!(
-            a(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            a(KeyCode::BackTab, KeyModifiers::SHIFT),
-            Some(Action::FocusPrev)
-        );
-        assert_eq!(
-            a(KeyCode::Tab, KeyModifiers::SHIFT),
-            Some(Action::FocusPrev)
-        );
-        assert_eq!(
-            a(KeyCode::Char('x'), KeyModifiers::NONE),
-            Some(Action::ToggleExperiments)
-        );
-        assert_eq!(a(KeyCode::Char('y'), KeyModifiers::NONE), None);
+        assert_eq!(a(KeyCode::Char('R'), KeyModifiers::SHIFT), Some(Action::NewData));
+        assert_eq!(a(KeyCode::Char('R'), KeyModifiers::NONE), Some(Action::NewData));
+        assert_eq!(a(KeyCode::Char('r'), KeyModifiers::NONE), None);
     }
 
     #[test]
-    fn rebinding_replaces() {
-        let mut km = Keymap::default();
-        km.bind("q".parse().unwrap(), Action::TogglePause);
+    fn setting_keys_replaces_them() {
+        let mut km = Keymap::new([(Action::Quit, vec!["q".parse().unwrap()])]);
+        km.set_keys(Action::Quit, vec!["x".parse().unwrap()]);
         assert_eq!(
-            km.action_for(&key(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Action::TogglePause)
+            km.action_for(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
         );
-        assert_eq!(km.keys_for(&Action::Quit).len(), 1);
-        assert!(Keymap::from_specs([("q", "fly")]).is_err());
+        assert_eq!(km.action_for(&key(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(km.first_key(Action::Quit), "x");
+        assert_eq!(km.first_key(Action::Step), "");
     }
 }

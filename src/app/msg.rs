@@ -1,0 +1,66 @@
+//! What `update` takes and what it gives back. A [`Msg`] is anything that may change the
+//! explorer's state: an action from the keymap, typed text, a resize, a click, the trainer's
+//! newest snapshot or an experiment's newest results. [`Effects`] are what the run loop must
+//! do about it: draw, talk to the trainer, start or cancel an experiment, suspend, clear,
+//! quit. `update` itself never touches the terminal, a thread or a channel.
+
+use std::sync::Arc;
+
+use crate::action::Action;
+use crate::experiment::{ExperimentParams, ExperimentResults};
+use crate::trainer::{Command, Snapshot};
+
+/// A state change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// A bound key's action.
+    Action(Action),
+    /// A character typed into the value being edited.
+    Input(char),
+    /// Delete the last typed character.
+    Backspace,
+    /// The terminal's new size.
+    Resize(u16, u16),
+    /// A mouse click at a cell (only with `--mouse`): focuses the pane under it.
+    Click(u16, u16),
+    /// A new state of training.
+    Snapshot(Arc<Snapshot>),
+    /// The running experiment's newest results.
+    Experiment(Arc<ExperimentResults>),
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Msg {
+        Msg::Action(a)
+    }
+}
+
+/// What to do with an experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExperimentEffect {
+    /// Start a job: on `threads` workers, or when `None` as many as the machine can spare
+    /// (`leave_a_core` while training runs, so the trainer and the UI keep one).
+    Start {
+        params: ExperimentParams,
+        threads: Option<usize>,
+        leave_a_core: bool,
+    },
+    /// Ask the running job to stop.
+    Cancel,
+}
+
+/// What the run loop must do after an update.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects {
+    /// Something visible may have changed: draw a frame.
+    pub redraw: bool,
+    /// Commands for the trainer, in order.
+    pub trainer: Vec<Command>,
+    pub experiment: Option<ExperimentEffect>,
+    /// Draw the next frame in full (after Ctrl-L or a resume).
+    pub clear: bool,
+    /// Suspend to the shell (Ctrl-Z).
+    pub suspend: bool,
+    /// Leave the explorer.
+    pub quit: bool,
+}
