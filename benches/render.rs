@@ -9,15 +9,17 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use reluscope::app::{Action, App, Keymap, update};
+use reluscope::action::Action;
+use reluscope::app::{App, Msg, update};
 use reluscope::engine::TrainConfig;
+use reluscope::settings::builtin_keymap;
 use reluscope::trainer::Worker;
 use reluscope::ui::{self, theme::ColorTier, theme::Theme};
 
 fn setup(w: u16, h: u16) -> (App, Worker) {
     let config = TrainConfig::default();
-    let theme = Theme::new(ColorTier::TrueColor, false);
-    let mut app = App::new(config.clone(), theme, Keymap::default(), false, (w, h));
+    // The keymap the binary runs: the default config file's.
+    let mut app = App::new(config.clone(), builtin_keymap(), false, false, (w, h));
     // Select a neuron so the inspector's plane is drawn too (the most expensive frame).
     app.focus = reluscope::app::Pane::Network;
     update(&mut app, Action::Down);
@@ -26,24 +28,25 @@ fn setup(w: u16, h: u16) -> (App, Worker) {
     for _ in 0..500 {
         worker.step();
     }
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     (app, worker)
 }
 
 fn bench(c: &mut Criterion) {
     let (app, worker) = setup(160, 48);
+    let theme = Theme::new(ColorTier::TrueColor, false);
     let area = Rect::new(0, 0, 160, 48);
     c.bench_function("render_full_frame_160x48", |b| {
         let mut buf = Buffer::empty(area);
         b.iter(|| {
             buf.reset();
-            ui::render(area, &mut buf, black_box(&app));
+            ui::render(area, &mut buf, black_box(&app), &theme);
         })
     });
     c.bench_function("draw_and_diff_160x48", |b| {
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
         b.iter(|| {
-            term.draw(|f| ui::draw(f, black_box(&app))).unwrap();
+            term.draw(|f| ui::draw(f, black_box(&app), &theme)).unwrap();
         })
     });
     c.bench_function("snapshot_capture_160x48", |b| {

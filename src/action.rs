@@ -108,7 +108,10 @@ impl Action {
 
     /// Every action name, comma separated, for messages.
     pub fn names() -> String {
-        Action::all().map(Action::name).collect::<Vec<_>>().join(", ")
+        Action::all()
+            .map(Action::name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -153,7 +156,9 @@ mod tests {
         for a in Action::all() {
             assert!(!a.help().is_empty(), "{a:?} has no help");
             assert!(
-                a.name().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                a.name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_'),
                 "{a:?}"
             );
         }

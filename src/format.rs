@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(quote("abc"), "abc");
         let long = "x".repeat(1000);
         let q = quote(&long);
-        assert!(q.starts_with(&"x".repeat(60)) && q.ends_with("… (1000 characters)"), "{q}");
+        assert!(
+            q.starts_with(&"x".repeat(60)) && q.ends_with("… (1000 characters)"),
+            "{q}"
+        );
     }
 
     #[test]

@@ -256,7 +256,17 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for spec in ["space", "ctrl-c", "shift-tab", "+", "-", "R", "f5", "ctrl-l", "?"] {
+        for spec in [
+            "space",
+            "ctrl-c",
+            "shift-tab",
+            "+",
+            "-",
+            "R",
+            "f5",
+            "ctrl-l",
+            "?",
+        ] {
             let b: KeyBinding = spec.parse().unwrap();
             assert_eq!(b.to_string().parse::<KeyBinding>().unwrap(), b, "{spec}");
         }
@@ -266,8 +276,14 @@ mod tests {
     fn capitals_match_with_or_without_shift() {
         let km = Keymap::new([(Action::NewData, vec!["R".parse().unwrap()])]);
         let a = |code, mods| km.action_for(&key(code, mods));
-        assert_eq!(a(KeyCode::Char('R'), KeyModifiers::SHIFT), Some(Action::NewData));
-        assert_eq!(a(KeyCode::Char('R'), KeyModifiers::NONE), Some(Action::NewData));
+        assert_eq!(
+            a(KeyCode::Char('R'), KeyModifiers::SHIFT),
+            Some(Action::NewData)
+        );
+        assert_eq!(
+            a(KeyCode::Char('R'), KeyModifiers::NONE),
+            Some(Action::NewData)
+        );
         assert_eq!(a(KeyCode::Char('r'), KeyModifiers::NONE), None);
     }
 
@@ -279,7 +295,10 @@ mod tests {
             km.action_for(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
             Some(Action::Quit)
         );
-        assert_eq!(km.action_for(&key(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action_for(&key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
         assert_eq!(km.first_key(Action::Quit), "x");
         assert_eq!(km.first_key(Action::Step), "");
     }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use reluscope::cli::{Cli, Command, ExperimentCmd};
 
-use reluscope::{commands, settings, error};
+use reluscope::{commands, error, settings};
 
 fn main() -> ExitCode {
     let cli = match Cli::parse_checked() {

@@ -58,4 +58,3 @@ pub fn tour_step(current: Option<usize>, back: bool) -> usize {
         (Some(i), true) => (i + n - 1) % n,
     }
 }
-

@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
+use reluscope::action::Action;
 use reluscope::keymap::KeyBinding;
 use reluscope::settings::diag::SourceText;
 use reluscope::settings::theme_file::{BUILTIN_THEMES, STYLE_NAMES, parse_theme};
@@ -17,22 +18,31 @@ fn default_keymap_has_the_documented_keys_and_no_conflicts() {
     let a = |code, mods| km.action_for(&press(code, mods));
     assert_eq!(
         a(KeyCode::Char(' '), KeyModifiers::NONE),
-        Some("toggle_pause")
+        Some(Action::TogglePause)
     );
-    assert_eq!(a(KeyCode::Char('R'), KeyModifiers::SHIFT), Some("new_data"));
-    assert_eq!(a(KeyCode::Char('c'), KeyModifiers::CONTROL), Some("quit"));
-    assert_eq!(a(KeyCode::BackTab, KeyModifiers::SHIFT), Some("focus_prev"));
+    assert_eq!(
+        a(KeyCode::Char('R'), KeyModifiers::SHIFT),
+        Some(Action::NewData)
+    );
+    assert_eq!(
+        a(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        a(KeyCode::BackTab, KeyModifiers::SHIFT),
+        Some(Action::FocusPrev)
+    );
     assert_eq!(
         a(KeyCode::Char('p'), KeyModifiers::NONE),
-        Some("pick_scenario")
+        Some(Action::PickScenario)
     );
     assert_eq!(
         a(KeyCode::Char('N'), KeyModifiers::NONE),
-        Some("prev_scenario")
+        Some(Action::PrevScenario)
     );
     let mut seen: Vec<KeyBinding> = Vec::new();
-    for b in &km.bindings {
-        for k in &b.keys {
+    for (_, keys) in km.bindings() {
+        for k in keys {
             assert!(!seen.contains(k), "{k} bound twice by default");
             seen.push(*k);
         }
@@ -46,17 +56,17 @@ fn a_file_rebinds_only_the_actions_it_names() {
     let km = &s.keymap;
     assert_eq!(
         km.action_for(&press(KeyCode::Char('p'), KeyModifiers::NONE)),
-        Some("toggle_pause")
+        Some(Action::TogglePause)
     );
     assert_eq!(
         km.action_for(&press(KeyCode::Char('P'), KeyModifiers::SHIFT)),
-        Some("pick_scenario")
+        Some(Action::PickScenario)
     );
     assert_eq!(
         km.action_for(&press(KeyCode::Char('s'), KeyModifiers::NONE)),
         None
     );
-    assert!(km.keys_for("step").is_empty());
+    assert!(km.keys_for(Action::Step).is_empty());
     // q no longer quits; ctrl-q does; untouched actions keep their keys.
     assert_eq!(
         km.action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
@@ -64,15 +74,15 @@ fn a_file_rebinds_only_the_actions_it_names() {
     );
     assert_eq!(
         km.action_for(&press(KeyCode::Char('q'), KeyModifiers::CONTROL)),
-        Some("quit")
+        Some(Action::Quit)
     );
     assert_eq!(
-        km.keys_for("reset_network"),
-        builtin_keymap().keys_for("reset_network")
+        km.keys_for(Action::ResetNetwork),
+        builtin_keymap().keys_for(Action::ResetNetwork)
     );
     // What the help overlay prints for the rebound action.
     let shown: Vec<String> = km
-        .keys_for("toggle_pause")
+        .keys_for(Action::TogglePause)
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -92,16 +102,20 @@ fn key_specs_in_every_documented_form_load() {
         ("alt-enter", "alt-enter"),
         ("F5", "f5"),
     ] {
-        // Every other action unbound, so no default binding collides.
+        // Every other action unbound (help must keep its key), so no default binding
+        // collides.
         let mut text = String::from("[keys]\n");
-        for action in builtin_keymap().actions().filter(|a| *a != "quit") {
+        for action in Action::all()
+            .filter(|a| !matches!(a, Action::Quit | Action::ToggleHelp))
+            .map(Action::name)
+        {
             text.push_str(&format!("{action} = []\n"));
         }
         text.push_str(&format!("quit = [\"{spec}\"]\n"));
         let s = Settings::from_toml("k.toml", &text).unwrap_or_else(|e| panic!("{spec}: {e:#}"));
         let keys: Vec<String> = s
             .keymap
-            .keys_for("quit")
+            .keys_for(Action::Quit)
             .iter()
             .map(ToString::to_string)
             .collect();

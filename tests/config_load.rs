@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use reluscope::activation::Activation;
-use reluscope::cli::ColorChoice;
-use reluscope::settings::{
-    DEFAULT_CONFIG, Environment, LoadOptions, Settings, load_with, overrides::SECTIONS,
-};
 use reluscope::error::exit_code;
+use reluscope::settings::ColorChoice;
+use reluscope::settings::{
+    DEFAULT_CONFIG, Environment, LoadOptions, Settings, load_with, schema::Section,
+};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,6 +35,23 @@ fn with_file(path: &Path) -> LoadOptions {
         config: Some(path.to_path_buf()),
         ..LoadOptions::default()
     }
+}
+
+/// The settings flags of an explorer command line.
+fn flags(args: &[&str]) -> Vec<reluscope::settings::CliValue> {
+    let argv = std::iter::once("reluscope").chain(args.iter().copied());
+    <reluscope::cli::Cli as clap::Parser>::try_parse_from(argv)
+        .unwrap()
+        .load_options()
+        .flags
+}
+
+/// The value a command line gave the setting `key`.
+fn given<'a>(o: &'a LoadOptions, key: &str) -> Option<&'a str> {
+    o.flags
+        .iter()
+        .find(|g| g.key == key)
+        .map(|g| g.value.as_str())
 }
 
 fn load_err(opts: &LoadOptions, environment: &Environment) -> String {
@@ -65,14 +82,13 @@ fn default_file_loads_back_to_the_built_in_defaults() {
 
 #[test]
 fn default_file_sets_every_setting() {
-    let layer = reluscope::settings::file::parse_config(&reluscope::settings::diag::SourceText::new(
-        "config/default.toml",
-        DEFAULT_CONFIG,
-    ))
+    let layer = reluscope::settings::file::parse_config(
+        &reluscope::settings::diag::SourceText::new("config/default.toml", DEFAULT_CONFIG),
+    )
     .unwrap();
     let debug = format!("{:?}", layer.overrides);
-    for section in SECTIONS {
-        for (key, _) in section.keys {
+    for section in Section::ALL {
+        for key in section.keys() {
             assert!(
                 DEFAULT_CONFIG.contains(&format!("\n{key} = ")),
                 "default.toml lacks `{key}`"
@@ -148,10 +164,9 @@ fn precedence_is_defaults_file_env_cli() {
 
     // Flags over environment.
     let mut opts = with_file(&path);
-    opts.train.lr = Some("0.4".into());
-    opts.theme = Some("default".into());
-    opts.tui.fps = Some(5);
-    opts.tui.color = Some(ColorChoice::Never);
+    opts.flags = flags(&[
+        "--lr", "0.4", "--theme", "default", "--fps", "5", "--color", "never",
+    ]);
     let s = load_with(&opts, &e).unwrap();
     assert_eq!((s.train.lr, s.train.seed, s.train.batch_size), (0.4, 8, 20));
     assert_eq!(s.theme.name, "default");
@@ -241,9 +256,10 @@ fn environment_variables_are_checked_like_the_file() {
 
 #[test]
 fn flags_are_checked_and_named() {
-    let mut opts = LoadOptions::default();
-    opts.train.layers = Some("8,0".into());
-    opts.train.activation = Some("relux".into());
+    let opts = LoadOptions {
+        flags: flags(&["--layers", "8,0", "--activation", "relux"]),
+        ..LoadOptions::default()
+    };
     let msg = load_err(&opts, &no_env());
     assert!(
         msg.contains(
@@ -256,10 +272,7 @@ fn flags_are_checked_and_named() {
         "{msg}"
     );
     let opts = LoadOptions {
-        tui: reluscope::cli::TuiArgs {
-            fps: Some(0),
-            ..Default::default()
-        },
+        flags: flags(&["--fps", "0"]),
         ..LoadOptions::default()
     };
     assert_eq!(
@@ -267,7 +280,7 @@ fn flags_are_checked_and_named() {
         "--fps 0 is out of range; use 1 to 60 frames per second, e.g. --fps 15"
     );
     let opts = LoadOptions {
-        theme: Some("hi-contrast".into()),
+        flags: flags(&["--theme", "hi-contrast"]),
         ..LoadOptions::default()
     };
     let msg = load_err(&opts, &no_env());
@@ -418,10 +431,13 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
         "20",
     ])
     .unwrap();
-    let o = LoadOptions::from_cli(&cli);
+    let o = cli.load_options();
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
-    assert_eq!(o.theme.as_deref(), Some("high-contrast"));
-    assert_eq!((o.train.lr, o.tui.fps), (Some("0.2".to_string()), Some(20)));
+    assert_eq!(given(&o, "theme"), Some("high-contrast"));
+    assert_eq!(
+        (given(&o, "lr"), given(&o, "fps")),
+        (Some("0.2"), Some("20"))
+    );
 
     // `--config` and `--scenario` are global: they work after `train` too, and the options
     // carry the subcommand's training flags.
@@ -438,10 +454,10 @@ fn options_come_from_the_command_line_of_the_explorer_and_of_train() {
         "5",
     ])
     .unwrap();
-    let o = LoadOptions::from_cli(&cli);
+    let o = cli.load_options();
     assert_eq!(o.scenario.as_deref(), Some("dying-high-lr"));
     assert_eq!(o.config.as_deref(), Some(Path::new("c.toml")));
-    assert_eq!(o.train.lr, Some("0.7".to_string()));
+    assert_eq!(given(&o, "lr"), Some("0.7"));
 }
 
 /// The config accepts exactly the learning rates the engine does: 0 (no update, as PyTorch
@@ -498,9 +514,11 @@ fn layers_none_is_no_hidden_layer() {
     )
     .unwrap();
     assert!(s.train.hidden.is_empty());
-    let mut opts = LoadOptions::default();
-    opts.train.layers = Some("none".into());
+    let mut opts = LoadOptions {
+        flags: flags(&["--layers", "none"]),
+        ..LoadOptions::default()
+    };
     assert!(load_with(&opts, &no_env()).unwrap().train.hidden.is_empty());
-    opts.train.layers = Some("nine".into());
+    opts.flags = flags(&["--layers", "nine"]);
     assert!(load_err(&opts, &no_env()).contains("found 'nine'"));
 }

@@ -2,68 +2,57 @@
 //! default bindings, rebound keys reach the help overlay, and theme files become the
 //! explorer's styles in every colour tier.
 
-use std::collections::BTreeSet;
-
 use ratatui::style::{Color, Modifier};
-use reluscope::app::action::BINDABLE;
-use reluscope::keymap::{DEFAULT_BINDINGS, KeyBinding};
-use reluscope::app::{Action, App, Keymap as AppKeymap};
-use reluscope::settings::{Settings, ThemeFile, builtin_keymap};
-use reluscope::ui::help;
+use reluscope::action::Action;
+use reluscope::app::App;
+use reluscope::app::help;
+use reluscope::settings::{
+    Environment, LoadOptions, Settings, ThemeFile, builtin_keymap, load_with,
+};
 use reluscope::ui::theme::{ColorTier, Theme};
+use reluscope::ui::theme_fit::from_file;
 
-/// Actions of the scenario tour that the config already binds (p, n, N).
-const TOUR: [&str; 3] = ["pick_scenario", "next_scenario", "prev_scenario"];
-
-fn pairs(km: &AppKeymap) -> BTreeSet<(String, String)> {
-    km.bindings()
-        .iter()
-        .map(|(k, a)| (k.to_string(), a.to_string()))
-        .collect()
-}
-
+/// The binary's keymap is the one tests and benches use: both come from `[keys]` of the
+/// embedded default file, and every action is bound there, with a name and a help line.
 #[test]
-fn default_file_keys_are_the_explorers_default_bindings() {
-    let config = builtin_keymap();
-    for action in config.actions() {
+fn the_binarys_keymap_is_the_tests_keymap_and_binds_every_action() {
+    // What `reluscope` loads with no config file, no variables and no flags.
+    let loaded = load_with(&LoadOptions::default(), &Environment::default()).unwrap();
+    assert_eq!(loaded.keymap, builtin_keymap());
+    assert_eq!(Settings::default().keymap, builtin_keymap());
+    for action in Action::all() {
         assert!(
-            action.parse::<Action>().is_ok() || TOUR.contains(&action),
-            "default.toml binds `{action}`, which the explorer does not know"
+            !builtin_keymap().keys_for(action).is_empty(),
+            "config/default.toml binds no key to `{action}`"
         );
+        assert!(!action.help().is_empty(), "`{action}` has no help");
+        assert_eq!(action.name().parse::<Action>().unwrap(), action);
     }
-    for (_, name, _) in BINDABLE {
-        assert!(
-            config.actions().any(|a| a == *name),
-            "default.toml lacks `{name}`"
-        );
+    // Every `[keys]` line of the default file names an action.
+    let text = reluscope::settings::DEFAULT_CONFIG;
+    let keys = &text[text.find("[keys]").unwrap()..];
+    for line in keys.lines().skip(1).take_while(|l| !l.trim().is_empty()) {
+        let name = line.split('=').next().unwrap().trim();
+        assert!(name.parse::<Action>().is_ok(), "unknown action `{name}`");
     }
-    let from_config = pairs(&config.to_app());
-    let built_in: BTreeSet<(String, String)> = DEFAULT_BINDINGS
-        .iter()
-        .map(|(k, a)| (k.parse::<KeyBinding>().unwrap().to_string(), a.to_string()))
-        .filter(|(_, a)| !TOUR.contains(&a.as_str()))
-        .collect();
-    let from_config: BTreeSet<_> = from_config
-        .into_iter()
-        .filter(|(_, a)| !TOUR.contains(&a.as_str()))
-        .collect();
-    assert_eq!(from_config, built_in);
 }
 
 fn app_with(settings: &Settings) -> App {
     App::new(
         settings.train.clone(),
-        settings.theme.to_ui_theme(ColorTier::Ansi16, false),
-        settings.keymap.to_app(),
+        settings.keymap.clone(),
+        false,
         true,
         (120, 40),
     )
 }
 
 fn help_text(app: &App) -> Vec<String> {
-    help::lines(app)
+    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    help::layout(area, app)
+        .rows
         .iter()
-        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .map(|row| row.iter().map(|p| p.text.as_str()).collect())
         .collect()
 }
 
@@ -106,7 +95,7 @@ fn the_help_overlay_shows_rebound_keys() {
 #[test]
 fn theme_files_become_the_explorers_styles() {
     let cb = ThemeFile::builtin("colorblind-safe").unwrap();
-    let t = cb.to_ui_theme(ColorTier::Ansi16, false);
+    let t = from_file(&cb, ColorTier::Ansi16, false);
     assert_eq!(t.alive.fg, Some(Color::LightBlue));
     assert!(t.alive.add_modifier.contains(Modifier::BOLD));
     assert_eq!(t.dead.fg, Some(Color::Yellow));
@@ -118,21 +107,21 @@ fn theme_files_become_the_explorers_styles() {
     // A user's RGB override is brought down to what the terminal shows.
     let s = Settings::from_toml("s.toml", "[theme.styles]\ndead = { fg = \"#ff8700\" }\n").unwrap();
     assert_eq!(
-        s.theme.to_ui_theme(ColorTier::TrueColor, false).dead.fg,
+        from_file(&s.theme, ColorTier::TrueColor, false).dead.fg,
         Some(Color::Rgb(255, 135, 0))
     );
     assert_eq!(
-        s.theme.to_ui_theme(ColorTier::Ansi256, false).dead.fg,
+        from_file(&s.theme, ColorTier::Ansi256, false).dead.fg,
         Some(Color::Indexed(208))
     );
-    let sixteen = s.theme.to_ui_theme(ColorTier::Ansi16, false).dead.fg;
+    let sixteen = from_file(&s.theme, ColorTier::Ansi16, false).dead.fg;
     assert!(
         matches!(sixteen, Some(Color::Yellow | Color::LightRed | Color::Red)),
         "{sixteen:?}"
     );
 
     // Without colour the explorer's monochrome styles stay, glyphs and all.
-    let mono = cb.to_ui_theme(ColorTier::None, true);
+    let mono = from_file(&cb, ColorTier::None, true);
     let plain = Theme::new(ColorTier::None, true);
     assert_eq!(mono.alive, plain.alive);
     assert_eq!(mono.dead, plain.dead);
@@ -149,7 +138,7 @@ fn every_theme_keeps_alive_and_dead_apart_in_every_colour_tier() {
             ColorTier::TrueColor,
             ColorTier::None,
         ] {
-            let t = theme.to_ui_theme(tier, false);
+            let t = from_file(&theme, tier, false);
             assert_ne!(t.alive, t.dead, "{name} {tier:?}");
             assert_ne!(t.alive, t.saturated, "{name} {tier:?}");
             assert_ne!(t.dead, t.saturated, "{name} {tier:?}");

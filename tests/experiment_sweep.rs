@@ -179,8 +179,14 @@ fn sweep_prints_table_and_heatmaps_without_colour_when_piped() {
 #[test]
 fn sweep_bad_input_exits_2() {
     let cases: &[(&[&str], &str)] = &[
-        (&["--lr", "0.1,x"], "--lr: 'x' is not a number"),
-        (&["--lr", "-1"], "learning rate -1 is out of range"),
+        (
+            &["--lr", "0.1,x"],
+            "--lr must be a number, found 'x'; write it as --lr 0.03",
+        ),
+        (
+            &["--lr", "-1"],
+            "--lr must be at least 0 and at most 1000000; for example --lr 0.03",
+        ),
         (
             &["--bias-init", "0.1,lots"],
             "--bias-init: invalid bias init 'lots'",

@@ -4,8 +4,8 @@
 //! change the caption suggests.
 
 use reluscope::activation::Activation;
-use reluscope::settings::{Settings, scenario};
 use reluscope::engine::{BiasInit, Init, NeuronState, Session, TrainConfig};
+use reluscope::settings::{Settings, preset as scenario};
 
 /// The training settings the explorer gets when the scenario is picked.
 fn preset(name: &str) -> Settings {

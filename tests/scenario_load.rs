@@ -1,8 +1,20 @@
 //! Every shipped scenario loads, says what to watch, names real actions, and applies as a
 //! complete training preset.
 
-use reluscope::settings::scenario::{self, BUILTIN, names, tour_step};
-use reluscope::settings::{Environment, LoadOptions, Settings, builtin_keymap, load_with};
+use reluscope::scenario::{BUILTIN, names, tour_step};
+use reluscope::settings::preset as scenario;
+use reluscope::settings::{
+    CliValue, Environment, LoadOptions, Settings, builtin_keymap, load_with,
+};
+
+/// `--lr VALUE` as the command line gives it to the settings loader.
+fn lr_flag(value: &str) -> Vec<CliValue> {
+    vec![CliValue {
+        key: "lr",
+        flag: "--lr".into(),
+        value: value.into(),
+    }]
+}
 
 const REQUIRED: [&str; 9] = [
     "relu-basics",
@@ -93,7 +105,7 @@ fn scenario_flag_overrides_the_file_train_section_and_yields_to_env_and_flags() 
         vars: vec![("RELUSCOPE_SEED".into(), "99".into())],
         default_config: None,
     };
-    opts.train.lr = Some("0.5".into());
+    opts.flags = lr_flag("0.5");
     let s = load_with(&opts, &env).unwrap();
     assert_eq!(s.train.lr, 0.5);
     assert_eq!(s.train.seed, 99);
@@ -108,8 +120,10 @@ fn picking_a_scenario_later_uses_its_preset_and_keeps_the_display() {
         ],
         default_config: None,
     };
-    let mut opts = LoadOptions::default();
-    opts.train.lr = Some("0.001".into());
+    let opts = LoadOptions {
+        flags: lr_flag("0.001"),
+        ..LoadOptions::default()
+    };
     let base = load_with(&opts, &env).unwrap();
     assert_eq!((base.train.seed, base.train.lr), (5, 0.001));
     let dying = scenario::find("dying-high-lr").unwrap();

@@ -504,7 +504,10 @@ fn bad_flags_are_input_errors() {
         &["--l2", "1e7"],
         "--l2 must be at least 0 and at most 1000000",
     );
-    fails_with(&["--seed", "-1"], "invalid value '-1' for '--seed <SEED>'");
+    fails_with(
+        &["--seed", "-1"],
+        "--seed must be a whole number 0 or above",
+    );
     fails_with(
         &["--steps", "-5"],
         "invalid value '-5' for '--steps <STEPS>'",
@@ -572,7 +575,7 @@ fn regression_output_can_be_tanh() {
     );
     fails_with(
         &["--regression-output", "relu"],
-        "--regression-output 'relu' is not supported",
+        "--regression-output is 'relu'; the regression output is linear or tanh; for example --regression-output tanh",
     );
 }
 

@@ -31,5 +31,7 @@ fn bad_colour_choice() {
         .args(["--color", "pink"])
         .assert()
         .code(2)
-        .stderr(contains("invalid value 'pink'"));
+        .stderr(contains(
+            "--color is 'pink', not a colour mode; use one of auto, never, 16, 256, truecolor",
+        ));
 }

@@ -2,28 +2,22 @@
 //! ratatui's TestBackend: opening it, running small born-dead and sweep jobs to the end,
 //! cancelling, leaving it with a job running, and the keys that start them.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use reluscope::app::{Action, App, ExperimentKind, ExperimentSetup, Keymap, update};
+use reluscope::action::Action;
+use reluscope::app::{ExperimentKind, ExperimentSetup, Msg, input};
 use reluscope::engine::TrainConfig;
 use reluscope::experiment::JobStatus;
-use reluscope::trainer::Worker;
 use reluscope::ui::theme::{ColorTier, Theme};
-use reluscope::ui::{self, buffer_text};
+
+mod common;
+use common::Harness;
 
 /// A paused, seeded app of `size` with a first snapshot, and experiments small enough for a
 /// debug build: the born-dead comparison at 20 trials per cell over a coarse domain.
-fn app(theme: Theme, size: (u16, u16)) -> App {
-    let config = TrainConfig::default();
-    let mut app = App::new(config.clone(), theme, Keymap::default(), true, size);
-    let view = app.requested_view.unwrap();
-    let worker = Worker::new(config, false, None, view).unwrap();
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
-    app.commands.clear();
+fn app(theme: Theme, size: (u16, u16)) -> Harness {
+    let mut app = Harness::new(TrainConfig::default(), theme, size, 0);
     app.experiments.setup = ExperimentSetup {
         born_dead_trials: 20,
         born_dead_points: Some(16),
@@ -34,34 +28,22 @@ fn app(theme: Theme, size: (u16, u16)) -> App {
     app
 }
 
-fn app_at(w: u16, h: u16) -> App {
+fn app_at(w: u16, h: u16) -> Harness {
     app(Theme::new(ColorTier::TrueColor, false), (w, h))
 }
 
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    term.draw(|f| ui::draw(f, app)).unwrap();
-    buffer_text(term.backend().buffer())
+fn screen(app: &Harness) -> String {
+    app.screen()
 }
 
-/// Poll the job the way the run loop does until it has ended (a generous bound, not a timing
-/// test: a hang fails instead of blocking the suite).
-fn finish(app: &mut App) {
-    let start = Instant::now();
-    while app.experiments.running() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the job did not end"
-        );
-        update(app, Action::PollExperiment);
-        std::thread::sleep(Duration::from_millis(5));
-    }
+fn finish(app: &mut Harness) {
+    app.finish();
 }
 
 #[test]
 fn the_view_opens_and_closes() {
     let mut app = app_at(160, 48);
-    assert!(update(&mut app, Action::ToggleExperiments));
+    assert!(app.act(Action::ToggleExperiments).redraw);
     let text = screen(&app);
     assert!(text.contains("Experiments"), "{text}");
     assert!(text.contains("No experiment yet"), "{text}");
@@ -74,7 +56,7 @@ fn the_view_opens_and_closes() {
         "the view covers the panes\n{text}"
     );
     // Esc with no job running leaves the view, like leaving a zoomed pane.
-    update(&mut app, Action::Cancel);
+    app.act(Action::Cancel);
     assert!(!app.experiments.open);
     assert!(screen(&app).contains("Activation"));
     assert!(
@@ -86,8 +68,8 @@ fn the_view_opens_and_closes() {
 #[test]
 fn born_dead_runs_to_the_end_and_stays() {
     let mut app = app_at(160, 48);
-    update(&mut app, Action::ToggleExperiments);
-    update(&mut app, Action::RunBornDead);
+    app.act(Action::ToggleExperiments);
+    app.act(Action::RunBornDead);
     assert!(app.experiments.running());
     let text = screen(&app);
     assert!(text.contains("born-dead comparison started"), "{text}");
@@ -102,9 +84,9 @@ fn born_dead_runs_to_the_end_and_stays() {
     assert!(text.contains("P(born dead): rai b=scheme"), "{text}");
     insta::assert_snapshot!(text);
     // Finished results stay while training goes on and the view is left and reopened.
-    update(&mut app, Action::TogglePause);
-    update(&mut app, Action::ToggleExperiments);
-    update(&mut app, Action::ToggleExperiments);
+    app.act(Action::TogglePause);
+    app.act(Action::ToggleExperiments);
+    app.act(Action::ToggleExperiments);
     assert_eq!(app.experiments.results.status, JobStatus::Done);
     assert!(screen(&app).contains("rai b=scheme"));
 }
@@ -113,8 +95,8 @@ fn born_dead_runs_to_the_end_and_stays() {
 fn the_sweep_runs_around_the_current_settings() {
     let mut app = app(Theme::new(ColorTier::None, true), (100, 30));
     // Start from outside the view: the run key opens it.
-    update(&mut app, Action::LrUp);
-    update(&mut app, Action::RunSweep);
+    app.act(Action::LrUp);
+    app.act(Action::RunSweep);
     assert!(app.experiments.open);
     assert_eq!(app.experiments.kind, Some(ExperimentKind::Sweep));
     finish(&mut app);
@@ -130,9 +112,9 @@ fn the_sweep_runs_around_the_current_settings() {
 }
 
 /// A born-dead job far too big to finish during the test.
-fn start_long_job(app: &mut App) {
+fn start_long_job(app: &mut Harness) {
     app.experiments.setup.born_dead_trials = 50_000_000;
-    update(app, Action::RunBornDead);
+    app.act(Action::RunBornDead);
     assert!(app.experiments.running());
 }
 
@@ -144,11 +126,11 @@ fn esc_cancels_a_running_job_then_closes_the_view() {
     let start = Instant::now();
     while app.experiments.results.progress == 0.0 {
         assert!(start.elapsed() < Duration::from_secs(120), "no progress");
-        update(&mut app, Action::PollExperiment);
+        app.poll();
         std::thread::sleep(Duration::from_millis(5));
     }
     let reached = app.experiments.results.progress;
-    update(&mut app, Action::Cancel);
+    app.act(Action::Cancel);
     assert!(app.experiments.open, "the first esc only cancels");
     assert!(screen(&app).contains("cancelling the experiment"));
     finish(&mut app);
@@ -158,7 +140,7 @@ fn esc_cancels_a_running_job_then_closes_the_view() {
     let text = screen(&app);
     assert!(text.contains("born-dead comparison cancelled"), "{text}");
     assert!(text.contains("cancelled"), "{text}");
-    update(&mut app, Action::Cancel);
+    app.act(Action::Cancel);
     assert!(!app.experiments.open);
 }
 
@@ -166,10 +148,10 @@ fn esc_cancels_a_running_job_then_closes_the_view() {
 fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
     let mut app = app_at(160, 48);
     start_long_job(&mut app);
-    update(&mut app, Action::ToggleExperiments);
+    app.act(Action::ToggleExperiments);
     assert!(!app.experiments.open);
     assert!(app.experiments.running(), "leaving the view keeps the job");
-    update(&mut app, Action::PollExperiment);
+    app.poll();
     let text = screen(&app);
     assert!(
         text.contains("keeps running in the background (x shows it)"),
@@ -180,7 +162,7 @@ fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
         "progress in the status line\n{text}"
     );
     // A second run is refused while the first goes on, and says how to stop it.
-    update(&mut app, Action::RunSweep);
+    app.act(Action::RunSweep);
     assert!(app.experiments.open);
     assert_eq!(app.experiments.kind, Some(ExperimentKind::BornDead));
     assert!(screen(&app).contains("still running: esc cancels it first"));
@@ -190,7 +172,7 @@ fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
 #[test]
 fn pane_keys_wait_while_the_view_is_open() {
     let mut app = app_at(160, 48);
-    update(&mut app, Action::ToggleExperiments);
+    app.act(Action::ToggleExperiments);
     let (focus, knob) = (app.focus, app.knob);
     for a in [
         Action::Up,
@@ -199,24 +181,24 @@ fn pane_keys_wait_while_the_view_is_open() {
         Action::FocusNext,
         Action::ToggleZoom,
     ] {
-        assert!(!update(&mut app, a.clone()), "{a:?} acted under the view");
+        assert!(!app.act(a).redraw, "{a:?} acted under the view");
     }
     assert_eq!((app.focus, app.knob, app.zoomed), (focus, knob, false));
     assert!(app.editing.is_none());
     // Training keys still work.
-    update(&mut app, Action::TogglePause);
+    app.act(Action::TogglePause);
     assert!(!app.paused);
 }
 
 #[test]
 fn default_keys_reach_the_experiments() {
     let app = app_at(100, 30);
-    let key = |c| app.action_for_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    assert_eq!(key('x'), Some(Action::ToggleExperiments));
-    assert_eq!(key('1'), Some(Action::RunBornDead));
-    assert_eq!(key('2'), Some(Action::RunSweep));
+    let key = |c| input::key(&app, &KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    assert_eq!(key('x'), Some(Msg::Action(Action::ToggleExperiments)));
+    assert_eq!(key('1'), Some(Msg::Action(Action::RunBornDead)));
+    assert_eq!(key('2'), Some(Msg::Action(Action::RunSweep)));
     let mut app = app;
-    update(&mut app, Action::ToggleHelp);
+    app.act(Action::ToggleHelp);
     let text = screen(&app);
     assert!(text.contains("experiments view"), "{text}");
     assert!(text.contains("born dead: he vs RAI"), "{text}");
@@ -225,16 +207,16 @@ fn default_keys_reach_the_experiments() {
 #[test]
 fn polling_without_a_job_changes_nothing() {
     let mut app = app_at(100, 30);
-    assert!(!update(&mut app, Action::PollExperiment));
+    assert!(!app.poll());
     assert!(!app.experiments.running());
 }
 
 #[test]
 fn each_run_replaces_only_its_own_kind_of_results() {
     let mut app = app_at(160, 48);
-    update(&mut app, Action::RunBornDead);
+    app.act(Action::RunBornDead);
     finish(&mut app);
-    update(&mut app, Action::RunSweep);
+    app.act(Action::RunSweep);
     let text = screen(&app);
     assert!(text.contains("lr × bias sweep · running"), "{text}");
     assert!(
@@ -247,7 +229,7 @@ fn each_run_replaces_only_its_own_kind_of_results() {
     assert!(text.contains("final dead neurons"), "{text}");
     assert!(text.contains("rai b=scheme"), "{text}");
     // A new born-dead run: its status is named, the sweep's heatmap stays.
-    update(&mut app, Action::RunBornDead);
+    app.act(Action::RunBornDead);
     assert!(app.experiments.results.born_dead.is_empty());
     let text = screen(&app);
     assert!(text.contains("born dead · running"), "{text}");

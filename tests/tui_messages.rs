@@ -1,16 +1,16 @@
 //! The message line says something the status indicator does not already show.
 
-use reluscope::app::{Action, App, Keymap, update};
+use reluscope::action::Action;
+use reluscope::app::{App, update};
 use reluscope::engine::TrainConfig;
-use reluscope::ui::theme::{ColorTier, Theme};
+use reluscope::settings::builtin_keymap;
 
 #[test]
 fn pausing_says_what_to_do_next_not_the_state_again() {
-    let theme = Theme::new(ColorTier::TrueColor, false);
     let mut app = App::new(
         TrainConfig::default(),
-        theme,
-        Keymap::default(),
+        builtin_keymap(),
+        false,
         false,
         (100, 30),
     );

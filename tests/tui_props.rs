@@ -5,14 +5,17 @@ use std::sync::{Arc, OnceLock};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use reluscope::app::action::BINDABLE;
+use reluscope::action::Action;
 use reluscope::app::params::SPEEDS;
-use reluscope::app::{Action, App, ExperimentSetup, Keymap, View, update};
+use reluscope::app::{App, ExperimentSetup, Msg, input};
 use reluscope::engine::TrainConfig;
-use reluscope::trainer::{Snapshot, Worker};
-use reluscope::ui::{self, theme::ColorTier, theme::Theme};
+use reluscope::experiment::{ExperimentResults, JobStatus};
+use reluscope::settings::builtin_keymap;
+use reluscope::trainer::{Snapshot, View, Worker};
+use reluscope::ui::theme::{ColorTier, Theme};
+
+mod common;
+use common::Harness;
 
 /// One trained snapshot shared by all cases (training is not what is under test here).
 fn snapshot() -> Arc<Snapshot> {
@@ -31,18 +34,39 @@ fn snapshot() -> Arc<Snapshot> {
     .clone()
 }
 
-fn action() -> impl Strategy<Value = Action> {
+/// Results an experiment might publish: still running, or ended in any way.
+fn experiment_results() -> impl Strategy<Value = Msg> {
+    (
+        prop_oneof![
+            Just(JobStatus::Running),
+            Just(JobStatus::Done),
+            Just(JobStatus::Cancelled),
+            Just(JobStatus::Failed("no".into())),
+        ],
+        0.0..=1.0f64,
+    )
+        .prop_map(|(status, progress)| {
+            Msg::Experiment(Arc::new(ExperimentResults {
+                status,
+                progress,
+                ..ExperimentResults::default()
+            }))
+        })
+}
+
+fn message() -> impl Strategy<Value = Msg> {
+    let actions: Vec<Action> = Action::all().collect();
     prop_oneof![
-        6 => (0..BINDABLE.len()).prop_map(|i| BINDABLE[i].0.clone()),
-        1 => any::<char>().prop_map(Action::Input),
-        1 => Just(Action::Backspace),
-        1 => (0u16..200, 0u16..70).prop_map(|(w, h)| Action::Resize(w, h)),
+        6 => prop::sample::select(actions).prop_map(Msg::Action),
+        1 => any::<char>().prop_map(Msg::Input),
+        1 => Just(Msg::Backspace),
+        1 => (0u16..200, 0u16..70).prop_map(|(w, h)| Msg::Resize(w, h)),
         1 => prop_oneof![Just(0u16), Just(1), 2u16..8].prop_flat_map(|w| {
-            prop_oneof![Just(0u16), Just(1), 2u16..8].prop_map(move |h| Action::Resize(w, h))
+            prop_oneof![Just(0u16), Just(1), 2u16..8].prop_map(move |h| Msg::Resize(w, h))
         }),
-        1 => Just(Action::Snapshot(snapshot())),
-        1 => (0u16..220, 0u16..80).prop_map(|(x, y)| Action::Click(x, y)),
-        1 => Just(Action::PollExperiment),
+        1 => Just(Msg::Snapshot(snapshot())),
+        1 => (0u16..220, 0u16..80).prop_map(|(x, y)| Msg::Click(x, y)),
+        1 => experiment_results(),
     ]
 }
 
@@ -83,8 +107,19 @@ fn theme() -> impl Strategy<Value = Theme> {
 }
 
 /// A new app whose experiments are tiny: random actions start and cancel them often.
-fn new_app(theme: Theme, size: (u16, u16)) -> App {
-    let mut app = App::new(TrainConfig::default(), theme, Keymap::default(), true, size);
+fn new_app(theme: Theme, size: (u16, u16)) -> Harness {
+    let app = App::new(
+        TrainConfig::default(),
+        builtin_keymap(),
+        theme.ascii,
+        true,
+        size,
+    );
+    let mut app = Harness {
+        app,
+        theme,
+        job: None,
+    };
     app.experiments.setup = ExperimentSetup {
         born_dead_trials: 4,
         born_dead_points: Some(8),
@@ -95,10 +130,8 @@ fn new_app(theme: Theme, size: (u16, u16)) -> App {
     app
 }
 
-fn render(app: &App) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    ui::render(area, &mut buf, app);
+fn render(app: &Harness) {
+    app.render();
 }
 
 fn check(app: &App) {
@@ -130,15 +163,15 @@ proptest! {
         w in prop_oneof![Just(0u16), Just(1), 0u16..200],
         h in prop_oneof![Just(0u16), Just(1), 0u16..70],
         with_snapshot in any::<bool>(),
-        actions in prop::collection::vec(action(), 0..60),
+        messages in prop::collection::vec(message(), 0..60),
     ) {
         let mut app = new_app(theme, (w, h));
         if with_snapshot {
-            update(&mut app, Action::Snapshot(snapshot()));
+            app.act(Msg::Snapshot(snapshot()));
         }
         render(&app);
-        for a in actions {
-            update(&mut app, a);
+        for m in messages {
+            app.act(m);
             check(&app);
             render(&app);
         }
@@ -151,10 +184,10 @@ proptest! {
         keys in prop::collection::vec(key(), 0..80),
     ) {
         let mut app = new_app(Theme::new(ColorTier::TrueColor, false), (w, h));
-        update(&mut app, Action::Snapshot(snapshot()));
+        app.act(Msg::Snapshot(snapshot()));
         for k in keys {
-            if let Some(a) = app.action_for_key(&k) {
-                update(&mut app, a);
+            if let Some(m) = input::key(&app, &k) {
+                app.act(m);
             }
             check(&app);
             render(&app);

@@ -525,7 +525,12 @@ fn metrics_chart_titles_do_not_run_together() {
 #[test]
 fn the_rebuild_notice_keeps_what_caused_it() {
     let config = TrainConfig::default();
-    let mut app = Harness::new(config.clone(), Theme::new(ColorTier::None, false), (160, 48), 0);
+    let mut app = Harness::new(
+        config.clone(),
+        Theme::new(ColorTier::None, false),
+        (160, 48),
+        0,
+    );
     let mut worker = Worker::new(config, false, None, app.requested_view.unwrap()).unwrap();
     update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     // `R`: new data. The trainer rebuilds and says so; the message must still say why.

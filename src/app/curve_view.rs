@@ -126,7 +126,6 @@ impl CurveView {
 mod tests {
     use super::*;
 
-
     #[test]
     fn cursor_stays_in_range_and_on_the_grid() {
         let mut v = CurveView::default();

@@ -214,4 +214,3 @@ pub fn map_area(inner: Rect) -> Rect {
     let height = rows.min(inner.width.div_ceil(2));
     Rect::new(inner.x + (inner.width - width) / 2, inner.y, width, height)
 }
-

@@ -388,7 +388,10 @@ impl App {
                     threads: self.experiments.setup.threads,
                     leave_a_core: !self.paused,
                 });
-                self.say(format!("{} started ({cancel} cancels)", kind.name(self.ascii)));
+                self.say(format!(
+                    "{} started ({cancel} cancels)",
+                    kind.name(self.ascii)
+                ));
             }
             Err(e) => self.complain(format!("{e}: {cancel} cancels it first")),
         }
@@ -629,20 +632,23 @@ fn panes(app: &mut App, action: Action) -> bool {
             let what = format!("activation {}", cfg.activation.info().name);
             app.reconfigure(cfg, &what);
         }
-        Action::LrUp | Action::LrDown => app.step_knob(Knob::Setting(&crate::settings::schema::LR), action == Action::LrUp),
-        Action::NextBiasInit | Action::PrevBiasInit => {
-            app.step_knob(Knob::Setting(&crate::settings::schema::BIAS_INIT), action == Action::NextBiasInit)
+        Action::LrUp | Action::LrDown => app.step_knob(
+            Knob::Setting(&crate::settings::schema::LR),
+            action == Action::LrUp,
+        ),
+        Action::NextBiasInit | Action::PrevBiasInit => app.step_knob(
+            Knob::Setting(&crate::settings::schema::BIAS_INIT),
+            action == Action::NextBiasInit,
+        ),
+        Action::NextDataset => {
+            app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true)
         }
-        Action::NextDataset => app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true),
         Action::PickScenario => {
             app.help = false;
             app.picker = Some(app.scenario_index.unwrap_or(0));
         }
         Action::NextScenario | Action::PrevScenario => {
-            let i = crate::scenario::tour_step(
-                app.scenario_index,
-                action == Action::PrevScenario,
-            );
+            let i = crate::scenario::tour_step(app.scenario_index, action == Action::PrevScenario);
             app.start_scenario(i);
         }
         Action::SpeedUp => app.set_speed(app.speed + 1),

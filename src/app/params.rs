@@ -235,10 +235,7 @@ fn number(what: &str, t: &str) -> Result<f64, String> {
         Ok(v) if v.is_nan() => Err(format!("{what}: '{t}' is not a number")),
         // `1e999` parses, as infinity: say so rather than call it no number.
         Ok(_) => Err(format!("{what}: '{t}' is too large, use a finite number")),
-        Err(_) => Err(format!(
-            "{what}: '{}' is not a number",
-            format::quote(t)
-        )),
+        Err(_) => Err(format!("{what}: '{}' is not a number", format::quote(t))),
     }
 }
 
@@ -274,12 +271,15 @@ mod tests {
         let huge = lr.set_text(&mut cfg, &mut speed, "1e999").unwrap_err();
         assert!(huge.contains("finite"), "{huge}");
         let nan = lr.set_text(&mut cfg, &mut speed, "NaN").unwrap_err();
-        assert!(nan.contains("not a number"), "{nan}");
+        assert!(nan.contains("must be a number, found 'NaN'"), "{nan}");
         let range = lr.set_text(&mut cfg, &mut speed, "-1").unwrap_err();
         assert!(range.contains("at least 0"), "{range}");
         assert_eq!(cfg.lr, 0.5);
         let act = Knob::Setting(&schema::ACTIVATION);
-        assert!(act.set_text(&mut cfg, &mut speed, "leaky-relu:slope=0.2").is_ok());
+        assert!(
+            act.set_text(&mut cfg, &mut speed, "leaky-relu:slope=0.2")
+                .is_ok()
+        );
         assert_eq!(cfg.activation.param("slope"), Some(0.2));
         assert!(Knob::Neurons.set_text(&mut cfg, &mut speed, "4,3").is_ok());
         assert_eq!(cfg.hidden, vec![4, 3]);

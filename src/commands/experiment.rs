@@ -10,13 +10,13 @@ use super::train::unused_flags;
 use super::write_stdout;
 use crate::cli::{BornDeadArgs, SweepArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
-use crate::settings::{Origin, Setting, into_error, schema, set_text};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
 use crate::experiment::{
     BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, distinct, sweep,
 };
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
+use crate::settings::{Origin, Setting, into_error, schema, set_text};
 
 /// Most values a list or range flag may expand to.
 const MAX_LIST: usize = 1000;

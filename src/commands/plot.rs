@@ -6,10 +6,10 @@ use anyhow::Result;
 
 use super::{parse_range, write_stdout};
 use crate::activation::Activation;
+use crate::chart::{Curve, Output, render};
 use crate::cli::PlotArgs;
 use crate::error::input_error;
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
-use crate::chart::{Curve, Output, render};
 
 pub fn run(args: &PlotArgs) -> Result<()> {
     let mut curves = vec![Curve {

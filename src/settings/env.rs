@@ -5,8 +5,8 @@
 
 use super::diag::{Diagnostic, Origin, Problem, Sourced, unknown_name_fix};
 use super::overrides::Overrides;
-use super::schema;
 use super::raw::Raw;
+use super::schema;
 
 pub const PREFIX: &str = "RELUSCOPE_";
 

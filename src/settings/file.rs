@@ -8,12 +8,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, Origin, Problem, SourceText, did_you_mean, unknown_name_fix};
-use crate::keymap::{KEY_HELP, KEY_NAMES};
 use super::overrides::Overrides;
-use super::schema::{Section, section_of};
 use super::raw::{Raw, type_name};
+use super::schema::{Section, section_of};
 use super::theme_file::{StyleSpec, parse_styles};
 use crate::keymap::KeyBinding;
+use crate::keymap::{KEY_HELP, KEY_NAMES};
 
 /// What one configuration file sets.
 #[derive(Clone, Debug, Default, PartialEq)]

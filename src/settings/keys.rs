@@ -49,7 +49,10 @@ pub fn apply_keys(base: &Keymap, entries: &[KeyEntry]) -> Result<Keymap, Vec<Dia
             diags.push(
                 Problem::new(
                     format!("`{action}` must keep at least one key"),
-                    format!("give it a key, e.g. {action} = [\"{}\"]", base.first_key(action)),
+                    format!(
+                        "give it a key, e.g. {action} = [\"{}\"]",
+                        base.first_key(action)
+                    ),
                 )
                 .at(entry.origin.clone()),
             );

@@ -35,8 +35,8 @@ pub use theme_file::{StyleSpec, ThemeFile};
 
 use crate::keymap::Keymap;
 
-pub use diag::into_error;
 use diag::SourceText;
+pub use diag::into_error;
 
 /// The commented default configuration, printed by `--print-default-config`.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");

@@ -199,11 +199,7 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
     }
 }
 
-fn read_try(
-    src: &SourceText<'_>,
-    value: &DeValue<'_>,
-    at: Origin,
-) -> Result<Try, Diagnostic> {
+fn read_try(src: &SourceText<'_>, value: &DeValue<'_>, at: Origin) -> Result<Try, Diagnostic> {
     let shape = || {
         Problem::new(
             "each `try` entry must be { action = \"NAME\", does = \"what it shows\" }",

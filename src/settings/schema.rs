@@ -451,7 +451,7 @@ pub static REGRESSION_OUTPUT: Setting = Setting {
     },
     help: "Output activation for regression datasets: linear or tanh (classification always \
            uses sigmoid with binary cross-entropy).",
-    example: "regression_output = \"linear\" (or \"tanh\")",
+    example: "regression_output = \"tanh\"",
     set: |s, o, raw, origin| {
         let a: Activation = parse_name(s, raw)?;
         if !matches!(a, Activation::Linear | Activation::Tanh) {

@@ -9,8 +9,8 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line};
 
-use crate::format;
 use super::theme::Theme;
+use crate::format;
 use crate::format::nice_step;
 
 /// One curve: y = f(x), broken (not connected) across the `breaks`.

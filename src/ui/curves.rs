@@ -8,11 +8,11 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::format::num;
 use super::curve_canvas::{Curve, Mark, Plot, Region};
 use super::theme::Theme;
 use crate::activation::Activation;
 use crate::app::curve_view::CurveView;
+use crate::format::num;
 
 /// Markers for comparison curves, so they differ by more than colour.
 fn compare_marker(theme: &Theme, i: usize) -> Marker {

@@ -8,10 +8,10 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::format::{count, num};
 use super::curve_canvas::{Curve, Plot};
 use super::theme::Theme;
 use crate::format::nice_step;
+use crate::format::{count, num};
 use crate::trainer::{Sample, Snapshot};
 
 /// The top line: `epoch 12 · step 3 400 · 310 steps/s · train 0.12 · test 0.15`. When it does

@@ -22,8 +22,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use crate::action::Action;
-use crate::app::{App, ExperimentKind, Pane};
 use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::app::{App, ExperimentKind, Pane};
 use theme::Theme;
 
 /// Draw the whole screen.
@@ -63,7 +63,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         match (app.selected, &app.snapshot, &app.scenario) {
             (Some(sel), Some(snap), _) => network::render_inspector(i, buf, snap, sel, t),
             (None, _, Some(scenario)) => {
-                                let mut lines = vec![
+                let mut lines = vec![
                     Line::styled(scenario.title.clone(), t.title),
                     Line::styled(scenario.caption.clone(), t.message),
                 ];
@@ -107,7 +107,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
 }
 
 fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
-        Block::new()
+    Block::new()
         .borders(Borders::ALL)
         .border_set(t.border_set)
         .border_style(if focused { t.border_focused } else { t.border })
@@ -119,7 +119,7 @@ fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> 
 }
 
 fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, legend: bool) {
-        let focused = app.focus == pane;
+    let focused = app.focus == pane;
     let act = &app.config.activation;
     let title = match pane {
         Pane::Activation => format!(" Activation: {} ", act.info().display),
@@ -161,7 +161,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
 
 /// The Experiments view with its keys on the bottom border, from the active keymap.
 fn render_experiments(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
-        let x = &app.experiments;
+    let x = &app.experiments;
     let cancel_or_close = if x.running() { "cancel" } else { "close" };
     let hints: Vec<String> = [
         (Action::RunBornDead, "born dead"),
@@ -196,7 +196,7 @@ fn render_experiments(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
 }
 
 fn render_tabs(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
-        let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
+    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 3).sum();
     let short = full > r.width as usize;
     let mut spans = Vec::new();
     for (k, p) in Pane::ALL.iter().enumerate() {
@@ -220,10 +220,7 @@ fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
     let lines = vec![
         Line::styled("terminal too small", t.bold),
         Line::raw(format!("need {MIN_WIDTH}{x}{MIN_HEIGHT}")),
-        Line::styled(
-            format!("now {}{x}{}", area.width, area.height),
-            t.dim,
-        ),
+        Line::styled(format!("now {}{x}{}", area.width, area.height), t.dim),
     ];
     let h = (lines.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;

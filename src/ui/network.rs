@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 
-use crate::format::num;
 use super::theme::Theme;
+use crate::format::num;
 use crate::trainer::{Health, Snapshot};
 
 /// Weights below this magnitude are not drawn; below [`STRONG`] they are drawn in the darker

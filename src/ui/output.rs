@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::format::num;
 use super::heatmap;
 use super::theme::{Theme, heat_level};
+use crate::format::num;
 use crate::trainer::{Snapshot, Task};
 
 /// The scale that maps predictions into [-1, 1]: 1 for classes, the largest |target| for

@@ -18,7 +18,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     if area.is_empty() {
         return;
     }
-        let focused = app.focus == Pane::Parameters;
+    let focused = app.focus == Pane::Parameters;
     let hint = area.height as usize > Knob::ALL.len();
     let rows = area.height as usize - usize::from(hint);
     // Scroll so the selected knob stays visible.

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use crate::app::App;
 
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme, selected: usize) {
-        let scenarios = crate::settings::preset::all();
+    let scenarios = crate::settings::preset::all();
     let lines: Vec<Line> = scenarios
         .iter()
         .enumerate()

@@ -28,7 +28,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     if area.is_empty() {
         return;
     }
-        buf.set_style(area, t.status);
+    buf.set_style(area, t.status);
     let state = match &app.snapshot {
         Some(s) if s.diverged => Span::styled(" diverged ", t.error),
         _ if app.paused => Span::styled(
@@ -114,7 +114,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
 
 /// `space play/pause · s step · …` from the active keymap.
 pub fn hints(app: &App, t: &Theme) -> Line<'static> {
-        let mut spans = vec![Span::raw(" ")];
+    let mut spans = vec![Span::raw(" ")];
     for (i, (action, label)) in HINTS.iter().enumerate() {
         let Some(key) = app.keymap.keys_for(*action).iter().next() else {
             continue;
@@ -124,7 +124,7 @@ pub fn hints(app: &App, t: &Theme) -> Line<'static> {
         }
         let key = match action {
             Action::LrUp => {
-                let down = app.keymap.keys_for(Action::LrDown).into_iter().next();
+                let down = app.keymap.keys_for(Action::LrDown).iter().next();
                 match down {
                     Some(d) => format!("{key}/{d}"),
                     None => key.to_string(),

@@ -12,51 +12,51 @@ use crate::settings::{Settings, ThemeFile};
 
 /// The explorer's theme for a colour tier and character set, with a theme file's styles.
 pub fn from_file(file: &ThemeFile, tier: ColorTier, ascii: bool) -> Theme {
-        let mut t = Theme::new(tier, ascii);
-        if tier == ColorTier::None {
-            return t;
-        }
-        let s = |name: &str| fit_style(file.style(name), tier);
-        t.text = s("text");
-        t.dim = s("muted");
-        t.accent = s("accent");
-        t.title = s("title");
-        t.border = s("border");
-        t.border_focused = s("border_focused");
-        t.status = s("status");
-        t.key = s("key_hint");
-        t.message = s("message");
-        t.error = s("error");
-        t.selected = s("highlight");
-        t.editing = s("editing");
-        t.alive = s("alive");
-        t.dead = s("dead");
-        t.saturated = s("saturated");
-        t.weight_pos = s("positive_weight");
-        t.weight_neg = s("negative_weight");
-        // Weak weights: the same hue, dimmed.
-        t.weight_pos_weak = t.weight_pos.add_modifier(Modifier::DIM);
-        t.weight_neg_weak = t.weight_neg.add_modifier(Modifier::DIM);
-        t.axis = s("axis");
-        t.curve = s("curve");
-        t.derivative = s("derivative");
-        t.compare = [s("compare"), s("compare_2"), s("compare_3")];
-        t.cursor = s("cursor");
-        t.kink = s("kink");
-        t.zero_grad = s("no_gradient");
-        t.saturation = s("saturation");
-        t.train_loss = s("train_loss");
-        t.test_loss = s("test_loss");
-        t.dead_fraction = s("dead_fraction");
-        t.layer_norms = [
-            s("grad_norm_1"),
-            s("grad_norm_2"),
-            s("grad_norm_3"),
-            s("grad_norm_4"),
-        ];
-        t.class_neg = s("heatmap_low");
-        t.class_pos = s("heatmap_high");
-        t
+    let mut t = Theme::new(tier, ascii);
+    if tier == ColorTier::None {
+        return t;
+    }
+    let s = |name: &str| fit_style(file.style(name), tier);
+    t.text = s("text");
+    t.dim = s("muted");
+    t.accent = s("accent");
+    t.title = s("title");
+    t.border = s("border");
+    t.border_focused = s("border_focused");
+    t.status = s("status");
+    t.key = s("key_hint");
+    t.message = s("message");
+    t.error = s("error");
+    t.selected = s("highlight");
+    t.editing = s("editing");
+    t.alive = s("alive");
+    t.dead = s("dead");
+    t.saturated = s("saturated");
+    t.weight_pos = s("positive_weight");
+    t.weight_neg = s("negative_weight");
+    // Weak weights: the same hue, dimmed.
+    t.weight_pos_weak = t.weight_pos.add_modifier(Modifier::DIM);
+    t.weight_neg_weak = t.weight_neg.add_modifier(Modifier::DIM);
+    t.axis = s("axis");
+    t.curve = s("curve");
+    t.derivative = s("derivative");
+    t.compare = [s("compare"), s("compare_2"), s("compare_3")];
+    t.cursor = s("cursor");
+    t.kink = s("kink");
+    t.zero_grad = s("no_gradient");
+    t.saturation = s("saturation");
+    t.train_loss = s("train_loss");
+    t.test_loss = s("test_loss");
+    t.dead_fraction = s("dead_fraction");
+    t.layer_norms = [
+        s("grad_norm_1"),
+        s("grad_norm_2"),
+        s("grad_norm_3"),
+        s("grad_norm_4"),
+    ];
+    t.class_neg = s("heatmap_low");
+    t.class_pos = s("heatmap_high");
+    t
 }
 
 /// The explorer's theme for these settings in this process's terminal: the colour tier from

@@ -67,6 +67,8 @@ pub fn fails_with(args: &[&str], want: &str) {
 pub struct Harness {
     pub app: reluscope::app::App,
     pub theme: reluscope::ui::theme::Theme,
+    /// The experiment the last start effect launched, as the run loop keeps it.
+    pub job: Option<reluscope::experiment::ExperimentJob>,
 }
 
 impl Harness {
@@ -87,7 +89,11 @@ impl Harness {
         }
         let snapshot = std::sync::Arc::new(worker.capture());
         reluscope::app::update(&mut app, reluscope::app::Msg::Snapshot(snapshot));
-        Harness { app, theme }
+        Harness {
+            app,
+            theme,
+            job: None,
+        }
     }
 
     /// A paused app of `size` after 250 steps of the default run, in truecolor.
@@ -100,9 +106,56 @@ impl Harness {
         )
     }
 
-    /// Sends one message (an `Action`, or any `Msg`) through `update`.
+    /// Sends one message (an `Action`, or any `Msg`) through `update`, and carries out its
+    /// experiment effects as the run loop does (trainer commands are left to the caller).
     pub fn act(&mut self, msg: impl Into<reluscope::app::Msg>) -> reluscope::app::Effects {
-        reluscope::app::update(&mut self.app, msg)
+        use reluscope::app::ExperimentEffect;
+        let effects = reluscope::app::update(&mut self.app, msg);
+        match &effects.experiment {
+            Some(ExperimentEffect::Start {
+                params,
+                threads,
+                leave_a_core,
+            }) => {
+                let threads = threads
+                    .unwrap_or_else(|| reluscope::experiment::default_threads(*leave_a_core));
+                self.job = Some(reluscope::experiment::ExperimentJob::spawn_with_threads(
+                    params.clone(),
+                    threads,
+                ));
+            }
+            Some(ExperimentEffect::Cancel) => {
+                if let Some(job) = &self.job {
+                    job.cancel();
+                }
+            }
+            None => {}
+        }
+        effects
+    }
+
+    /// Hands the running job's newest results to the app, as its channel would; whether the
+    /// screen changed.
+    pub fn poll(&mut self) -> bool {
+        let Some(job) = &self.job else {
+            return false;
+        };
+        let results = std::sync::Arc::new(job.snapshot());
+        self.act(reluscope::app::Msg::Experiment(results)).redraw
+    }
+
+    /// Polls until the job has ended (a generous bound, not a timing test: a hang fails
+    /// instead of blocking the suite).
+    pub fn finish(&mut self) {
+        let start = std::time::Instant::now();
+        while self.app.experiments.running() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(120),
+                "the job did not end"
+            );
+            self.poll();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 
     /// The whole screen at the app's size.

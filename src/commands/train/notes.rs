@@ -137,8 +137,7 @@ pub(super) fn overridden_by_model(
     }
     // Initialization only makes a new network; a model brings its own weights and biases.
     let inits: Vec<String> = [
-        args.has("init")
-            .then(|| format!("--init {}", config.init)),
+        args.has("init").then(|| format!("--init {}", config.init)),
         args.has("bias_init")
             .then(|| format!("--bias-init {}", config.bias_init)),
     ]

@@ -1,8 +1,7 @@
-//! Measurements behind the explorer's budgets, run on demand (they measure, they do not
-//! assert, so they cannot flake):
+//! Measurements behind the explorer's budgets (they measure and print, they assert nothing):
 //!
 //! ```text
-//! cargo test --release --test tui_budget -- --ignored --nocapture
+//! cargo bench --bench tui_budget
 //! ```
 //!
 //! It runs the real binary in a 160×48 pseudo-terminal and prints: time to the first complete
@@ -36,9 +35,7 @@ fn ticks_per_second() -> f64 {
         .unwrap_or(100.0)
 }
 
-#[test]
-#[ignore = "a measurement: run with --ignored --nocapture, ideally with --release"]
-fn measure_budgets() {
+fn main() {
     let size = PtySize {
         rows: 48,
         cols: 160,
