@@ -15,8 +15,19 @@ pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
     InputError(msg.into()).into()
 }
 
-/// Exit code for an error: 2 for anything the user can fix in their input, 1 otherwise.
+/// The explorer ended because of a signal; the process exits with 128 + its number (SIGTERM
+/// 143, SIGHUP 129, SIGINT 130, SIGQUIT 131), as a shell reports a program the signal killed,
+/// so scripts can tell.
+#[derive(Debug, thiserror::Error)]
+#[error("ended by signal {0}")]
+pub struct Signalled(pub i32);
+
+/// Exit code for an error: 128 + the signal's number after a signal, 2 for anything the user
+/// can fix in their input, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if let Some(Signalled(n)) = err.downcast_ref::<Signalled>() {
+        return 128 + n;
+    }
     let is_input = err.chain().any(|e| {
         e.is::<InputError>()
             || e.is::<SpecError>()

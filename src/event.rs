@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, MouseEvent};
 use futures::StreamExt;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -33,9 +34,12 @@ pub enum Event {
     Suspend,
     /// Resumed after a stop we did not cause (SIGCONT): redraw everything.
     Continue,
-    /// End the app: a signal, or the terminal's input stream failed or ended (an SSH
-    /// disconnect), with the reason.
+    /// End the app: the terminal's input stream failed or ended (an SSH disconnect), with
+    /// the reason.
     Quit(&'static str),
+    /// End the app because of this signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT): the process then
+    /// exits with 128 + its number, as a shell reports a killed program.
+    Signal(i32),
 }
 
 /// The merged sources.
@@ -48,6 +52,7 @@ pub struct Events {
     sigterm: Signal,
     sighup: Signal,
     sigint: Signal,
+    sigquit: Signal,
     sigtstp: Signal,
     sigcont: Signal,
 }
@@ -64,6 +69,7 @@ impl Events {
             sigterm: signal(SignalKind::terminate())?,
             sighup: signal(SignalKind::hangup())?,
             sigint: signal(SignalKind::interrupt())?,
+            sigquit: signal(SignalKind::quit())?,
             sigtstp: signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
             sigcont: signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?,
         })
@@ -87,9 +93,10 @@ impl Events {
             tokio::select! {
                 // Signals first: a quit must win over a flood of input.
                 biased;
-                _ = self.sigterm.recv() => return Event::Quit("SIGTERM"),
-                _ = self.sighup.recv() => return Event::Quit("SIGHUP"),
-                _ = self.sigint.recv() => return Event::Quit("SIGINT"),
+                _ = self.sigterm.recv() => return Event::Signal(SIGTERM),
+                _ = self.sighup.recv() => return Event::Signal(SIGHUP),
+                _ = self.sigint.recv() => return Event::Signal(SIGINT),
+                _ = self.sigquit.recv() => return Event::Signal(SIGQUIT),
                 _ = self.sigtstp.recv() => return Event::Suspend,
                 _ = self.sigcont.recv() => return Event::Continue,
                 input = self.input.next() => match input {

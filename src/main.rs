@@ -60,6 +60,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Ended by a signal: the exit code says so, as for any program a signal stops.
+        Err(err) if err.is::<error::Signalled>() => ExitCode::from(error::exit_code(&err) as u8),
         Err(err) => {
             eprintln!("reluscope: {err:#}");
             ExitCode::from(error::exit_code(&err) as u8)

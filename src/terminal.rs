@@ -132,6 +132,9 @@ impl Tui {
     /// cooked mode on the main screen): raw mode, alternate screen, mouse capture if on, and a
     /// full redraw.
     pub fn resume(&mut self) -> io::Result<()> {
+        // crossterm remembers that it enabled raw mode and would do nothing now; after a stop
+        // from outside the terminal may be cooked again, so leave raw mode on paper first.
+        let _ = disable_raw_mode();
         enable_raw_mode()?;
         take_screen(self.term.backend_mut(), self.mouse)?;
         self.clear()

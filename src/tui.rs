@@ -14,7 +14,7 @@ use crate::app::params::SPEEDS;
 use crate::app::{App, Effects, ExperimentEffect, Msg, input, update};
 use crate::cli::{DataArgs, TrainFlags};
 use crate::commands::data::with_data;
-use crate::error::input_error;
+use crate::error::{Signalled, input_error};
 use crate::event::{Event, Events};
 use crate::experiment::{ExperimentJob, default_threads};
 use crate::settings::Settings;
@@ -90,8 +90,11 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
         period,
     };
     let result = runtime.block_on(run.run_loop(snapshots));
-    drop(run);
+    // The terminal first, so the user has the shell back at once whatever is still stopping;
+    // then the experiment (cancelled, joined in milliseconds) and the trainer (asked to quit,
+    // waited for briefly).
     terminal::restore();
+    drop(run);
     drop(trainer);
     result
 }
@@ -156,6 +159,7 @@ impl Run<'_> {
                     None
                 }
                 Event::Quit(_) => return Ok(()),
+                Event::Signal(n) => return Err(Signalled(n).into()),
             };
             if let Some(msg) = msg {
                 let effects = update(self.app, msg);

@@ -197,21 +197,103 @@ fn paused_start_steps_on_s_and_changes_settings_from_keys() {
     term.wait_main_screen("ctrl-c");
 }
 
+/// Sends `signal` (`-TERM`, ...) to the explorer.
+fn kill(term: &Term, signal: &str) {
+    let pid = term.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill {signal}");
+}
+
 #[test]
-fn hangup_terminate_and_interrupt_end_it_with_the_terminal_restored() {
-    for signal in ["-HUP", "-TERM", "-INT"] {
+fn signals_end_it_with_the_terminal_restored_and_say_which_in_the_exit_code() {
+    // 128 + the signal's number, as a shell reports a program a signal ended.
+    for (signal, code) in [("-HUP", 129), ("-TERM", 143), ("-INT", 130), ("-QUIT", 131)] {
         let mut term = Term::spawn(&["--seed", "3"], 100, 30);
         term.wait_for("the first frame", |t| t.contains("Network"));
-        let pid = term.child.process_id().expect("pid");
-        let sent = std::process::Command::new("kill")
-            .args([signal, &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        kill(&term, signal);
         let status = term.wait_exit();
-        assert!(status.success(), "{signal}: exit status {status:?}");
+        assert_eq!(status.exit_code(), code, "{signal}: exit status {status:?}");
         term.wait_main_screen(signal);
+        let t = term.text();
+        assert!(!t.contains("panicked"), "{signal}:\n{t}");
     }
+}
+
+/// The terminal's line settings as `stty -a` prints them.
+fn stty(term: &Term, args: &[&str]) -> String {
+    let tty = term.master.tty_name().expect("the pty's device");
+    let file = std::fs::File::open(&tty).expect("open the pty");
+    let out = std::process::Command::new("stty")
+        .args(args)
+        .stdin(file)
+        .output()
+        .expect("stty");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_stop_and_continue_from_outside_takes_the_terminal_back() {
+    let mut term = Term::spawn(&["--paused"], 100, 30);
+    term.wait_for("the first frame", |t| t.contains("Network"));
+    assert!(
+        stty(&term, &["-a"]).contains("-icanon"),
+        "raw mode at start"
+    );
+    // `kill -STOP`, then what the shell does when it takes the terminal back: cooked mode and
+    // the main screen.
+    kill(&term, "-STOP");
+    stty(&term, &["sane"]);
+    term.parser.lock().unwrap().process(b"\x1b[?1049l");
+    assert!(stty(&term, &["-a"]).contains(" icanon"));
+    kill(&term, "-CONT");
+    let start = Instant::now();
+    while !(term.alternate_screen() && stty(&term, &["-a"]).contains("-icanon")) {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "raw mode and the alternate screen are back"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    // Keys are keys again, not echoed text: `?` opens the help, `q` quits.
+    term.send("?");
+    term.wait_for("the help", |t| t.contains("Keys (? or esc"));
+    term.send("q");
+    assert!(term.wait_exit().success());
+    term.wait_main_screen("quit after a continue");
+}
+
+#[test]
+fn quit_is_not_stuck_behind_queued_resets_of_a_large_dataset() {
+    // 300,000 rows: every reset rebuilds the session and its health over all of them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut text = String::from("x1,x2,label\n");
+    for i in 0..300_000u32 {
+        let (a, b) = (
+            (i % 1000) as f64 / 100.0 - 5.0,
+            (i / 1000) as f64 / 30.0 - 5.0,
+        );
+        text.push_str(&format!("{a},{b},{}\n", u8::from(a * b > 0.0)));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut term = Term::spawn(&["--data", path.to_str().unwrap()], 100, 30);
+    term.wait_for("the first frame", |t| t.contains("Network"));
+    term.send(&"r".repeat(100));
+    term.send("q");
+    // A bound on a hang, not a speed test: before the queue coalesced resets and quit could
+    // stop a pass in progress, this took tens of seconds at full CPU.
+    let start = Instant::now();
+    let status = term.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "quit took {:?}",
+        start.elapsed()
+    );
+    term.wait_main_screen("quit with a full queue");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::overrides::Overrides;
 use super::raw::Raw;
 use super::schema;
 
-pub const PREFIX: &str = "RELUSCOPE_";
+pub use super::schema::ENV_PREFIX as PREFIX;
 
 /// What the environment sets.
 #[derive(Debug, Default)]

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diag::{Diagnostic, Origin, Problem, SourceText, did_you_mean, unknown_name_fix};
+use super::diag::{
+    Diagnostic, Origin, Problem, SourceText, did_you_mean, parse_document, unknown_name_fix,
+};
 use super::overrides::Overrides;
 use super::raw::{Raw, type_name};
-use super::schema::{Section, section_of};
+use super::schema::{self, Section, section_of};
 use super::theme_file::{StyleSpec, parse_styles};
 use crate::keymap::KeyBinding;
 use crate::keymap::{KEY_HELP, KEY_NAMES};
@@ -31,21 +33,6 @@ pub struct KeyEntry {
     pub action: String,
     pub origin: Origin,
     pub keys: Vec<(KeyBinding, Origin)>,
-}
-
-/// Parses TOML text, turning a syntax error into a located diagnostic.
-pub fn parse_document<'i>(src: &SourceText<'i>) -> Result<Spanned<DeTable<'i>>, Vec<Diagnostic>> {
-    DeTable::parse(src.text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        vec![
-            Problem::new(
-                format!("TOML syntax error: {}", e.message()),
-                "fix the syntax there (strings need quotes, tables [brackets]; \
-                 `reluscope --print-default-config` prints a valid file)",
-            )
-            .at(src.origin(span)),
-        ]
-    })
 }
 
 /// Reads a whole configuration file.
@@ -152,7 +139,13 @@ pub fn read_settings(
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         let origin = src.origin(value.span());
-        match overrides.set(section, name, Raw::Toml(value.get_ref()), &origin) {
+        match schema::read_in(
+            section,
+            name,
+            overrides,
+            Raw::Toml(value.get_ref()),
+            &origin,
+        ) {
             Ok(true) => {}
             Ok(false) => diags.push(unknown_key(section, name, src.origin(key.span()))),
             Err(problem) => diags.push(problem.at(origin)),

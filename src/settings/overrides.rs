@@ -9,9 +9,7 @@
 use crate::activation::Activation;
 use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind, TrainConfig};
 
-use super::diag::{Origin, Problem, Sourced};
-use super::raw::Raw;
-use super::schema::{self, Section};
+use super::diag::Sourced;
 
 /// How much colour the explorer uses: `auto` (from NO_COLOR, COLORTERM and TERM) or a fixed
 /// tier.
@@ -124,26 +122,6 @@ impl Overrides {
         self.train.merge(higher.train);
         self.display.merge(higher.display);
         self.health.merge(higher.health);
-    }
-}
-
-impl Overrides {
-    /// Sets `key` of `section` from a raw value. `Ok(false)` means the key does not exist in
-    /// that section (the caller reports it with a suggestion).
-    pub fn set(
-        &mut self,
-        section: &str,
-        key: &str,
-        raw: Raw<'_, '_>,
-        origin: &Origin,
-    ) -> Result<bool, Problem> {
-        match schema::find(key) {
-            Some(row) if Section::from_name(section) == Some(row.section) => {
-                row.read(self, raw, origin)?;
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
     }
 }
 

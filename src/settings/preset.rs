@@ -12,8 +12,9 @@
 //! x_range = [-3, 3]
 //! ```
 
+use super::diag::parse_document;
 use super::diag::{Diagnostic, Origin, Problem, SourceText, unknown_name_fix};
-use super::file::{expect_table, parse_document, read_settings};
+use super::file::{expect_table, read_settings};
 use super::overrides::Overrides;
 use super::raw::type_name;
 

@@ -24,6 +24,9 @@ use super::raw::Raw;
 /// The engine's limits, checked here so a config error names its file, line and column.
 pub use crate::engine::config::{MAX_LR, MAX_REGULARIZATION};
 
+/// Environment variables of settings are this followed by the key in capitals.
+pub const ENV_PREFIX: &str = "RELUSCOPE_";
+
 /// The largest mini-batch accepted (the CSV limit is 1,000,000 rows).
 pub const MAX_BATCH: usize = 1_000_000;
 
@@ -125,7 +128,7 @@ impl Setting {
 
     /// The environment variable that sets it.
     pub fn env_var(&self) -> String {
-        format!("{}{}", super::env::PREFIX, self.key.to_ascii_uppercase())
+        format!("{ENV_PREFIX}{}", self.key.to_ascii_uppercase())
     }
 
     /// Parses `raw` into `overrides`, as the given layer wrote it.
@@ -155,6 +158,24 @@ impl PartialEq for Setting {
 /// environment variables be flat: `RELUSCOPE_LR`, `RELUSCOPE_FPS`).
 pub fn find(key: &str) -> Option<&'static Setting> {
     ALL.iter().copied().find(|s| s.key == key)
+}
+
+/// Reads `key` of `section` from a raw value into `overrides`. `Ok(false)` means the key does
+/// not exist in that section (the caller reports it with a suggestion).
+pub fn read_in(
+    section: &str,
+    key: &str,
+    overrides: &mut Overrides,
+    raw: Raw<'_, '_>,
+    origin: &Origin,
+) -> Result<bool, Problem> {
+    match find(key) {
+        Some(row) if Section::from_name(section) == Some(row.section) => {
+            row.read(overrides, raw, origin)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// The section that holds `key`.

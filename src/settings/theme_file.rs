@@ -199,7 +199,7 @@ impl ThemeFile {
 
 /// Parses a whole theme file. Every style of [`STYLE_NAMES`] must be present.
 pub fn parse_theme(src: &SourceText<'_>) -> Result<ThemeFile, Vec<Diagnostic>> {
-    let doc = super::file::parse_document(src)?;
+    let doc = super::diag::parse_document(src)?;
     let mut diags = Vec::new();
     let mut name = None;
     let mut description = String::new();

@@ -4,22 +4,28 @@
 //! never waits for the UI: it publishes an `Arc<Snapshot>` at most every [`PUBLISH_EVERY`] and
 //! the UI reads only the newest. Paused, it blocks on the command channel and costs nothing.
 
+mod mailbox;
 mod snapshot;
 mod worker;
 
 use std::sync::Arc;
-use std::sync::mpsc::{self, Sender};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
 use crate::engine::{ModelFile, TrainConfig};
 
+pub use mailbox::Mailbox;
 pub use snapshot::{
     DataPoint, Domain, Grid, Health, History, LayerView, NeuronView, Sample, Snapshot, Task,
 };
 pub use worker::Worker;
+
+/// How long dropping the handle waits for the thread to end. Quitting is checked between
+/// steps, but one step or health pass over a very large dataset may take longer: the process
+/// must exit promptly anyway, and a thread still running then ends with it.
+const JOIN_WAIT: Duration = Duration::from_millis(500);
 
 /// Snapshots are published at most this often while training.
 pub const PUBLISH_EVERY: Duration = Duration::from_millis(30);
@@ -59,7 +65,7 @@ pub enum Command {
 
 /// The handle the UI holds. Dropping it stops the thread.
 pub struct Trainer {
-    tx: Sender<Command>,
+    mailbox: Arc<Mailbox>,
     handle: Option<JoinHandle<()>>,
 }
 
@@ -80,14 +86,15 @@ impl Trainer {
         }
         let effective = worker.session().config().clone();
         let (snap_tx, snap_rx) = watch::channel(Arc::new(worker.capture()));
-        let (tx, rx) = mpsc::channel();
+        let mailbox = Arc::new(Mailbox::default());
+        let rx = Arc::clone(&mailbox);
         let handle = std::thread::Builder::new()
             .name("trainer".into())
             .spawn(move || worker.run(&rx, &snap_tx))
             .map_err(|e| anyhow::anyhow!("cannot start the training thread: {e}"))?;
         Ok((
             Trainer {
-                tx,
+                mailbox,
                 handle: Some(handle),
             },
             snap_rx,
@@ -95,17 +102,25 @@ impl Trainer {
         ))
     }
 
-    /// Send a command; a stopped trainer ignores it.
+    /// Send a command, coalesced with the queued ones it supersedes; a stopped trainer
+    /// ignores it.
     pub fn send(&self, cmd: Command) {
-        let _ = self.tx.send(cmd);
+        self.mailbox.post(cmd);
     }
 }
 
 impl Drop for Trainer {
     fn drop(&mut self) {
-        let _ = self.tx.send(Command::Quit);
+        self.mailbox.post(Command::Quit);
+        self.mailbox.close();
         if let Some(h) = self.handle.take() {
-            let _ = h.join();
+            let deadline = Instant::now() + JOIN_WAIT;
+            while !h.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            if h.is_finished() {
+                let _ = h.join();
+            }
         }
     }
 }

@@ -2,11 +2,12 @@
 //! records the metrics history and captures snapshots.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::mailbox::Mailbox;
 use super::{
     CHUNK_TIME, Command, DataPoint, Domain, Grid, Health, History, LayerView, NeuronView,
     PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, Task, View,
@@ -356,7 +357,7 @@ impl Worker {
     }
 
     /// The thread's loop.
-    pub(super) fn run(&mut self, rx: &Receiver<Command>, out: &watch::Sender<Arc<Snapshot>>) {
+    pub(super) fn run(&mut self, rx: &Mailbox, out: &watch::Sender<Arc<Snapshot>>) {
         let mut last_publish = Instant::now();
         let mut dirty = false;
         loop {
@@ -369,7 +370,7 @@ impl Worker {
                 }
                 match rx.recv() {
                     Ok(cmd) => {
-                        if !self.apply(cmd) {
+                        if rx.quitting() || !self.apply(cmd) {
                             return;
                         }
                         dirty = true;
@@ -380,7 +381,7 @@ impl Worker {
             loop {
                 match rx.try_recv() {
                     Ok(cmd) => {
-                        if !self.apply(cmd) {
+                        if rx.quitting() || !self.apply(cmd) {
                             return;
                         }
                         dirty = true;
@@ -392,7 +393,11 @@ impl Worker {
             if self.running && !self.session.diverged() {
                 let start = Instant::now();
                 let mut due = self.steps_due(start);
-                while due > 0 && start.elapsed() < CHUNK_TIME && !self.session.diverged() {
+                while due > 0
+                    && start.elapsed() < CHUNK_TIME
+                    && !self.session.diverged()
+                    && !rx.quitting()
+                {
                     self.step();
                     due -= 1;
                     dirty = true;
@@ -409,7 +414,7 @@ impl Worker {
                 if !wait.is_zero() {
                     match rx.recv_timeout(wait) {
                         Ok(cmd) => {
-                            if !self.apply(cmd) {
+                            if rx.quitting() || !self.apply(cmd) {
                                 return;
                             }
                             dirty = true;
