@@ -254,6 +254,21 @@ pub fn unknown_name_fix<'c>(
     }
 }
 
+/// Parses TOML text, turning a syntax error into a located diagnostic.
+pub fn parse_document<'i>(src: &SourceText<'i>) -> Result<Spanned<DeTable<'i>>, Vec<Diagnostic>> {
+    DeTable::parse(src.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        vec![
+            Problem::new(
+                format!("TOML syntax error: {}", e.message()),
+                "fix the syntax there (strings need quotes, tables [brackets]; \
+                 `reluscope --print-default-config` prints a valid file)",
+            )
+            .at(src.origin(span)),
+        ]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,19 +340,4 @@ mod tests {
         assert_eq!(did_you_mean("fsp", ["fps", "seed"]), Some("fps"));
         assert_eq!(did_you_mean("zzzz", ["activation", "init"]), None);
     }
-}
-
-/// Parses TOML text, turning a syntax error into a located diagnostic.
-pub fn parse_document<'i>(src: &SourceText<'i>) -> Result<Spanned<DeTable<'i>>, Vec<Diagnostic>> {
-    DeTable::parse(src.text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        vec![
-            Problem::new(
-                format!("TOML syntax error: {}", e.message()),
-                "fix the syntax there (strings need quotes, tables [brackets]; \
-                 `reluscope --print-default-config` prints a valid file)",
-            )
-            .at(src.origin(span)),
-        ]
-    })
 }
