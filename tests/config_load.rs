@@ -349,6 +349,14 @@ pub const INVALID: &[(&str, &str)] = &[
         "key-conflict-default.toml:2:17: key 'q' is bound to both `toggle_pause` and `quit`; `quit` has it by default",
     ),
     (
+        "quit-unbound.toml",
+        "quit-unbound.toml:2:1: `quit` must keep at least one key; give it a key, e.g. quit = [\"q\"]",
+    ),
+    (
+        "ctrl-c-rebound.toml",
+        "ctrl-c-rebound.toml:2:9: ctrl-c cannot be bound to `step`: it always quits; choose another key",
+    ),
+    (
         "unknown-theme.toml",
         "unknown-theme.toml:2:9: unknown theme 'solarized'; valid themes: default, high-contrast, colorblind-safe",
     ),
@@ -521,4 +529,23 @@ fn layers_none_is_no_hidden_layer() {
     assert!(load_with(&opts, &no_env()).unwrap().train.hidden.is_empty());
     opts.flags = flags(&["--layers", "nine"]);
     assert!(load_err(&opts, &no_env()).contains("found 'nine'"));
+}
+
+/// A default config file that exists but cannot be read (another user's HOME, a directory in
+/// its place) is a note, not a refusal to start, and is never called the built-in default.
+#[test]
+fn an_unreadable_default_config_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let environment = Environment {
+        vars: Vec::new(),
+        // A directory where the file should be: reading it fails, as for a file without
+        // permission.
+        default_config: Some(dir.path().to_path_buf()),
+    };
+    let s = load_with(&LoadOptions::default(), &environment).unwrap();
+    assert_eq!(s.notes.len(), 1, "{:?}", s.notes);
+    let note = &s.notes[0];
+    assert!(note.contains(&dir.path().display().to_string()), "{note}");
+    assert!(note.contains("using the built-in settings"), "{note}");
+    assert!(!note.contains("built-in default:"), "{note}");
 }
