@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use super::dataset::{Point, Task};
 use super::error::EngineError;
+use super::point::{Point, Task};
 
 /// Rows beyond this are refused: the engine keeps everything in memory and trains interactively.
 pub const MAX_ROWS: usize = 1_000_000;
