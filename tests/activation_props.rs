@@ -97,10 +97,19 @@ fn param_fraction() -> impl Strategy<Value = f64> {
     prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0]
 }
 
+/// The next f64 above finite `v` (`f64::next_up` needs a newer Rust than this crate's MSRV).
+fn next_up(v: f64) -> f64 {
+    match v {
+        0.0 => f64::from_bits(1),
+        v if v > 0.0 => f64::from_bits(v.to_bits() + 1),
+        v => f64::from_bits(v.to_bits() - 1),
+    }
+}
+
 fn param_at(spec: &ParamSpec, fraction: f64) -> f64 {
     let v = spec.min + fraction * (spec.max - spec.min);
     if spec.min_exclusive && v <= spec.min {
-        spec.min.next_up()
+        next_up(spec.min)
     } else {
         v.min(spec.max)
     }
@@ -118,7 +127,7 @@ fn with_params(kind: Kind, fractions: [f64; 2]) -> Activation {
     if kind == Kind::HardTanh {
         values.sort_by(f64::total_cmp);
         if values[0] == values[1] {
-            values[1] = values[0].next_up();
+            values[1] = next_up(values[0]);
         }
         return Activation::HardTanh {
             min: values[0],
