@@ -12,6 +12,8 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod files;
+pub mod message;
 pub mod output_caps;
 pub mod plot;
 pub mod terminal;

@@ -285,7 +285,7 @@ fn spec_errors_list_the_valid_choices() {
     let e = err("leaky-relu:slope");
     assert!(e.contains("KEY=VALUE"), "{e}");
     let e = err("leaky-relu:slope=0.1,SLOPE=0.2");
-    assert!(e.contains("gives slope twice"), "{e}");
+    assert!(e.contains("gives 'slope' twice"), "{e}");
     let e = err("hard-tanh:min=2,max=1");
     assert!(e.contains("min < max, got min=2, max=1"), "{e}");
 }

@@ -136,7 +136,8 @@ impl FromStr for DatasetKind {
             .ok_or_else(|| {
                 let names: Vec<&str> = DatasetKind::ALL.iter().map(|k| k.name()).collect();
                 EngineError::invalid(format!(
-                    "unknown dataset '{s}'{}; valid: {} (or --data FILE.csv)",
+                    "unknown dataset {}{}; valid: {} (or --data FILE.csv)",
+                    crate::message::quote(s),
                     suggestion(key, &names),
                     names.join(", ")
                 ))
