@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 
 fn reluscope() -> Command {
     let mut c = Command::cargo_bin("reluscope").unwrap();
