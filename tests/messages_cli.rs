@@ -174,7 +174,7 @@ fn a_model_file_with_a_byte_order_mark_loads() {
 /// The `--save` error names the path once (it used to say "saving the model to P: P: …").
 #[test]
 fn the_save_error_names_the_path_once() {
-    let err = stderr_of_failure(&["train", "--steps", "1", "--save", "/proc/self/x/m.json"]);
-    assert_eq!(err.matches("/proc/self/x/m.json").count(), 1, "{err}");
+    let err = stderr_of_failure(&["train", "--steps", "1", "--save", "/proc/self/m.json"]);
+    assert_eq!(err.matches("/proc/self/m.json").count(), 1, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -30,7 +30,7 @@ use super::network::{
 pub const FORMAT: &str = "reluscope.model.v1";
 
 /// Bytes beyond this are refused: the largest network (8 hidden layers of 64 over 7 features)
-/// is about 30,000 numbers, near 1.2 MB pretty-printed.
+/// is about 30,000 numbers, 0.94 MB pretty-printed.
 pub const MAX_BYTES: u64 = 8_000_000;
 const CAP: Cap = Cap {
     bytes: MAX_BYTES,
