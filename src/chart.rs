@@ -57,7 +57,8 @@ pub struct Output {
 }
 
 /// Renders the curves over [xmin, xmax] into a chart `cols`×`rows` cells large (clamped to
-/// textplots' minimum), followed by a legend line. The y range always includes 0.
+/// [`MIN_COLS`]×[`MIN_ROWS`] … [`MAX_COLS`]×[`MAX_ROWS`]; `reluscope plot` refuses sizes
+/// outside), followed by a legend line. The y range always includes 0.
 pub fn render(
     curves: &[Curve],
     xmin: f64,

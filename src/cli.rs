@@ -90,7 +90,7 @@ pub struct PlotArgs {
     /// The x range START:END.
     #[arg(long, default_value = "-5:10", allow_hyphen_values = true)]
     pub range: String,
-    /// Chart size in terminal cells COLSxROWS.
+    /// Chart size in terminal cells COLSxROWS, from 16x3 to 1000x500.
     #[arg(long, default_value = "80x20")]
     pub size: String,
 }

@@ -10,6 +10,12 @@ use crate::engine::EngineError;
 #[error("{0}")]
 pub struct InputError(pub String);
 
+/// Output that could not be written where the user sent it (stdout full or closed). Exit code
+/// 2: the output is lost, and scripts must be able to tell.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct OutputError(pub String);
+
 /// Shorthand to build an [`InputError`] as an `anyhow::Error`.
 pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
     InputError(msg.into()).into()
@@ -23,13 +29,14 @@ pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
 pub struct Signalled(pub i32);
 
 /// Exit code for an error: 128 + the signal's number after a signal, 2 for anything the user
-/// can fix in their input, 1 otherwise.
+/// can fix in their input or output, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     if let Some(Signalled(n)) = err.downcast_ref::<Signalled>() {
         return 128 + n;
     }
     let is_input = err.chain().any(|e| {
         e.is::<InputError>()
+            || e.is::<OutputError>()
             || e.is::<SpecError>()
             || e.is::<EngineError>()
             || e.is::<clap::Error>()

@@ -52,16 +52,6 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// A value quoted in a message, cut to its first 60 characters (a 200 MB field must not
-/// become 200 MB of stderr).
-pub fn quote(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
-    }
-}
-
 /// The nearest of 1, 2, 5 × 10^k at or above `x` (x > 0).
 pub fn nice_step(x: f64) -> f64 {
     if !x.is_finite() || x <= 0.0 {
@@ -84,17 +74,6 @@ pub fn nice_step(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_values_are_cut_in_messages() {
-        assert_eq!(quote("abc"), "abc");
-        let long = "x".repeat(1000);
-        let q = quote(&long);
-        assert!(
-            q.starts_with(&"x".repeat(60)) && q.ends_with("… (1000 characters)"),
-            "{q}"
-        );
-    }
 
     #[test]
     fn nice_steps() {

@@ -1,12 +1,17 @@
 //! reluscope's entry point: parse the command line, dispatch, map errors to exit codes.
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use clap::CommandFactory;
 use reluscope::cli::{Cli, Command, ExperimentCmd};
 
 use reluscope::{commands, error, settings};
 
 fn main() -> ExitCode {
+    if let Some(code) = help_or_version() {
+        return code;
+    }
     let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
         Err(message) => {
@@ -67,6 +72,34 @@ fn main() -> ExitCode {
             ExitCode::from(error::exit_code(&err) as u8)
         }
     }
+}
+
+/// Prints `--help` or `--version` when asked for. clap would print them itself but ignore a
+/// failed write (`--help > /dev/full` exited 0 with nothing written); here the failure names
+/// stdout and exits 2, as every other command's output does.
+fn help_or_version() -> Option<ExitCode> {
+    let err = Cli::command().try_get_matches().err()?;
+    if !matches!(
+        err.kind(),
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+    ) {
+        return None;
+    }
+    let result = if commands::stdout_closed() {
+        Err(commands::stdout_closed_error())
+    } else {
+        match err.print().and_then(|()| std::io::stdout().flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(commands::stdout_error(&e)),
+            _ => Ok(()),
+        }
+    };
+    Some(match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("reluscope: {e:#}");
+            ExitCode::from(error::exit_code(&e) as u8)
+        }
+    })
 }
 
 /// The commands that read no settings, whose `--config` and `--scenario` (global flags) would

@@ -1,9 +1,10 @@
 //! Properties of the activation library: analytic derivatives agree with central finite
-//! differences away from kinks, every finite input gives a finite (non-NaN) result, the kink
-//! conventions are PyTorch's, and spec strings round-trip.
+//! differences away from kinks, every finite input gives a finite value and derivative (for
+//! every parameter in its valid range), the kink conventions are PyTorch's, and spec strings
+//! round-trip.
 
 use proptest::prelude::*;
-use reluscope::activation::{Activation, GeluApprox, Kind};
+use reluscope::activation::{Activation, GeluApprox, Kind, ParamSpec};
 
 /// Every kind with its defaults plus non-default parameters that change the shape.
 fn all_specs() -> Vec<Activation> {
@@ -11,6 +12,7 @@ fn all_specs() -> Vec<Activation> {
     for s in [
         "leaky-relu:slope=0.3",
         "prelu:a=-0.5",
+        "prelu:a=5",
         "elu:alpha=2.5",
         "celu:alpha=0.4",
         "gelu:approx=tanh",
@@ -36,7 +38,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn derivative_matches_central_difference(idx in 0usize..27, x in -30.0f64..30.0) {
+    fn derivative_matches_central_difference(idx in 0usize..28, x in -30.0f64..30.0) {
         let specs = all_specs();
         let act = specs[idx % specs.len()];
         let h = 1e-5 * x.abs().max(1.0);
@@ -48,12 +50,20 @@ proptest! {
     }
 
     #[test]
-    fn every_finite_input_gives_a_number(idx in 0usize..27, x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+    fn every_finite_input_gives_a_finite_value_and_derivative(idx in 0usize..28, x in finite()) {
         let specs = all_specs();
         let act = specs[idx % specs.len()];
         let (v, d) = (act.value(x), act.derivative(x));
-        prop_assert!(!v.is_nan() && !d.is_nan(), "{act} at {x}: value {v}, derivative {d}");
-        prop_assert!(d.is_finite(), "{act}'({x}) = {d}");
+        prop_assert!(v.is_finite() && d.is_finite(), "{act} at {x:?}: value {v:?}, derivative {d:?}");
+    }
+
+    /// The same for parameters anywhere in their valid range, their bounds included: |a| = 100,
+    /// softplus's beta just above 0 (ln 2 / beta alone is beyond f64's range there).
+    #[test]
+    fn finite_for_every_valid_parameter(kind in 0usize..19, fractions in prop::array::uniform2(param_fraction()), x in finite()) {
+        let act = with_params(Kind::ALL[kind], fractions);
+        let (v, d) = (act.value(x), act.derivative(x));
+        prop_assert!(v.is_finite() && d.is_finite(), "{act} at {x:?}: value {v:?}, derivative {d:?}");
     }
 
     #[test]
@@ -71,17 +81,93 @@ proptest! {
     }
 }
 
+/// Any finite f64, from the whole range (proptest draws every exponent, subnormals included).
+fn finite() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        1 => Just(f64::MAX),
+        1 => Just(-f64::MAX),
+        1 => Just(f64::MIN_POSITIVE),
+        8 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
+    ]
+}
+
+/// Where in a parameter's range to take its value: 0 and 1 are the bounds (an exclusive lower
+/// bound becomes the next f64 above it), anything between is linear.
+fn param_fraction() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0]
+}
+
+/// The next f64 above finite `v` (`f64::next_up` needs a newer Rust than this crate's MSRV).
+fn next_up(v: f64) -> f64 {
+    match v {
+        0.0 => f64::from_bits(1),
+        v if v > 0.0 => f64::from_bits(v.to_bits() + 1),
+        v => f64::from_bits(v.to_bits() - 1),
+    }
+}
+
+fn param_at(spec: &ParamSpec, fraction: f64) -> f64 {
+    let v = spec.min + fraction * (spec.max - spec.min);
+    if spec.min_exclusive && v <= spec.min {
+        next_up(spec.min)
+    } else {
+        v.min(spec.max)
+    }
+}
+
+/// `kind` with its parameters set at `fractions` of their ranges (hard-tanh's min below max).
+fn with_params(kind: Kind, fractions: [f64; 2]) -> Activation {
+    let mut act = kind.default_activation();
+    let params = kind.info().params;
+    let mut values: Vec<f64> = params
+        .iter()
+        .zip(fractions)
+        .map(|(p, f)| param_at(p, f))
+        .collect();
+    if kind == Kind::HardTanh {
+        values.sort_by(f64::total_cmp);
+        if values[0] == values[1] {
+            values[1] = next_up(values[0]);
+        }
+        return Activation::HardTanh {
+            min: values[0],
+            max: values[1],
+        };
+    }
+    for (p, v) in params.iter().zip(values) {
+        act = act.with_param(p.key, v).unwrap();
+    }
+    act
+}
+
 #[test]
-fn stable_at_plus_minus_1000_and_gelu_at_40() {
+fn finite_at_the_ends_of_the_range_and_exact_where_it_counts() {
     for act in all_specs() {
-        for x in [-1000.0, 1000.0, -40.0, 40.0, f64::MAX, -f64::MAX] {
+        for x in [
+            -1000.0,
+            1000.0,
+            -40.0,
+            40.0,
+            f64::MAX,
+            -f64::MAX,
+            1e300,
+            -1e300,
+        ] {
             let (v, d) = (act.value(x), act.derivative(x));
-            assert!(!v.is_nan() && d.is_finite(), "{act} at {x}: {v}, {d}");
-            if x.abs() <= 1000.0 {
-                assert!(v.is_finite(), "{act}({x}) = {v}");
-            }
+            assert!(
+                v.is_finite() && d.is_finite(),
+                "{act} at {x:?}: {v:?}, {d:?}"
+            );
         }
     }
+    // Beyond f64's range a value saturates; hard-swish there is x itself.
+    let v = |spec: &str, x: f64| spec.parse::<Activation>().unwrap().value(x);
+    assert_eq!(v("selu", f64::MAX), f64::MAX);
+    assert_eq!(v("prelu:a=5", -f64::MAX), -f64::MAX);
+    assert_eq!(v("prelu:a=-100", -f64::MAX), f64::MAX);
+    assert_eq!(v("hard-swish", f64::MAX), f64::MAX);
+    assert_eq!(v("hard-swish", 1e308), 1e308);
+    assert_eq!(v("softplus:beta=1e-320", 0.0), f64::MAX);
     // The flat sides are exactly flat, the linear sides exactly linear.
     let sig = Activation::Sigmoid;
     assert_eq!(sig.value(-1000.0), 0.0);
@@ -111,9 +197,12 @@ fn kink_conventions_follow_pytorch_autograd() {
     assert_eq!(d("hard-sigmoid", -3.0), 0.0);
     assert_eq!(d("hard-sigmoid", 3.0), 0.0);
     assert_eq!(d("hard-sigmoid", 0.0), 1.0 / 6.0);
-    assert_eq!(d("hard-swish", -3.0), -0.5);
-    assert_eq!(d("hard-swish", 3.0), 1.5);
+    // PyTorch's rule since 2025 (pytorch#147801), checked against 2.15: the outer side's slope.
+    assert_eq!(d("hard-swish", -3.0), 0.0);
+    assert_eq!(d("hard-swish", 3.0), 1.0);
     assert_eq!(d("hard-swish", -3.0001), 0.0);
+    assert_eq!(d("hard-swish", -2.5), -2.5 / 3.0 + 0.5);
+    assert_eq!(d("hard-swish", 2.5), 2.5 / 3.0 + 0.5);
     assert_eq!(d("step", 0.0), 0.0);
     assert_eq!(d("step", 5.0), 0.0);
     assert_eq!(d("softplus", 20.0), reluscope::activation::sigmoid(20.0));
@@ -196,7 +285,7 @@ fn spec_errors_list_the_valid_choices() {
     let e = err("leaky-relu:slope");
     assert!(e.contains("KEY=VALUE"), "{e}");
     let e = err("leaky-relu:slope=0.1,SLOPE=0.2");
-    assert!(e.contains("gives slope twice"), "{e}");
+    assert!(e.contains("gives 'slope' twice"), "{e}");
     let e = err("hard-tanh:min=2,max=1");
     assert!(e.contains("min < max, got min=2, max=1"), "{e}");
 }

@@ -1,7 +1,9 @@
 //! Every activation's value and derivative against its published formula, evaluated at 80
 //! significant digits by tests/data/gen_reference.py (mpmath) and rounded once to f64.
 //! Agreement is required to 1e-12 relative (or 1e-300 absolute) over -10..10 step 0.25, at
-//! ±40, ±1000, ±1e-3 and at every kink, where PyTorch's autograd conventions apply.
+//! ±1e-3, ±40, ±1000, ±1e300 and ±f64::MAX, and at and beside every kink, where PyTorch's
+//! autograd conventions apply. A value whose exact result lies beyond f64's range (the
+//! reference holds ±inf) must be ±f64::MAX: reluscope saturates rather than overflowing.
 
 use reluscope::activation::{Activation, Kind};
 
@@ -37,6 +39,9 @@ fn rows() -> Vec<Row> {
 }
 
 fn close(got: f64, want: f64) -> bool {
+    if want.is_infinite() {
+        return got == f64::MAX.copysign(want);
+    }
     let diff = (got - want).abs();
     diff <= 1e-300 || diff <= 1e-12 * want.abs()
 }
@@ -49,11 +54,14 @@ fn every_activation_matches_the_high_precision_reference() {
         let act: Activation = row.spec.parse().unwrap();
         let (v, d) = (act.value(row.x), act.derivative(row.x));
         if !close(v, row.value) {
-            failures.push(format!("{}({}) = {v}, want {}", row.spec, row.x, row.value));
+            failures.push(format!(
+                "{}({:?}) = {v:?}, want {:?}",
+                row.spec, row.x, row.value
+            ));
         }
         if !close(d, row.derivative) {
             failures.push(format!(
-                "{}'({}) = {d}, want {}",
+                "{}'({:?}) = {d:?}, want {:?}",
                 row.spec, row.x, row.derivative
             ));
         }
@@ -77,6 +85,12 @@ fn the_reference_covers_every_kind() {
             kind.name()
         );
     }
-    // 81 grid points plus kinks and extremes, for each of 28 specs.
-    assert!(rows.len() > 28 * 87);
+    // 81 grid points plus kinks, their neighbours and 10 extremes, for each of 29 specs.
+    assert!(rows.len() > 29 * 91);
+    // The extremes are there, and so are values beyond f64's range.
+    assert!(
+        rows.iter()
+            .any(|r| r.x == -f64::MAX && r.spec == "prelu:a=5")
+    );
+    assert!(rows.iter().any(|r| r.value.is_infinite()));
 }

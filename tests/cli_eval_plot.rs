@@ -163,21 +163,37 @@ fn plot_derivative_and_comparisons() {
         .stdout(predicate::str::contains("-3.0"));
 }
 
+/// A size the chart cannot be drawn at is refused, not silently clamped (1x1 used to print a
+/// 16x3 chart, 5000x5000 a 1000x500 one); the limits themselves draw.
 #[test]
-fn plot_clamps_tiny_sizes_and_rejects_bad_ones() {
-    let out = reluscope()
-        .args(["plot", "tanh", "--size", "1x1"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 3 + 2);
+fn plot_refuses_sizes_it_cannot_draw_and_bad_ones() {
+    for (size, lines) in [("16x3", 3 + 2), ("1000x500", 500 + 2)] {
+        let out = reluscope()
+            .args(["plot", "tanh", "--size", size])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), lines);
+    }
     for (args, msg) in [
         (["plot", "relu", "--size", "80"], "COLSxROWS"),
         (
             ["plot", "relu", "--size", "0x5"],
-            "COLS and ROWS must be at least 1",
+            "--size '0x5': a chart needs at least 16x3",
+        ),
+        (
+            ["plot", "relu", "--size", "1x1"],
+            "--size '1x1': a chart needs at least 16x3",
+        ),
+        (
+            ["plot", "relu", "--size", "1001x20"],
+            "--size '1001x20': a chart is at most 1000x500",
+        ),
+        (
+            ["plot", "relu", "--size", "80x99999999999"],
+            "a chart is at most 1000x500",
         ),
         (
             ["plot", "relu", "--range", "5:1"],

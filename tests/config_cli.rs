@@ -141,3 +141,19 @@ fn the_printed_default_config_loads_back_through_the_binary() {
         .code(2)
         .stderr(predicate::str::contains("needs an interactive terminal"));
 }
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused_at_once() {
+    // /dev/zero used to be read until memory ran out; a directory is named too.
+    let home = tempfile::tempdir().unwrap();
+    for (path, kind) in [("/dev/zero", "a character device"), ("/tmp", "a directory")] {
+        reluscope(home.path())
+            .args(["--config", path, "train", "--steps", "1"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "--config: config file {path} is {kind}, not a regular file"
+            )));
+    }
+}

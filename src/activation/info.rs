@@ -258,7 +258,7 @@ static INFOS: [Info; 19] = [
         name: "hard-swish",
         display: "Hard swish",
         formula: "f(x) = x*relu6(x + 3)/6",
-        derivative: "f'(x) = 0 if x < -3, x/3 + 1/2 if x <= 3, else 1",
+        derivative: "f'(x) = 0 if x <= -3, x/3 + 1/2 if x < 3, else 1",
         params: &[],
         can_die: true,
         flat_negative: true,

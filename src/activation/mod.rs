@@ -6,9 +6,11 @@
 //! network trained here can be checked against one trained there.
 //!
 //! Transcendental functions come from `libm` (pure Rust), so results are bit-identical across
-//! platforms. Everything is numerically stable for every finite `f64`: no branch evaluates `exp`
-//! of a large positive number where the result is used, so inputs such as ±1000 give finite
-//! results.
+//! platforms. Every finite `f64` gives a finite value and derivative: no branch evaluates `exp`
+//! of a large positive number where the result is used, and the few values whose exact result
+//! lies beyond f64's range (selu above f64::MAX / 1.0507, prelu with |a| > 1 and softplus with a
+//! tiny beta, far out) saturate at ±f64::MAX where PyTorch returns ±inf. Hard-swish above
+//! f64::MAX / 6 returns x, its exact value, where PyTorch's x·6/6 overflows.
 
 mod info;
 mod spec;
@@ -66,7 +68,9 @@ pub enum Activation {
     HardTanh { min: f64, max: f64 },
     /// relu6(x + 3)/6. Derivative 1/6 strictly inside (−3, 3), 0 elsewhere, kinks included.
     HardSigmoid,
-    /// x·relu6(x + 3)/6. Derivative 0 for x < −3, x/3 + ½ for −3 ≤ x ≤ 3, 1 above (PyTorch).
+    /// x·relu6(x + 3)/6. Derivative 0 for x ≤ −3, x/3 + ½ for −3 < x < 3, 1 for x ≥ 3: at the
+    /// kinks, hard-swish'(−3) = 0 and hard-swish'(3) = 1, as PyTorch's autograd (since 2025,
+    /// pytorch#147801; checked against 2.15).
     HardSwish,
     /// 1/(1 + e⁻ˣ). Smooth; saturates on both sides.
     Sigmoid,
@@ -257,10 +261,22 @@ impl Activation {
                 }
             }
             Activation::LeakyRelu { slope } => leaky(x, slope),
-            Activation::Prelu { a } => leaky(x, a),
+            // |a| up to 100 and SELU's scale > 1 can carry the largest inputs past f64::MAX.
+            Activation::Prelu { a } => saturate(leaky(x, a), x),
             Activation::Elu { alpha } => elu(x, alpha, 1.0),
-            Activation::Selu => SELU_SCALE * elu(x, SELU_ALPHA, 1.0),
-            Activation::Celu { alpha } => elu(x, alpha, 1.0 / alpha),
+            Activation::Selu => saturate(SELU_SCALE * elu(x, SELU_ALPHA, 1.0), x),
+            Activation::Celu { alpha } => {
+                // PyTorch's x·(1/α), except where 1/α overflows (α < 5.6e-309) and 0·inf
+                // would be NaN at x = 0.
+                let scale = 1.0 / alpha;
+                if scale.is_finite() {
+                    elu(x, alpha, scale)
+                } else if x > 0.0 {
+                    x
+                } else {
+                    alpha * libm::expm1(x / alpha)
+                }
+            }
             Activation::Gelu {
                 approx: GeluApprox::None,
             } => x * normal_cdf(x),
@@ -278,13 +294,19 @@ impl Activation {
                 if beta * x > threshold {
                     x
                 } else {
-                    softplus(beta * x) / beta
+                    // ln 2 / β alone exceeds f64::MAX when β < 4e-309.
+                    saturate(softplus(beta * x) / beta, x)
                 }
             }
             Activation::Relu6 => x.clamp(0.0, 6.0),
             Activation::HardTanh { min, max } => x.max(min).min(max),
             Activation::HardSigmoid => (x + 3.0).clamp(0.0, 6.0) / 6.0,
-            Activation::HardSwish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
+            Activation::HardSwish => {
+                // PyTorch's order of operations (bit for bit the same), except that x·6
+                // overflows above f64::MAX / 6, where the value is x itself.
+                let v = x * (x + 3.0).clamp(0.0, 6.0) / 6.0;
+                if v.is_finite() { v } else { x }
+            }
             Activation::Sigmoid => sigmoid(x),
             Activation::Tanh => tanh(x),
             Activation::Softsign => x / (1.0 + x.abs()),
@@ -375,9 +397,9 @@ impl Activation {
             Activation::HardTanh { min, max } => inside(x, min, max, 1.0),
             Activation::HardSigmoid => inside(x, -3.0, 3.0, 1.0 / 6.0),
             Activation::HardSwish => {
-                if x < -3.0 {
+                if x <= -3.0 {
                     0.0
-                } else if x <= 3.0 {
+                } else if x < 3.0 {
                     x / 3.0 + 0.5
                 } else {
                     1.0
@@ -392,6 +414,18 @@ impl Activation {
             Activation::Linear => 1.0,
             Activation::Step => 0.0,
         }
+    }
+}
+
+/// `v`, the result for input `x`, saturated at ±f64::MAX when a finite input overflowed: its
+/// exact value lies beyond f64's range. An infinite input stays infinite, so a diverged network
+/// still looks diverged.
+#[inline]
+fn saturate(v: f64, x: f64) -> f64 {
+    if v.is_infinite() && x.is_finite() {
+        f64::MAX.copysign(v)
+    } else {
+        v
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::{Activation, GeluApprox, Kind, ParamSpec};
+use crate::message::{number, quote};
 
 impl Activation {
     /// The value of parameter `key`, if this activation has it.
@@ -50,7 +51,9 @@ impl Activation {
                 }
                 if *min >= *max {
                     return Err(SpecError::Invalid(format!(
-                        "hard-tanh needs min < max, got min={min}, max={max}"
+                        "hard-tanh needs min < max, got min={}, max={}",
+                        number(*min),
+                        number(*max)
                     )));
                 }
             }
@@ -94,19 +97,20 @@ fn valid_keys(act: Activation) -> String {
 /// Why a spec string was rejected. The message lists the valid choices.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SpecError {
-    #[error("unknown activation '{name}'{suggestion}; valid: {valid}", suggestion = did_you_mean(.suggestion), valid = all_names())]
+    #[error("unknown activation {}{suggestion}; valid: {valid}", quote(.name), suggestion = did_you_mean(.suggestion), valid = all_names())]
     UnknownName {
         name: String,
         suggestion: Option<&'static str>,
     },
-    #[error("activation '{name}' has no parameter '{key}'; {valid}")]
+    #[error("activation '{name}' has no parameter {}; {valid}", quote(.key))]
     UnknownKey {
         name: &'static str,
         key: String,
         valid: String,
     },
     #[error(
-        "{name}: {key}={value} is out of range; it must be {lo}{min} and <= {max}",
+        "{name}: {key}={} is out of range; it must be {lo}{min} and <= {max}",
+        number(*.value),
         lo = if *.min_exclusive { "> " } else { ">= " }
     )]
     OutOfRange {
@@ -188,14 +192,18 @@ impl FromStr for Activation {
         for pair in rest.split(',').filter(|p| !p.trim().is_empty()) {
             let Some((key, value)) = pair.split_once('=') else {
                 return Err(SpecError::Invalid(format!(
-                    "'{pair}' in '{s}' is not KEY=VALUE (e.g. leaky-relu:slope=0.2)"
+                    "{} in {} is not KEY=VALUE (e.g. leaky-relu:slope=0.2)",
+                    quote(pair),
+                    quote(s)
                 )));
             };
             let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
             // The last of two values would win silently; which one was meant is unknown.
             if seen.contains(&key) {
                 return Err(SpecError::Invalid(format!(
-                    "'{s}' gives {key} twice; give each parameter once"
+                    "{} gives {} twice; give each parameter once",
+                    quote(s),
+                    quote(&key)
                 )));
             }
             seen.push(key.clone());
@@ -205,7 +213,8 @@ impl FromStr for Activation {
                     "tanh" => GeluApprox::Tanh,
                     _ => {
                         return Err(SpecError::Invalid(format!(
-                            "gelu: approx={value} is not valid; valid: none, tanh"
+                            "gelu: approx={} is not valid; valid: none, tanh",
+                            quote(value)
                         )));
                     }
                 };
@@ -221,8 +230,9 @@ impl FromStr for Activation {
             }
             let v: f64 = value.parse().map_err(|_| {
                 SpecError::Invalid(format!(
-                    "{}: {key}={value} is not a number (e.g. {key}={})",
+                    "{}: {key}={} is not a number (e.g. {key}={})",
                     act.info().name,
+                    quote(value),
                     act.info()
                         .params
                         .iter()
@@ -255,7 +265,8 @@ impl fmt::Display for Activation {
             .iter()
             .filter_map(|spec| {
                 let v = self.param(spec.key)?;
-                (v.to_bits() != spec.default.to_bits()).then(|| format!("{}={v}", spec.key))
+                (v.to_bits() != spec.default.to_bits())
+                    .then(|| format!("{}={}", spec.key, number(v)))
             })
             .collect();
         if let Activation::Gelu {

@@ -6,6 +6,7 @@
 
 use crate::engine::TrainConfig;
 use crate::format::{self, nice_step};
+use crate::message::quote;
 use crate::settings::schema::{self, Setting};
 use crate::settings::{Origin, ladder, set_text};
 
@@ -235,7 +236,7 @@ fn number(what: &str, t: &str) -> Result<f64, String> {
         Ok(v) if v.is_nan() => Err(format!("{what}: '{t}' is not a number")),
         // `1e999` parses, as infinity: say so rather than call it no number.
         Ok(_) => Err(format!("{what}: '{t}' is too large, use a finite number")),
-        Err(_) => Err(format!("{what}: '{}' is not a number", format::quote(t))),
+        Err(_) => Err(format!("{what}: {} is not a number", quote(t))),
     }
 }
 

@@ -6,6 +6,7 @@ use super::{parse_points, parse_range, write_stdout};
 use crate::activation::Activation;
 use crate::cli::EvalArgs;
 use crate::error::input_error;
+use crate::message::{number, quote};
 
 /// Most points one call may ask for, so a typo in STEP cannot fill a disk.
 pub const MAX_POINTS: usize = 1_000_000;
@@ -37,25 +38,31 @@ fn range_points(spec: &str) -> Result<Vec<f64>> {
     let step = step.expect("parse_range with a step returns one");
     if step <= 0.0 {
         return Err(input_error(format!(
-            "--range {spec}: STEP must be > 0 (e.g. --range -2:2:0.5)"
+            "--range {}: STEP must be > 0 (e.g. --range -2:2:0.5)",
+            quote(spec)
         )));
     }
     if end < start {
         return Err(input_error(format!(
-            "--range {spec}: END must not be below START (e.g. --range -2:2:0.5)"
+            "--range {}: END must not be below START (e.g. --range -2:2:0.5)",
+            quote(spec)
         )));
     }
     // A relative tolerance so that -2:2:0.1 includes 2 despite rounding.
     let count = ((end - start) / step * (1.0 + 1e-12)).floor() + 1.0;
     if !count.is_finite() || count > MAX_POINTS as f64 {
-        // (END − START) / STEP can overflow to inf, which is no count to show a user.
-        let count = if count.is_finite() {
-            count.to_string()
+        // (END − START) / STEP can overflow to inf, which is no count to show a user; the
+        // count shown leaves out the rounding tolerance (1e300 points, not 1.000000000001e300).
+        let shown = ((end - start) / step).floor() + 1.0;
+        let count = if shown.is_finite() {
+            number(shown)
         } else {
             format!("more than {MAX_POINTS}")
         };
         return Err(input_error(format!(
-            "--range {spec} gives {count} points; at most {MAX_POINTS} are allowed (use a larger STEP)"
+            "--range {} gives {count} points; at most {MAX_POINTS} are allowed (use a larger \
+             STEP)",
+            quote(spec)
         )));
     }
     // Rounding leaves grid points meant to be END or 0 a few ulps off: -0.3 + 3 × 0.1 is

@@ -10,7 +10,8 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::Result;
 
-use crate::error::input_error;
+use crate::error::{OutputError, input_error};
+use crate::message::quote;
 
 /// Parses `START:END` or, with `with_step`, `START:END:STEP`.
 pub fn parse_range(spec: &str, with_step: bool) -> Result<(f64, f64, Option<f64>)> {
@@ -23,7 +24,8 @@ pub fn parse_range(spec: &str, with_step: bool) -> Result<(f64, f64, Option<f64>
     let parts: Vec<&str> = spec.split(':').collect();
     if parts.len() != if with_step { 3 } else { 2 } {
         return Err(input_error(format!(
-            "--range '{spec}' is not {form} (e.g. --range {example})"
+            "--range {} is not {form} (e.g. --range {example})",
+            quote(spec)
         )));
     }
     let mut nums = Vec::with_capacity(3);
@@ -32,7 +34,8 @@ pub fn parse_range(spec: &str, with_step: bool) -> Result<(f64, f64, Option<f64>
     }
     if !with_step && nums[1] <= nums[0] {
         return Err(input_error(format!(
-            "--range '{spec}': END must be greater than START (e.g. --range {example})"
+            "--range {}: END must be greater than START (e.g. --range {example})",
+            quote(spec)
         )));
     }
     Ok((nums[0], nums[1], nums.get(2).copied()))
@@ -59,19 +62,68 @@ pub fn parse_number(text: &str, what: &str) -> Result<f64> {
     let t = text.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(input_error(format!("{what}: '{t}' is not a finite number"))),
+        Ok(v) if v.is_nan() => Err(input_error(format!(
+            "{what}: {} is not a number (e.g. -1.5)",
+            quote(t)
+        ))),
+        Ok(_) => Err(input_error(format!(
+            "{what}: {} is not a finite number",
+            quote(t)
+        ))),
         Err(_) => Err(input_error(format!(
-            "{what}: '{t}' is not a number (e.g. -1.5)"
+            "{what}: {} is not a number (e.g. -1.5)",
+            quote(t)
         ))),
     }
 }
 
-/// Writes to a buffered stdout; a closed pipe (`| head`) ends the output quietly.
+/// Writes to a buffered stdout. A closed pipe (`| head`) ends the output quietly; any other
+/// failure (a full disk, `> /dev/full`, a stdout closed with `>&-`) is an [`OutputError`]
+/// naming stdout, so the lost output shows in the exit code (2).
 pub fn write_stdout(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if stdout_closed() {
+        return Err(stdout_closed_error());
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match f(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+        Err(e) => Err(stdout_error(&e)),
+        Ok(()) => Ok(()),
     }
+}
+
+/// The error for a failed write to stdout.
+pub fn stdout_error(e: &io::Error) -> anyhow::Error {
+    OutputError(format!("cannot write to stdout: {e}")).into()
+}
+
+/// The error for a stdout that was closed when reluscope started.
+pub fn stdout_closed_error() -> anyhow::Error {
+    OutputError("cannot write to stdout: it is closed (started with >&-?)".into()).into()
+}
+
+/// Whether stdout was closed when the process started (`reluscope eval … >&-`).
+///
+/// Rust's runtime puts /dev/null, opened read-write, on a standard descriptor it finds closed,
+/// so writes would succeed and the output vanish. A shell's `> /dev/null` opens it write-only:
+/// a zero-byte read succeeds only on the former.
+#[cfg(unix)]
+pub fn stdout_closed() -> bool {
+    use std::io::Read;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let file = std::fs::File::from(fd);
+    let (Ok(meta), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
+        return false;
+    };
+    meta.file_type().is_char_device() && meta.rdev() == null.rdev() && (&file).read(&mut []).is_ok()
+}
+
+#[cfg(not(unix))]
+pub fn stdout_closed() -> bool {
+    false
 }

@@ -6,9 +6,10 @@ use anyhow::Result;
 
 use super::{parse_range, write_stdout};
 use crate::activation::Activation;
-use crate::chart::{Curve, Output, render};
+use crate::chart::{Curve, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, Output, render};
 use crate::cli::PlotArgs;
 use crate::error::input_error;
+use crate::message::quote;
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
 
 pub fn run(args: &PlotArgs) -> Result<()> {
@@ -42,23 +43,27 @@ fn check_plot_range(xmin: f64, xmax: f64, spec: &str) -> Result<()> {
     let magnitude = xmin.abs().max(xmax.abs());
     if magnitude > MAX_ABS_X {
         return Err(input_error(format!(
-            "--range '{spec}' goes beyond ±1e6; pick START and END within -1e6..1e6"
+            "--range {} goes beyond ±1e6; pick START and END within -1e6..1e6",
+            quote(spec)
         )));
     }
     if xmax - xmin < 1e-6_f64.max(1e-4 * magnitude) {
         return Err(input_error(format!(
-            "--range '{spec}' is too narrow to draw at this magnitude; widen it (END − START \
-             at least 1e-6 and at least 1e-4 × the larger of |START| and |END|)"
+            "--range {} is too narrow to draw at this magnitude; widen it (END − START at \
+             least 1e-6 and at least 1e-4 × the larger of |START| and |END|)",
+            quote(spec)
         )));
     }
     Ok(())
 }
 
-/// Parses `COLSxROWS`, e.g. `80x20`.
+/// Parses `COLSxROWS`, e.g. `80x20`, within the sizes a chart can be drawn at (16x3 to
+/// 1000x500): a size outside is refused, not silently clamped.
 fn parse_size(spec: &str) -> Result<(u32, u32)> {
     let bad = || {
         input_error(format!(
-            "--size '{spec}' is not COLSxROWS (e.g. --size 80x20)"
+            "--size {} is not COLSxROWS (e.g. --size 80x20)",
+            quote(spec)
         ))
     };
     let (c, r) = spec
@@ -66,11 +71,25 @@ fn parse_size(spec: &str) -> Result<(u32, u32)> {
         .split_once('x')
         .map(|(c, r)| (c.trim().to_string(), r.trim().to_string()))
         .ok_or_else(bad)?;
-    let cols: u32 = c.parse().map_err(|_| bad())?;
-    let rows: u32 = r.parse().map_err(|_| bad())?;
-    if cols == 0 || rows == 0 {
+    // Digits beyond u32 are still a size, just far too large.
+    let number = |t: &str| {
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(t.parse::<u32>().unwrap_or(u32::MAX))
+        } else {
+            Err(bad())
+        }
+    };
+    let (cols, rows) = (number(&c)?, number(&r)?);
+    if cols < MIN_COLS || rows < MIN_ROWS {
         return Err(input_error(format!(
-            "--size '{spec}': COLS and ROWS must be at least 1 (e.g. --size 80x20)"
+            "--size {}: a chart needs at least {MIN_COLS}x{MIN_ROWS} (e.g. --size 80x20)",
+            quote(spec)
+        )));
+    }
+    if cols > MAX_COLS || rows > MAX_ROWS {
+        return Err(input_error(format!(
+            "--size {}: a chart is at most {MAX_COLS}x{MAX_ROWS} (e.g. --size 80x20)",
+            quote(spec)
         )));
     }
     Ok((cols, rows))

@@ -6,12 +6,23 @@
 
 use std::path::Path;
 
-use super::dataset::{Point, Task};
 use super::error::EngineError;
+use super::point::{Point, Task};
+use crate::files::{self, Cap, FileError};
+use crate::message::quote;
 
 /// Rows beyond this are refused: the engine keeps everything in memory and trains interactively.
 pub const MAX_ROWS: usize = 1_000_000;
+/// Bytes beyond this are refused before parsing: [`MAX_ROWS`] rows of three numbers at full
+/// precision take about 75 bytes each, so 128 leaves room for spaces and quotes.
+pub const MAX_BYTES: u64 = 128 * MAX_ROWS as u64;
+/// The read limit, as named in its message.
+const CAP: Cap = Cap {
+    bytes: MAX_BYTES,
+    what: "a data file (1,000,000 rows of 128 bytes)",
+};
 /// Largest |x1| or |x2| accepted: x1², x2² and x1·x2 of larger inputs overflow to infinity.
+/// Regression targets have the same limit, so that squared errors stay finite.
 pub const MAX_ABS_INPUT: f64 = 1e150;
 
 /// A loaded CSV file.
@@ -29,19 +40,21 @@ impl CsvData {
     /// Reads and validates a file.
     pub fn load(path: &Path) -> Result<CsvData, EngineError> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| EngineError::Io {
-            file: name.clone(),
-            message: format!("cannot read the data file: {e}"),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-            csv_err(
+        let text = files::read_text(path, CAP).map_err(|e| match e {
+            FileError::NotUtf8 { line } => csv_err(
                 &name,
                 line,
                 0,
                 "is not valid UTF-8 text; save the file as UTF-8 CSV",
-            )
+            ),
+            FileError::Read(e) => EngineError::Io {
+                file: name.clone(),
+                message: format!("cannot read the data file: {e}"),
+            },
+            e => EngineError::Io {
+                file: name.clone(),
+                message: e.to_string(),
+            },
         })?;
         CsvData::parse(&name, &text)
     }
@@ -70,8 +83,9 @@ impl CsvData {
                 0,
                 &format!(
                     "the header has {} column(s); expected 3: two inputs and the target last \
-                     (e.g. 'x1,x2,label')",
-                    cols.len()
+                     (e.g. 'x1,x2,label'){}",
+                    cols.len(),
+                    separator_hint(header)
                 ),
             ));
         }
@@ -85,6 +99,8 @@ impl CsvData {
             ));
         }
         let columns = [0, 1, 2].map(|i| cols[i].1.to_string());
+        // Messages quote column names short; a header is the user's text like any field.
+        let shown = columns.each_ref().map(|c| quote(c));
         let mut points = Vec::new();
         for (line_no, line) in lines {
             if points.len() == MAX_ROWS {
@@ -102,7 +118,11 @@ impl CsvData {
                     name,
                     line_no,
                     col,
-                    &format!("this row has {} field(s) but the header has 3", fs.len()),
+                    &format!(
+                        "this row has {} field(s) but the header has 3{}",
+                        fs.len(),
+                        separator_hint(line)
+                    ),
                 ));
             }
             let mut v = [0.0; 3];
@@ -112,7 +132,7 @@ impl CsvData {
                         name,
                         line_no,
                         col,
-                        &format!("'{field}' in column '{}' is not a number", columns[k]),
+                        &format!("{} in column {} is not a number", quote(field), shown[k]),
                     )
                 })?;
                 if !x.is_finite() {
@@ -121,20 +141,26 @@ impl CsvData {
                         line_no,
                         col,
                         &format!(
-                            "'{field}' in column '{}' is not a finite number; remove or fix the row",
-                            columns[k]
+                            "{} in column {} is not a finite number; remove or fix the row",
+                            quote(field),
+                            shown[k]
                         ),
                     ));
                 }
-                if k < 2 && x.abs() > MAX_ABS_INPUT {
+                if x.abs() > MAX_ABS_INPUT {
+                    let why = if k < 2 {
+                        "inputs must be within ±1e150 (so that x1^2 and x1*x2 stay finite)"
+                    } else {
+                        "targets must be within ±1e150 (so that squared errors stay finite)"
+                    };
                     return Err(csv_err(
                         name,
                         line_no,
                         col,
                         &format!(
-                            "'{field}' in column '{}' is too large; inputs must be within \
-                             ±1e150 (so that x1^2 and x1*x2 stay finite)",
-                            columns[k]
+                            "{} in column {} is too large; {why}",
+                            quote(field),
+                            shown[k]
                         ),
                     ));
                 }
@@ -219,6 +245,21 @@ fn fields(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// A hint when a line looks separated by semicolons or tabs rather than commas.
+fn separator_hint(line: &str) -> String {
+    let commas = line.matches(',').count();
+    for (sep, name) in [(';', "semicolons"), ('\t', "tabs")] {
+        if line.matches(sep).count() >= 2 && commas < 2 {
+            return format!(
+                "; the line looks separated by {name}: reluscope reads comma-separated values, \
+                 so replace each {} with a comma",
+                if sep == ';' { "';'" } else { "tab" }
+            );
+        }
+    }
+    String::new()
+}
+
 fn csv_err(file: &str, line: usize, column: usize, message: &str) -> EngineError {
     EngineError::Csv {
         file: file.to_string(),
@@ -286,7 +327,47 @@ mod tests {
             e.contains("d.csv:3:3: '-2e150' in column 'b' is too large"),
             "{e}"
         );
-        assert!(CsvData::parse("d.csv", "a,b,y\n1e150,-1e150,1e300\n").is_ok());
+        assert!(CsvData::parse("d.csv", "a,b,y\n1e150,-1e150,-1e150\n").is_ok());
+    }
+
+    /// A regression target of 1e308 made the test loss inf every epoch (its square
+    /// overflows) without the run ever counting as diverged; it is refused at load instead.
+    #[test]
+    fn targets_whose_squares_overflow_are_refused() {
+        let e = err("a,b,y\n1,2,0.5\n3,4,1e308\n");
+        assert!(
+            e.contains(
+                "d.csv:3:5: '1e308' in column 'y' is too large; targets must be within ±1e150"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn long_fields_and_headers_are_quoted_short() {
+        let field = "z".repeat(1000);
+        let e = err(&format!("a,b,y\n1,{field},0\n"));
+        assert!(e.len() < 200, "{e}");
+        assert!(
+            e.contains(&format!("'{}…' (1000 characters)", "z".repeat(60))),
+            "{e}"
+        );
+        let e = err(&format!("a,{field},y\n1,x,0\n"));
+        assert!(e.len() < 250, "{e}");
+    }
+
+    #[test]
+    fn semicolons_and_tabs_get_a_separator_hint() {
+        let e = err("a;b;y\n1;2;0\n");
+        assert!(e.contains("separated by semicolons"), "{e}");
+        let e = err("a\tb\ty\n1\t2\t0\n");
+        assert!(e.contains("separated by tabs"), "{e}");
+        let e = err("a,b,y\n1;2;0\n");
+        assert!(
+            e.contains("d.csv:2:") && e.contains("separated by semicolons"),
+            "{e}"
+        );
+        assert!(!err("a,b\n1,2\n").contains("separated"));
     }
 
     #[test]

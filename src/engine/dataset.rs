@@ -18,6 +18,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::csv::CsvData;
 use super::error::{EngineError, suggestion};
+// Re-exported so that `dataset::{Point, Task}` keeps working where it is used.
+pub use super::point::{Point, Task};
 
 /// Points per classification dataset (Playground's NUM_SAMPLES_CLASSIFY).
 pub const CLASSIFY_SAMPLES: usize = 500;
@@ -44,13 +46,6 @@ pub enum DatasetKind {
     Plane,
     /// Regression: six Gaussian bumps of alternating sign.
     MultiGauss,
-}
-
-/// Classification (sigmoid output, binary cross-entropy, labels 0/1) or regression (MSE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Task {
-    Classification,
-    Regression,
 }
 
 impl DatasetKind {
@@ -141,20 +136,13 @@ impl FromStr for DatasetKind {
             .ok_or_else(|| {
                 let names: Vec<&str> = DatasetKind::ALL.iter().map(|k| k.name()).collect();
                 EngineError::invalid(format!(
-                    "unknown dataset '{s}'{}; valid: {} (or --data FILE.csv)",
+                    "unknown dataset {}{}; valid: {} (or --data FILE.csv)",
+                    crate::message::quote(s),
                     suggestion(key, &names),
                     names.join(", ")
                 ))
             })
     }
-}
-
-/// One example: raw plane coordinates and its target (0/1 for classification).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    pub x1: f64,
-    pub x2: f64,
-    pub label: f64,
 }
 
 /// The points of a run, split into train and test, with what a plot needs to draw them.

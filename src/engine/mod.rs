@@ -18,9 +18,9 @@
 //! assert!((0.0..=1.0).contains(&p));
 //! ```
 //!
-//! Modules: [`dataset`] (generators, split), [`feature`], [`csv`] (data files), [`init`],
-//! [`network`] (forward/backward), [`loss`], [`optim`], [`health`], [`model_file`],
-//! [`config`], [`session`].
+//! Modules: [`point`] (examples and tasks), [`dataset`] (generators, split), [`feature`],
+//! [`csv`] (data files), [`init`], [`network`] (forward/backward), [`loss`], [`optim`],
+//! [`health`], [`model_file`], [`config`], [`session`].
 
 pub mod config;
 pub mod csv;
@@ -33,11 +33,12 @@ pub mod loss;
 pub mod model_file;
 pub mod network;
 pub mod optim;
+pub mod point;
 pub mod session;
 
 pub use config::TrainConfig;
 pub use csv::CsvData;
-pub use dataset::{Dataset, DatasetKind, Point, Task};
+pub use dataset::{Dataset, DatasetKind};
 pub use error::EngineError;
 pub use feature::Feature;
 pub use health::{Health, LayerHealth, NeuronHealth, NeuronState};
@@ -46,6 +47,7 @@ pub use loss::Loss;
 pub use model_file::ModelFile;
 pub use network::{Gradients, Layer, Network, Scratch};
 pub use optim::{Optimizer, OptimizerKind, OptimizerSettings};
+pub use point::{Point, Task};
 pub use session::{Session, StepReport};
 
 #[cfg(test)]

@@ -8,15 +8,16 @@
 //! ```
 //! `weights[i][j]` is the weight from input `j` to neuron `i` (out × in, as PyTorch nn.Linear);
 //! the last layer is the output layer (one neuron). Numbers are written with full round-trip
-//! precision, a learned PReLU slope inside its spec (`prelu:a=0.2371...`). Saving writes a
-//! temporary file next to the target and renames it over, so a crash never leaves half a file.
+//! precision, a learned PReLU slope inside its spec (`prelu:a=0.2371...`). Saving goes through
+//! [`crate::files::write_atomic`], so a crash never leaves half a file.
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
+use crate::files::{self, Cap, FileError};
+use crate::message::{excerpt, quote};
 
 use super::error::EngineError;
 use super::feature::Feature;
@@ -27,6 +28,14 @@ use super::network::{
 
 /// The format tag of this version.
 pub const FORMAT: &str = "reluscope.model.v1";
+
+/// Bytes beyond this are refused: the largest network (8 hidden layers of 64 over 7 features)
+/// is about 30,000 numbers, 0.94 MB pretty-printed.
+pub const MAX_BYTES: u64 = 8_000_000;
+const CAP: Cap = Cap {
+    bytes: MAX_BYTES,
+    what: "a model file",
+};
 
 /// A validated model: the network and the features its inputs are computed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,31 +65,42 @@ impl ModelFile {
     /// Reads and validates a model file.
     pub fn load(path: &Path) -> Result<ModelFile, EngineError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| EngineError::Io {
+        let bytes = files::read_bytes(path, CAP).map_err(|e| EngineError::Io {
             file: name.clone(),
-            message: format!("cannot read the model file: {e}"),
+            message: match e {
+                FileError::Read(e) => format!("cannot read the model file: {e}"),
+                e => e.to_string(),
+            },
         })?;
-        ModelFile::parse(&name, &text)
+        ModelFile::parse_bytes(&name, &bytes)
     }
 
     /// Parses and validates model JSON; `name` is used in error messages.
     pub fn parse(name: &str, text: &str) -> Result<ModelFile, EngineError> {
+        ModelFile::parse_bytes(name, text.as_bytes())
+    }
+
+    /// Parses and validates model JSON given as bytes (UTF-8, a byte-order mark allowed as
+    /// in CSV and TOML files).
+    fn parse_bytes(name: &str, bytes: &[u8]) -> Result<ModelFile, EngineError> {
         let err = |message: String| EngineError::Model {
             file: name.to_string(),
             message,
         };
-        let raw: RawModel = serde_json::from_str(text).map_err(|e| {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let raw: RawModel = serde_json::from_slice(bytes).map_err(|e| {
             err(format!(
                 "not a valid model file (line {}, column {}): {}",
                 e.line(),
                 e.column(),
-                strip_position(&e.to_string())
+                // serde quotes the offending key or string, which may be any length.
+                excerpt(strip_position(&e.to_string()), 200)
             ))
         })?;
         if raw.format != FORMAT {
             return Err(err(format!(
-                "unknown format '{}'; this version reads '{FORMAT}'",
-                raw.format
+                "unknown format {}; this version reads '{FORMAT}'",
+                quote(&raw.format)
             )));
         }
         let loss: Loss = raw
@@ -223,37 +243,13 @@ impl ModelFile {
             .map_err(|e| EngineError::invalid(format!("cannot encode the model: {e}")))
     }
 
-    /// Writes the file atomically: a temporary file in the same directory, then a rename.
-    pub fn save(&self, path: &Path) -> Result<(), EngineError> {
+    /// Writes the file atomically (see [`files::write_atomic`]); returns the file written,
+    /// which is a symlink's target when `path` is a symlink.
+    pub fn save(&self, path: &Path) -> Result<PathBuf, EngineError> {
         let text = self.to_json()?;
-        let name = path.display().to_string();
-        let io = |what: &str, e: std::io::Error| EngineError::Io {
-            file: name.clone(),
-            message: format!("cannot {what} the model file: {e}"),
-        };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let file_name = path
-            .file_name()
-            .ok_or_else(|| EngineError::invalid(format!("'{name}' is not a file path")))?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(file_name);
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        };
-        if let Err(e) = write() {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io("write", e));
-        }
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io("replace", e)
+        files::write_atomic(path, text.as_bytes()).map_err(|e| EngineError::Io {
+            file: path.display().to_string(),
+            message: e.to_string(),
         })
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::files::{self, Cap, FileError};
+
 use super::diag::{Diagnostic, Origin, Problem, SourceText, Sourced, into_error};
 use super::file::{self, FileLayer};
 use super::overrides::Overrides;
@@ -19,6 +21,9 @@ pub struct CliValue {
     pub flag: String,
     pub value: String,
 }
+
+/// The largest config file read: far beyond any real one (the commented default is 5 KB).
+pub const MAX_CONFIG_BYTES: u64 = 1_000_000;
 
 /// What the command line asks of the configuration.
 #[derive(Clone, Debug, Default)]
@@ -141,7 +146,13 @@ fn config_file(
     } else {
         return Ok(None);
     };
-    match std::fs::read(&path) {
+    // A config file is small; a cap keeps `--config /dev/zero` from reading until memory runs
+    // out, and a directory or device is refused by name.
+    let cap = Cap {
+        bytes: MAX_CONFIG_BYTES,
+        what: "a config file",
+    };
+    match files::read_bytes(&path, cap) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(Some((path, text))),
             Err(e) => {
@@ -155,23 +166,26 @@ fn config_file(
                 .at(SourceText::new(&name, &text).origin(offset..offset)))
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+        Err(FileError::Read(e)) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            Ok(None)
+        }
         // The default location is optional: a file there that cannot be read (another
         // user's HOME, a directory) is worth a note, not a refusal to start.
         Err(e) if !required => {
             notes.push(format!(
-                "the default config file {} cannot be read ({e}); using the built-in settings",
+                "the default config file {} {e}; using the built-in settings",
                 path.display()
             ));
             Ok(None)
         }
-        Err(e) => Err(Problem::new(
+        Err(FileError::Read(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(Problem::new(
             format!("cannot read config file {}: {e}", path.display()),
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "check the path, or create the file with `reluscope --print-default-config > FILE`"
-            } else {
-                "check that it is a readable file"
-            },
+            "check the path, or create the file with `reluscope --print-default-config > FILE`",
+        )
+        .at(origin)),
+        Err(e) => Err(Problem::new(
+            format!("config file {} {e}", path.display()),
+            "give a readable TOML file (`reluscope --print-default-config` prints one)",
         )
         .at(origin)),
     }

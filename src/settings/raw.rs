@@ -5,7 +5,7 @@
 use toml::de::DeValue;
 
 use super::diag::Problem;
-use crate::format::quote;
+use crate::message::quote;
 
 /// A raw value before it is checked against its setting.
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +68,7 @@ impl<'a, 'i> Raw<'a, 'i> {
                 Ok(v) if !v.is_nan() => v,
                 _ => {
                     return Err(Problem::new(
-                        format!("`{key}` must be a number, found '{}'", quote(t.trim())),
+                        format!("`{key}` must be a number, found {}", quote(t.trim())),
                         format!("write it as {example}"),
                     ));
                 }
@@ -110,7 +110,7 @@ impl<'a, 'i> Raw<'a, 'i> {
                 }
                 t.parse::<u64>().map_err(|_| {
                     Problem::new(
-                        format!("`{key}` must be a whole number, found '{}'", quote(t)),
+                        format!("`{key}` must be a whole number, found {}", quote(t)),
                         format!("write it as {example}"),
                     )
                 })
@@ -127,7 +127,7 @@ impl<'a, 'i> Raw<'a, 'i> {
                 "true" | "1" | "yes" | "on" => Ok(true),
                 "false" | "0" | "no" | "off" => Ok(false),
                 _ => Err(Problem::new(
-                    format!("`{key}` must be true or false, found '{}'", quote(t)),
+                    format!("`{key}` must be true or false, found {}", quote(t)),
                     "write true or false (or 1/0, yes/no, on/off)",
                 )),
             },
@@ -182,7 +182,7 @@ impl<'a, 'i> Raw<'a, 'i> {
             Raw::Toml(_) => Err(self.wrong_type(key, "an array of whole numbers", example)),
             Raw::Text(t) => split_list(t)
                 .iter()
-                .map(|p| p.parse::<u64>().map_err(|_| bad(format!("'{}'", quote(p)))))
+                .map(|p| p.parse::<u64>().map_err(|_| bad(quote(p))))
                 .collect(),
         }
     }

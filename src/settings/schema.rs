@@ -15,6 +15,7 @@ use crate::activation::Activation;
 use crate::engine::network::{MAX_HIDDEN_LAYERS, MAX_WIDTH};
 use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind, TrainConfig};
 use crate::format;
+use crate::message::quote;
 
 use super::diag::{Origin, Problem, Sourced};
 use super::ladder;
@@ -806,7 +807,7 @@ pub static COLOR: Setting = Setting {
         };
         let choice = ColorChoice::parse(&text).ok_or_else(|| {
             Problem::new(
-                format!("`color` is '{}', not a colour mode", format::quote(&text)),
+                format!("`color` is {}, not a colour mode", quote(&text)),
                 "use one of auto, never, 16, 256, truecolor",
             )
         })?;

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Writes tests/data/activation_reference.csv: every activation's value and derivative from its
-published formula, computed with mpmath at 80 significant digits, then rounded once to f64.
+published formula, computed with mpmath at 80 significant digits, then rounded once to f64
+(a value beyond f64's range rounds to +-inf; reluscope saturates there at +-f64::MAX).
 
-PyTorch's conventions at kinks (relu'(0) = 0, relu6'(6) = 0, leaky'(0) = slope, hardswish'(3) =
-1.5, ...) and softplus's threshold are written out here independently of the Rust code.
+PyTorch's conventions at kinks (relu'(0) = 0, relu6'(0) = relu6'(6) = 0, leaky'(0) = slope,
+hardsigmoid'(+-3) = 0, hardswish'(-3) = 0 and hardswish'(3) = 1, ...) and softplus's threshold
+are written out here independently of the Rust code. They are PyTorch 2.15's autograd, as
+recorded by gen_pytorch_reference.py in pytorch_reference.csv (hard-swish's changed in 2025,
+pytorch#147801: it used to be -0.5 and 1.5).
 Run: python3 tests/data/gen_reference.py > tests/data/activation_reference.csv
 """
+import sys
+
 from mpmath import mp, mpf, exp, log1p, tanh, erfc, sqrt, pi
 
 mp.dps = 80
@@ -18,6 +24,10 @@ def sig(x):
 
 
 def Phi(x):
+    # mpmath's erfc overflows far out; beyond |x| = 1e4 the tail is below e^(-5e7), far under
+    # the smallest f64, so Phi is 0 or 1 to every digit that survives the rounding.
+    if abs(x) > 10000:
+        return mpf(0) if x < 0 else mpf(1)
     return erfc(-x / sqrt(2)) / 2
 
 
@@ -73,9 +83,9 @@ def clamp(lo, hi, slope=1):
 
 def hardswish():
     def d(x):
-        if x < -3:
+        if x <= -3:
             return mpf(0)
-        if x <= 3:
+        if x < 3:
             return x / 3 + mpf(1) / 2
         return mpf(1)
 
@@ -88,6 +98,7 @@ SPECS = {
     "leaky-relu:slope=0.2": (*leaky(mpf("0.2")), [0]),
     "prelu": (*leaky(mpf("0.25")), [0]),
     "prelu:a=-0.3": (*leaky(mpf("-0.3")), [0]),
+    "prelu:a=5": (*leaky(mpf(5)), [0]),
     "elu": (*elu(mpf(1)), [0]),
     "elu:alpha=0.5": (*elu(mpf("0.5")), [0]),
     "selu": ((lambda x: SELU_SCALE * (x if x > 0 else SELU_ALPHA * (exp(x) - 1))),
@@ -117,7 +128,9 @@ SPECS = {
 print("spec,x,value,derivative")
 grid = [mpf(i) / 4 for i in range(-40, 41)]
 for spec, (f, d, kinks) in SPECS.items():
-    xs = grid + [mpf(k) for k in kinks] + [mpf(v) for v in (-1000, -40, -1e-3, 1e-3, 40, 1000)]
+    near = [mpf(k + d) for k in kinks for d in (-1e-9, 1e-9)]
+    extremes = (-sys.float_info.max, -1e300, -1000, -40, -1e-3, 1e-3, 40, 1000, 1e300, sys.float_info.max)
+    xs = grid + [mpf(k) for k in kinks] + near + [mpf(v) for v in extremes]
     for x in xs:
         # Quote specs with commas so the CSV stays four columns.
         name = f'"{spec}"' if "," in spec else spec

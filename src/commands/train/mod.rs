@@ -7,9 +7,10 @@
 mod notes;
 mod report;
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 pub use notes::unused_flags;
 use notes::{class_like_targets, overridden_by_model};
@@ -18,8 +19,9 @@ use report::{Progress, write_header, write_report, write_summary};
 use super::data::with_data;
 use super::write_stdout;
 use crate::cli::{ReportFormat, TrainCmd};
-use crate::engine::{Session, TrainConfig};
+use crate::engine::{EngineError, ModelFile, Session, TrainConfig};
 use crate::error::input_error;
+use crate::files::{self, FileError};
 
 /// Epochs trained when neither --steps nor --epochs is given.
 pub const DEFAULT_EPOCHS: u64 = 100;
@@ -68,7 +70,6 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     let mut progress = Progress::new(total);
 
     let mut samples: u64 = 0;
-    let mut result = Ok(());
     let mut elapsed = Duration::ZERO;
     write_stdout(|out| {
         if format == ReportFormat::Text {
@@ -111,32 +112,55 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
         );
     }
     if let Some(path) = &cmd.save {
-        result = session
-            .model()
-            .save(path)
-            .with_context(|| format!("saving the model to {}", path.display()));
-    }
-    result
-}
-
-/// Refuses a `--save` path that cannot be written before training, not after a long run.
-fn check_save_target(path: &std::path::Path) -> Result<()> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(input_error(format!(
-            "--save {shown} is a directory; give a file path such as {}",
-            path.join("model.json").display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(input_error(format!(
-            "--save {shown}: the directory {} does not exist; create it first",
-            dir.display()
-        )));
+        save_model(&session.model(), path, &std::env::temp_dir())?;
     }
     Ok(())
+}
+
+/// Refuses a `--save` path that cannot be written before training, not after a long run: the
+/// target must be a regular file or nothing yet, and a file must be creatable beside it.
+fn check_save_target(path: &Path) -> Result<()> {
+    let shown = path.display();
+    files::check_writable(path).map(drop).map_err(|e| match e {
+        FileError::NotRegular {
+            kind: "a directory",
+        } => input_error(format!(
+            "--save {shown} is a directory; give a file path such as {}",
+            path.join("model.json").display()
+        )),
+        e @ (FileError::NotRegular { .. } | FileError::LinkToNonRegular { .. }) => {
+            input_error(format!(
+                "--save {shown}: {e}; reluscope replaces only regular files (give a path such \
+                 as model.json)"
+            ))
+        }
+        e => input_error(format!("--save {shown}: {e}")),
+    })
+}
+
+/// Saves a trained model to `path`. If that fails after all (the disk filled up, the directory
+/// went away), the model is written to `fallback_dir` instead and the error says where, so a
+/// finished run is never lost. Returns the file written.
+pub fn save_model(model: &ModelFile, path: &Path, fallback_dir: &Path) -> Result<PathBuf> {
+    let message = match model.save(path) {
+        Ok(written) => return Ok(written),
+        Err(EngineError::Io { message, .. }) => message,
+        Err(other) => return Err(other.into()),
+    };
+    let name = path
+        .file_name()
+        .map_or("model.json".into(), |n| n.to_string_lossy());
+    let fallback = fallback_dir.join(format!("reluscope-{}-{name}", std::process::id()));
+    let outcome = match model.save(&fallback) {
+        Ok(written) => format!(
+            "the trained model was saved to {} instead",
+            written.display()
+        ),
+        Err(e) => format!("saving it to {} failed too ({e})", fallback.display()),
+    };
+    Err(EngineError::Io {
+        file: path.display().to_string(),
+        message: format!("{message}; {outcome}"),
+    }
+    .into())
 }
