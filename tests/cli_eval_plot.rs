@@ -1,16 +1,10 @@
 //! `reluscope eval` and `reluscope plot` run as real processes: output and exit codes.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod common;
 
-fn reluscope() -> Command {
-    let mut cmd = Command::cargo_bin("reluscope").unwrap();
-    // Braille needs a UTF-8 locale, whatever the machine running the tests has.
-    cmd.env_remove("NO_COLOR").env("LC_ALL", "C.UTF-8");
-    cmd
-}
+use common::reluscope;
 
 #[test]
 fn eval_range_prints_csv_in_shortest_round_trip_form() {

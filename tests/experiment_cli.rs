@@ -2,22 +2,17 @@
 //! path (message on stderr, exit code 2).
 
 use assert_cmd::Command;
-use predicates::prelude::*;
+
+mod common;
 
 fn experiment(sub: &str) -> Command {
-    let mut c = Command::cargo_bin("reluscope").unwrap();
-    // Unicode output needs a UTF-8 locale, whatever the machine running the tests has.
-    c.env("LC_ALL", "C.UTF-8").args(["experiment", sub]);
+    let mut c = common::reluscope();
+    c.args(["experiment", sub]);
     c
 }
 
 fn fails_with(sub: &str, args: &[&str], want: &str) {
-    experiment(sub)
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(want));
+    common::fails_with(&[&["experiment", sub], args].concat(), want);
 }
 
 #[test]

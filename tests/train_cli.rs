@@ -10,7 +10,7 @@ use serde_json::Value;
 mod common;
 
 fn train() -> Command {
-    let mut c = Command::cargo_bin("reluscope").unwrap();
+    let mut c = common::reluscope();
     c.arg("train");
     c
 }
@@ -24,12 +24,7 @@ fn jsonl(out: &[u8]) -> Vec<Value> {
 
 /// Runs and expects exit code 2 with `want` in stderr and nothing on stdout.
 fn fails_with(args: &[&str], want: &str) {
-    train()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(want));
+    common::fails_with(&[&["train"], args].concat(), want);
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -1,12 +1,10 @@
 //! The explorer's bad-input paths: clear messages and exit code 2, before the terminal is
 //! touched.
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-fn reluscope() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reluscope"))
-}
+mod common;
+use common::reluscope;
 
 #[test]
 fn fps_out_of_range() {
