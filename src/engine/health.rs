@@ -280,7 +280,10 @@ mod tests {
     #[test]
     fn quartiles_match_numpy() {
         // numpy.quantile([3, 1, 4, 1, 5], [0, .25, .75, 1]) = [1, 1, 4, 5]
-        assert_eq!(quartiles(&mut [3.0, 1.0, 4.0, 1.0, 5.0]), (1.0, 1.0, 4.0, 5.0));
+        assert_eq!(
+            quartiles(&mut [3.0, 1.0, 4.0, 1.0, 5.0]),
+            (1.0, 1.0, 4.0, 5.0)
+        );
         // numpy.quantile([1, 2, 3, 4], [.25, .75]) = [1.75, 3.25]
         assert_eq!(quartiles(&mut [4.0, 2.0, 1.0, 3.0]), (1.0, 1.75, 3.25, 4.0));
         assert_eq!(quartiles(&mut [-2.0]), (-2.0, -2.0, -2.0, -2.0));
@@ -300,7 +303,10 @@ mod tests {
         assert!(all.iter().any(|n| n.state != NeuronState::Dead));
         for n in all {
             assert_eq!(n.state == NeuronState::Dead, n.z_max <= 0.0, "{n:?}");
-            assert!(n.z_min <= n.z_q1 && n.z_q1 <= n.z_q3 && n.z_q3 <= n.z_max, "{n:?}");
+            assert!(
+                n.z_min <= n.z_q1 && n.z_q1 <= n.z_q3 && n.z_q3 <= n.z_max,
+                "{n:?}"
+            );
         }
     }
 }
