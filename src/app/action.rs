@@ -36,6 +36,7 @@ pub enum Action {
     Cancel,
     ToggleHelp,
     ToggleTestPoints,
+    TogglePreactivations,
     CycleCompare,
     PanLeft,
     PanRight,
@@ -102,6 +103,11 @@ pub const BINDABLE: &[(Action, &str, &str)] = &[
         Action::ToggleTestPoints,
         "toggle_test_points",
         "show test points",
+    ),
+    (
+        Action::TogglePreactivations,
+        "toggle_preactivations",
+        "network: pre-activations z vs 0",
     ),
     (
         Action::PickScenario,

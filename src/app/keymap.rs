@@ -175,6 +175,7 @@ pub const DEFAULT_BINDINGS: &[(&str, &str)] = &[
     ("]", "pan_right"),
     ("c", "cycle_compare"),
     ("t", "toggle_test_points"),
+    ("v", "toggle_preactivations"),
     ("p", "pick_scenario"),
     ("n", "next_scenario"),
     ("N", "prev_scenario"),

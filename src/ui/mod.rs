@@ -6,13 +6,16 @@ pub mod experiments;
 pub mod format;
 pub mod heatmap;
 pub mod help;
+pub mod inspector;
 pub mod layout;
+pub mod lines;
 pub mod metrics;
 pub mod network;
 pub mod output;
 pub mod params;
 pub mod picker;
 pub mod plot;
+pub mod preact;
 pub mod status;
 pub mod theme;
 
@@ -126,9 +129,10 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
     let title = match pane {
         Pane::Activation => format!(" Activation: {} ", act.info().display),
         Pane::Derivative => format!(" Derivative: {}' ", act.info().display),
-        Pane::Network => match &app.snapshot {
-            Some(s) => format!(" Network: {} ", s.activation.info().name),
-            None => " Network ".to_string(),
+        Pane::Network => match (&app.snapshot, app.preact) {
+            (Some(s), false) => format!(" Network: {} ", s.activation.info().name),
+            (Some(s), true) => format!(" Network: {} pre-activations ", s.activation.info().name),
+            (None, _) => " Network ".to_string(),
         },
         Pane::Output => format!(
             " Output: {} ",
@@ -153,7 +157,14 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, legend: bool) {
         Pane::Network | Pane::Output | Pane::Metrics => match &app.snapshot {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
-                Pane::Network => network::render(i, buf, snap, app.selected, legend, t),
+                Pane::Network => {
+                    let opt = network::Options {
+                        selected: app.selected,
+                        legend,
+                        preact: app.preact,
+                    };
+                    network::render(i, buf, snap, opt, t)
+                }
                 Pane::Output => output::render(i, buf, snap, app.show_test, app.probe, t),
                 _ => metrics::render(i, buf, snap, t),
             },
