@@ -18,7 +18,12 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    fn on(self, i: usize) -> bool {
+    /// Whether dot `i` of a line of `n` steps is drawn: both ends always, so a broken line
+    /// still visibly meets its nodes.
+    fn on(self, i: usize, n: usize) -> bool {
+        if i < 2 || i + 2 > n {
+            return true;
+        }
         match self {
             Pattern::Solid => true,
             Pattern::Dashed => i % 5 < 3,
@@ -59,7 +64,7 @@ impl Lines {
         }
         let (w, h) = (self.area.width as i64 * 2, self.area.height as i64 * 4);
         for i in 0..=steps {
-            if !p.on(i) {
+            if !p.on(i, steps) {
                 continue;
             }
             let t = i as f64 / steps as f64;

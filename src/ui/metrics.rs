@@ -139,6 +139,16 @@ fn latest_grad(samples: &[Sample], l: usize) -> Option<f64> {
         .find(|g| g.is_finite())
 }
 
+/// log10 of a norm or loss floored at 1e-12; NaN stays NaN (`f64::max` would turn it into the
+/// floor and draw a diverged point at the bottom).
+fn log10_of(v: f64) -> f64 {
+    if v.is_nan() {
+        f64::NAN
+    } else {
+        v.max(1e-12).log10()
+    }
+}
+
 /// Whether the losses exploded (grew a thousandfold): then they are drawn on a log scale.
 fn losses_exploded(samples: &[Sample]) -> bool {
     let finite = |s: &Sample| s.train_loss.is_finite().then_some(s.train_loss);
@@ -174,7 +184,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         .map(|d| (d.epoch, if theme.ascii { "x" } else { "✕" }, theme.error));
 
     // Zoomed (or simply large): losses and dead share the left, the gradients get the right.
-    let parts: Vec<Rect> = if charts.width >= 90 && charts.height >= 16 {
+    let parts: Vec<Rect> = if charts.width >= 75 && charts.height >= 16 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(42), Constraint::Fill(1)]).areas(charts);
         let [loss, dead] = Layout::vertical([Constraint::Fill(1); 2]).areas(left);
@@ -261,7 +271,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         } else {
             Marker::Dot
         };
-        let f = move |v: f64| if log { v.max(1e-12).log10() } else { v };
+        let f = move |v: f64| if log { log10_of(v) } else { v };
         draw(
             buf,
             r,
@@ -392,9 +402,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             .map(|l| {
                 series(
                     Box::new(move |s: &Sample| {
-                        s.grad_norms
-                            .get(l)
-                            .map_or(f64::NAN, |g| g.max(1e-12).log10())
+                        s.grad_norms.get(l).map_or(f64::NAN, |g| log10_of(*g))
                     }),
                     colour(l),
                     line_marker,

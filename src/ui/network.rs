@@ -21,8 +21,10 @@ use crate::trainer::{Grid, Health, LayerView, Snapshot, ZRange};
 
 pub use super::inspector::render as render_inspector;
 
-/// Connections drawn between two layers at most; beyond it, each neuron's strongest.
+/// Connections drawn between two layers when all fit (8 × 8); beyond, each target neuron's
+/// strongest, about [`EDGES_WHEN_CHOSEN`] in all.
 const EDGES_PER_GAP: usize = 64;
+const EDGES_WHEN_CHOSEN: usize = 40;
 /// The narrowest gap between two columns that still shows its connections.
 const MIN_GAP: u16 = 4;
 /// The z gauge: bin edges on each side of 0 (symmetric), one cell per bin.
@@ -97,8 +99,15 @@ pub fn working_shape(snap: &Snapshot) -> String {
 /// How one column of nodes is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// Glyph, bordered heatmap `heat` cells wide and `rows` tall, and a z gauge if `gauge`.
-    Tile { heat: u16, rows: u16, gauge: bool },
+    /// Glyph, bordered heatmap `heat` cells wide and `rows` tall, and a z gauge if `gauge`;
+    /// in `cols` sub-columns side by side (neurons row by row) when one column would make
+    /// tiles touch.
+    Tile {
+        heat: u16,
+        rows: u16,
+        gauge: bool,
+        cols: u16,
+    },
     /// Just the state glyph.
     Glyph,
     /// More neurons than rows: state cells in `cols` columns.
@@ -128,14 +137,17 @@ impl Column {
         if matches!(self.kind, Kind::Strip { .. }) {
             return None;
         }
-        let (row, _) = *self.nodes.get(i)?;
+        let (row, sub) = *self.nodes.get(i)?;
         let y = row as f64 + self.node_rows() as f64 / 2.0;
-        let x = if right {
-            (self.x + self.width) as f64
-        } else {
-            self.x as f64 - 0.1
+        let x = match self.kind {
+            Kind::Tile { heat, cols, .. } if cols > 1 => {
+                let left = self.x + sub * (heat + 4);
+                if right { left + heat + 3 } else { left }
+            }
+            _ if right => self.x + self.width,
+            _ => self.x,
         };
-        Some((x, y))
+        Some((x as f64 - if right { 0.0 } else { 0.1 }, y))
     }
 }
 
@@ -175,12 +187,16 @@ fn plan(sizes: &[usize], label_w: u16, width: u16, rows: u16) -> Vec<Column> {
                 heat,
                 rows: 2,
                 gauge,
+                cols: 1,
             }
-        } else if n as u64 <= rows as u64 {
+        } else if let Some(cols) = (1..=4u16)
+            .find(|&c| (2 * (n as u64).div_ceil(c as u64)).saturating_sub(1) <= rows as u64)
+        {
             Kind::Tile {
                 heat,
                 rows: 1,
-                gauge,
+                gauge: gauge && cols == 1,
+                cols,
             }
         } else {
             Kind::Strip {
@@ -189,6 +205,7 @@ fn plan(sizes: &[usize], label_w: u16, width: u16, rows: u16) -> Vec<Column> {
         }
     };
     let kind_width = |k: Kind| match k {
+        Kind::Tile { heat, cols, .. } if cols > 1 => cols * (heat + 4) - 1,
         Kind::Tile { heat, gauge, .. } => 1 + heat + 2 + if gauge { GAUGE_W + 1 } else { 0 },
         Kind::Glyph => 1,
         Kind::Strip { cols } => cols,
@@ -238,10 +255,16 @@ fn plan(sizes: &[usize], label_w: u16, width: u16, rows: u16) -> Vec<Column> {
                 } else {
                     1
                 };
-                spread(n, h, rows)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| (r, 0))
+                let per_row = match kind {
+                    Kind::Tile { cols, .. } => cols.max(1) as usize,
+                    _ => 1,
+                };
+                let tops = spread(n.div_ceil(per_row), h, rows).unwrap_or_default();
+                (0..n)
+                    .filter_map(|i| {
+                        let top = *tops.get(i / per_row)?;
+                        Some((top, (i % per_row) as u16))
+                    })
                     .collect()
             }
         };
@@ -270,7 +293,7 @@ fn chosen_edges(layer: &LayerView) -> (Vec<(usize, usize, f64)>, Option<usize>) 
         }
         return (edges, None);
     }
-    let per = (EDGES_PER_GAP / targets.max(1)).max(1);
+    let per = (EDGES_WHEN_CHOSEN / targets.max(1)).max(1);
     for (o, row) in layer.weights.iter().enumerate() {
         let mut order: Vec<usize> = (0..row.len()).collect();
         order.sort_by(|&a, &b| row[b].abs().total_cmp(&row[a].abs()));
@@ -321,23 +344,39 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
     }
     let mut body = area;
     // Legend lines at the bottom: the counts, then (room permitting) how to read the picture.
-    if opt.legend && area.height >= 5 {
-        let mut lines = vec![legend(snap, theme)];
-        if area.height >= 14 {
-            lines.push(key_line(snap, opt, theme));
-        }
-        for (i, l) in lines.iter().rev().enumerate() {
-            let y = area.y + area.height - 1 - i as u16;
-            l.clone().render(Rect::new(area.x, y, area.width, 1), buf);
-        }
-        body.height -= lines.len() as u16;
-    }
-    if opt.preact {
+    let legend_rows = match (opt.legend, area.height) {
+        (false, _) | (_, 0..5) => 0,
+        (_, 5..14) => 1,
+        _ => 2,
+    };
+    body.height -= legend_rows;
+    let strips = if opt.preact {
         super::preact::render(body, buf, snap, opt.selected, theme);
-        return;
+        Vec::new()
+    } else {
+        render_tiles(body, buf, snap, opt, theme)
+    };
+    let mut lines = vec![legend(snap, theme)];
+    if legend_rows == 2 {
+        lines.push(key_line(snap, opt, &strips, theme));
     }
+    for (i, l) in lines.iter().take(legend_rows as usize).rev().enumerate() {
+        let y = area.y + area.height - 1 - i as u16;
+        l.clone().render(Rect::new(area.x, y, area.width, 1), buf);
+    }
+}
+
+/// The tiles view in `body`. Returns the hidden layers drawn as strips (their edges hidden).
+fn render_tiles(
+    body: Rect,
+    buf: &mut Buffer,
+    snap: &Snapshot,
+    opt: Options,
+    theme: &Theme,
+) -> Vec<usize> {
+    let area = body;
     if snap.layers.is_empty() || body.height < 3 {
-        return;
+        return Vec::new();
     }
     // Header row with layer names; one or two rows of per-layer counts at the bottom.
     let header_y = body.y;
@@ -349,7 +388,7 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
         body.height.saturating_sub(1 + stats_rows),
     );
     if nodes.height == 0 {
-        return;
+        return Vec::new();
     }
     let hidden = snap.hidden();
     let n_inputs = snap.layers[0].weights.first().map_or(0, Vec::len);
@@ -410,7 +449,10 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
     let mut header = |c: usize, name: &str| {
         let col = &columns[c];
         let mid = nodes.x + col.x + col.width / 2;
-        let start = mid.saturating_sub(name.len() as u16 / 2).max(area.x);
+        let start = mid
+            .saturating_sub(name.len() as u16 / 2)
+            .min((area.x + area.width).saturating_sub(name.len() as u16))
+            .max(area.x);
         buf.set_stringn(
             start,
             header_y,
@@ -445,8 +487,11 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
             let selected = opt.selected == Some((li, n));
             let (x, y) = (nodes.x + col.x, nodes.y + row);
             match col.kind {
-                Kind::Tile { heat, rows, gauge } => {
+                Kind::Tile {
+                    heat, rows, gauge, ..
+                } => {
                     let grid = tiles.and_then(|t| t.get(n));
+                    let x = x + sub * (heat + 4);
                     let tile = Rect::new(x, y, 3 + heat, rows);
                     draw_tile(buf, tile, grid, view.health, selected, theme);
                     if gauge {
@@ -525,10 +570,13 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
             both.render(Rect::new(x, stats_y, w, 1), buf);
         }
     }
+    (0..hidden.len())
+        .filter(|&l| matches!(columns[l + 1].kind, Kind::Strip { .. }))
+        .collect()
 }
 
 /// The second legend line: how to read the picture, parts dropped from the end when short.
-fn key_line(snap: &Snapshot, opt: Options, theme: &Theme) -> Line<'static> {
+fn key_line(snap: &Snapshot, opt: Options, strips: &[usize], theme: &Theme) -> Line<'static> {
     let g = theme.glyphs;
     let mut parts: Vec<Vec<Span<'static>>> = Vec::new();
     // Most telling first: what death cost, the born-dead tally, then how to read the picture.
@@ -559,12 +607,30 @@ fn key_line(snap: &Snapshot, opt: Options, theme: &Theme) -> Line<'static> {
             Span::styled(" -w", theme.dim),
         ]);
         parts.push(vec![Span::styled("brighter = larger |w|", theme.dim)]);
-        let topk = snap.layers.iter().filter_map(|l| chosen_edges(l).1).min();
+        // Layer l joins column l and l + 1; column c ≥ 1 is hidden layer c - 1.
+        let strip = |c: usize| c >= 1 && strips.contains(&(c - 1));
+        let topk = snap
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| !strip(*l) && !strip(l + 1))
+            .filter_map(|(_, l)| chosen_edges(l).1)
+            .min();
+        if !strips.is_empty() {
+            let names: Vec<String> = strips.iter().map(|l| format!("h{}", l + 1)).collect();
+            parts.insert(
+                parts.len() - 2,
+                vec![Span::styled(
+                    format!("{} too wide: state cells, edges hidden", names.join(",")),
+                    theme.accent,
+                )],
+            );
+        }
         if let Some(k) = topk {
             parts.insert(
                 parts.len() - 2,
                 vec![Span::styled(
-                    format!("strongest {k} in per neuron"),
+                    format!("each neuron's {k} strongest inputs"),
                     theme.accent,
                 )],
             );
@@ -779,14 +845,15 @@ mod tests {
 
     #[test]
     fn plans_shrink_from_tiles_to_glyphs_to_strips() {
-        // The default network at 160×48: two-row tiles with gauges.
+        // The default network at 160×48: one-row tiles with gauges.
         let cols = plan(&[2, 8, 8, 1], 2, 64, 19);
         assert!(matches!(
             cols[1].kind,
             Kind::Tile {
                 heat: 4,
                 rows: 1,
-                gauge: true
+                gauge: true,
+                cols: 1
             }
         ));
         let cols = plan(&[2, 6, 6, 1], 2, 64, 19);
@@ -795,9 +862,23 @@ mod tests {
             Kind::Tile {
                 heat: 4,
                 rows: 2,
-                gauge: true
+                gauge: true,
+                ..
             }
         ));
+        // Sixteen in 19 rows: one-row tiles two side by side, rows apart.
+        let cols = plan(&[4, 16, 16, 1], 7, 64, 19);
+        assert!(
+            matches!(cols[1].kind, Kind::Tile { cols: 2, .. }),
+            "{:?}",
+            cols[1]
+        );
+        let nodes: Vec<(u16, u16)> = cols[1].nodes.clone();
+        assert_eq!(nodes.len(), 16);
+        for w in nodes.chunks(2).collect::<Vec<_>>().windows(2) {
+            assert_eq!((w[0][0].1, w[0][1].1), (0, 1));
+            assert!(w[1][0].0 >= w[0][0].0 + 2, "{nodes:?}");
+        }
         // Seven layers: too wide for tiles with gauges.
         let cols = plan(&[2, 8, 8, 8, 8, 8, 8, 8, 1], 2, 64, 19);
         assert!(!matches!(cols[1].kind, Kind::Tile { gauge: true, .. }));
@@ -827,11 +908,11 @@ mod tests {
             ..LayerView::default()
         };
         let (edges, k) = chosen_edges(&layer);
-        assert_eq!(k, Some(4));
-        assert_eq!(edges.len(), 64);
-        // Neuron 0's strongest incoming weights are from inputs 15, 14, 13, 12.
+        assert_eq!(k, Some(2));
+        assert_eq!(edges.len(), 32);
+        // Neuron 0's strongest incoming weights are from inputs 15 and 14.
         let into0: Vec<usize> = edges.iter().filter(|e| e.1 == 0).map(|e| e.0).collect();
-        assert_eq!(into0, vec![15, 14, 13, 12]);
+        assert_eq!(into0, vec![15, 14]);
         let small = LayerView {
             weights: vec![vec![1.0; 8]; 8],
             ..LayerView::default()

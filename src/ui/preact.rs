@@ -378,6 +378,6 @@ mod tests {
             alive.iter().any(|&y| y < zero) && alive.iter().any(|&y| y >= zero),
             "{text}"
         );
-        assert!(text.contains("○1 below 0"), "{text}");
+        assert!(text.contains("○1 ◐0 below 0"), "{text}");
     }
 }

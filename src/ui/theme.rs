@@ -389,22 +389,26 @@ impl Theme {
             .iter()
             .filter_map(|s| s.fg.and_then(rgb_of))
             .collect();
-        let candidates: Vec<Color> = match self.tier {
+        let mut candidates: Vec<Color> = match self.tier {
             ColorTier::Ansi16 => SERIES_NAMED.to_vec(),
             _ => SERIES_EXTRA.iter().map(|t| self.color(*t)).collect(),
         };
-        let mut k = n;
-        for c in candidates {
-            if k == SERIES {
+        // Greedy: each next colour the candidate farthest from every one in use.
+        for k in n..SERIES {
+            let far = |c: &Color| {
+                let rgb = rgb_of(*c).unwrap_or(BACKGROUND);
+                used.iter()
+                    .map(|u| perceived(*u, rgb))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let Some(best) = (0..candidates.len())
+                .max_by(|&a, &b| far(&candidates[a]).total_cmp(&far(&candidates[b])))
+            else {
                 break;
-            }
-            let Some(rgb) = rgb_of(c) else { continue };
-            if used.iter().any(|u| distance(*u, rgb) < 60 * 60) {
-                continue;
-            }
-            used.push(rgb);
+            };
+            let c = candidates.remove(best);
+            used.push(rgb_of(c).unwrap_or(BACKGROUND));
             self.layer_norms[k] = Style::new().fg(c);
-            k += 1;
         }
     }
 
@@ -453,7 +457,13 @@ impl Theme {
             }
             _ => {
                 let rgb = base.fg.and_then(rgb_of).unwrap_or((128, 128, 128));
-                let mix = [0.0, 0.32, 0.62, 1.0][level];
+                // Dark to full, the strongest a little lighter so it reads on a dark screen.
+                let mix = [0.0, 0.3, 0.6, 1.0][level];
+                let rgb = if level == EDGE_LEVELS {
+                    blend(rgb, (255, 255, 255), 0.25)
+                } else {
+                    rgb
+                };
                 let fg = self.fit(blend(BACKGROUND, rgb, mix));
                 let s = Style::new().fg(fg);
                 if level == EDGE_LEVELS {
@@ -544,7 +554,7 @@ const SERIES_COLOURS: [Tri; SERIES] = [
 
 /// Colours that complete a theme's layer colours in 256 and truecolor: the Okabe–Ito
 /// colour-blind-safe palette first, then more.
-const SERIES_EXTRA: [Tri; 11] = [
+const SERIES_EXTRA: [Tri; 13] = [
     tri((230, 159, 0), 214, Color::Yellow),
     tri((86, 180, 233), 74, Color::LightBlue),
     tri((0, 158, 115), 36, Color::Green),
@@ -556,6 +566,8 @@ const SERIES_EXTRA: [Tri; 11] = [
     tri((150, 150, 150), 246, Color::Gray),
     tri((170, 120, 70), 137, Color::LightRed),
     tri((120, 220, 120), 114, Color::LightGreen),
+    tri((255, 170, 220), 218, Color::LightMagenta),
+    tri((140, 100, 220), 98, Color::LightBlue),
 ];
 
 /// Named colours that complete a theme's layer colours in 16 colours.
@@ -593,6 +605,40 @@ fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
 fn contrast(c: Color, back: (u8, u8, u8)) -> f64 {
     let (a, b) = (luminance(rgb_of(c).unwrap_or(BACKGROUND)), luminance(back));
     (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// How far apart two colours look, to normal vision and to the two common red-green
+/// deficiencies (simulated with Machado et al.'s 2009 matrices): the smallest of the three.
+fn perceived(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    const DEUTAN: [[f64; 3]; 3] = [
+        [0.367, 0.861, -0.228],
+        [0.280, 0.673, 0.047],
+        [-0.012, 0.043, 0.969],
+    ];
+    const PROTAN: [[f64; 3]; 3] = [
+        [0.152, 1.053, -0.205],
+        [0.115, 0.786, 0.099],
+        [-0.004, -0.048, 1.052],
+    ];
+    let sim = |m: &[[f64; 3]; 3], c: (u8, u8, u8)| {
+        let v = [c.0 as f64, c.1 as f64, c.2 as f64];
+        let ch = |r: usize| (m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2]).clamp(0.0, 255.0);
+        (ch(0) as u8, ch(1) as u8, ch(2) as u8)
+    };
+    redmean(a, b)
+        .min(redmean(sim(&DEUTAN, a), sim(&DEUTAN, b)))
+        .min(redmean(sim(&PROTAN, a), sim(&PROTAN, b)))
+}
+
+/// A colour difference closer to what the eye sees than plain RGB distance ("redmean").
+fn redmean(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let r = (a.0 as f64 + b.0 as f64) / 2.0;
+    let (dr, dg, db) = (
+        a.0 as f64 - b.0 as f64,
+        a.1 as f64 - b.1 as f64,
+        a.2 as f64 - b.2 as f64,
+    );
+    ((2.0 + r / 256.0) * dr * dr + 4.0 * dg * dg + (2.0 + (255.0 - r) / 256.0) * db * db).sqrt()
 }
 
 fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
