@@ -1043,7 +1043,7 @@ mod tests {
         w.apply(Command::Configure(Box::new(rai)));
         let s = w.capture();
         assert_eq!(s.born_dead_tally.len(), 2);
-        w.apply(Command::Configure(Box::new(TrainConfig::default())));
+        w.apply(Command::Configure(Box::default()));
         assert_eq!(w.capture().born_dead_tally.len(), 1);
     }
 }

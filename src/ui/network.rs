@@ -580,14 +580,14 @@ fn key_line(snap: &Snapshot, opt: Options, strips: &[usize], theme: &Theme) -> L
     let g = theme.glyphs;
     let mut parts: Vec<Vec<Span<'static>>> = Vec::new();
     // Most telling first: what death cost, the born-dead tally, then how to read the picture.
+    if let Some(t) = tally_line(snap) {
+        parts.push(vec![Span::styled(t, theme.accent)]);
+    }
     if snap.dead > 0 {
         parts.push(vec![
             Span::styled("working net ", theme.dim),
             Span::styled(working_shape(snap), theme.dead),
         ]);
-    }
-    if let Some(t) = tally_line(snap) {
-        parts.push(vec![Span::styled(t, theme.accent)]);
     }
     if opt.preact {
         parts.push(vec![Span::styled(
@@ -657,11 +657,20 @@ pub fn tally_line(snap: &Snapshot) -> Option<String> {
     if !(t.iter().any(|t| t.draws > 1 || t.born_dead > 0) || snap.born_dead) {
         return None;
     }
+    // `he-normal, bias 0`: the bias is left out when every draw had the same.
+    let bias = |init: &str| init.split_once(", ").map(|(_, b)| b.to_string());
+    let same_bias = t.windows(2).all(|w| bias(&w[0].init) == bias(&w[1].init));
     let parts: Vec<String> = t
         .iter()
-        .map(|t| format!("{} {}/{}", t.init, t.born_dead, t.draws))
+        .map(|t| {
+            let name = match (same_bias, t.init.split_once(", ")) {
+                (true, Some((init, _))) => init,
+                _ => t.init.as_str(),
+            };
+            format!("{name} {}/{}", t.born_dead, t.draws)
+        })
         .collect();
-    Some(format!("born dead: {}", parts.join(", ")))
+    Some(format!("born dead: {}", parts.join(" · ")))
 }
 
 /// A hidden neuron's tile in `r`: glyph, left border, heatmap, right border.
