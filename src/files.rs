@@ -161,18 +161,28 @@ fn open_fifo(path: &Path) -> Result<(Vec<u8>, File), FileError> {
         .open(path)
         .map_err(FileError::Read)?;
     let mut first = [0u8; 1];
-    let head = match file.read(&mut first) {
-        Ok(0) => {
-            eprintln!(
-                "reluscope: note: {} is a FIFO and nothing writes to it yet; waiting for a \
-                 writer (Ctrl-C to stop)",
-                path.display()
-            );
-            return Ok((Vec::new(), File::open(path).map_err(FileError::Read)?));
+    let mut said = false;
+    let head = loop {
+        match file.read(&mut first) {
+            // No writer yet. Keep this descriptor and poll it, rather than reopen blocking: a
+            // writer that came, wrote and left in between would be missed, and the reopen
+            // would then wait forever.
+            Ok(0) => {
+                if !said {
+                    eprintln!(
+                        "reluscope: note: {} is a FIFO and nothing writes to it yet; waiting \
+                         for a writer (Ctrl-C to stop)",
+                        path.display()
+                    );
+                    said = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(_) => break vec![first[0]],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Vec::new(),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FileError::Read(e)),
         }
-        Ok(_) => vec![first[0]],
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Vec::new(),
-        Err(e) => return Err(FileError::Read(e)),
     };
     // Back to blocking reads for the rest.
     let fd = file.as_raw_fd();

@@ -215,9 +215,9 @@ fn born_dead_depth_with_he_and_alive_with_rai() {
     // Training cannot revive it: the output stays constant.
     let he = train(s.train.clone(), 200);
     assert!(he.health().output_constant);
+    assert_eq!(s.train.bias_init, BiasInit::Scheme);
     let mut rai = s.train.clone();
     rai.init = Init::Rai;
-    rai.bias_init = BiasInit::Scheme;
     let rai = train(rai, 0);
     assert!(!rai.health().born_dead, "rai: the same seed is born alive");
 }
@@ -261,4 +261,240 @@ fn dying_and_leaky_hold_for_other_seeds_too() {
             "seed {seed}: leaky"
         );
     }
+}
+
+// What the screen shows: each scenario as the explorer starts it, trained in the test thread
+// and rendered at 160×48, must put on screen the figures its caption talks about.
+
+mod screen;
+
+use reluscope::action::Action;
+use reluscope::app::Pane;
+use reluscope::trainer::Health;
+use screen::{Screen, truecolor};
+
+fn start(name: &str) -> Screen {
+    Screen::scenario(name, (160, 48), truecolor())
+}
+
+#[test]
+fn every_scenario_focuses_the_pane_it_talks_about() {
+    for (name, pane) in [
+        ("relu-basics", Pane::Activation),
+        ("nonlinearity", Pane::Output),
+        ("sparsity", Pane::Network),
+        ("vanishing-sigmoid", Pane::Metrics),
+        ("dying-high-lr", Pane::Network),
+        ("leaky-rescue", Pane::Network),
+        ("dying-negative-bias", Pane::Network),
+        ("born-dead-depth", Pane::Parameters),
+        ("exploding", Pane::Metrics),
+    ] {
+        let s = start(name);
+        assert_eq!(s.app.focus, pane, "{name}");
+        // Its caption is on screen (the inspector's place shows it).
+        let first: String = scenario::find(name)
+            .unwrap()
+            .caption
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(s.text().contains(&first), "{name}: {first}");
+    }
+    // A scenario's `select` puts the Parameters cursor on the row its hints change.
+    let s = start("exploding");
+    assert!(s.text().contains(">clip norm"), "{}", s.text());
+    let s = start("born-dead-depth");
+    assert!(s.text().contains(">weight init"), "{}", s.text());
+}
+
+#[test]
+fn relu_basics_left_moves_the_cursor_and_changes_no_setting() {
+    let mut s = start("relu-basics");
+    let config = s.app.config.clone();
+    let x0 = s.app.plot.cursor;
+    for _ in 0..40 {
+        s.act(Action::Left);
+    }
+    assert!(
+        s.app.plot.cursor < x0.min(0.0),
+        "{} -> {}",
+        x0,
+        s.app.plot.cursor
+    );
+    assert_eq!(s.app.config, config, "no training setting changed");
+    // Left of 0 the screen reads f(x) = 0 and f'(x) = 0.
+    let text = s.text();
+    assert!(text.contains("  f 0  f' 0"), "{text}");
+}
+
+#[test]
+fn sparsity_shows_each_layers_share_of_zeros() {
+    let mut s = start("sparsity");
+    s.steps(300);
+    let snap = s.app.snapshot.clone().unwrap();
+    let text = s.text();
+    for layer in snap.hidden() {
+        let shown = format!("0s {:.0}%", layer.sparsity * 100.0);
+        assert!(text.contains(&shown), "{shown}\n{text}");
+        assert!((0.3..0.9).contains(&layer.sparsity), "{}", layer.sparsity);
+    }
+    assert!(text.contains("○ dead 0"), "{text}");
+}
+
+#[test]
+fn vanishing_sigmoid_prints_every_layers_norm_and_the_ratio() {
+    let mut s = start("vanishing-sigmoid");
+    s.steps(100).act(Action::ToggleZoom);
+    let text = s.text();
+    let snap = s.app.snapshot.clone().unwrap();
+    let last = snap.history.samples().last().unwrap();
+    let layers = last.grad_norms.len();
+    for l in 0..layers {
+        let name = if l + 1 == layers {
+            "out".to_string()
+        } else {
+            format!("h{}", l + 1)
+        };
+        let shown = format!("{name} {}", reluscope::format::num(last.grad_norms[l]));
+        assert!(text.contains(&shown), "{shown}\n{text}");
+    }
+    let ratio = last.grad_norms[0] / last.grad_norms[layers - 1];
+    assert!(ratio < 0.01, "{ratio}");
+    let shown = format!("h1/out {}", reluscope::format::num(ratio));
+    assert!(text.contains(&shown), "{shown}\n{text}");
+}
+
+#[test]
+fn dying_high_lr_shows_the_deaths_their_cost_and_the_update_that_did_it() {
+    let mut s = start("dying-high-lr");
+    s.steps(9 * 60);
+    let snap = s.app.snapshot.clone().unwrap();
+    let text = s.text();
+    assert!(snap.dead_fraction() > 0.3, "{}", snap.dead_fraction());
+    assert!(text.contains(&format!("○ dead {}", snap.dead)), "{text}");
+    assert!(text.contains(&format!("deaths {}", snap.deaths)), "{text}");
+    assert!(
+        text.contains(&format!("revivals {}", snap.revivals)),
+        "{text}"
+    );
+    // The cost: what is left of the network.
+    let working = reluscope::ui::network::working_shape(&snap);
+    assert!(text.contains(&format!("working net {working}")), "{text}");
+    // Select the first dead neuron: its story names the step that killed it, and its z.
+    let (l, n) = snap
+        .hidden()
+        .iter()
+        .enumerate()
+        .find_map(|(l, layer)| {
+            layer
+                .neurons
+                .iter()
+                .position(|v| v.health == Health::Dead)
+                .map(|n| (l, n))
+        })
+        .unwrap();
+    s.act(Action::Down);
+    for _ in 0..l {
+        s.act(Action::Right);
+    }
+    for _ in 0..n {
+        s.act(Action::Down);
+    }
+    assert_eq!(s.app.selected, Some((l, n)));
+    let text = s.text();
+    let story = snap.lives.story(l, n).unwrap();
+    let death = story.events.iter().rev().find(|e| e.exact).unwrap();
+    let u = death.update.unwrap();
+    assert!(text.contains(&format!("died at step {}", u.step)), "{text}");
+    assert!(text.contains("max z "), "{text}");
+    assert!(u.z_max_before > 0.0 && u.z_max_after <= 0.0, "{u:?}");
+    // The pre-activation view: every layer with a dead neuron says its bars are below 0.
+    s.act(Action::TogglePreactivations);
+    let text = s.text();
+    assert!(text.contains("below 0"), "{text}");
+}
+
+#[test]
+fn leaky_rescue_counts_stuck_units_as_saturated_not_dead() {
+    let mut s = start("leaky-rescue");
+    s.steps(300);
+    let snap = s.app.snapshot.clone().unwrap();
+    let text = s.text();
+    assert_eq!(snap.dead, 0);
+    assert!(text.contains("○ dead 0"), "{text}");
+    assert!(
+        text.contains(&format!("◐ saturated {}", snap.saturated)),
+        "{text}"
+    );
+    assert!(text.contains("count as saturated"), "{text}");
+}
+
+#[test]
+fn dying_negative_bias_shows_every_dead_bar_below_zero() {
+    let mut s = start("dying-negative-bias");
+    s.act(Action::TogglePreactivations);
+    let snap = s.app.snapshot.clone().unwrap();
+    assert!(snap.dead as f64 > 0.7 * 16.0);
+    let text = s.text();
+    assert!(text.contains("below 0"), "{text}");
+    assert!(text.contains(&format!("○ dead {}", snap.dead)), "{text}");
+}
+
+#[test]
+fn born_dead_depth_tallies_the_draws_per_init() {
+    let mut s = start("born-dead-depth");
+    for _ in 0..5 {
+        s.act(Action::ResetNetwork);
+    }
+    let snap = s.app.snapshot.clone().unwrap();
+    let he = &snap.born_dead_tally[0];
+    assert_eq!((he.init.as_str(), he.draws), ("he-normal, bias scheme", 6));
+    assert!(he.born_dead >= 3, "{he:?}");
+    let he = he.clone();
+    // Switch the selected init to rai (the scenario put the cursor there) and draw again.
+    s.act(Action::Left);
+    assert_eq!(s.app.config.init, Init::Rai);
+    for _ in 0..5 {
+        s.act(Action::ResetNetwork);
+    }
+    let snap = s.app.snapshot.clone().unwrap();
+    let text = s.text();
+    let tally = reluscope::ui::network::tally_line(&snap).unwrap();
+    assert!(text.contains(&tally), "{tally}\n{text}");
+    let rai = snap
+        .born_dead_tally
+        .iter()
+        .find(|t| t.init.starts_with("rai"))
+        .unwrap();
+    assert!(rai.draws >= 5);
+    assert!(
+        (rai.born_dead as f64 / rai.draws as f64) < (he.born_dead as f64 / he.draws as f64),
+        "{rai:?} vs {he:?}"
+    );
+}
+
+#[test]
+fn exploding_draws_the_climb_and_marks_the_divergence() {
+    let mut s = start("exploding");
+    s.steps(20);
+    let snap = s.app.snapshot.clone().unwrap();
+    let d = snap.divergence.unwrap();
+    let text = s.text();
+    assert!(
+        text.contains(&format!("diverged at step {}", d.step)),
+        "{text}"
+    );
+    assert!(text.contains('✕'), "{text}");
+    // Every step before it is a point, each gradient larger than the last.
+    let g: Vec<f64> = snap
+        .history
+        .samples()
+        .iter()
+        .map(|s| s.grad_norms[0])
+        .filter(|g| g.is_finite())
+        .collect();
+    assert!(g.len() >= 2, "{g:?}");
+    assert!(g.windows(2).all(|w| w[1] > w[0]), "{g:?}");
 }

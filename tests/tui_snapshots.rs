@@ -190,7 +190,8 @@ fn dead_and_alive_neurons_have_their_styles() {
         let buf = render(&app);
         let layout = reluscope::app::layout::compute(buf.area, &app).unwrap();
         let net = layout.get(reluscope::app::Pane::Network).unwrap();
-        let body = Rect::new(net.x + 1, net.y + 2, net.width - 2, net.height - 4);
+        // The node rows: below the header, above the per-layer counts and the legend.
+        let body = Rect::new(net.x + 1, net.y + 2, net.width - 2, net.height - 7);
         let g = theme.glyphs;
         let dead = cells_with(&buf, body, g.dead);
         let saturated = cells_with(&buf, body, g.saturated);
@@ -231,13 +232,13 @@ fn born_dead_network_shows_dead_neurons() {
     assert!(snap.dead > 0, "expected dead neurons, got {}", snap.dead);
     let text = screen(&app);
     assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
-    // The layer header counts its dead neurons.
+    // Under each layer, its dead count.
     let h1_dead = snap.hidden()[0]
         .neurons
         .iter()
         .filter(|n| n.health == Health::Dead)
         .count();
-    assert!(text.contains(&format!("h1 ○{h1_dead}")), "{text}");
+    assert!(text.contains(&format!("○{h1_dead} ◐")), "{text}");
     insta::assert_snapshot!(text);
 }
 

@@ -90,6 +90,8 @@ pub struct App {
     /// The selected hidden neuron: (hidden layer, neuron).
     pub selected: Option<(usize, usize)>,
     pub inspector: bool,
+    /// The Network pane shows each neuron's pre-activation range instead of its tile.
+    pub preact: bool,
     /// The selected knob of the Parameters pane (index into [`Knob::ALL`]).
     pub knob: usize,
     /// Text being typed for the selected knob.
@@ -158,6 +160,7 @@ impl App {
             plot: CurveView::default(),
             selected: None,
             inspector: false,
+            preact: false,
             knob: 0,
             editing: None,
             edit_fresh: false,
@@ -225,6 +228,21 @@ impl App {
             .first()
             .map_or(String::new(), |k| format!(" ({k}: what to watch)"));
         self.say(format!("scenario: {}{help}", scenario.title));
+        // The pane its caption talks about, so its key hints act there.
+        if let Some(p) = scenario.focus.as_ref().and_then(|f| {
+            Pane::ALL
+                .into_iter()
+                .find(|p| p.title().eq_ignore_ascii_case(f))
+        }) {
+            self.focus = p;
+        }
+        if let Some(k) = scenario.select.as_ref().and_then(|r| {
+            Knob::ALL
+                .iter()
+                .position(|k| k.label().trim().eq_ignore_ascii_case(r))
+        }) {
+            self.knob = k;
+        }
         self.scenario = Some(ScenarioView {
             title: scenario.title.clone(),
             caption: scenario.caption.clone(),
@@ -661,6 +679,14 @@ fn panes(app: &mut App, action: Action) -> bool {
             app.help_scroll = 0;
         }
         Action::ToggleTestPoints => app.show_test = !app.show_test,
+        Action::TogglePreactivations => {
+            app.preact = !app.preact;
+            app.say(if app.preact {
+                "network: each neuron's pre-activation range over the data against z = 0"
+            } else {
+                "network: each neuron's output over the input plane"
+            });
+        }
         Action::CycleCompare => app.plot.cycle_compare(),
         Action::PanLeft => app.plot.pan(false),
         Action::PanRight => app.plot.pan(true),

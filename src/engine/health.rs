@@ -40,6 +40,13 @@ pub struct NeuronHealth {
     /// (born dead), 1 at the first epoch end it is found dead (it died during that epoch),
     /// and one more at every epoch end it stays dead.
     pub epochs_dead: u64,
+    /// The pre-activation z over the training set: least, greatest, and the lower and upper
+    /// quartiles (linear interpolation between order statistics, as `numpy.quantile`). A
+    /// ReLU neuron is dead exactly when `z_max <= 0`.
+    pub z_min: f64,
+    pub z_max: f64,
+    pub z_q1: f64,
+    pub z_q3: f64,
 }
 
 /// One layer's statistics (hidden and output layers).
@@ -125,6 +132,8 @@ pub(crate) struct Probe {
     nonzero: Vec<Vec<u32>>,
     sum_abs: Vec<Vec<f64>>,
     zeros: Vec<u64>,
+    /// Per hidden layer, every sample's pre-activations (samples × neurons, row-major).
+    z: Vec<Vec<f64>>,
     out_min: f64,
     out_max: f64,
     samples: usize,
@@ -137,6 +146,7 @@ impl Probe {
             nonzero: layers.iter().map(|l| vec![0; l.fan_out]).collect(),
             sum_abs: layers.iter().map(|l| vec![0.0; l.fan_out]).collect(),
             zeros: vec![0; layers.len()],
+            z: vec![Vec::new(); layers.len().saturating_sub(1)],
             out_min: f64::INFINITY,
             out_max: f64::NEG_INFINITY,
             samples: 0,
@@ -153,6 +163,7 @@ impl Probe {
                 sa[i] += d.abs();
             }
             self.zeros[l] += s.a[l].iter().filter(|&&a| a == 0.0).count() as u64;
+            self.z[l].extend_from_slice(&s.z[l]);
         }
         self.out_min = self.out_min.min(logit);
         self.out_max = self.out_max.max(logit);
@@ -161,7 +172,7 @@ impl Probe {
 
     /// Turns the statistics into the new health, carrying counters over from `prev`.
     pub(crate) fn finish(
-        self,
+        mut self,
         net: &Network,
         grads: &Gradients,
         threshold: f64,
@@ -178,8 +189,13 @@ impl Probe {
             ..Health::default()
         };
         for l in 0..hidden {
-            let mut row = Vec::with_capacity(net.layers[l].fan_out);
-            for i in 0..net.layers[l].fan_out {
+            let fan_out = net.layers[l].fan_out;
+            let mut row = Vec::with_capacity(fan_out);
+            let mut column = Vec::with_capacity(self.samples);
+            for i in 0..fan_out {
+                column.clear();
+                column.extend(self.z[l].iter().skip(i).step_by(fan_out));
+                let (z_min, z_q1, z_q3, z_max) = quartiles(&mut column);
                 let rate = self.nonzero[l][i] as f64 / n;
                 let mean = self.sum_abs[l][i] / n;
                 let state = if self.nonzero[l][i] == 0 {
@@ -215,6 +231,10 @@ impl Probe {
                     activation_rate: rate,
                     mean_abs_grad: mean,
                     epochs_dead,
+                    z_min,
+                    z_max,
+                    z_q1,
+                    z_q3,
                 });
             }
             h.neurons.push(row);
@@ -226,6 +246,7 @@ impl Probe {
                 grad_norm: grads.layer_norm(l),
             });
         }
+        self.z.clear();
         h.output_constant =
             self.samples > 0 && (self.out_max - self.out_min) <= 1e-12 * (1.0 + self.out_max.abs());
         if prev.passes == 0 {
@@ -233,5 +254,59 @@ impl Probe {
             h.born_dead_neurons = h.dead;
         }
         h
+    }
+}
+
+/// Least, lower quartile, upper quartile and greatest of `v` (reordered in place); NaN for an
+/// empty slice. Quartiles interpolate linearly between order statistics (`numpy.quantile`'s
+/// default), so they are exact for any sample size.
+fn quartiles(v: &mut [f64]) -> (f64, f64, f64, f64) {
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
+    }
+    v.sort_unstable_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (v.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+    };
+    (v[0], at(0.25), at(0.75), v[v.len() - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quartiles_match_numpy() {
+        // numpy.quantile([3, 1, 4, 1, 5], [0, .25, .75, 1]) = [1, 1, 4, 5]
+        assert_eq!(
+            quartiles(&mut [3.0, 1.0, 4.0, 1.0, 5.0]),
+            (1.0, 1.0, 4.0, 5.0)
+        );
+        // numpy.quantile([1, 2, 3, 4], [.25, .75]) = [1.75, 3.25]
+        assert_eq!(quartiles(&mut [4.0, 2.0, 1.0, 3.0]), (1.0, 1.75, 3.25, 4.0));
+        assert_eq!(quartiles(&mut [-2.0]), (-2.0, -2.0, -2.0, -2.0));
+        assert!(quartiles(&mut []).0.is_nan());
+    }
+
+    #[test]
+    fn a_relu_neuron_is_dead_exactly_when_its_largest_z_is_not_positive() {
+        use crate::engine::{BiasInit, Session, TrainConfig};
+        let s = Session::new(TrainConfig {
+            bias_init: BiasInit::Constant(-3.0),
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        let all: Vec<&NeuronHealth> = s.health().neurons.iter().flatten().collect();
+        assert!(all.iter().any(|n| n.state == NeuronState::Dead));
+        assert!(all.iter().any(|n| n.state != NeuronState::Dead));
+        for n in all {
+            assert_eq!(n.state == NeuronState::Dead, n.z_max <= 0.0, "{n:?}");
+            assert!(
+                n.z_min <= n.z_q1 && n.z_q1 <= n.z_q3 && n.z_q3 <= n.z_max,
+                "{n:?}"
+            );
+        }
     }
 }

@@ -6,6 +6,8 @@
 //! title = "Dying ReLU: a learning rate too large"
 //! caption = "What to watch ..."
 //! try = [{ action = "lr_up", does = "raise the learning rate further" }]
+//! focus = "network"   # optional: the pane the caption talks about
+//! select = "clip norm" # optional: the Parameters row the hints change
 //! [train]      # same keys as the config file; unnamed keys take the built-in defaults
 //! lr = 1.0
 //! [display]    # optional, same keys as the config file
@@ -23,6 +25,16 @@ use toml::de::DeValue;
 use crate::action::Action;
 use crate::keymap::Keymap;
 
+/// The panes a scenario can focus.
+pub const PANES: &[&str] = &[
+    "activation",
+    "derivative",
+    "network",
+    "output",
+    "metrics",
+    "parameters",
+];
+
 /// An action worth trying in a scenario, and what it shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Try {
@@ -39,6 +51,10 @@ pub struct Scenario {
     /// What to watch, a few sentences.
     pub caption: String,
     pub try_actions: Vec<Try>,
+    /// The pane to focus (one of [`PANES`]).
+    pub focus: Option<String>,
+    /// The Parameters row to select, by its label (e.g. `clip norm`).
+    pub select: Option<String>,
     /// The preset: `[train]` is complete once the built-in defaults fill the rest.
     pub overrides: Overrides,
 }
@@ -113,6 +129,8 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
     let mut title = None;
     let mut caption = None;
     let mut try_actions = Vec::new();
+    let mut focus = None;
+    let mut select = None;
     let mut overrides = Overrides::default();
     for (key, value) in doc.get_ref() {
         let k = key.get_ref().as_ref();
@@ -155,6 +173,33 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
                     .at(at),
                 ),
             },
+            "focus" => match value.get_ref() {
+                DeValue::String(s) if PANES.contains(&s.trim().to_ascii_lowercase().as_str()) => {
+                    focus = Some(s.trim().to_ascii_lowercase());
+                }
+                other => diags.push(
+                    Problem::new(
+                        format!("`focus` must name a pane, found {}", describe(other)),
+                        format!("use one of {}", PANES.join(", ")),
+                    )
+                    .at(at),
+                ),
+            },
+            "select" => match value.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => {
+                    select = Some(s.trim().to_string());
+                }
+                other => diags.push(
+                    Problem::new(
+                        format!(
+                            "`select` must be a Parameters row, found {}",
+                            describe(other)
+                        ),
+                        "write it as select = \"clip norm\"",
+                    )
+                    .at(at),
+                ),
+            },
             "train" | "display" => {
                 if let Some(table) = expect_table(src, k, value, &mut diags) {
                     read_settings(src, k, table, &mut overrides, &mut diags);
@@ -165,7 +210,10 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
                     format!("unknown key `{other}` in a scenario"),
                     unknown_name_fix(
                         other,
-                        ["name", "title", "caption", "try", "train", "display"],
+                        [
+                            "name", "title", "caption", "try", "focus", "select", "train",
+                            "display",
+                        ],
                         "keys",
                     ),
                 )
@@ -194,9 +242,19 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
             title,
             caption,
             try_actions,
+            focus,
+            select,
             overrides,
         }),
         _ => Err(diags),
+    }
+}
+
+/// A value as a message shows it: strings quoted, other values by their type.
+fn describe(v: &DeValue<'_>) -> String {
+    match v {
+        DeValue::String(s) => format!("{s:?}"),
+        other => type_name(other).to_string(),
     }
 }
 

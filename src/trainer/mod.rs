@@ -4,6 +4,7 @@
 //! never waits for the UI: it publishes an `Arc<Snapshot>` at most every [`PUBLISH_EVERY`] and
 //! the UI reads only the newest. Paused, it blocks on the command channel and costs nothing.
 
+mod life;
 mod mailbox;
 mod snapshot;
 mod worker;
@@ -16,9 +17,11 @@ use tokio::sync::watch;
 
 use crate::engine::{ModelFile, TrainConfig};
 
+pub use life::{Event, Story, Turn, Update};
 pub use mailbox::Mailbox;
 pub use snapshot::{
-    DataPoint, Domain, Grid, Health, History, LayerView, NeuronView, Sample, Snapshot, Task,
+    BornDeadTally, DataPoint, Divergence, Domain, Grid, Health, History, LayerView, Lives,
+    NeuronView, Sample, Snapshot, TILE_PIXELS, Task, ZRange,
 };
 pub use worker::Worker;
 

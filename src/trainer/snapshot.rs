@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use crate::activation::Activation;
 
+pub use super::life::Lives;
+
 /// A hidden neuron's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Health {
@@ -26,6 +28,46 @@ pub struct NeuronView {
     pub mean_abs_grad: f64,
     /// Consecutive epochs dead (0 when alive).
     pub epochs_dead: u64,
+    /// Its pre-activation z over the training set.
+    pub z: ZRange,
+}
+
+/// The spread of a neuron's pre-activation over the training set: a ReLU neuron is dead
+/// exactly when the whole range lies at or below 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ZRange {
+    pub min: f64,
+    /// Lower and upper quartiles.
+    pub q1: f64,
+    pub q3: f64,
+    pub max: f64,
+}
+
+impl ZRange {
+    /// All four values are finite.
+    pub fn is_finite(&self) -> bool {
+        [self.min, self.q1, self.q3, self.max]
+            .iter()
+            .all(|v| v.is_finite())
+    }
+}
+
+/// How often fresh networks of the current shape were born dead, per initialization.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BornDeadTally {
+    /// The weight and bias init, e.g. `he-normal, bias 0`.
+    pub init: String,
+    pub born_dead: u32,
+    pub draws: u32,
+}
+
+/// Where training stopped on a non-finite value.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Divergence {
+    /// The step that produced it.
+    pub step: u64,
+    /// The same moment in epochs (fractional), the metrics' x axis.
+    pub epoch: f64,
 }
 
 /// One layer of weights: hidden layers carry neuron health, the output layer none.
@@ -100,6 +142,10 @@ impl Grid {
         }
     }
 }
+
+/// The size (width, height) of every neuron's tile grid: the largest tile the Network pane
+/// draws is 4 cells of 2 half-block pixels each way.
+pub const TILE_PIXELS: (usize, usize) = (4, 4);
 
 /// The input plane's extent.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -227,13 +273,27 @@ pub struct Snapshot {
     pub alive: usize,
     pub dead: usize,
     pub saturated: usize,
+    /// Transitions into dead and out of it since training started (network-wide).
+    pub deaths: u64,
+    pub revivals: u64,
+    /// Hidden neurons dead at initialization, and whether the output was constant then.
+    pub born_dead_neurons: usize,
+    pub born_dead: bool,
+    /// Fresh networks of this shape drawn so far (resets included), per init.
+    pub born_dead_tally: Vec<BornDeadTally>,
+    /// Set once training has diverged.
+    pub divergence: Option<Divergence>,
     pub points: Arc<Vec<DataPoint>>,
     pub domain: Domain,
     /// The prediction over the input plane.
     pub output: Grid,
     /// The inspected neuron's output over the input plane: (layer, neuron, grid).
     pub inspected: Option<(usize, usize, Grid)>,
+    /// Every hidden neuron's output over the input plane at [`TILE_PIXELS`], per layer.
+    pub tiles: Arc<Vec<Vec<Grid>>>,
     pub history: Arc<History>,
+    /// Each hidden neuron's states per epoch, deaths and revivals.
+    pub lives: Arc<Lives>,
     /// A one-line notice from the trainer (e.g. "network rebuilt: 2 layers").
     pub notice: Option<String>,
     /// Counts rebuilds, so the UI knows a notice or a reset is new.

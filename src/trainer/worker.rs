@@ -7,14 +7,25 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::life::{Event, Lives, Turn, Update};
 use super::mailbox::Mailbox;
 use super::{
-    CHUNK_TIME, Command, DataPoint, Domain, Grid, Health, History, LayerView, NeuronView,
-    PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, Task, View,
+    BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Domain, Grid, Health, History,
+    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, TILE_PIXELS, Task, View,
+    ZRange,
 };
 use crate::engine::{
     EngineError, Loss, ModelFile, Network, NeuronState, Session, TrainConfig, rng_from_seed,
 };
+
+/// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
+/// run that diverges within a few steps still draws its climb.
+const EARLY_EPOCHS: u64 = 3;
+const EARLY_STEPS: u64 = 100;
+/// Replaying an epoch to find the update that killed a neuron costs about this many
+/// multiply-adds at most (steps × training samples × parameters × 3); beyond it, the death is
+/// told as the whole epoch's change.
+const REPLAY_BUDGET: f64 = 3e8;
 
 /// The state of the training thread. Public so tests and benchmarks can drive it without a
 /// thread: build, apply commands, step, capture.
@@ -36,10 +47,19 @@ pub struct Worker {
     rate: (Instant, u64, f64),
     /// The last sampled planes: when, for which view and generation, and the grids.
     planes: Option<(Instant, (View, u64), Planes)>,
+    lives: Arc<Lives>,
+    /// The session as it was at the last epoch end (or live change): replayed from there to
+    /// find the update that killed a neuron.
+    checkpoint: Option<Session>,
+    /// The step count at the last epoch end.
+    epoch_start_step: u64,
+    divergence: Option<Divergence>,
+    /// Per network shape and data, per init: (born dead, draws).
+    tally: Vec<(String, String, u32, u32)>,
 }
 
-/// The output grid and the inspected neuron's grid.
-type Planes = (Grid, Option<(usize, usize, Grid)>);
+/// The output grid, the inspected neuron's grid and every hidden neuron's tile.
+type Planes = (Grid, Option<(usize, usize, Grid)>, Arc<Vec<Vec<Grid>>>);
 
 impl Worker {
     pub fn new(
@@ -63,9 +83,38 @@ impl Worker {
             pace_start: (now, 0),
             rate: (now, 0, 0.0),
             planes: None,
+            lives: Arc::default(),
+            checkpoint: None,
+            epoch_start_step: 0,
+            divergence: None,
+            tally: Vec::new(),
         };
-        w.record();
+        w.begin_run();
         Ok(w)
+    }
+
+    /// Start the records of a fresh session: history, life stories, checkpoint, tally.
+    fn begin_run(&mut self) {
+        self.history = Arc::default();
+        self.lives = Arc::new(Lives::new(&self.session.network().hidden_widths()));
+        self.epoch_start_step = self.session.step_count();
+        self.divergence = None;
+        self.checkpoint = Some(self.session.clone());
+        let h = self.session.health();
+        let (shape, init) = tally_key(self.session.config());
+        match self
+            .tally
+            .iter_mut()
+            .find(|(s, i, ..)| *s == shape && *i == init)
+        {
+            Some(entry) => {
+                entry.2 += u32::from(h.born_dead);
+                entry.3 += 1;
+            }
+            None => self.tally.push((shape, init, u32::from(h.born_dead), 1)),
+        }
+        self.record();
+        self.record_lives(false);
     }
 
     /// Start from a saved model instead of fresh weights (the config's data stays).
@@ -73,8 +122,7 @@ impl Worker {
         let cfg = self.session.config().clone();
         self.session = Session::from_model(cfg, model)?;
         self.points = Arc::new(points_of(&self.session));
-        self.history = Arc::default();
-        self.record();
+        self.begin_run();
         Ok(())
     }
 
@@ -132,6 +180,8 @@ impl Worker {
                     }
                 } else {
                     self.session.set_live(&cfg);
+                    // Replays of this epoch start from here, under the new settings.
+                    self.checkpoint = Some(self.session.clone());
                 }
             }
         }
@@ -171,9 +221,8 @@ impl Worker {
     fn replace(&mut self, session: Session, notice: String) {
         self.session = session;
         self.points = Arc::new(points_of(&self.session));
-        self.history = Arc::default();
         self.notify(notice);
-        self.record();
+        self.begin_run();
         self.restart_pacing();
     }
 
@@ -186,23 +235,104 @@ impl Worker {
         self.pace_start = (Instant::now(), self.session.step_count());
     }
 
-    /// One optimizer step, recording the metrics at each epoch's end.
+    /// One optimizer step, recording the metrics at each epoch's end (and at every step early
+    /// in the run, and at the step that diverged).
     pub fn step(&mut self) {
+        if self.session.diverged() {
+            return;
+        }
         let r = self.session.step();
-        if r.epoch_ended {
+        if r.diverged {
+            self.divergence = Some(Divergence {
+                step: r.step,
+                epoch: self.epoch_now(),
+            });
+            self.record();
+        } else if r.epoch_ended {
+            self.epoch_start_step = r.step;
+            self.record();
+            self.record_lives(true);
+            self.checkpoint = Some(self.session.clone());
+        } else if r.epoch < EARLY_EPOCHS && r.step < EARLY_STEPS {
+            // A fresh health pass for this step; it never changes training or its counters.
+            self.session.refresh();
             self.record();
         }
     }
 
+    /// Where training is now in epochs, fractional within the current epoch.
+    fn epoch_now(&self) -> f64 {
+        let s = &self.session;
+        let per = s.steps_per_epoch().max(1) as f64;
+        let into = s.step_count().saturating_sub(self.epoch_start_step) as f64;
+        s.epoch() as f64 + (into / per).min(1.0)
+    }
+
     fn record(&mut self) {
         let h = self.session.health();
-        Arc::make_mut(&mut self.history).push(Sample {
-            epoch: self.session.epoch() as f64,
+        let sample = Sample {
+            epoch: self.epoch_now(),
             train_loss: self.session.train_loss(),
             test_loss: self.session.test_loss(),
             dead_fraction: h.dead_fraction(),
             grad_norms: h.layers.iter().map(|l| l.grad_norm).collect(),
-        });
+        };
+        Arc::make_mut(&mut self.history).push(sample);
+    }
+
+    /// Record every neuron's state at an epoch end (or the start) and tell the deaths and
+    /// revivals since the last one; `replay` looks for the update behind each death.
+    fn record_lives(&mut self, replay: bool) {
+        let states: Vec<Vec<Health>> = self
+            .session
+            .health()
+            .neurons
+            .iter()
+            .map(|row| row.iter().map(|n| health_of(n.state)).collect())
+            .collect();
+        let epoch = self.session.epoch();
+        let lives = Arc::make_mut(&mut self.lives);
+        let turns = lives.record(epoch, &states);
+        if turns.is_empty() {
+            return;
+        }
+        let deaths: Vec<(usize, usize)> = turns
+            .iter()
+            .filter(|t| t.2 == Turn::Died)
+            .map(|t| (t.0, t.1))
+            .collect();
+        let found = match (&self.checkpoint, replay && !deaths.is_empty()) {
+            (Some(cp), true) => killing_updates(cp, &self.session, &deaths),
+            _ => vec![None; deaths.len()],
+        };
+        let lives = Arc::make_mut(&mut self.lives);
+        for (l, n, turn) in turns {
+            let (update, exact) = match turn {
+                Turn::Revived => (None, false),
+                Turn::Died => {
+                    let k = deaths.iter().position(|d| *d == (l, n));
+                    match k.and_then(|k| found[k]) {
+                        Some(u) => (Some(u), true),
+                        None => (
+                            self.checkpoint
+                                .as_ref()
+                                .and_then(|cp| epoch_change(cp, &self.session, l, n)),
+                            false,
+                        ),
+                    }
+                }
+            };
+            lives.note(
+                l,
+                n,
+                Event {
+                    turn,
+                    epoch,
+                    update,
+                    exact,
+                },
+            );
+        }
     }
 
     /// The picture of this moment for the UI.
@@ -225,7 +355,12 @@ impl Worker {
         };
         let snap = self.capture_reusing(reuse.clone());
         if reuse.is_none() {
-            self.planes = Some((now, key, (snap.output.clone(), snap.inspected.clone())));
+            let planes = (
+                snap.output.clone(),
+                snap.inspected.clone(),
+                snap.tiles.clone(),
+            );
+            self.planes = Some((now, key, planes));
         }
         let _ = out.send(Arc::new(snap));
     }
@@ -264,14 +399,16 @@ impl Worker {
                     .map(|ns| {
                         ns.iter()
                             .map(|n| NeuronView {
-                                health: match n.state {
-                                    NeuronState::Alive => Health::Alive,
-                                    NeuronState::Dead => Health::Dead,
-                                    NeuronState::Saturated => Health::Saturated,
-                                },
+                                health: health_of(n.state),
                                 activation_rate: n.activation_rate,
                                 mean_abs_grad: n.mean_abs_grad,
                                 epochs_dead: n.epochs_dead,
+                                z: ZRange {
+                                    min: n.z_min,
+                                    q1: n.z_q1,
+                                    q3: n.z_q3,
+                                    max: n.z_max,
+                                },
                             })
                             .collect()
                     })
@@ -281,7 +418,7 @@ impl Worker {
                 grad_norm: health.layers.get(l).map_or(0.0, |h| h.grad_norm),
             })
             .collect();
-        let (output, inspected) = planes.unwrap_or_else(|| {
+        let (output, inspected, tiles) = planes.unwrap_or_else(|| {
             let (w, h) = self.view.output;
             let output = Grid::sample(w, h, domain, |x1, x2| to_ui(s.predict(x1, x2)));
             let inspected = self.view.inspect.and_then(|(l, n, w, h)| {
@@ -294,8 +431,20 @@ impl Worker {
                     )
                 })
             });
-            (output, inspected)
+            let tiles = Arc::new(tiles_of(s, domain));
+            (output, inspected, tiles)
         });
+        let (shape, _) = tally_key(s.config());
+        let born_dead_tally = self
+            .tally
+            .iter()
+            .filter(|(k, ..)| *k == shape)
+            .map(|(_, init, born_dead, draws)| BornDeadTally {
+                init: init.clone(),
+                born_dead: *born_dead,
+                draws: *draws,
+            })
+            .collect();
         Snapshot {
             step: s.step_count(),
             epoch: s.epoch(),
@@ -311,11 +460,19 @@ impl Worker {
             alive: health.alive,
             dead: health.dead,
             saturated: health.saturated,
+            deaths: health.deaths,
+            revivals: health.revivals,
+            born_dead_neurons: health.born_dead_neurons,
+            born_dead: health.born_dead,
+            born_dead_tally,
+            divergence: self.divergence,
             points: self.points.clone(),
             domain,
             output,
             inspected,
+            tiles,
             history: self.history.clone(),
+            lives: self.lives.clone(),
             notice: self.notice.clone(),
             generation: self.generation,
         }
@@ -432,6 +589,171 @@ impl Worker {
     }
 }
 
+fn health_of(state: NeuronState) -> Health {
+    match state {
+        NeuronState::Alive => Health::Alive,
+        NeuronState::Dead => Health::Dead,
+        NeuronState::Saturated => Health::Saturated,
+    }
+}
+
+/// What makes two fresh networks comparable for the born-dead tally (shape, activation, data)
+/// and the init it counts per (`he-normal, bias 0`).
+fn tally_key(c: &TrainConfig) -> (String, String) {
+    let data = if c.csv.is_some() {
+        "csv".to_string()
+    } else {
+        format!("{} {} {}", c.dataset, c.noise, c.train_fraction)
+    };
+    let features: Vec<&str> = c.features.iter().map(|f| f.name()).collect();
+    (
+        format!(
+            "{:?} {} {data} {} {}",
+            c.hidden,
+            c.activation,
+            features.join(","),
+            c.seed
+        ),
+        format!("{}, bias {}", c.init, c.bias_init),
+    )
+}
+
+/// Every hidden neuron's output over the plane at [`TILE_PIXELS`], one forward pass per pixel
+/// for all neurons at once (from the layers' public weights, so no engine internals).
+fn tiles_of(s: &Session, domain: Domain) -> Vec<Vec<Grid>> {
+    let net = s.network();
+    let hidden = net.hidden();
+    let (w, h) = TILE_PIXELS;
+    let mut grids: Vec<Vec<Grid>> = hidden
+        .iter()
+        .map(|l| {
+            (0..l.fan_out)
+                .map(|_| Grid {
+                    width: w,
+                    height: h,
+                    values: Vec::with_capacity(w * h),
+                })
+                .collect()
+        })
+        .collect();
+    let mut input = Vec::new();
+    let mut output = Vec::new();
+    for row in 0..h {
+        let x2 = domain.y_max - (row as f64 + 0.5) / h as f64 * domain.height();
+        for col in 0..w {
+            let x1 = domain.x_min + (col as f64 + 0.5) / w as f64 * domain.width();
+            input.clear();
+            input.extend(s.features().iter().map(|f| f.value(x1, x2)));
+            for (l, layer) in hidden.iter().enumerate() {
+                output.clear();
+                for i in 0..layer.fan_out {
+                    let z = layer.bias[i]
+                        + layer
+                            .row(i)
+                            .iter()
+                            .zip(&input)
+                            .map(|(w, x)| w * x)
+                            .sum::<f64>();
+                    output.push(layer.activation.value(z));
+                }
+                for (g, &a) in grids[l].iter_mut().zip(&output) {
+                    g.values.push(a);
+                }
+                std::mem::swap(&mut input, &mut output);
+            }
+        }
+    }
+    grids
+}
+
+/// For each of `targets` (layer, neuron), dead now but not at `checkpoint`: the last step
+/// between them after which it was dead and before which it was not, found by replaying the
+/// steps from `checkpoint` (training is deterministic) with a health pass after each. `None`
+/// when the replay would cost too much or finds no such step.
+fn killing_updates(
+    checkpoint: &Session,
+    now: &Session,
+    targets: &[(usize, usize)],
+) -> Vec<Option<Update>> {
+    let steps = now.step_count().saturating_sub(checkpoint.step_count());
+    let net = checkpoint.network();
+    let params: usize = net
+        .layers
+        .iter()
+        .map(|l| l.weights.len() + l.bias.len())
+        .sum();
+    let samples = checkpoint.dataset().train.len();
+    let cost = steps as f64 * samples as f64 * params as f64 * 3.0;
+    let mut found = vec![None; targets.len()];
+    if steps == 0 || cost > REPLAY_BUDGET {
+        return found;
+    }
+    let mut s = checkpoint.clone();
+    s.refresh();
+    let state = |s: &Session, (l, n): (usize, usize)| {
+        let h = s.health().neurons.get(l).and_then(|r| r.get(n)).copied();
+        h.map_or((false, f64::NAN), |h| {
+            (h.state == NeuronState::Dead, h.z_max)
+        })
+    };
+    let mut before: Vec<(bool, f64)> = targets.iter().map(|&t| state(&s, t)).collect();
+    while s.step_count() < now.step_count() && !s.diverged() {
+        let params_before: Vec<(f64, Vec<f64>)> = targets
+            .iter()
+            .map(|&(l, n)| {
+                let layer = &s.network().layers[l];
+                (layer.bias[n], layer.row(n).to_vec())
+            })
+            .collect();
+        s.step();
+        s.refresh();
+        for (k, &(l, n)) in targets.iter().enumerate() {
+            let after = state(&s, (l, n));
+            if after.0 && !before[k].0 {
+                let layer = &s.network().layers[l];
+                let (b0, w0) = &params_before[k];
+                found[k] = Some(Update {
+                    step: s.step_count(),
+                    bias_change: layer.bias[n] - b0,
+                    weight_change: distance(layer.row(n), w0),
+                    z_max_before: before[k].1,
+                    z_max_after: after.1,
+                });
+            }
+            before[k] = after;
+        }
+    }
+    found
+}
+
+/// The change of neuron (l, n) between `from` and `to` as one update (the epoch's last step).
+fn epoch_change(from: &Session, to: &Session, l: usize, n: usize) -> Option<Update> {
+    let a = from.network().layers.get(l)?;
+    let b = to.network().layers.get(l)?;
+    let z = |s: &Session| {
+        s.health()
+            .neurons
+            .get(l)
+            .and_then(|r| r.get(n))
+            .map_or(f64::NAN, |h| h.z_max)
+    };
+    Some(Update {
+        step: to.step_count(),
+        bias_change: b.bias.get(n)? - a.bias.get(n)?,
+        weight_change: distance(b.row(n), a.row(n)),
+        z_max_before: z(from),
+        z_max_after: z(to),
+    })
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
 fn points_of(s: &Session) -> Vec<DataPoint> {
     let ds = s.dataset();
     let classify = ds.task == crate::engine::Task::Classification;
@@ -542,7 +864,13 @@ mod tests {
             s.inspected.as_ref().map(|(l, n, g)| (*l, *n, g.width)),
             Some((0, 0, 4))
         );
-        assert_eq!(s.history.samples().len(), 3, "epoch 0, 1 and 2");
+        // Every step of the first epochs (the start included), then epoch ends only.
+        assert_eq!(s.history.samples().len(), 51);
+        let last = s.history.samples().last().unwrap();
+        assert_eq!(last.epoch, 2.0);
+        assert_eq!(s.history.samples()[1].epoch, 1.0 / 25.0);
+        let tiles: Vec<usize> = s.tiles.iter().map(Vec::len).collect();
+        assert_eq!(tiles, vec![8, 8]);
         assert!(s.points.iter().all(|p| p.label == 1.0 || p.label == -1.0));
     }
 
@@ -591,5 +919,135 @@ mod tests {
         assert_eq!(widths, vec![3, 2]);
         let first = &other.network().layers[0];
         assert_eq!(s.layers[0].weights[1], first.row(1).to_vec());
+    }
+
+    /// The dying-high-lr preset: ReLU 8,8, a learning rate of 2.5.
+    fn dying() -> TrainConfig {
+        TrainConfig {
+            lr: 2.5,
+            batch_size: 30,
+            clip: 10.0,
+            ..TrainConfig::default()
+        }
+    }
+
+    #[test]
+    fn tiles_hold_each_neurons_own_output() {
+        let mut w = Worker::new(TrainConfig::default(), false, None, view()).unwrap();
+        for _ in 0..30 {
+            w.step();
+        }
+        let s = w.capture();
+        let d = s.domain;
+        let (tw, th) = TILE_PIXELS;
+        for (l, layer) in s.tiles.iter().enumerate() {
+            for (n, grid) in layer.iter().enumerate() {
+                assert_eq!((grid.width, grid.height), (tw, th));
+                let expected =
+                    Grid::sample(tw, th, d, |x1, x2| w.session().neuron_output(l, n, x1, x2));
+                for (a, b) in grid.values.iter().zip(&expected.values) {
+                    assert!((a - b).abs() < 1e-12, "h{l}.{n}: {a} vs {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_death_is_told_with_the_update_that_did_it() {
+        let mut w = Worker::new(dying(), false, None, view()).unwrap();
+        for _ in 0..9 * 40 {
+            w.step();
+        }
+        let s = w.capture();
+        let mut deaths = 0;
+        for (l, layer) in s.hidden().iter().enumerate() {
+            for n in 0..layer.bias.len() {
+                let story = s.lives.story(l, n).unwrap();
+                for e in story.events.iter().filter(|e| e.turn == Turn::Died) {
+                    deaths += 1;
+                    let u = e.update.expect("a death has its update");
+                    assert!(e.exact, "h{}.{}: the single step was found", l + 1, n + 1);
+                    // Alive before the step, dead after it: for ReLU, z_max crossed 0.
+                    assert!(u.z_max_before > 0.0 && u.z_max_after <= 0.0, "{u:?}");
+                    // It happened during the epoch the death was seen at.
+                    let per = w.session().steps_per_epoch() as u64;
+                    assert!(
+                        u.step > (e.epoch - 1) * per && u.step <= e.epoch * per,
+                        "{e:?}"
+                    );
+                    assert!(u.weight_change >= 0.0 && u.bias_change.is_finite(), "{u:?}");
+                }
+            }
+        }
+        assert!(deaths > 0);
+        assert_eq!(deaths as u64, s.deaths.min(deaths as u64));
+        let total: u32 = (0..2)
+            .flat_map(|l| (0..8).map(move |n| (l, n)))
+            .map(|(l, n)| s.lives.story(l, n).unwrap().deaths)
+            .sum();
+        assert_eq!(u64::from(total), s.deaths, "every death is in some story");
+        // The states per epoch end: the start and 40 epochs.
+        assert_eq!(s.lives.strip(0, 0).len(), 41);
+    }
+
+    #[test]
+    fn a_run_that_diverges_early_keeps_each_step_and_marks_the_point() {
+        let cfg = TrainConfig {
+            dataset: crate::engine::DatasetKind::Plane,
+            activation: "leaky-relu".parse().unwrap(),
+            hidden: vec![8; 6],
+            bias_init: crate::engine::BiasInit::Constant(1.0),
+            lr: 0.3,
+            ..TrainConfig::default()
+        };
+        let mut w = Worker::new(cfg, false, None, view()).unwrap();
+        for _ in 0..20 {
+            w.step();
+        }
+        let s = w.capture();
+        let d = s.divergence.expect("it diverged");
+        assert!(d.step > 1 && d.step < 10, "{d:?}");
+        let samples = s.history.samples();
+        // The start, each step, and the one that diverged.
+        assert_eq!(samples.len() as u64, d.step + 1);
+        let first = samples[0].grad_norms[0];
+        let second = samples[1].grad_norms[0];
+        assert!(
+            second > 100.0 * first,
+            "the gradient climbs: {first} then {second}"
+        );
+        assert!(!samples.last().unwrap().train_loss.is_finite());
+        assert!((d.epoch - samples.last().unwrap().epoch).abs() < 1e-12);
+    }
+
+    #[test]
+    fn resets_are_tallied_per_init() {
+        let cfg = TrainConfig {
+            hidden: vec![2; 8],
+            bias_init: crate::engine::BiasInit::Constant(0.0),
+            ..TrainConfig::default()
+        };
+        let mut w = Worker::new(cfg.clone(), false, None, view()).unwrap();
+        for _ in 0..4 {
+            w.apply(Command::ResetNetwork);
+        }
+        let s = w.capture();
+        assert_eq!(s.born_dead_tally.len(), 1);
+        let t = &s.born_dead_tally[0];
+        assert_eq!((t.init.as_str(), t.draws), ("he-normal, bias 0", 5));
+        assert!(
+            t.born_dead >= 1,
+            "deep and narrow: some draws are born dead"
+        );
+        // Another init is counted on its own; another shape starts its own tally.
+        let rai = TrainConfig {
+            init: crate::engine::Init::Rai,
+            ..cfg
+        };
+        w.apply(Command::Configure(Box::new(rai)));
+        let s = w.capture();
+        assert_eq!(s.born_dead_tally.len(), 2);
+        w.apply(Command::Configure(Box::default()));
+        assert_eq!(w.capture().born_dead_tally.len(), 1);
     }
 }

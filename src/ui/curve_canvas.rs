@@ -3,7 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
@@ -49,6 +49,11 @@ pub struct Plot<'a> {
     pub cursor: Option<f64>,
     /// A fixed y range instead of one fitted to the values.
     pub y_fixed: Option<(f64, f64)>,
+    /// A vertical line at x, with its glyph at the top (e.g. where training diverged).
+    pub vline: Option<(f64, &'static str, Style)>,
+    /// Labels of a second y axis on the right (bottom, top), for curves drawn on their own
+    /// scale, in this style.
+    pub right_axis: Option<(f64, f64, Style)>,
     pub theme: &'a Theme,
 }
 
@@ -62,10 +67,19 @@ impl Widget for &Plot<'_> {
             return;
         }
         let t = self.theme;
+        // A second axis on the right takes a label column there too.
+        let right_w = if self.right_axis.is_some() {
+            Y_LABEL_W
+        } else {
+            0
+        };
+        if area.width < Y_LABEL_W + right_w + 4 {
+            return;
+        }
         let canvas_area = Rect::new(
             area.x + Y_LABEL_W,
             area.y,
-            area.width - Y_LABEL_W,
+            area.width - Y_LABEL_W - right_w,
             area.height - 1,
         );
         let (x_min, x_max) = (self.x_min, self.x_max);
@@ -86,8 +100,9 @@ impl Widget for &Plot<'_> {
             .y_fixed
             .unwrap_or_else(|| y_range(ys.iter().flatten().copied()));
 
-        // Regions: shade whole columns behind the curves.
+        // Regions: whole columns shaded (after the canvas, which resets the background).
         let mut labels: Vec<(u16, &'static str, Style)> = Vec::new();
+        let mut shade: Vec<(u16, u16, Style)> = Vec::new();
         let col_of = |x: f64| -> u16 {
             let f = (x - x_min) / (x_max - x_min);
             (f * canvas_area.width as f64)
@@ -100,12 +115,7 @@ impl Widget for &Plot<'_> {
             if c1 <= c0 {
                 continue;
             }
-            for col in c0..c1 {
-                for row in 0..canvas_area.height {
-                    let cell = &mut buf[(canvas_area.x + col, canvas_area.y + row)];
-                    cell.set_style(r.style);
-                }
-            }
+            shade.push((c0, c1, r.style));
             let w = (c1 - c0) as usize;
             let label = [r.label, r.short]
                 .into_iter()
@@ -145,6 +155,9 @@ impl Widget for &Plot<'_> {
                 if let Some(c) = self.cursor {
                     ctx.draw(&Line::new(c, y_min, c, y_max, fg(t.cursor)));
                 }
+                if let Some((x, _, style)) = self.vline {
+                    ctx.draw(&Line::new(x, y_min, x, y_max, fg(style)));
+                }
                 ctx.layer();
                 // Comparison curves first so the main curve (index 0) stays on top.
                 for (ci, curve) in self.curves.iter().enumerate().rev() {
@@ -172,9 +185,53 @@ impl Widget for &Plot<'_> {
                 }
             });
         canvas.render(canvas_area, buf);
+        for (c0, c1, style) in shade {
+            let bg = Style {
+                bg: style.bg,
+                ..Style::default()
+            };
+            buf.set_style(
+                Rect::new(
+                    canvas_area.x + c0,
+                    canvas_area.y,
+                    c1 - c0,
+                    canvas_area.height,
+                ),
+                bg,
+            );
+        }
+        if let Some((x, glyph, style)) = self.vline
+            && x >= x_min
+            && x <= x_max
+        {
+            let c = ((x - x_min) / (x_max - x_min) * (canvas_area.width as f64 - 0.5)) as u16;
+            let c = c.min(canvas_area.width - 1);
+            buf.set_string(canvas_area.x + c, canvas_area.y, glyph, style);
+        }
         let label_row = canvas_area.y + canvas_area.height.saturating_sub(2) / 2;
+        // Labels in the text colour on the shading: dim grey on grey did not read.
         for (x, label, style) in labels {
-            buf.set_string(x, label_row, label, style.patch(t.dim));
+            let on = Style {
+                bg: style.bg,
+                ..Style::default()
+            };
+            buf.set_string(
+                x,
+                label_row,
+                label,
+                on.patch(t.text).add_modifier(Modifier::BOLD),
+            );
+        }
+        if let Some((lo, hi, style)) = self.right_axis {
+            let w = Y_LABEL_W as usize - 1;
+            let right = canvas_area.x + canvas_area.width;
+            for (v, row) in [
+                (hi, canvas_area.y),
+                (lo, canvas_area.y + canvas_area.height - 1),
+            ] {
+                let s = format!("{:<w$}", format::num(v));
+                buf.set_stringn(right + 1, row, s, w, style);
+            }
         }
 
         // Y labels: top, zero (if visible) and bottom.
@@ -280,6 +337,8 @@ mod tests {
                 marks: Vec::new(),
                 cursor: None,
                 y_fixed: Some((0.0, 1.0)),
+                vline: None,
+                right_axis: None,
                 theme: &theme,
             };
             let area = Rect::new(0, 0, width, 5);

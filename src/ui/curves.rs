@@ -14,8 +14,12 @@ use crate::activation::Activation;
 use crate::app::curve_view::CurveView;
 use crate::format::num;
 
-/// Markers for comparison curves, so they differ by more than colour.
+/// Markers for comparison curves: braille lines where colour tells them apart, distinct dot
+/// shapes where it cannot.
 fn compare_marker(theme: &Theme, i: usize) -> Marker {
+    if theme.has_color() && !theme.ascii {
+        return theme.marker;
+    }
     if theme.ascii {
         [
             Marker::Custom('.'),
@@ -83,7 +87,54 @@ pub fn render_activation(
             Span::styled(num(act.derivative(c)), theme.derivative),
         ]),
     );
+    // Where the negative side is a small slope (leaky ReLU, PReLU), it would look flat: say it.
+    if let Some(slope) = negative_slope(act)
+        && area.height >= 9
+    {
+        let x = view.x_min.min(-1.0);
+        line(
+            buf,
+            Line::from(vec![
+                Span::styled("x < 0: ", theme.dim),
+                Span::styled(format!("slope {}", num(slope)), theme.accent),
+                Span::styled(
+                    format!(", f({}) = {}", num(x), num(act.value(x))),
+                    theme.dim,
+                ),
+            ]),
+        );
+    }
     let comparisons = view.comparisons(act);
+    // Comparison curves much flatter than the current one get their own scale (right axis),
+    // so sigmoid's S does not vanish into a row of dots under ReLU's climb.
+    let sample = |f: &dyn Fn(f64) -> f64| -> (f64, f64) {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in 0..=200 {
+            let v = f(view.x_min + view.span() * i as f64 / 200.0);
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        (lo, hi)
+    };
+    let (m_lo, m_hi) = sample(&|x| act.value(x));
+    let main = super::curve_canvas::y_range([m_lo, m_hi].into_iter());
+    let (mut c_lo, mut c_hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for other in &comparisons {
+        let (lo, hi) = sample(&|x| other.value(x));
+        c_lo = c_lo.min(lo);
+        c_hi = c_hi.max(hi);
+    }
+    let own_scale = !comparisons.is_empty()
+        && c_hi > c_lo
+        && (c_hi - c_lo) < 0.3 * (main.1 - main.0)
+        && area.width >= 30;
+    let own = if own_scale {
+        Some(super::curve_canvas::y_range([c_lo, c_hi].into_iter()))
+    } else {
+        None
+    };
     if !comparisons.is_empty() && area.height >= 8 {
         let mut spans = vec![Span::styled(
             format!("{} {}", if theme.ascii { "*" } else { "⣿" }, info.name),
@@ -99,6 +150,9 @@ pub fn render_activation(
                 theme.compare[i % 3],
             ));
         }
+        if own.is_some() {
+            spans.push(Span::styled("  (right axis)", theme.dim));
+        }
         line(buf, Line::from(spans));
     }
     let plot_area = Rect::new(area.x, y, area.width, bottom - y);
@@ -109,9 +163,14 @@ pub fn render_activation(
         breaks: value_breaks(act),
     }];
     for (i, other) in comparisons.into_iter().enumerate() {
+        // On its own scale, a comparison value maps from its axis onto the main one.
+        let map = move |v: f64| match own {
+            Some((lo, hi)) => main.0 + (v - lo) / (hi - lo) * (main.1 - main.0),
+            None => v,
+        };
         curves.push(Curve {
             breaks: value_breaks(&other),
-            f: Box::new(move |x| other.value(x)),
+            f: Box::new(move |x| map(other.value(x))),
             style: theme.compare[i % 3],
             marker: compare_marker(theme, i),
         });
@@ -123,7 +182,9 @@ pub fn render_activation(
         regions: Vec::new(),
         marks: Vec::new(),
         cursor: Some(c),
-        y_fixed: None,
+        y_fixed: own.map(|_| main),
+        vline: None,
+        right_axis: own.map(|(lo, hi)| (lo, hi, theme.compare[0])),
         theme,
     };
     (&plot).render(plot_area, buf);
@@ -140,6 +201,15 @@ fn fit(text: &str, width: usize, theme: &Theme) -> String {
     let mut out: String = text.chars().take(keep).collect();
     out.push_str(dots);
     out.chars().take(width).collect()
+}
+
+/// The slope of the negative side when it is a small nonzero line (leaky ReLU, PReLU and
+/// their relatives): hard to see at the plot's scale, so it is read out.
+fn negative_slope(act: &Activation) -> Option<f64> {
+    let (a, b, c) = (act.value(-3.0), act.value(-2.0), act.value(-1.0));
+    let (s1, s2) = (b - a, c - b);
+    let linear = (s1 - s2).abs() <= 1e-9 * s1.abs().max(1e-12);
+    (linear && s1 != 0.0 && s1.abs() < 0.3 && act.value(1.0) == 1.0).then_some(s1)
 }
 
 /// Where the value itself jumps (only the step function): a curve must not be joined there.
@@ -219,6 +289,8 @@ pub fn render_derivative(
         marks: kink_marks(act, &kinks, theme),
         cursor: Some(view.cursor),
         y_fixed: None,
+        vline: None,
+        right_axis: None,
         theme,
     };
     (&plot).render(plot_area, buf);

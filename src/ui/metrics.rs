@@ -121,6 +121,42 @@ fn interp(samples: &[Sample], get: &dyn Fn(&Sample) -> f64, x: f64) -> f64 {
     get(a) + (get(b) - get(a)) * t
 }
 
+/// A layer's name in the gradient chart: `h1`, `h2`, … and `out` for the last.
+fn layer_name(l: usize, layers: usize) -> String {
+    if l + 1 == layers {
+        "out".to_string()
+    } else {
+        format!("h{}", l + 1)
+    }
+}
+
+/// The latest finite value of a layer's gradient norm.
+fn latest_grad(samples: &[Sample], l: usize) -> Option<f64> {
+    samples
+        .iter()
+        .rev()
+        .filter_map(|s| s.grad_norms.get(l).copied())
+        .find(|g| g.is_finite())
+}
+
+/// log10 of a norm or loss floored at 1e-12; NaN stays NaN (`f64::max` would turn it into the
+/// floor and draw a diverged point at the bottom).
+fn log10_of(v: f64) -> f64 {
+    if v.is_nan() {
+        f64::NAN
+    } else {
+        v.max(1e-12).log10()
+    }
+}
+
+/// Whether the losses exploded (grew a thousandfold): then they are drawn on a log scale.
+fn losses_exploded(samples: &[Sample]) -> bool {
+    let finite = |s: &Sample| s.train_loss.is_finite().then_some(s.train_loss);
+    let first = samples.iter().find_map(finite);
+    let max = samples.iter().filter_map(finite).fold(0.0_f64, f64::max);
+    first.is_some_and(|f| max > 1000.0 * f.max(1e-9))
+}
+
 /// Draw the pane's contents.
 pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     let area = area.intersection(buf.area);
@@ -133,12 +169,27 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     }
     let charts = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let samples = snap.history.samples();
-    // The x axis grows in nice steps so the chart rescales rarely.
-    let last = samples.last().map_or(1.0, |s| s.epoch).max(1.0);
-    let x_max = (last / nice_step(last / 4.0)).ceil() * nice_step(last / 4.0);
+    // The x axis grows in nice steps so the chart rescales rarely; a run that diverged within
+    // its first epoch spans just the steps it took.
+    let last = samples.last().map_or(1.0, |s| s.epoch);
+    let span = if snap.divergence.is_some() {
+        last.max(1e-3)
+    } else {
+        last.max(1.0)
+    };
+    let x_max = (span / nice_step(span / 4.0)).ceil() * nice_step(span / 4.0);
     let layers = samples.last().map_or(0, |s| s.grad_norms.len());
+    let vline = snap
+        .divergence
+        .map(|d| (d.epoch, if theme.ascii { "x" } else { "✕" }, theme.error));
 
-    let parts: Vec<Rect> = if charts.width >= 75 {
+    // Zoomed (or simply large): losses and dead share the left, the gradients get the right.
+    let parts: Vec<Rect> = if charts.width >= 75 && charts.height >= 16 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(42), Constraint::Fill(1)]).areas(charts);
+        let [loss, dead] = Layout::vertical([Constraint::Fill(1); 2]).areas(left);
+        vec![loss, dead, right]
+    } else if charts.width >= 75 {
         Layout::horizontal([Constraint::Fill(1); 3])
             .split(charts)
             .to_vec()
@@ -184,40 +235,62 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             regions: Vec::new(),
             marks: Vec::new(),
             cursor: None,
+            vline,
+            right_axis: None,
             theme,
         };
         (&plot).render(r, buf);
     };
 
-    // Loss.
+    // Loss, on a log scale once it has exploded.
     if let Some(&r) = parts.first() {
+        let log = losses_exploded(samples);
+        let mut title = vec![Span::styled(
+            if log { "log10 loss " } else { "loss " },
+            theme.bold,
+        )];
+        title.extend([
+            Span::styled("train", theme.train_loss),
+            Span::raw(" "),
+            Span::styled("test", theme.test_loss),
+        ]);
+        if let Some(d) = snap.divergence {
+            title.push(Span::styled(
+                format!(" diverged at step {}", d.step),
+                theme.error,
+            ));
+        }
         let r = titled(
             buf,
             r,
-            Line::from(vec![
-                Span::styled("loss ", theme.bold),
-                Span::styled("train", theme.train_loss),
-                Span::raw(" "),
-                Span::styled("test", theme.test_loss),
-            ]),
-            Line::styled("loss", theme.bold),
+            Line::from(title),
+            Line::styled(if log { "log loss" } else { "loss" }, theme.bold),
         );
         let test_marker = if theme.ascii {
             Marker::Custom('.')
         } else {
             Marker::Dot
         };
+        let f = move |v: f64| if log { log10_of(v) } else { v };
         draw(
             buf,
             r,
             vec![
-                series(Box::new(|s| s.train_loss), theme.train_loss, line_marker),
-                series(Box::new(|s| s.test_loss), theme.test_loss, test_marker),
+                series(
+                    Box::new(move |s| f(s.train_loss)),
+                    theme.train_loss,
+                    line_marker,
+                ),
+                series(
+                    Box::new(move |s| f(s.test_loss)),
+                    theme.test_loss,
+                    test_marker,
+                ),
             ],
-            Some((0.0, loss_top(samples))),
+            (!log).then(|| (0.0, loss_top(samples))),
         );
     }
-    // Dead fraction, in percent.
+    // Dead fraction, in percent, with the deaths and revivals behind it.
     if let Some(&r) = parts.get(1) {
         let dead = Span::styled(
             format!("{:.0}%", snap.dead_fraction() * 100.0),
@@ -226,7 +299,14 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         let r = titled(
             buf,
             r,
-            Line::from(vec![Span::styled("dead % ", theme.bold), dead.clone()]),
+            Line::from(vec![
+                Span::styled("dead % ", theme.bold),
+                dead.clone(),
+                Span::styled(" deaths ", theme.dim),
+                Span::styled(snap.deaths.to_string(), theme.dead),
+                Span::styled(" revivals ", theme.dim),
+                Span::styled(snap.revivals.to_string(), theme.alive),
+            ]),
             Line::from(vec![Span::styled("dead ", theme.bold), dead]),
         );
         draw(
@@ -240,37 +320,96 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             Some((0.0, 100.0)),
         );
     }
-    // Gradient norm per layer, log10.
+    // Gradient norm per layer, log10, each layer in its own colour with its latest value.
     if let Some(&r) = parts.get(2) {
+        let colour = |l: usize| theme.layer_norms[l % theme.layer_norms.len()];
+        let latest: Vec<Option<f64>> = (0..layers).map(|l| latest_grad(samples, l)).collect();
+        let ratio = match (latest.first(), latest.last()) {
+            (Some(Some(a)), Some(Some(b))) if layers > 1 && *b > 0.0 => Some(a / b),
+            _ => None,
+        };
+        let ratio_text = ratio.map(|q| format!("h1/out {}", num(q)));
+        let value = |l: usize| latest[l].map_or("-".to_string(), num);
+        // A legend column beside the chart when it leaves the chart most of the room.
+        let item_w = (0..layers)
+            .map(|l| layer_name(l, layers).len() + value(l).len() + 3)
+            .chain(ratio_text.iter().map(String::len))
+            .max()
+            .unwrap_or(0) as u16
+            + 1;
+        let items = layers + usize::from(ratio_text.is_some());
+        let rows = r.height.saturating_sub(1).max(1) as usize;
+        let legend_w = items.div_ceil(rows) as u16 * item_w;
+        let column = layers > 0 && r.height >= 5 && legend_w * 2 <= r.width;
         let mut title = vec![Span::styled("log10 |grad| ", theme.bold)];
-        for l in 0..layers {
-            let name = if l + 1 == layers {
-                "out".to_string()
+        let chart = if column {
+            let chart = titled(
+                buf,
+                r,
+                Line::from(title),
+                Line::styled("|grad|", theme.bold),
+            );
+            let lx = r.x + r.width - legend_w;
+            let swatch = if theme.ascii { "-" } else { "━" };
+            for k in 0..items {
+                let (col, row) = ((k / rows) as u16, (k % rows) as u16);
+                let at = Rect::new(lx + col * item_w, chart.y + row, item_w, 1);
+                let line = if k < layers {
+                    Line::from(vec![
+                        Span::styled(swatch, colour(k)),
+                        Span::styled(format!(" {} ", layer_name(k, layers)), colour(k)),
+                        Span::raw(value(k)),
+                    ])
+                } else {
+                    Line::styled(ratio_text.clone().unwrap_or_default(), theme.bold)
+                };
+                line.render(at, buf);
+            }
+            Rect::new(
+                chart.x,
+                chart.y,
+                chart.width.saturating_sub(legend_w),
+                chart.height,
+            )
+        } else {
+            // Names with their values when they fit; names alone otherwise; the ratio last.
+            let mut full = title.clone();
+            let mut names = title.clone();
+            for l in 0..layers {
+                let name = layer_name(l, layers);
+                full.push(Span::styled(format!("{name} "), colour(l)));
+                full.push(Span::raw(format!("{} ", value(l))));
+                names.push(Span::styled(format!("{name} "), colour(l)));
+            }
+            if let Some(t) = &ratio_text {
+                full.push(Span::styled(t.clone(), theme.bold));
+                names.push(Span::styled(t.clone(), theme.bold));
+            }
+            let room = usize::from(r.width.saturating_sub(1));
+            title = if Line::from(full.clone()).width() <= room {
+                full
             } else {
-                format!("h{}", l + 1)
+                names
             };
-            title.push(Span::styled(format!("{name} "), theme.layer_norms[l % 4]));
-        }
-        let r = titled(
-            buf,
-            r,
-            Line::from(title),
-            Line::styled("|grad|", theme.bold),
-        );
+            titled(
+                buf,
+                r,
+                Line::from(title),
+                Line::styled("|grad|", theme.bold),
+            )
+        };
         let curves = (0..layers)
             .map(|l| {
                 series(
                     Box::new(move |s: &Sample| {
-                        s.grad_norms
-                            .get(l)
-                            .map_or(f64::NAN, |g| g.max(1e-12).log10())
+                        s.grad_norms.get(l).map_or(f64::NAN, |g| log10_of(*g))
                     }),
-                    theme.layer_norms[l % 4],
+                    colour(l),
                     line_marker,
                 )
             })
             .collect();
-        draw(buf, r, curves, None);
+        draw(buf, chart, curves, None);
     }
 }
 

@@ -6,11 +6,14 @@ pub mod curves;
 pub mod experiments;
 pub mod heatmap;
 pub mod help;
+pub mod inspector;
+pub mod lines;
 pub mod metrics;
 pub mod network;
 pub mod output;
 pub mod params;
 pub mod picker;
+pub mod preact;
 pub mod status;
 pub mod theme;
 pub mod theme_fit;
@@ -124,9 +127,10 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
     let title = match pane {
         Pane::Activation => format!(" Activation: {} ", act.info().display),
         Pane::Derivative => format!(" Derivative: {}' ", act.info().display),
-        Pane::Network => match &app.snapshot {
-            Some(s) => format!(" Network: {} ", s.activation.info().name),
-            None => " Network ".to_string(),
+        Pane::Network => match (&app.snapshot, app.preact) {
+            (Some(s), false) => format!(" Network: {} ", s.activation.info().name),
+            (Some(s), true) => format!(" Network: {} pre-activations ", s.activation.info().name),
+            (None, _) => " Network ".to_string(),
         },
         Pane::Output => format!(
             " Output: {} ",
@@ -151,7 +155,14 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
         Pane::Network | Pane::Output | Pane::Metrics => match &app.snapshot {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
-                Pane::Network => network::render(i, buf, snap, app.selected, legend, t),
+                Pane::Network => {
+                    let opt = network::Options {
+                        selected: app.selected,
+                        legend,
+                        preact: app.preact,
+                    };
+                    network::render(i, buf, snap, opt, t)
+                }
                 Pane::Output => output::render(i, buf, snap, app.show_test, app.probe, t),
                 _ => metrics::render(i, buf, snap, t),
             },

@@ -55,12 +55,14 @@ pub fn render(
         }
         let x = map.x + (fx * map.width as f64) as u16;
         let y = map.y + (fy * map.height as f64) as u16;
+        let bg = buf[(x, y)].bg;
         let (glyph, style) = match snap.task {
+            // Each point in a colour that stands out from the heatmap under it.
             Task::Classification => match (p.label > 0.0, p.test) {
-                (true, false) => (g.class_pos, theme.class_pos),
-                (false, false) => (g.class_neg, theme.class_neg),
-                (true, true) => (g.test_pos, theme.class_pos),
-                (false, true) => (g.test_neg, theme.class_neg),
+                (true, false) => (g.class_pos, theme.point_on(true, Some(bg))),
+                (false, false) => (g.class_neg, theme.point_on(false, Some(bg))),
+                (true, true) => (g.test_pos, theme.point_on(true, Some(bg))),
+                (false, true) => (g.test_neg, theme.point_on(false, Some(bg))),
             },
             Task::Regression => {
                 let style = if theme.has_color() {

@@ -184,7 +184,8 @@ pub struct Theme {
     pub train_loss: Style,
     pub test_loss: Style,
     pub dead_fraction: Style,
-    pub layer_norms: [Style; 4],
+    /// One colour per layer in the gradient chart: distinct for up to [`SERIES`] layers.
+    pub layer_norms: [Style; SERIES],
     pub status: Style,
     pub key: Style,
     pub message: Style,
@@ -295,7 +296,11 @@ impl Theme {
             train_loss: if mono { base } else { fg(BLUE) },
             test_loss: if mono { dim } else { fg(ORANGE) },
             dead_fraction: if mono { base } else { fg(RED) },
-            layer_norms: [fg(CYAN), fg(MAGENTA), fg(GREEN), fg(YELLOW)],
+            layer_norms: if mono {
+                [base; SERIES]
+            } else {
+                SERIES_COLOURS.map(fg)
+            },
             status: if mono {
                 base.add_modifier(Modifier::REVERSED)
             } else {
@@ -372,11 +377,352 @@ impl Theme {
         }
     }
 
+    /// Set the first layer colours (a theme file's) and complete the rest with palette colours
+    /// unlike every one already in use, so up to [`SERIES`] layers stay apart.
+    pub fn set_layer_norms(&mut self, given: &[Style]) {
+        if self.tier == ColorTier::None {
+            return;
+        }
+        let n = given.len().min(SERIES);
+        self.layer_norms[..n].copy_from_slice(&given[..n]);
+        let mut used: Vec<(u8, u8, u8)> = given[..n]
+            .iter()
+            .filter_map(|s| s.fg.and_then(rgb_of))
+            .collect();
+        let mut candidates: Vec<Color> = match self.tier {
+            ColorTier::Ansi16 => SERIES_NAMED.to_vec(),
+            _ => SERIES_EXTRA.iter().map(|t| self.color(*t)).collect(),
+        };
+        // Greedy: each next colour the candidate farthest from every one in use.
+        for k in n..SERIES {
+            let far = |c: &Color| {
+                let rgb = rgb_of(*c).unwrap_or(BACKGROUND);
+                used.iter()
+                    .map(|u| perceived(*u, rgb))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let Some(best) = (0..candidates.len())
+                .max_by(|&a, &b| far(&candidates[a]).total_cmp(&far(&candidates[b])))
+            else {
+                break;
+            };
+            let c = candidates.remove(best);
+            used.push(rgb_of(c).unwrap_or(BACKGROUND));
+            self.layer_norms[k] = Style::new().fg(c);
+        }
+    }
+
+    /// A palette colour in this theme's tier.
+    fn color(&self, t: Tri) -> Color {
+        match self.tier {
+            ColorTier::None => Color::Reset,
+            ColorTier::Ansi16 => t.named,
+            ColorTier::Ansi256 => Color::Indexed(t.idx),
+            ColorTier::TrueColor => Color::Rgb(t.rgb.0, t.rgb.1, t.rgb.2),
+        }
+    }
+
+    /// An RGB colour in this theme's tier (the nearest palette entry below truecolor).
+    fn fit(&self, (r, g, b): (u8, u8, u8)) -> Color {
+        match self.tier {
+            ColorTier::None => Color::Reset,
+            ColorTier::TrueColor => Color::Rgb(r, g, b),
+            ColorTier::Ansi256 => Color::Indexed(nearest_256((r, g, b))),
+            ColorTier::Ansi16 => nearest_named((r, g, b)),
+        }
+    }
+
+    /// The style of a connection by the sign of its weight and its magnitude level, 1
+    /// (smallest) to [`EDGE_LEVELS`] (largest): a shade ramp of the sign's colour in 256 and
+    /// truecolor, dim / normal / bold in 16 colours and without colour (where dashes carry
+    /// the sign).
+    pub fn edge(&self, positive: bool, level: usize) -> Style {
+        let base = if positive {
+            self.weight_pos
+        } else {
+            self.weight_neg
+        };
+        let level = level.clamp(1, EDGE_LEVELS);
+        match self.tier {
+            ColorTier::None | ColorTier::Ansi16 => {
+                let plain = Style::new().fg(base.fg.unwrap_or(Color::Reset));
+                match level {
+                    1 => plain.add_modifier(Modifier::DIM),
+                    2 => plain,
+                    _ => {
+                        let bright = base.fg.map_or(Color::Reset, brighter_named);
+                        plain.fg(bright).add_modifier(Modifier::BOLD)
+                    }
+                }
+            }
+            _ => {
+                let rgb = base.fg.and_then(rgb_of).unwrap_or((128, 128, 128));
+                // Dark to full, the strongest a little lighter so it reads on a dark screen.
+                let mix = [0.0, 0.3, 0.6, 1.0][level];
+                let rgb = if level == EDGE_LEVELS {
+                    blend(rgb, (255, 255, 255), 0.25)
+                } else {
+                    rgb
+                };
+                let fg = self.fit(blend(BACKGROUND, rgb, mix));
+                let s = Style::new().fg(fg);
+                if level == EDGE_LEVELS {
+                    s.add_modifier(Modifier::BOLD)
+                } else {
+                    s
+                }
+            }
+        }
+    }
+
+    /// Connections into or out of a dead neuron: faint whatever their weight.
+    pub fn edge_faint(&self) -> Style {
+        match self.tier {
+            ColorTier::None => Style::new().add_modifier(Modifier::DIM),
+            ColorTier::Ansi16 => Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM),
+            _ => Style::new().fg(self.fit((62, 62, 68))),
+        }
+    }
+
+    /// The flat, dark fill of a dead neuron's tile: darker than any heatmap level.
+    pub fn tile_off(&self) -> Style {
+        match self.tier {
+            ColorTier::None => Style::new().add_modifier(Modifier::DIM),
+            ColorTier::Ansi16 => Style::new().fg(Color::DarkGray).bg(Color::Black),
+            _ => Style::new()
+                .fg(self.fit((48, 48, 52)))
+                .bg(self.fit((12, 12, 14))),
+        }
+    }
+
+    /// The colour of a data point drawn over heatmap colour `bg`: a light tint of its class
+    /// colour on a dark cell, a deep shade of it on a light one, so it stands out from both
+    /// ends of the heatmap in every theme.
+    pub fn point_on(&self, positive: bool, bg: Option<Color>) -> Style {
+        let class = if positive {
+            self.class_pos
+        } else {
+            self.class_neg
+        };
+        if self.tier == ColorTier::None {
+            return class;
+        }
+        let back = bg.and_then(rgb_of).unwrap_or(BACKGROUND);
+        let fg = if self.tier == ColorTier::Ansi16 {
+            [Color::White, Color::Black]
+                .into_iter()
+                .max_by(|a, b| contrast(*a, back).total_cmp(&contrast(*b, back)))
+                .unwrap_or(Color::White)
+        } else {
+            let rgb = class.fg.and_then(rgb_of).unwrap_or((128, 128, 128));
+            // A light tint reads best; a deep shade only where the tint would not stand out.
+            let tint = self.fit(blend(rgb, (255, 255, 255), 0.85));
+            let shade = self.fit(blend(rgb, (0, 0, 0), 0.75));
+            if contrast(tint, back) >= 3.0 || contrast(tint, back) >= contrast(shade, back) {
+                tint
+            } else {
+                shade
+            }
+        };
+        Style::new().fg(fg).add_modifier(Modifier::BOLD)
+    }
+
     /// The glyph for a heatmap level on a terminal without colour.
     pub fn heat_glyph(&self, level: usize) -> &'static str {
         let k = level * (self.glyphs.levels.len() - 1) / (HEAT_LEVELS - 1).max(1);
         self.glyphs.levels[k.min(self.glyphs.levels.len() - 1)]
     }
+}
+
+/// Layers the gradient chart tells apart by colour.
+pub const SERIES: usize = 9;
+/// Magnitude levels of a connection.
+pub const EDGE_LEVELS: usize = 3;
+
+/// The built-in layer colours, in order.
+const SERIES_COLOURS: [Tri; SERIES] = [
+    CYAN,
+    MAGENTA,
+    GREEN,
+    YELLOW,
+    ORANGE,
+    BLUE,
+    RED,
+    WHITE,
+    tri((170, 120, 70), 137, Color::LightRed),
+];
+
+/// Colours that complete a theme's layer colours in 256 and truecolor: the Okabe–Ito
+/// colour-blind-safe palette first, then more.
+const SERIES_EXTRA: [Tri; 13] = [
+    tri((230, 159, 0), 214, Color::Yellow),
+    tri((86, 180, 233), 74, Color::LightBlue),
+    tri((0, 158, 115), 36, Color::Green),
+    tri((213, 94, 0), 166, Color::Red),
+    tri((204, 121, 167), 175, Color::Magenta),
+    tri((240, 228, 66), 227, Color::LightYellow),
+    tri((0, 114, 178), 25, Color::Blue),
+    WHITE,
+    tri((150, 150, 150), 246, Color::Gray),
+    tri((170, 120, 70), 137, Color::LightRed),
+    tri((120, 220, 120), 114, Color::LightGreen),
+    tri((255, 170, 220), 218, Color::LightMagenta),
+    tri((140, 100, 220), 98, Color::LightBlue),
+];
+
+/// Named colours that complete a theme's layer colours in 16 colours.
+const SERIES_NAMED: [Color; 12] = [
+    Color::Yellow,
+    Color::Red,
+    Color::White,
+    Color::LightMagenta,
+    Color::LightGreen,
+    Color::LightBlue,
+    Color::LightCyan,
+    Color::LightRed,
+    Color::LightYellow,
+    Color::Blue,
+    Color::Green,
+    Color::Cyan,
+];
+
+/// What the heatmap's middle and a faint line fade towards: a dark terminal background.
+const BACKGROUND: (u8, u8, u8) = (30, 30, 34);
+
+/// `a` moved towards `b` by `t` (0: a, 1: b).
+fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> (u8, u8, u8) {
+    let m = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
+    (m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}
+
+/// Relative luminance (sRGB, roughly): 0 black, 1 white.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let l = |c: u8| (c as f64 / 255.0).powf(2.2);
+    0.2126 * l(r) + 0.7152 * l(g) + 0.0722 * l(b)
+}
+
+/// The contrast ratio of a colour against an RGB background (1 to 21, as WCAG defines it).
+fn contrast(c: Color, back: (u8, u8, u8)) -> f64 {
+    let (a, b) = (luminance(rgb_of(c).unwrap_or(BACKGROUND)), luminance(back));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// How far apart two colours look, to normal vision and to the two common red-green
+/// deficiencies (simulated with Machado et al.'s 2009 matrices): the smallest of the three.
+fn perceived(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    const DEUTAN: [[f64; 3]; 3] = [
+        [0.367, 0.861, -0.228],
+        [0.280, 0.673, 0.047],
+        [-0.012, 0.043, 0.969],
+    ];
+    const PROTAN: [[f64; 3]; 3] = [
+        [0.152, 1.053, -0.205],
+        [0.115, 0.786, 0.099],
+        [-0.004, -0.048, 1.052],
+    ];
+    let sim = |m: &[[f64; 3]; 3], c: (u8, u8, u8)| {
+        let v = [c.0 as f64, c.1 as f64, c.2 as f64];
+        let ch = |r: usize| (m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2]).clamp(0.0, 255.0);
+        (ch(0) as u8, ch(1) as u8, ch(2) as u8)
+    };
+    redmean(a, b)
+        .min(redmean(sim(&DEUTAN, a), sim(&DEUTAN, b)))
+        .min(redmean(sim(&PROTAN, a), sim(&PROTAN, b)))
+}
+
+/// A colour difference closer to what the eye sees than plain RGB distance ("redmean").
+fn redmean(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let r = (a.0 as f64 + b.0 as f64) / 2.0;
+    let (dr, dg, db) = (
+        a.0 as f64 - b.0 as f64,
+        a.1 as f64 - b.1 as f64,
+        a.2 as f64 - b.2 as f64,
+    );
+    ((2.0 + r / 256.0) * dr * dr + 4.0 * dg * dg + (2.0 + (255.0 - r) / 256.0) * db * db).sqrt()
+}
+
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
+    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).unsigned_abs();
+    d(a.0, b.0).pow(2) + d(a.1, b.1).pow(2) + d(a.2, b.2).pow(2)
+}
+
+/// The 16 named colours with xterm's default values.
+const NAMED: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+/// The RGB value of a colour (named colours as xterm shows them by default).
+fn rgb_of(c: Color) -> Option<(u8, u8, u8)> {
+    match c {
+        Color::Rgb(r, g, b) => Some((r, g, b)),
+        Color::Indexed(i) => Some(index_rgb(i)),
+        Color::Reset => None,
+        named => NAMED.iter().find(|(n, _)| *n == named).map(|(_, rgb)| *rgb),
+    }
+}
+
+/// The bright variant of a named colour (for the strongest connections in 16 colours).
+fn brighter_named(c: Color) -> Color {
+    match c {
+        Color::Red => Color::LightRed,
+        Color::Green => Color::LightGreen,
+        Color::Yellow => Color::LightYellow,
+        Color::Blue => Color::LightBlue,
+        Color::Magenta => Color::LightMagenta,
+        Color::Cyan => Color::LightCyan,
+        Color::Gray => Color::White,
+        Color::DarkGray => Color::Gray,
+        other => other,
+    }
+}
+
+/// The RGB value of a 256-colour palette index (xterm's cube and grey ramp).
+fn index_rgb(i: u8) -> (u8, u8, u8) {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    match i {
+        0..=15 => NAMED[i as usize].1,
+        16..=231 => {
+            let k = i - 16;
+            (
+                LEVELS[(k / 36) as usize],
+                LEVELS[(k / 6 % 6) as usize],
+                LEVELS[(k % 6) as usize],
+            )
+        }
+        _ => {
+            let v = 8 + 10 * (i - 232);
+            (v, v, v)
+        }
+    }
+}
+
+/// The palette index (cube or grey ramp) nearest to an RGB colour.
+fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
+    (16..=255u8)
+        .min_by_key(|&i| distance(index_rgb(i), rgb))
+        .unwrap_or(16)
+}
+
+fn nearest_named(rgb: (u8, u8, u8)) -> Color {
+    NAMED
+        .iter()
+        .min_by_key(|(_, c)| distance(*c, rgb))
+        .map_or(Color::Reset, |(c, _)| *c)
 }
 
 /// Heatmap colours are quantized to this many levels, so cells change only when a value
@@ -461,6 +807,72 @@ mod tests {
             heat_level(0.5) - HEAT_LEVELS / 2,
             HEAT_LEVELS / 2 - heat_level(-0.5)
         );
+    }
+
+    #[test]
+    fn edge_levels_differ_in_every_tier() {
+        for tier in [
+            ColorTier::TrueColor,
+            ColorTier::Ansi256,
+            ColorTier::Ansi16,
+            ColorTier::None,
+        ] {
+            let t = Theme::new(tier, false);
+            for positive in [true, false] {
+                let styles: Vec<Style> = (1..=EDGE_LEVELS).map(|l| t.edge(positive, l)).collect();
+                for i in 0..styles.len() {
+                    for j in i + 1..styles.len() {
+                        assert_ne!(styles[i], styles[j], "{tier:?} levels {i} {j}");
+                    }
+                    assert_ne!(styles[i], t.edge_faint(), "{tier:?} level {i} vs faint");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nine_layer_colours_stay_distinct_with_a_theme_of_four() {
+        for tier in [ColorTier::TrueColor, ColorTier::Ansi256, ColorTier::Ansi16] {
+            let mut t = Theme::new(tier, false);
+            let given = [Color::Blue, Color::Yellow, Color::Magenta, Color::Cyan]
+                .map(|c| Style::new().fg(c));
+            t.set_layer_norms(&given);
+            let fgs: Vec<Color> = t.layer_norms.iter().map(|s| s.fg.unwrap()).collect();
+            assert_eq!(
+                &fgs[..4],
+                &[Color::Blue, Color::Yellow, Color::Magenta, Color::Cyan]
+            );
+            for i in 0..SERIES {
+                for j in i + 1..SERIES {
+                    assert_ne!(fgs[i], fgs[j], "{tier:?}: {fgs:?}");
+                }
+            }
+            let builtin = Theme::new(tier, false);
+            let fgs: Vec<Color> = builtin.layer_norms.iter().map(|s| s.fg.unwrap()).collect();
+            for i in 0..SERIES {
+                for j in i + 1..SERIES {
+                    assert_ne!(fgs[i], fgs[j], "{tier:?} built in: {fgs:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn points_contrast_with_both_ends_of_the_heatmap() {
+        for tier in [ColorTier::TrueColor, ColorTier::Ansi256, ColorTier::Ansi16] {
+            let t = Theme::new(tier, false);
+            for level in [0, HEAT_LEVELS / 2, HEAT_LEVELS - 1] {
+                let bg = t.heat(level);
+                for positive in [true, false] {
+                    let fg = t.point_on(positive, Some(bg)).fg.unwrap();
+                    let ratio = contrast(fg, rgb_of(bg).unwrap());
+                    assert!(
+                        ratio > 3.0,
+                        "{tier:?} level {level}: {fg:?} on {bg:?}: {ratio}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -48,12 +48,12 @@ pub fn from_file(file: &ThemeFile, tier: ColorTier, ascii: bool) -> Theme {
     t.train_loss = s("train_loss");
     t.test_loss = s("test_loss");
     t.dead_fraction = s("dead_fraction");
-    t.layer_norms = [
+    t.set_layer_norms(&[
         s("grad_norm_1"),
         s("grad_norm_2"),
         s("grad_norm_3"),
         s("grad_norm_4"),
-    ];
+    ]);
     t.class_neg = s("heatmap_low");
     t.class_pos = s("heatmap_high");
     t
