@@ -29,10 +29,12 @@ pub mod error;
 pub mod feature;
 pub mod health;
 pub mod init;
+pub mod kernels;
 pub mod loss;
 pub mod model_file;
 pub mod network;
 pub mod optim;
+pub(crate) mod quartiles;
 pub mod session;
 
 pub use config::TrainConfig;
