@@ -267,11 +267,11 @@ fn a_stop_and_continue_from_outside_takes_the_terminal_back() {
 
 #[test]
 fn quit_is_not_stuck_behind_queued_resets_of_a_large_dataset() {
-    // 300,000 rows: every reset rebuilds the session and its health over all of them.
+    // 60,000 rows: every reset rebuilds the session and its health over all of them.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.csv");
     let mut text = String::from("x1,x2,label\n");
-    for i in 0..300_000u32 {
+    for i in 0..60_000u32 {
         let (a, b) = (
             (i % 1000) as f64 / 100.0 - 5.0,
             (i / 1000) as f64 / 30.0 - 5.0,

@@ -7,7 +7,9 @@
 //! as sigmoid or tanh far from 0, or a ReLU active on under 5% of the samples: little gradient
 //! flows. Otherwise it is **alive**.
 
-use super::network::{Gradients, Network, Scratch};
+use super::kernels;
+use super::network::{BLOCK, Gradients, Network, Scratch};
+use super::quartiles::Quartiles;
 
 /// A hidden neuron's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -40,12 +42,14 @@ pub struct NeuronHealth {
     /// (born dead), 1 at the first epoch end it is found dead (it died during that epoch),
     /// and one more at every epoch end it stays dead.
     pub epochs_dead: u64,
-    /// The pre-activation z over the training set: least, greatest, and the lower and upper
-    /// quartiles (linear interpolation between order statistics, as `numpy.quantile`). A
-    /// ReLU neuron is dead exactly when `z_max <= 0`.
+    /// Smallest pre-activation z over the training set (NaN if any z is NaN).
     pub z_min: f64,
+    /// Largest pre-activation z over the training set (NaN if any z is NaN).
     pub z_max: f64,
+    /// Lower quartile of z over the training set, as `torch.quantile(z, 0.25)` (linear
+    /// interpolation between order statistics); exact.
     pub z_q1: f64,
+    /// Upper quartile of z over the training set, as `torch.quantile(z, 0.75)`; exact.
     pub z_q3: f64,
 }
 
@@ -57,7 +61,10 @@ pub struct LayerHealth {
     pub sparsity: f64,
     /// Frobenius norm of the weights.
     pub weight_norm: f64,
-    /// Norm of the full-training-set gradient of this layer's weights and bias (and slope).
+    /// Norm of this layer's training-set gradient (weights, bias and slope) over the last
+    /// epoch: every training sample's gradient once, at the weights it was trained with, as
+    /// the epoch's mini-batches computed them (for full-batch training, the epoch's one step;
+    /// before training, at the initial weights).
     pub grad_norm: f64,
 }
 
@@ -94,8 +101,9 @@ impl Health {
 
     /// Measures `net` over the samples `xs` (row-major, one row per sample, `net.inputs()`
     /// columns) with targets `ys`, carrying the counters (deaths, revivals, epochs dead, born
-    /// dead) over from `prev` (use `Health::default()` for a first measurement). Returns the
-    /// health and the mean loss. Allocates its buffers; a session reuses its own.
+    /// dead) over from `prev` (use `Health::default()` for a first measurement). The gradient
+    /// norms are those of the training-set gradient at these weights. Returns the health and
+    /// the mean loss. Allocates its buffers; a session reuses its own.
     pub fn measure(
         net: &Network,
         xs: &[f64],
@@ -103,16 +111,25 @@ impl Health {
         saturation_threshold: f64,
         prev: &Health,
     ) -> (Health, f64) {
-        let mut probe = Probe::new(net);
         let mut grads = Gradients::zeros(net);
         let mut scratch = Scratch::new(net);
+        let mut quartiles = Quartiles::default();
         // Only whole rows: a short `xs` measures fewer samples instead of panicking.
         let n = ys.len().min(xs.len() / net.inputs().max(1));
         let rows: Vec<usize> = (0..n).collect();
-        let loss = net.batch_gradient(xs, ys, &rows, &mut grads, &mut scratch, |s, z| {
-            probe.observe(s, z)
-        });
-        (probe.finish(net, &grads, saturation_threshold, prev), loss)
+        let probe = Probe::run(
+            net,
+            xs,
+            &ys[..n],
+            &rows,
+            &mut scratch,
+            &mut quartiles,
+            Some(&mut grads),
+        );
+        let loss = probe.loss;
+        let norms: Vec<f64> = (0..net.layers.len()).map(|l| grads.layer_norm(l)).collect();
+        let h = probe.finish(net, &norms, &quartiles, saturation_threshold, prev);
+        (h, loss)
     }
 
     /// Share of hidden neurons that are dead (0 when there are none).
@@ -126,55 +143,168 @@ impl Health {
     }
 }
 
+/// Passes over the training set a health pass may make for the quartiles at most; they need
+/// one or two, and a bounded number in the worst case.
+const MAX_PASSES: u32 = 64;
+
+/// One hidden layer's per-neuron statistics during a pass.
+#[derive(Debug, Clone)]
+struct LayerProbe {
+    nonzero: Vec<u32>,
+    sum_abs: Vec<f64>,
+    z_min: Vec<f64>,
+    z_max: Vec<f64>,
+    nan: Vec<bool>,
+    zeros: u64,
+}
+
 /// Accumulates per-neuron statistics during a pass over the training set.
 #[derive(Debug, Clone)]
 pub(crate) struct Probe {
-    nonzero: Vec<Vec<u32>>,
-    sum_abs: Vec<Vec<f64>>,
-    zeros: Vec<u64>,
-    /// Per hidden layer, every sample's pre-activations (samples × neurons, row-major).
-    z: Vec<Vec<f64>>,
+    layers: Vec<LayerProbe>,
     out_min: f64,
     out_max: f64,
     samples: usize,
+    /// Mean loss over the pass.
+    pub(crate) loss: f64,
 }
 
 impl Probe {
     pub(crate) fn new(net: &Network) -> Probe {
-        let layers = &net.layers;
         Probe {
-            nonzero: layers.iter().map(|l| vec![0; l.fan_out]).collect(),
-            sum_abs: layers.iter().map(|l| vec![0.0; l.fan_out]).collect(),
-            zeros: vec![0; layers.len()],
-            z: vec![Vec::new(); layers.len().saturating_sub(1)],
+            layers: net
+                .hidden()
+                .iter()
+                .map(|l| LayerProbe {
+                    nonzero: vec![0; l.fan_out],
+                    sum_abs: vec![0.0; l.fan_out],
+                    z_min: vec![f64::INFINITY; l.fan_out],
+                    z_max: vec![f64::NEG_INFINITY; l.fan_out],
+                    nan: vec![false; l.fan_out],
+                    zeros: 0,
+                })
+                .collect(),
             out_min: f64::INFINITY,
             out_max: f64::NEG_INFINITY,
             samples: 0,
+            loss: f64::NAN,
         }
     }
 
-    #[inline]
-    pub(crate) fn observe(&mut self, s: &Scratch, logit: f64) {
-        // Hidden layers only: the forward pass leaves the output layer's a and d unset.
-        for l in 0..s.d.len() - 1 {
-            let (nz, sa) = (&mut self.nonzero[l], &mut self.sum_abs[l]);
-            for (i, &d) in s.d[l].iter().enumerate() {
-                nz[i] += u32::from(d != 0.0);
-                sa[i] += d.abs();
-            }
-            self.zeros[l] += s.a[l].iter().filter(|&&a| a == 0.0).count() as u64;
-            self.z[l].extend_from_slice(&s.z[l]);
-        }
-        self.out_min = self.out_min.min(logit);
-        self.out_max = self.out_max.max(logit);
-        self.samples += 1;
-    }
-
-    /// Turns the statistics into the new health, carrying counters over from `prev`.
-    pub(crate) fn finish(
-        mut self,
+    /// The health pass of `net` over the training samples `rows` of `xs`, `ys` (all of
+    /// them, in order): one forward pass in blocks that measures everything (with the backward
+    /// pass too when `grads` is given, which then holds the training-set gradient), then, only
+    /// if the quartiles' windows missed, forward passes for them alone.
+    pub(crate) fn run(
         net: &Network,
-        grads: &Gradients,
+        xs: &[f64],
+        ys: &[f64],
+        rows: &[usize],
+        s: &mut Scratch,
+        quartiles: &mut Quartiles,
+        grads: Option<&mut Gradients>,
+    ) -> Probe {
+        let mut probe = Probe::new(net);
+        let n = rows.len();
+        let hidden = net.layers.len() - 1;
+        quartiles.begin(&net.hidden_widths(), n);
+        let observe_z = |q: &mut Quartiles, s: &Scratch, upto: usize| {
+            for l in 0..upto.min(hidden) {
+                let w = net.layers[l].fan_out;
+                q.observe(l, &s.z[l][..s.rows * w]);
+            }
+        };
+        match grads {
+            Some(g) => {
+                probe.loss = net.batch_gradient(xs, ys, rows, g, s, |s, logits| {
+                    probe.observe(s, logits);
+                    observe_z(quartiles, s, hidden);
+                });
+            }
+            None => {
+                net.prepare(s);
+                let out_act = net.output_layer().activation;
+                let mut sum = 0.0;
+                for start in (0..n).step_by(BLOCK) {
+                    net.load_range(xs, ys, start, BLOCK.min(n - start), s);
+                    net.forward_block(s, hidden);
+                    probe.observe(s, s.logits());
+                    for (&z, &y) in s.logits().iter().zip(s.targets()) {
+                        sum += net.loss.sample_loss(z, &out_act, y);
+                    }
+                    observe_z(quartiles, s, hidden);
+                }
+                probe.loss = if n == 0 { 0.0 } else { sum / n as f64 };
+            }
+        }
+        let range = |p: &Probe, l: usize, i: usize| {
+            let lp = &p.layers[l];
+            (lp.z_min[i], lp.z_max[i], lp.nan[i])
+        };
+        let mut passes = 1;
+        while !quartiles.end_pass(|l, i| range(&probe, l, i)) && passes < MAX_PASSES {
+            let Some(deepest) = quartiles.deepest_open() else {
+                break;
+            };
+            for start in (0..n).step_by(BLOCK) {
+                net.load_range(xs, &[], start, BLOCK.min(n - start), s);
+                net.forward_block(s, deepest);
+                observe_z(quartiles, s, deepest + 1);
+            }
+            passes += 1;
+        }
+        probe
+    }
+
+    /// Adds a block's statistics (after its forward pass); `logits` are its outputs.
+    pub(crate) fn observe(&mut self, s: &Scratch, logits: &[f64]) {
+        let b = s.rows;
+        kernels::with_fast_path(|| {
+            for (l, lp) in self.layers.iter_mut().enumerate() {
+                let n = lp.nonzero.len();
+                let LayerProbe {
+                    nonzero,
+                    sum_abs,
+                    z_min,
+                    z_max,
+                    nan,
+                    zeros,
+                } = lp;
+                let (nonzero, sum_abs) = (&mut nonzero[..n], &mut sum_abs[..n]);
+                let (z_min, z_max, nan) = (&mut z_min[..n], &mut z_max[..n], &mut nan[..n]);
+                for ((zr, dr), ar) in s.z[l][..b * n]
+                    .chunks_exact(n)
+                    .zip(s.d[l][..b * n].chunks_exact(n))
+                    .zip(s.a[l][..b * n].chunks_exact(n))
+                {
+                    let (zr, dr, ar) = (&zr[..n], &dr[..n], &ar[..n]);
+                    let mut zero = 0;
+                    for i in 0..n {
+                        nonzero[i] += u32::from(dr[i] != 0.0);
+                        sum_abs[i] += dr[i].abs();
+                        z_min[i] = z_min[i].min(zr[i]);
+                        z_max[i] = z_max[i].max(zr[i]);
+                        nan[i] |= zr[i].is_nan();
+                        zero += u32::from(ar[i] == 0.0);
+                    }
+                    *zeros += u64::from(zero);
+                }
+            }
+        });
+        for &z in logits {
+            self.out_min = self.out_min.min(z);
+            self.out_max = self.out_max.max(z);
+        }
+        self.samples += b;
+    }
+
+    /// Turns the statistics into the new health, with the per-layer gradient norms and the
+    /// quartiles, carrying counters over from `prev`.
+    pub(crate) fn finish(
+        self,
+        net: &Network,
+        grad_norms: &[f64],
+        quartiles: &Quartiles,
         threshold: f64,
         prev: &Health,
     ) -> Health {
@@ -189,16 +319,12 @@ impl Probe {
             ..Health::default()
         };
         for l in 0..hidden {
-            let fan_out = net.layers[l].fan_out;
-            let mut row = Vec::with_capacity(fan_out);
-            let mut column = Vec::with_capacity(self.samples);
-            for i in 0..fan_out {
-                column.clear();
-                column.extend(self.z[l].iter().skip(i).step_by(fan_out));
-                let (z_min, z_q1, z_q3, z_max) = quartiles(&mut column);
-                let rate = self.nonzero[l][i] as f64 / n;
-                let mean = self.sum_abs[l][i] / n;
-                let state = if self.nonzero[l][i] == 0 {
+            let mut row = Vec::with_capacity(net.layers[l].fan_out);
+            let lp = &self.layers[l];
+            for i in 0..net.layers[l].fan_out {
+                let rate = lp.nonzero[i] as f64 / n;
+                let mean = lp.sum_abs[i] / n;
+                let state = if lp.nonzero[i] == 0 {
                     NeuronState::Dead
                 } else if mean < threshold {
                     NeuronState::Saturated
@@ -226,6 +352,12 @@ impl Probe {
                     NeuronState::Dead => h.dead += 1,
                     NeuronState::Saturated => h.saturated += 1,
                 }
+                let (z_q1, z_q3) = quartiles.get(l, i);
+                let (z_min, z_max) = if lp.nan[i] {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (lp.z_min[i], lp.z_max[i])
+                };
                 row.push(NeuronHealth {
                     state,
                     activation_rate: rate,
@@ -240,13 +372,13 @@ impl Probe {
             h.neurons.push(row);
         }
         for (l, layer) in net.layers.iter().enumerate() {
+            let zeros = self.layers.get(l).map_or(0, |lp| lp.zeros);
             h.layers.push(LayerHealth {
-                sparsity: self.zeros[l] as f64 / (n * layer.fan_out as f64),
+                sparsity: zeros as f64 / (n * layer.fan_out as f64),
                 weight_norm: layer.weight_norm(),
-                grad_norm: grads.layer_norm(l),
+                grad_norm: grad_norms.get(l).copied().unwrap_or(0.0),
             });
         }
-        self.z.clear();
         h.output_constant =
             self.samples > 0 && (self.out_max - self.out_min) <= 1e-12 * (1.0 + self.out_max.abs());
         if prev.passes == 0 {
@@ -254,59 +386,5 @@ impl Probe {
             h.born_dead_neurons = h.dead;
         }
         h
-    }
-}
-
-/// Least, lower quartile, upper quartile and greatest of `v` (reordered in place); NaN for an
-/// empty slice. Quartiles interpolate linearly between order statistics (`numpy.quantile`'s
-/// default), so they are exact for any sample size.
-fn quartiles(v: &mut [f64]) -> (f64, f64, f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
-    }
-    v.sort_unstable_by(f64::total_cmp);
-    let at = |q: f64| {
-        let pos = q * (v.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-    };
-    (v[0], at(0.25), at(0.75), v[v.len() - 1])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quartiles_match_numpy() {
-        // numpy.quantile([3, 1, 4, 1, 5], [0, .25, .75, 1]) = [1, 1, 4, 5]
-        assert_eq!(
-            quartiles(&mut [3.0, 1.0, 4.0, 1.0, 5.0]),
-            (1.0, 1.0, 4.0, 5.0)
-        );
-        // numpy.quantile([1, 2, 3, 4], [.25, .75]) = [1.75, 3.25]
-        assert_eq!(quartiles(&mut [4.0, 2.0, 1.0, 3.0]), (1.0, 1.75, 3.25, 4.0));
-        assert_eq!(quartiles(&mut [-2.0]), (-2.0, -2.0, -2.0, -2.0));
-        assert!(quartiles(&mut []).0.is_nan());
-    }
-
-    #[test]
-    fn a_relu_neuron_is_dead_exactly_when_its_largest_z_is_not_positive() {
-        use crate::engine::{BiasInit, Session, TrainConfig};
-        let s = Session::new(TrainConfig {
-            bias_init: BiasInit::Constant(-3.0),
-            ..TrainConfig::default()
-        })
-        .unwrap();
-        let all: Vec<&NeuronHealth> = s.health().neurons.iter().flatten().collect();
-        assert!(all.iter().any(|n| n.state == NeuronState::Dead));
-        assert!(all.iter().any(|n| n.state != NeuronState::Dead));
-        for n in all {
-            assert_eq!(n.state == NeuronState::Dead, n.z_max <= 0.0, "{n:?}");
-            assert!(
-                n.z_min <= n.z_q1 && n.z_q1 <= n.z_q3 && n.z_q3 <= n.z_max,
-                "{n:?}"
-            );
-        }
     }
 }

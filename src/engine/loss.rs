@@ -41,8 +41,9 @@ impl Loss {
     pub fn sample_loss(self, z: f64, output: &Activation, y: f64) -> f64 {
         match self {
             Loss::Bce => {
-                // `min` would turn a NaN logit into the cap of 100 and hide the divergence.
-                if z.is_nan() {
+                // `min` would turn a NaN logit into the cap of 100 and hide the divergence; an
+                // infinite one means the network overflowed, which is divergence too.
+                if !z.is_finite() {
                     return f64::NAN;
                 }
                 let neg_log_p = softplus(-z).min(-BCE_LOG_FLOOR);
@@ -62,7 +63,7 @@ impl Loss {
     pub fn loss_and_grad(self, z: f64, output: &Activation, y: f64) -> (f64, f64) {
         match self {
             Loss::Bce => {
-                if z.is_nan() {
+                if !z.is_finite() {
                     return (f64::NAN, f64::NAN);
                 }
                 // softplus(±z) = max(±z, 0) + ln(1 + e^{−|z|}); σ(z) from the same e^{−|z|}.
@@ -90,6 +91,7 @@ impl Loss {
     #[inline]
     pub fn dloss_dz(self, z: f64, output: &Activation, y: f64) -> f64 {
         match self {
+            Loss::Bce if !z.is_finite() => f64::NAN,
             Loss::Bce => sigmoid(z) - y,
             Loss::Mse => 2.0 * (output.value(z) - y) * output.derivative(z),
         }
@@ -174,16 +176,16 @@ mod tests {
     }
 
     #[test]
-    fn a_nan_logit_gives_a_nan_loss() {
-        // The cap at 100 must not swallow a NaN: divergence is detected from the loss.
+    fn a_nan_or_infinite_logit_gives_a_nan_loss() {
+        // The cap at 100 must not swallow a NaN or an overflowed logit: divergence is detected
+        // from the loss.
         for y in [0.0, 1.0] {
-            assert!(
-                Loss::Bce
-                    .sample_loss(f64::NAN, &Activation::Sigmoid, y)
-                    .is_nan()
-            );
-            let (l, g) = Loss::Bce.loss_and_grad(f64::NAN, &Activation::Sigmoid, y);
-            assert!(l.is_nan() && g.is_nan());
+            for z in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                assert!(Loss::Bce.sample_loss(z, &Activation::Sigmoid, y).is_nan());
+                let (l, g) = Loss::Bce.loss_and_grad(z, &Activation::Sigmoid, y);
+                assert!(l.is_nan() && g.is_nan());
+                assert!(Loss::Bce.dloss_dz(z, &Activation::Sigmoid, y).is_nan());
+            }
             assert!(
                 Loss::Mse
                     .sample_loss(f64::NAN, &Activation::Linear, y)

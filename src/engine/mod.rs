@@ -29,11 +29,13 @@ pub mod error;
 pub mod feature;
 pub mod health;
 pub mod init;
+pub mod kernels;
 pub mod loss;
 pub mod model_file;
 pub mod network;
 pub mod optim;
 pub mod point;
+pub(crate) mod quartiles;
 pub mod session;
 
 pub use config::TrainConfig;

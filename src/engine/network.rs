@@ -10,6 +10,7 @@ use crate::activation::{Activation, Kind};
 
 use super::error::EngineError;
 use super::init::{BiasInit, Init, init_layer};
+use super::kernels::{self, Strided};
 use super::loss::Loss;
 
 /// Hidden layers allowed at most.
@@ -108,6 +109,35 @@ impl Gradients {
         (g.weights.iter().chain(&g.bias).map(|x| x * x).sum::<f64>() + g.slope * g.slope).sqrt()
     }
 
+    /// The norm of every layer's gradient, in layer order.
+    pub fn layer_norms(&self) -> Vec<f64> {
+        (0..self.layers.len()).map(|l| self.layer_norm(l)).collect()
+    }
+
+    /// Sets every gradient to `other`'s (same shape).
+    pub fn copy_from(&mut self, other: &Gradients) {
+        for (g, o) in self.layers.iter_mut().zip(&other.layers) {
+            g.weights.copy_from_slice(&o.weights);
+            g.bias.copy_from_slice(&o.bias);
+            g.slope = o.slope;
+        }
+    }
+
+    /// Adds `k` × `other` (same shape).
+    pub fn add_scaled(&mut self, other: &Gradients, k: f64) {
+        kernels::with_fast_path(|| {
+            for (g, o) in self.layers.iter_mut().zip(&other.layers) {
+                for (x, &y) in g.weights.iter_mut().zip(&o.weights) {
+                    *x += y * k;
+                }
+                for (x, &y) in g.bias.iter_mut().zip(&o.bias) {
+                    *x += y * k;
+                }
+                g.slope += o.slope * k;
+            }
+        });
+    }
+
     /// Multiplies every gradient by `k`.
     pub fn scale(&mut self, k: f64) {
         for g in &mut self.layers {
@@ -120,19 +150,35 @@ impl Gradients {
     }
 }
 
-/// Buffers for one sample's forward and backward pass, sized for one network shape.
+/// Samples a [`Scratch`] carries through the layers at once: enough to fill the kernels' tiles,
+/// few enough that a block's activations stay in cache. No result depends on it: every sum runs
+/// over the samples in order, carried from one block to the next.
+pub const BLOCK: usize = 32;
+
+/// Buffers for the forward and backward pass of a block of up to [`BLOCK`] samples, sized for
+/// one network shape. Values are stored sample-major per layer: `z[l][s * fan_out + i]` is
+/// neuron i's pre-activation for sample s of the block (for a single sample, `z[l][i]`).
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    /// Pre-activations per layer.
+    /// Samples in the block now.
+    pub(crate) rows: usize,
+    /// Pre-activations per layer (the output layer's are the logits).
     pub(crate) z: Vec<Vec<f64>>,
-    /// Post-activations per layer.
+    /// Post-activations per hidden layer (the output layer's are left alone).
     pub(crate) a: Vec<Vec<f64>>,
-    /// f'(z) per layer.
+    /// f'(z) per hidden layer.
     pub(crate) d: Vec<Vec<f64>>,
     /// d loss / d z per layer.
     delta: Vec<Vec<f64>>,
     /// d loss / d a for the layer below, before multiplying by f'.
     back: Vec<f64>,
+    /// The block's inputs, `inputs()` values per sample.
+    x: Vec<f64>,
+    /// The block's targets.
+    y: Vec<f64>,
+    /// Each layer's weights transposed (fan_in × fan_out), read by the batched forward pass;
+    /// refreshed by [`Network::prepare`].
+    wt: Vec<Vec<f64>>,
 }
 
 impl Scratch {
@@ -140,16 +186,35 @@ impl Scratch {
         let per_layer = || {
             net.layers
                 .iter()
-                .map(|l| vec![0.0; l.fan_out])
+                .map(|l| vec![0.0; BLOCK * l.fan_out])
                 .collect::<Vec<_>>()
         };
+        let max_in = net.layers.iter().map(|l| l.fan_in).max().unwrap_or(0);
         Scratch {
+            rows: 0,
             z: per_layer(),
             a: per_layer(),
             d: per_layer(),
             delta: per_layer(),
-            back: vec![0.0; net.layers.iter().map(|l| l.fan_in).max().unwrap_or(0)],
+            back: vec![0.0; BLOCK * max_in],
+            x: vec![0.0; BLOCK * net.inputs()],
+            y: vec![0.0; BLOCK],
+            wt: net
+                .layers
+                .iter()
+                .map(|l| vec![0.0; l.weights.len()])
+                .collect(),
         }
+    }
+
+    /// The block's output pre-activations (logits), one per sample.
+    pub(crate) fn logits(&self) -> &[f64] {
+        &self.z[self.z.len() - 1][..self.rows]
+    }
+
+    /// The block's targets.
+    pub(crate) fn targets(&self) -> &[f64] {
+        &self.y[..self.rows]
     }
 }
 
@@ -245,85 +310,205 @@ impl Network {
         })
     }
 
-    /// Forward pass for one sample `x` (one value per input feature), filling `s` (for the
-    /// output layer only its pre-activation). Returns the output neuron's pre-activation (the
-    /// logit for classification).
-    #[inline]
+    /// Forward pass for one sample `x` (one value per input feature), filling the first row of
+    /// `s` (for the output layer only its pre-activation). Returns the output neuron's
+    /// pre-activation (the logit for classification). Bit for bit what the batched passes
+    /// compute for the same sample.
     pub fn forward(&self, x: &[f64], s: &mut Scratch) -> f64 {
+        let d = self.inputs();
+        s.x[..d].copy_from_slice(&x[..d]);
+        s.rows = 1;
         let last = self.layers.len() - 1;
         for (l, layer) in self.layers.iter().enumerate() {
             let (below, here) = s.a.split_at_mut(l);
-            let input: &[f64] = if l == 0 { x } else { &below[l - 1] };
-            let z = &mut s.z[l];
-            for (i, zi) in z.iter_mut().enumerate() {
-                let row = &layer.weights[i * layer.fan_in..(i + 1) * layer.fan_in];
-                *zi = layer.bias[i] + dot(row, input);
-            }
-            // The loss applies the output activation itself (from the logit, for stability),
-            // so the output layer's a and d are left alone.
+            let input: &[f64] = if l == 0 { &s.x[..d] } else { &below[l - 1] };
+            let z = &mut s.z[l][..layer.fan_out];
+            neuron_chains(layer, input, z);
             if l < last {
-                apply_activation(&layer.activation, z, &mut here[0], &mut s.d[l]);
+                apply_activation(
+                    &layer.activation,
+                    z,
+                    &mut here[0][..layer.fan_out],
+                    &mut s.d[l][..layer.fan_out],
+                );
             }
         }
         s.z[last][0]
     }
 
     /// Backpropagates `dz_out` (d loss / d output pre-activation) through the pass stored in
-    /// `s` for input `x`, adding into `grads`.
-    #[inline]
+    /// `s` by [`Network::forward`] for input `x`, adding into `grads`.
     pub fn backward(&self, x: &[f64], dz_out: f64, s: &mut Scratch, grads: &mut Gradients) {
+        let d = self.inputs();
+        s.x[..d].copy_from_slice(&x[..d]);
+        s.rows = 1;
         let last = self.layers.len() - 1;
         s.delta[last][0] = dz_out;
-        for l in (0..=last).rev() {
-            let layer = &self.layers[l];
-            let input: &[f64] = if l == 0 { x } else { &s.a[l - 1] };
-            let g = &mut grads.layers[l];
-            let (below, here) = s.delta.split_at_mut(l);
-            let delta = &here[0];
-            let back = &mut s.back[..layer.fan_in];
-            if l > 0 {
-                back.fill(0.0);
+        self.backward_block(s, grads);
+    }
+
+    /// Copies the weights, transposed, into `s` for the batched forward pass.
+    pub(crate) fn prepare(&self, s: &mut Scratch) {
+        for (layer, wt) in self.layers.iter().zip(&mut s.wt) {
+            kernels::transpose(&layer.weights, layer.fan_out, layer.fan_in, wt);
+        }
+    }
+
+    /// Loads the samples `rows` of `xs` (row-major, `inputs()` columns) and `ys` into the block.
+    pub(crate) fn load_rows(&self, xs: &[f64], ys: &[f64], rows: &[usize], s: &mut Scratch) {
+        let d = self.inputs();
+        for (b, &r) in rows.iter().enumerate() {
+            s.x[b * d..(b + 1) * d].copy_from_slice(&xs[r * d..(r + 1) * d]);
+            s.y[b] = ys[r];
+        }
+        s.rows = rows.len();
+    }
+
+    /// Loads the consecutive samples `start..start + len` into the block; `ys` may be empty
+    /// (prediction).
+    pub(crate) fn load_range(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        start: usize,
+        len: usize,
+        s: &mut Scratch,
+    ) {
+        let d = self.inputs();
+        s.x[..len * d].copy_from_slice(&xs[start * d..(start + len) * d]);
+        if !ys.is_empty() {
+            s.y[..len].copy_from_slice(&ys[start..start + len]);
+        }
+        s.rows = len;
+    }
+
+    /// The forward pass of the block in `s` through layers `0..=upto` (the weights must have
+    /// been [`prepare`](Network::prepare)d). The output layer keeps only its pre-activation.
+    pub(crate) fn forward_block(&self, s: &mut Scratch, upto: usize) {
+        let b = s.rows;
+        let last = self.layers.len() - 1;
+        let Scratch { z, a, d, x, wt, .. } = s;
+        kernels::with_fast_path(|| {
+            for (l, layer) in self.layers.iter().enumerate().take(upto + 1) {
+                let (k, n) = (layer.fan_in, layer.fan_out);
+                let (below, here) = a.split_at_mut(l);
+                let input: &[f64] = if l == 0 {
+                    &x[..b * k]
+                } else {
+                    &below[l - 1][..b * k]
+                };
+                let zl = &mut z[l][..b * n];
+                for row in zl.chunks_exact_mut(n) {
+                    row.copy_from_slice(&layer.bias);
+                }
+                let input = Strided {
+                    data: input,
+                    row: k,
+                    col: 1,
+                };
+                kernels::mul_acc(b, n, k, input, &wt[l], n, zl, n);
+                if l < last {
+                    apply_activation(
+                        &layer.activation,
+                        zl,
+                        &mut here[0][..b * n],
+                        &mut d[l][..b * n],
+                    );
+                }
             }
-            for (i, &di) in delta.iter().enumerate() {
-                // Dead units pass nothing back: skip them outright.
-                if di == 0.0 {
-                    continue;
-                }
-                g.bias[i] += di;
-                let off = i * layer.fan_in;
-                let gw = &mut g.weights[off..off + layer.fan_in];
-                for (gwj, &xj) in gw.iter_mut().zip(input) {
-                    *gwj += di * xj;
-                }
-                if l > 0 {
-                    let row = &layer.weights[off..off + layer.fan_in];
-                    for (bj, &wj) in back.iter_mut().zip(row) {
-                        *bj += wj * di;
+        });
+    }
+
+    /// Sets each sample's d loss / d logit (times `scale`) for the block and carries the loss
+    /// sum on from `loss_sum`, sample by sample.
+    fn block_loss_grad(&self, s: &mut Scratch, scale: f64, loss_sum: &mut f64) {
+        let b = s.rows;
+        let last = self.layers.len() - 1;
+        let out_act = self.output_layer().activation;
+        let loss = self.loss;
+        let (z, y, dz) = (&s.z[last][..b], &s.y[..b], &mut s.delta[last][..b]);
+        for ((&zs, &ys), g) in z.iter().zip(y).zip(dz.iter_mut()) {
+            let (l, dl) = loss.loss_and_grad(zs, &out_act, ys);
+            *loss_sum += l;
+            *g = dl * scale;
+        }
+    }
+
+    /// Backpropagates the block's output gradients (in `s.delta` of the output layer) through
+    /// the forward pass stored in `s`, adding into `grads`.
+    fn backward_block(&self, s: &mut Scratch, grads: &mut Gradients) {
+        let b = s.rows;
+        let last = self.layers.len() - 1;
+        let Scratch {
+            z,
+            a,
+            d,
+            delta,
+            back,
+            x,
+            ..
+        } = s;
+        kernels::with_fast_path(|| {
+            for l in (0..=last).rev() {
+                let layer = &self.layers[l];
+                let (k, n) = (layer.fan_in, layer.fan_out);
+                let input: &[f64] = if l == 0 {
+                    &x[..b * k]
+                } else {
+                    &a[l - 1][..b * k]
+                };
+                let (below, here) = delta.split_at_mut(l);
+                let dl = &here[0][..b * n];
+                let g = &mut grads.layers[l];
+                // dW += Δᵀ · input: each weight's gradient summed over the samples in order.
+                let dt = Strided {
+                    data: dl,
+                    row: 1,
+                    col: n,
+                };
+                kernels::mul_acc(n, k, b, dt, input, k, &mut g.weights, k);
+                for row in dl.chunks_exact(n) {
+                    for (gb, &v) in g.bias.iter_mut().zip(row) {
+                        *gb += v;
                     }
                 }
-            }
-            if l > 0 {
+                if l == 0 {
+                    break;
+                }
+                // d loss / d a below = Δ · W, each a chain over this layer's neurons in order.
+                let back = &mut back[..b * k];
+                back.fill(0.0);
+                let rows = Strided {
+                    data: dl,
+                    row: n,
+                    col: 1,
+                };
+                kernels::mul_acc(b, k, n, rows, &layer.weights, k, back, k);
                 let prev = &self.layers[l - 1];
                 if let Activation::Prelu { .. } = prev.activation {
-                    // d prelu(z)/d a = z for z ≤ 0, else 0.
-                    let zs = &s.z[l - 1];
-                    grads.layers[l - 1].slope += back
-                        .iter()
-                        .zip(zs)
-                        .map(|(b, &z)| b * z.min(0.0))
-                        .sum::<f64>();
+                    // d prelu(z)/d a = z for z ≤ 0, else 0: summed per sample, then over samples.
+                    let zs = &z[l - 1][..b * k];
+                    let slope = &mut grads.layers[l - 1].slope;
+                    for (br, zr) in back.chunks_exact(k).zip(zs.chunks_exact(k)) {
+                        *slope += br
+                            .iter()
+                            .zip(zr)
+                            .fold(0.0, |acc, (bv, &zv)| acc + bv * zv.min(0.0));
+                    }
                 }
-                let dprev = &s.d[l - 1];
-                for ((t, &b), &dj) in below[l - 1].iter_mut().zip(back.iter()).zip(dprev) {
-                    *t = b * dj;
+                let dprev = &d[l - 1][..b * k];
+                for ((t, &bv), &dv) in below[l - 1][..b * k].iter_mut().zip(back.iter()).zip(dprev)
+                {
+                    *t = bv * dv;
                 }
             }
-        }
+        });
     }
 
     /// Sets `grads` to the gradient of the mean loss over the samples `rows` of the feature
     /// matrix `xs` (row-major, `inputs()` columns) with targets `ys`, and returns that mean loss.
-    /// `observe` is called after each sample's forward pass (the health pass uses it).
+    /// Samples go through in blocks of [`BLOCK`]; `observe` is called after each block's
+    /// forward pass with the block and its logits (the health pass uses it).
     ///
     /// # Panics
     /// If a row index reaches past `xs` or `ys` (callers build both from the same points).
@@ -334,24 +519,22 @@ impl Network {
         rows: &[usize],
         grads: &mut Gradients,
         s: &mut Scratch,
-        mut observe: impl FnMut(&Scratch, f64),
+        mut observe: impl FnMut(&Scratch, &[f64]),
     ) -> f64 {
         grads.clear();
         if rows.is_empty() {
             return 0.0;
         }
-        let d = self.inputs();
         let inv_b = 1.0 / rows.len() as f64;
-        let out_act = self.output_layer().activation;
+        let last = self.layers.len() - 1;
+        self.prepare(s);
         let mut loss_sum = 0.0;
-        for &r in rows {
-            let x = &xs[r * d..(r + 1) * d];
-            let y = ys[r];
-            let z = self.forward(x, s);
-            observe(s, z);
-            let (loss, dz) = self.loss.loss_and_grad(z, &out_act, y);
-            loss_sum += loss;
-            self.backward(x, dz * inv_b, s, grads);
+        for chunk in rows.chunks(BLOCK) {
+            self.load_rows(xs, ys, chunk, s);
+            self.forward_block(s, last);
+            self.block_loss_grad(s, inv_b, &mut loss_sum);
+            observe(s, s.logits());
+            self.backward_block(s, grads);
         }
         loss_sum * inv_b
     }
@@ -359,19 +542,67 @@ impl Network {
     /// Mean loss over the rows of `xs` (no gradient).
     pub fn mean_loss(&self, xs: &[f64], ys: &[f64], s: &mut Scratch) -> f64 {
         let d = self.inputs();
-        if ys.is_empty() || d == 0 {
+        let n = ys.len().min(xs.len() / d.max(1));
+        if n == 0 || d == 0 {
             return 0.0;
         }
+        let last = self.layers.len() - 1;
         let out_act = self.output_layer().activation;
-        let sum: f64 = ys
-            .iter()
-            .enumerate()
-            .map(|(r, &y)| {
-                let z = self.forward(&xs[r * d..(r + 1) * d], s);
-                self.loss.loss_and_grad(z, &out_act, y).0
-            })
-            .sum();
-        sum / ys.len() as f64
+        self.prepare(s);
+        let mut sum = 0.0;
+        for start in (0..n).step_by(BLOCK) {
+            self.load_range(xs, ys, start, BLOCK.min(n - start), s);
+            self.forward_block(s, last);
+            for (&z, &y) in s.logits().iter().zip(s.targets()) {
+                sum += self.loss.sample_loss(z, &out_act, y);
+            }
+        }
+        sum / n as f64
+    }
+
+    /// The post-activation output of neuron `neuron` of layer `layer` for every row of `xs`
+    /// (row-major, `inputs()` columns), into `out` (one value per row; the output layer's
+    /// neuron 0 is the network's output). Batched; the same bits as
+    /// [`Network::post_activation`] row by row. NaN everywhere for indices out of range.
+    pub fn outputs_of(
+        &self,
+        xs: &[f64],
+        layer: usize,
+        neuron: usize,
+        out: &mut [f64],
+        s: &mut Scratch,
+    ) {
+        let d = self.inputs().max(1);
+        let n = out.len().min(xs.len() / d);
+        if layer >= self.layers.len() || neuron >= self.layers[layer].fan_out {
+            out.fill(f64::NAN);
+            return;
+        }
+        let last = self.layers.len() - 1;
+        let width = self.layers[layer].fan_out;
+        let act = self.layers[layer].activation;
+        self.prepare(s);
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            self.load_range(xs, &[], start, len, s);
+            self.forward_block(s, layer);
+            let dst = &mut out[start..start + len];
+            if layer == last {
+                for (o, z) in dst.iter_mut().zip(s.z[layer].chunks_exact(width)) {
+                    *o = act.value(z[neuron]);
+                }
+            } else {
+                for (o, a) in dst.iter_mut().zip(s.a[layer].chunks_exact(width)) {
+                    *o = a[neuron];
+                }
+            }
+        }
+    }
+
+    /// The network's output for every row of `xs` (probability for classification), into
+    /// `out`; batched [`Network::output`].
+    pub fn outputs(&self, xs: &[f64], out: &mut [f64], s: &mut Scratch) {
+        self.outputs_of(xs, self.layers.len() - 1, 0, out, s);
     }
 
     /// The network's output for one sample (probability for classification), without scratch
@@ -388,21 +619,31 @@ impl Network {
             return f64::NAN;
         }
         let mut buf_a = [0.0; MAX_WIDTH];
-        let mut buf_b = [0.0; MAX_WIDTH];
+        let mut buf_z = [0.0; MAX_WIDTH];
         let n_in = x.len().min(MAX_WIDTH);
         buf_a[..n_in].copy_from_slice(&x[..n_in]);
         for l in &self.layers[..layer] {
-            for (i, out) in buf_b[..l.fan_out].iter_mut().enumerate() {
-                *out = l
-                    .activation
-                    .value(l.bias[i] + dot(l.row(i), &buf_a[..l.fan_in]));
+            neuron_chains(l, &buf_a[..l.fan_in], &mut buf_z[..l.fan_out]);
+            for (a, &z) in buf_a.iter_mut().zip(&buf_z[..l.fan_out]) {
+                *a = l.activation.value(z);
             }
-            std::mem::swap(&mut buf_a, &mut buf_b);
         }
         let l = &self.layers[layer];
-        l.activation
-            .value(l.bias[neuron] + dot(l.row(neuron), &buf_a[..l.fan_in]))
+        neuron_chains(l, &buf_a[..l.fan_in], &mut buf_z[..l.fan_out]);
+        l.activation.value(buf_z[neuron])
     }
+}
+
+/// z[i] = b[i] + Σ_k w[i][k]·input[k] for one sample, as the same fma chain (from the bias, k in
+/// order) the batched kernels compute.
+fn neuron_chains(layer: &Layer, input: &[f64], z: &mut [f64]) {
+    z.copy_from_slice(&layer.bias);
+    let w = Strided {
+        data: &layer.weights,
+        row: layer.fan_in,
+        col: 1,
+    };
+    kernels::mul_acc(layer.fan_out, 1, layer.fan_in, w, input, 1, z, 1);
 }
 
 /// Validates a shape against the limits.
@@ -478,29 +719,6 @@ fn apply_activation(act: &Activation, z: &[f64], a: &mut [f64], d: &mut [f64]) {
             }
         }
     }
-}
-
-/// Dot product; four independent partial sums let the CPU overlap the additions.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0; 4];
-    let mut ca = a.chunks_exact(4);
-    let mut cb = b.chunks_exact(4);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        acc[0] += x[0] * y[0];
-        acc[1] += x[1] * y[1];
-        acc[2] += x[2] * y[2];
-        acc[3] += x[3] * y[3];
-    }
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]

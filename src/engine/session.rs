@@ -1,6 +1,8 @@
 //! A training session: dataset, network, optimizer state, counters and health. One `step()` is
 //! one mini-batch update; at the end of each epoch the health pass runs over the training set.
 
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use rand_chacha::ChaCha8Rng;
 
 use crate::activation::Activation;
@@ -15,6 +17,7 @@ use super::loss::Loss;
 use super::model_file::ModelFile;
 use super::network::{Gradients, Network, Scratch};
 use super::optim::Optimizer;
+use super::quartiles::Quartiles;
 
 /// Independent random streams of one seed, so that e.g. changing the batch size does not change
 /// the dataset or the initial weights.
@@ -58,7 +61,18 @@ pub struct Session {
     test_y: Vec<f64>,
     network: Network,
     grads: Gradients,
-    health_grads: Gradients,
+    /// The training-set gradient at the current weights and the loss there, when the last
+    /// health pass computed them (full-batch training: that pass and the next step share one
+    /// forward and backward pass).
+    full_grads: Gradients,
+    full_loss: f64,
+    full_ready: bool,
+    /// This epoch's gradient so far: each mini-batch's gradient times its share of the
+    /// training set, summed.
+    epoch_grads: Gradients,
+    /// Per-layer norms of the last finished epoch's gradient (at the start: of the gradient at
+    /// the initial weights).
+    grad_norms: Vec<f64>,
     optimizer: Optimizer,
     scratch: Scratch,
     /// The training rows in this epoch's order.
@@ -71,12 +85,38 @@ pub struct Session {
     steps: u64,
     epochs: u64,
     train_loss: f64,
-    test_loss: f64,
+    /// Computed when first asked for after each health pass, not at every epoch.
+    test_loss: OnceLock<f64>,
+    /// Buffers for what is computed from `&self`: the test loss, accuracies, batched
+    /// predictions.
+    eval: Eval,
+    /// The health pass's quartile windows, carried from one pass to the next.
+    quartiles: Quartiles,
     health: Health,
     /// The health at the last epoch end (or at the start): the counters (deaths, revivals,
     /// epochs dead) advance from it at epoch ends only, so on-demand passes never change them.
     epoch_health: Health,
     diverged: bool,
+}
+
+/// Scratch buffers behind a lock, for evaluations made from `&self`; a clone starts with its
+/// own empty buffers.
+#[derive(Debug, Default)]
+struct Eval(Mutex<Option<(Scratch, Vec<f64>)>>);
+
+impl Clone for Eval {
+    fn clone(&self) -> Eval {
+        Eval::default()
+    }
+}
+
+impl Eval {
+    /// Runs `f` with a scratch for `net` and a reusable vector.
+    fn with<R>(&self, net: &Network, f: impl FnOnce(&mut Scratch, &mut Vec<f64>) -> R) -> R {
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (s, v) = guard.get_or_insert_with(|| (Scratch::new(net), Vec::new()));
+        f(s, v)
+    }
 }
 
 impl Session {
@@ -143,7 +183,11 @@ impl Session {
         let n = train_y.len();
         let mut s = Session {
             grads: Gradients::zeros(&network),
-            health_grads: Gradients::zeros(&network),
+            full_grads: Gradients::zeros(&network),
+            full_loss: f64::NAN,
+            full_ready: false,
+            epoch_grads: Gradients::zeros(&network),
+            grad_norms: Vec::new(),
             optimizer: Optimizer::new(config.optimizer_settings(), &network),
             scratch: Scratch::new(&network),
             order: (0..n).collect(),
@@ -153,7 +197,9 @@ impl Session {
             steps: 0,
             epochs: 0,
             train_loss: f64::NAN,
-            test_loss: f64::NAN,
+            test_loss: OnceLock::new(),
+            eval: Eval::default(),
+            quartiles: Quartiles::default(),
             health: Health::default(),
             epoch_health: Health::default(),
             diverged: false,
@@ -169,33 +215,64 @@ impl Session {
         s
     }
 
+    /// Whether the next step is a full batch (the whole training set, from the start).
+    fn full_batch(&self) -> bool {
+        let n = self.order.len();
+        self.cursor == 0 && (self.config.batch_size == 0 || self.config.batch_size >= n)
+    }
+
     /// One mini-batch update. At the end of an epoch it runs the health pass and refreshes the
-    /// losses. After divergence it does nothing and reports `diverged`.
+    /// training loss. After divergence it does nothing and reports `diverged`.
+    ///
+    /// A full batch runs over the training set in its own order (shuffling it would change
+    /// nothing but rounding), and takes the gradient the health pass after the previous step
+    /// computed at the same weights, so each full-batch step makes one forward and one
+    /// backward pass.
     pub fn step(&mut self) -> StepReport {
         if self.diverged {
             return self.report(false, f64::NAN, f64::NAN, 0);
         }
         let n = self.order.len();
-        if self.cursor == 0 && self.config.shuffle {
-            shuffle(&mut self.order, &mut self.shuffle_rng);
-        }
-        let b = match self.config.batch_size {
-            0 => n,
-            b => b.min(n),
+        let (batch_loss, samples) = if self.full_batch() {
+            let loss = if self.full_ready {
+                self.grads.copy_from(&self.full_grads);
+                self.full_loss
+            } else {
+                self.network.batch_gradient(
+                    &self.train_x,
+                    &self.train_y,
+                    &self.all_rows,
+                    &mut self.grads,
+                    &mut self.scratch,
+                    |_, _| {},
+                )
+            };
+            self.cursor = n;
+            (loss, n)
+        } else {
+            if self.cursor == 0 && self.config.shuffle {
+                shuffle(&mut self.order, &mut self.shuffle_rng);
+            }
+            let b = self.config.batch_size.min(n).max(1);
+            let end = (self.cursor + b).min(n);
+            let loss = self.network.batch_gradient(
+                &self.train_x,
+                &self.train_y,
+                &self.order[self.cursor..end],
+                &mut self.grads,
+                &mut self.scratch,
+                |_, _| {},
+            );
+            let samples = end - self.cursor;
+            self.cursor = end;
+            (loss, samples)
         };
-        let end = (self.cursor + b).min(n);
-        let samples = end - self.cursor;
-        let batch_loss = self.network.batch_gradient(
-            &self.train_x,
-            &self.train_y,
-            &self.order[self.cursor..end],
-            &mut self.grads,
-            &mut self.scratch,
-            |_, _| {},
-        );
+        self.full_ready = false;
+        // The epoch's gradient, before the optimizer adds L1 and clips.
+        self.epoch_grads
+            .add_scaled(&self.grads, samples as f64 / n as f64);
         let grad_norm = self.optimizer.step(&mut self.network, &mut self.grads);
         self.steps += 1;
-        self.cursor = end;
         if !batch_loss.is_finite() || !grad_norm.is_finite() || !self.network.is_finite() {
             self.diverged = true;
             // Show the state training stopped in.
@@ -207,6 +284,8 @@ impl Session {
             self.cursor = 0;
             self.epochs += 1;
             epoch_ended = true;
+            self.grad_norms = self.epoch_grads.layer_norms();
+            self.epoch_grads.clear();
             self.health_pass(true);
         }
         self.report(epoch_ended, batch_loss, grad_norm, samples)
@@ -230,34 +309,47 @@ impl Session {
         }
     }
 
-    /// Runs the health pass over the training set and recomputes both losses now. The states,
-    /// rates and norms are those of the current network; the counters (deaths, revivals,
-    /// epochs dead) are counted from the last epoch end as if this were the next one, so how
-    /// often this is called never changes them.
+    /// Runs the health pass over the training set now and recomputes the training loss (the
+    /// test loss is recomputed when next asked for). The states, rates, sparsity and quartiles
+    /// are those of the current network; the gradient norms stay those of the last finished
+    /// epoch; the counters (deaths, revivals, epochs dead) are counted from the last epoch end
+    /// as if this were the next one, so how often this is called never changes them.
     pub fn refresh(&mut self) {
         self.health_pass(false);
     }
 
-    /// The health pass; `epoch_end` makes it the base the next passes count from.
+    /// The health pass; `epoch_end` makes it the base the next passes count from. Before
+    /// training, and after every full-batch step, it runs the backward pass as well: the
+    /// gradient at these weights is the first epoch's gradient norm, and the next full-batch
+    /// step's gradient.
     fn health_pass(&mut self, epoch_end: bool) {
-        let mut probe = Probe::new(&self.network);
-        self.train_loss = self.network.batch_gradient(
+        let first = self.health.passes == 0;
+        let backward = !self.diverged && (first || (epoch_end && self.full_batch()));
+        let probe = Probe::run(
+            &self.network,
             &self.train_x,
             &self.train_y,
             &self.all_rows,
-            &mut self.health_grads,
             &mut self.scratch,
-            |s, z| probe.observe(s, z),
+            &mut self.quartiles,
+            backward.then_some(&mut self.full_grads),
         );
+        if backward {
+            self.full_loss = probe.loss;
+            self.full_ready = true;
+            if first {
+                self.grad_norms = self.full_grads.layer_norms();
+            }
+        }
+        self.train_loss = probe.loss;
+        self.test_loss = OnceLock::new();
         let mut health = probe.finish(
             &self.network,
-            &self.health_grads,
+            &self.grad_norms,
+            &self.quartiles,
             self.config.saturation_threshold,
             &self.epoch_health,
         );
-        self.test_loss = self
-            .network
-            .mean_loss(&self.test_x, &self.test_y, &mut self.scratch);
         if !self.train_loss.is_finite() || !self.network.is_finite() {
             self.diverged = true;
         }
@@ -293,6 +385,8 @@ impl Session {
         c.saturation_threshold = config.saturation_threshold;
         if c.activation != config.activation {
             c.activation = config.activation;
+            // The gradient the last health pass computed was for the old function.
+            self.full_ready = false;
             let hidden = self.network.layers.len() - 1;
             for layer in &mut self.network.layers[..hidden] {
                 layer.activation = config.activation;
@@ -318,10 +412,15 @@ impl Session {
         self.train_loss
     }
 
-    /// Mean loss over the test set at the last health pass (0 when the test set is empty; see
-    /// [`Session::has_test_set`]).
+    /// Mean loss over the test set at the weights of the last health pass (0 when the test
+    /// set is empty; see [`Session::has_test_set`]). Computed when first asked for after each
+    /// health pass, so runs that never look at it do not pay for it.
     pub fn test_loss(&self) -> f64 {
-        self.test_loss
+        *self.test_loss.get_or_init(|| {
+            self.eval.with(&self.network, |s, _| {
+                self.network.mean_loss(&self.test_x, &self.test_y, s)
+            })
+        })
     }
 
     /// Whether any points were held out for testing: a file of one row has none, and its test
@@ -374,6 +473,31 @@ impl Session {
         (buf, fs.len().min(7))
     }
 
+    /// The network's output at many plane points at once, into `out` (one value per point):
+    /// [`Session::predict`] batched, bit for bit the same values.
+    pub fn predict_many(&self, points: &[(f64, f64)], out: &mut [f64]) {
+        let last = self.network.layers.len() - 1;
+        self.neuron_output_many(last, 0, points, out);
+    }
+
+    /// [`Session::neuron_output`] at many plane points at once, into `out`.
+    pub fn neuron_output_many(
+        &self,
+        layer: usize,
+        neuron: usize,
+        points: &[(f64, f64)],
+        out: &mut [f64],
+    ) {
+        let fs = &self.config.features;
+        self.eval.with(&self.network, |s, xs| {
+            xs.clear();
+            for &(x1, x2) in points {
+                xs.extend(fs.iter().map(|f| f.value(x1, x2)));
+            }
+            self.network.outputs_of(xs, layer, neuron, out, s);
+        });
+    }
+
     /// Share of correctly classified (train, test) points, threshold 0.5; `None` for
     /// regression. The test share is `None` when no point was held out (the training set is
     /// never empty).
@@ -381,16 +505,18 @@ impl Session {
         if self.dataset.task != Task::Classification {
             return None;
         }
-        let d = self.config.features.len();
         let acc = |xs: &[f64], ys: &[f64]| {
-            let right = ys
-                .iter()
-                .enumerate()
-                .filter(|&(r, &y)| {
-                    (self.network.output(&xs[r * d..(r + 1) * d]) >= 0.5) == (y >= 0.5)
-                })
-                .count();
-            right as f64 / ys.len() as f64
+            self.eval.with(&self.network, |s, out| {
+                out.clear();
+                out.resize(ys.len(), 0.0);
+                self.network.outputs(xs, out, s);
+                let right = out
+                    .iter()
+                    .zip(ys)
+                    .filter(|&(&p, &y)| (p >= 0.5) == (y >= 0.5))
+                    .count();
+                right as f64 / ys.len() as f64
+            })
         };
         Some((
             acc(&self.train_x, &self.train_y),
