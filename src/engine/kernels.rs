@@ -27,6 +27,9 @@ pub(crate) struct Strided<'a> {
 ///
 /// # Panics
 /// If an operand is too short for the shape.
+// A BLAS-style kernel: shapes and strides as plain arguments keep the hot loop free of
+// indirection.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn mul_acc(
     rows: usize,
     cols: usize,
