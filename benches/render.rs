@@ -1,5 +1,7 @@
-//! Cost of one explorer frame: the full-screen render at 160×48 (budget: under 1 ms), the
-//! terminal diff and write through a test backend, and the trainer's snapshot capture.
+//! Cost of one explorer frame: the full-screen render at 160×48 (budget: under 1 ms) of the
+//! default run with a neuron inspected, of the sparsity scenario (16,16: tiles side by side,
+//! each neuron's strongest edges) and of the pre-activation view of dying-high-lr; the
+//! terminal diff and write through a test backend; the trainer's snapshot capture.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -32,6 +34,30 @@ fn setup(w: u16, h: u16) -> (App, Worker) {
     (app, worker)
 }
 
+/// A paused scenario at 160×48 after `steps` steps, its Network pane focused.
+fn scenario(name: &str, steps: usize, preact: bool) -> App {
+    use reluscope::config::{Settings, scenario};
+    let s = scenario::find(name).unwrap();
+    let settings = Settings::default().with_scenario(&s).unwrap();
+    let theme = Theme::new(ColorTier::TrueColor, false);
+    let mut app = App::new(
+        settings.train.clone(),
+        theme,
+        Keymap::default(),
+        true,
+        (160, 48),
+    );
+    app.show_scenario(&s, &settings.keymap);
+    app.preact = preact;
+    let view = reluscope::ui::layout::wanted_view(&app);
+    let mut worker = Worker::new(settings.train, false, None, view).unwrap();
+    for _ in 0..steps {
+        worker.step();
+    }
+    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    app
+}
+
 fn bench(c: &mut Criterion) {
     let (app, worker) = setup(160, 48);
     let theme = Theme::new(ColorTier::TrueColor, false);
@@ -43,6 +69,21 @@ fn bench(c: &mut Criterion) {
             ui::render(area, &mut buf, black_box(&app), &theme);
         })
     });
+    for (name, app) in [
+        ("render_sparsity_160x48", scenario("sparsity", 300, false)),
+        (
+            "render_preactivations_160x48",
+            scenario("dying-high-lr", 540, true),
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            let mut buf = Buffer::empty(area);
+            b.iter(|| {
+                buf.reset();
+                ui::render(area, &mut buf, black_box(&app));
+            })
+        });
+    }
     c.bench_function("draw_and_diff_160x48", |b| {
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
         b.iter(|| {

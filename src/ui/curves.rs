@@ -143,6 +143,7 @@ pub fn render_activation(
         for (i, other) in comparisons.iter().enumerate() {
             let m = match compare_marker(theme, i) {
                 Marker::Custom(ch) => ch.to_string(),
+                Marker::Braille => "⣿".to_string(),
                 _ => "•".to_string(),
             };
             spans.push(Span::styled(

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::theme::{Theme, heat_level};
+use super::theme::{HEAT_LEVELS, Theme, heat_level};
 use crate::trainer::Grid;
 
 /// Draw `grid` into `area`, each value divided by `scale` to land in [-1, 1]. A grid of another
@@ -27,6 +27,7 @@ pub fn render(area: Rect, buf: &mut Buffer, grid: &Grid, scale: f64, theme: &The
         heat_level(grid.get(gx, gy).unwrap_or(0.0) / scale)
     };
     let half_blocks = theme.has_color() && !theme.ascii;
+    let heat: [ratatui::style::Color; HEAT_LEVELS] = std::array::from_fn(|l| theme.heat(l));
     for row in 0..area.height {
         for col in 0..area.width {
             let cell = &mut buf[(area.x + col, area.y + row)];
@@ -34,12 +35,11 @@ pub fn render(area: Rect, buf: &mut Buffer, grid: &Grid, scale: f64, theme: &The
                 let top = level_at(col, row * 2, area.height * 2);
                 let bottom = level_at(col, row * 2 + 1, area.height * 2);
                 cell.set_symbol("▀")
-                    .set_style(Style::new().fg(theme.heat(top)).bg(theme.heat(bottom)));
+                    .set_style(Style::new().fg(heat[top]).bg(heat[bottom]));
             } else if theme.has_color() {
                 // ASCII with colour: one pixel per cell, as background.
                 let l = level_at(col, row, area.height);
-                cell.set_symbol(" ")
-                    .set_style(Style::new().bg(theme.heat(l)));
+                cell.set_symbol(" ").set_style(Style::new().bg(heat[l]));
             } else {
                 let l = level_at(col, row, area.height);
                 cell.set_symbol(theme.heat_glyph(l)).set_style(Style::new());

@@ -21,10 +21,9 @@ use crate::trainer::{Grid, Health, LayerView, Snapshot, ZRange};
 
 pub use super::inspector::render as render_inspector;
 
-/// Connections drawn between two layers when all fit (8 × 8); beyond, each target neuron's
-/// strongest, about [`EDGES_WHEN_CHOSEN`] in all.
-const EDGES_PER_GAP: usize = 64;
-const EDGES_WHEN_CHOSEN: usize = 40;
+/// Cells of a gap between two columns per connection that still reads as a line: when more
+/// connections than that would cross a gap, each target neuron keeps its strongest.
+const CELLS_PER_EDGE: usize = 8;
 /// The narrowest gap between two columns that still shows its connections.
 const MIN_GAP: u16 = 4;
 /// The z gauge: bin edges on each side of 0 (symmetric), one cell per bin.
@@ -279,13 +278,13 @@ fn plan(sizes: &[usize], label_w: u16, width: u16, rows: u16) -> Vec<Column> {
     columns
 }
 
-/// Per layer of weights: the edges to draw as (from, to, weight), all of them or each
-/// target's `k` strongest by |w|; and `k` when it had to choose.
-fn chosen_edges(layer: &LayerView) -> (Vec<(usize, usize, f64)>, Option<usize>) {
+/// Per layer of weights: the edges to draw as (from, to, weight), all of them when at most
+/// `budget`, else each target's `k` strongest by |w|; and `k` when it had to choose.
+fn chosen_edges(layer: &LayerView, budget: usize) -> (Vec<(usize, usize, f64)>, Option<usize>) {
     let targets = layer.weights.len();
     let sources = layer.weights.first().map_or(0, Vec::len);
     let mut edges = Vec::new();
-    if targets * sources <= EDGES_PER_GAP {
+    if targets * sources <= budget {
         for (o, row) in layer.weights.iter().enumerate() {
             for (k, &w) in row.iter().enumerate() {
                 edges.push((k, o, w));
@@ -293,7 +292,7 @@ fn chosen_edges(layer: &LayerView) -> (Vec<(usize, usize, f64)>, Option<usize>) 
         }
         return (edges, None);
     }
-    let per = (EDGES_WHEN_CHOSEN / targets.max(1)).max(1);
+    let per = (budget / targets.max(1)).max(1);
     for (o, row) in layer.weights.iter().enumerate() {
         let mut order: Vec<usize> = (0..row.len()).collect();
         order.sort_by(|&a, &b| row[b].abs().total_cmp(&row[a].abs()));
@@ -350,15 +349,15 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
         _ => 2,
     };
     body.height -= legend_rows;
-    let strips = if opt.preact {
+    let drawn = if opt.preact {
         super::preact::render(body, buf, snap, opt.selected, theme);
-        Vec::new()
+        Drawn::default()
     } else {
         render_tiles(body, buf, snap, opt, theme)
     };
     let mut lines = vec![legend(snap, theme)];
     if legend_rows == 2 {
-        lines.push(key_line(snap, opt, &strips, theme));
+        lines.push(key_line(snap, opt, &drawn, theme));
     }
     for (i, l) in lines.iter().take(legend_rows as usize).rev().enumerate() {
         let y = area.y + area.height - 1 - i as u16;
@@ -366,17 +365,17 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
     }
 }
 
-/// The tiles view in `body`. Returns the hidden layers drawn as strips (their edges hidden).
+/// The tiles view in `body`.
 fn render_tiles(
     body: Rect,
     buf: &mut Buffer,
     snap: &Snapshot,
     opt: Options,
     theme: &Theme,
-) -> Vec<usize> {
+) -> Drawn {
     let area = body;
     if snap.layers.is_empty() || body.height < 3 {
-        return Vec::new();
+        return Drawn::default();
     }
     // Header row with layer names; one or two rows of per-layer counts at the bottom.
     let header_y = body.y;
@@ -388,7 +387,7 @@ fn render_tiles(
         body.height.saturating_sub(1 + stats_rows),
     );
     if nodes.height == 0 {
-        return Vec::new();
+        return Drawn::default();
     }
     let hidden = snap.hidden();
     let n_inputs = snap.layers[0].weights.first().map_or(0, Vec::len);
@@ -417,9 +416,18 @@ fn render_tiles(
 
     // Connections, faint ones first so live ones stay on top.
     let mut lines = Lines::new(nodes);
+    let mut topk: Option<usize> = None;
     for (li, layer) in snap.layers.iter().enumerate() {
         let (from, to) = (&columns[li], &columns[li + 1]);
-        let (edges, _) = chosen_edges(layer);
+        let gap = to.x.saturating_sub(from.x + from.width) as usize;
+        let budget = (gap * nodes.height as usize / CELLS_PER_EDGE).max(12);
+        let (edges, k) = chosen_edges(layer, budget);
+        if from.anchor(0, true).is_some() && to.anchor(0, false).is_some() {
+            topk = match (topk, k) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         let r = reference(layer);
         for (k, o, w) in edges {
             let (Some(a), Some(b)) = (from.anchor(k, true), to.anchor(o, false)) else {
@@ -570,13 +578,26 @@ fn render_tiles(
             both.render(Rect::new(x, stats_y, w, 1), buf);
         }
     }
-    (0..hidden.len())
-        .filter(|&l| matches!(columns[l + 1].kind, Kind::Strip { .. }))
-        .collect()
+    Drawn {
+        strips: (0..hidden.len())
+            .filter(|&l| matches!(columns[l + 1].kind, Kind::Strip { .. }))
+            .collect(),
+        topk,
+    }
+}
+
+/// What the tiles view drew that its legend must tell.
+#[derive(Debug, Clone, Default)]
+struct Drawn {
+    /// Hidden layers drawn as strips (their edges hidden).
+    strips: Vec<usize>,
+    /// The fewest strongest incoming edges kept per neuron, when some gap had to choose.
+    topk: Option<usize>,
 }
 
 /// The second legend line: how to read the picture, parts dropped from the end when short.
-fn key_line(snap: &Snapshot, opt: Options, strips: &[usize], theme: &Theme) -> Line<'static> {
+fn key_line(snap: &Snapshot, opt: Options, drawn: &Drawn, theme: &Theme) -> Line<'static> {
+    let strips = &drawn.strips;
     let g = theme.glyphs;
     let mut parts: Vec<Vec<Span<'static>>> = Vec::new();
     // Most telling first: what death cost, the born-dead tally, then how to read the picture.
@@ -607,15 +628,7 @@ fn key_line(snap: &Snapshot, opt: Options, strips: &[usize], theme: &Theme) -> L
             Span::styled(" -w", theme.dim),
         ]);
         parts.push(vec![Span::styled("brighter = larger |w|", theme.dim)]);
-        // Layer l joins column l and l + 1; column c ≥ 1 is hidden layer c - 1.
-        let strip = |c: usize| c >= 1 && strips.contains(&(c - 1));
-        let topk = snap
-            .layers
-            .iter()
-            .enumerate()
-            .filter(|(l, _)| !strip(*l) && !strip(l + 1))
-            .filter_map(|(_, l)| chosen_edges(l).1)
-            .min();
+        let topk = drawn.topk;
         if !strips.is_empty() {
             let names: Vec<String> = strips.iter().map(|l| format!("h{}", l + 1)).collect();
             parts.insert(
@@ -916,7 +929,7 @@ mod tests {
                 .collect(),
             ..LayerView::default()
         };
-        let (edges, k) = chosen_edges(&layer);
+        let (edges, k) = chosen_edges(&layer, 32);
         assert_eq!(k, Some(2));
         assert_eq!(edges.len(), 32);
         // Neuron 0's strongest incoming weights are from inputs 15 and 14.
@@ -926,7 +939,9 @@ mod tests {
             weights: vec![vec![1.0; 8]; 8],
             ..LayerView::default()
         };
-        assert_eq!(chosen_edges(&small), (chosen_edges(&small).0, None));
+        assert_eq!(chosen_edges(&small, 64).1, None);
+        assert_eq!(chosen_edges(&small, 64).0.len(), 64);
+        assert_eq!(chosen_edges(&small, 40).1, Some(5));
     }
 
     #[test]

@@ -44,6 +44,17 @@ pub fn render(
     heatmap::render(map, buf, &snap.output, scale, theme);
     let d = snap.domain;
     let g = theme.glyphs;
+    // A point's style depends only on its class and the heatmap colour under it (a few
+    // levels): worked out once per pair, not per point.
+    let mut styles: Vec<(bool, ratatui::style::Color, Style)> = Vec::new();
+    let mut point_style = |positive: bool, bg: ratatui::style::Color| {
+        if let Some((.., s)) = styles.iter().find(|(p, b, _)| *p == positive && *b == bg) {
+            return *s;
+        }
+        let s = theme.point_on(positive, Some(bg));
+        styles.push((positive, bg, s));
+        s
+    };
     for p in snap.points.iter().filter(|p| show_test || !p.test) {
         if !(p.x1.is_finite() && p.x2.is_finite()) || d.width() <= 0.0 || d.height() <= 0.0 {
             continue;
@@ -59,10 +70,10 @@ pub fn render(
         let (glyph, style) = match snap.task {
             // Each point in a colour that stands out from the heatmap under it.
             Task::Classification => match (p.label > 0.0, p.test) {
-                (true, false) => (g.class_pos, theme.point_on(true, Some(bg))),
-                (false, false) => (g.class_neg, theme.point_on(false, Some(bg))),
-                (true, true) => (g.test_pos, theme.point_on(true, Some(bg))),
-                (false, true) => (g.test_neg, theme.point_on(false, Some(bg))),
+                (true, false) => (g.class_pos, point_style(true, bg)),
+                (false, false) => (g.class_neg, point_style(false, bg)),
+                (true, true) => (g.test_pos, point_style(true, bg)),
+                (false, true) => (g.test_neg, point_style(false, bg)),
             },
             Task::Regression => {
                 let style = if theme.has_color() {
