@@ -36,25 +36,24 @@ fn setup(w: u16, h: u16) -> (App, Worker) {
 
 /// A paused scenario at 160×48 after `steps` steps, its Network pane focused.
 fn scenario(name: &str, steps: usize, preact: bool) -> App {
-    use reluscope::config::{Settings, scenario};
-    let s = scenario::find(name).unwrap();
+    use reluscope::settings::{Settings, preset};
+    let s = preset::find(name).unwrap();
     let settings = Settings::default().with_scenario(&s).unwrap();
-    let theme = Theme::new(ColorTier::TrueColor, false);
     let mut app = App::new(
         settings.train.clone(),
-        theme,
-        Keymap::default(),
+        settings.keymap.clone(),
+        false,
         true,
         (160, 48),
     );
-    app.show_scenario(&s, &settings.keymap);
+    app.show_scenario(&s);
     app.preact = preact;
-    let view = reluscope::ui::layout::wanted_view(&app);
+    let view = reluscope::app::layout::wanted_view(&app);
     let mut worker = Worker::new(settings.train, false, None, view).unwrap();
     for _ in 0..steps {
         worker.step();
     }
-    update(&mut app, Action::Snapshot(Arc::new(worker.capture())));
+    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     app
 }
 
@@ -80,7 +79,7 @@ fn bench(c: &mut Criterion) {
             let mut buf = Buffer::empty(area);
             b.iter(|| {
                 buf.reset();
-                ui::render(area, &mut buf, black_box(&app));
+                ui::render(area, &mut buf, black_box(&app), &theme);
             })
         });
     }
