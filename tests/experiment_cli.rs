@@ -125,3 +125,27 @@ fn born_dead_text_is_ascii_in_a_non_utf8_locale() {
         "{text}"
     );
 }
+
+/// Long experiments show a progress bar with an ETA on a terminal's stderr, and nothing on a
+/// pipe.
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    let args = [
+        "experiment",
+        "born-dead",
+        "--width",
+        "2,4",
+        "--depth",
+        "1..12",
+        "--trials",
+        "4000",
+    ];
+    let shown = common::run_in_pty(&args, &[("LANG", "C.UTF-8")]);
+    assert!(
+        shown.contains("born dead [") && shown.contains("ETA"),
+        "{shown}"
+    );
+    let piped = common::reluscope().args(args).output().unwrap();
+    assert!(piped.status.success());
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("ETA"));
+}

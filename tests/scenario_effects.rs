@@ -487,7 +487,8 @@ fn exploding_draws_the_climb_and_marks_the_divergence() {
         "{text}"
     );
     assert!(text.contains('✕'), "{text}");
-    // Every step before it is a point, each gradient larger than the last.
+    // Every step before it is a point; the gradient climbs by orders of magnitude towards it
+    // (the start's is the whole training set's, each step's its mini-batch's).
     let g: Vec<f64> = snap
         .history
         .samples()
@@ -496,5 +497,5 @@ fn exploding_draws_the_climb_and_marks_the_divergence() {
         .filter(|g| g.is_finite())
         .collect();
     assert!(g.len() >= 2, "{g:?}");
-    assert!(g.windows(2).all(|w| w[1] > w[0]), "{g:?}");
+    assert!(g[g.len() - 1] > 100.0 * g[0], "{g:?}");
 }

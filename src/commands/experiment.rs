@@ -6,15 +6,14 @@ use std::io::IsTerminal;
 use anyhow::Result;
 
 use super::data::with_data;
+use super::progress_bar::with_bar;
 use super::train::unused_flags;
 use super::write_stdout;
 use crate::cli::{BornDeadArgs, SweepArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
-use crate::experiment::{
-    BornDeadConfig, Progress, SweepConfig, TextStyle, born_dead, distinct, sweep,
-};
+use crate::experiment::{BornDeadConfig, SweepConfig, TextStyle, born_dead, distinct, sweep};
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
 use crate::settings::{Origin, Setting, into_error, schema, set_text};
 
@@ -82,7 +81,7 @@ pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
 
 pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     let config = born_dead_config(args)?;
-    let report = born_dead::run(&config, &Progress::new())?;
+    let report = with_bar("born dead", |p| born_dead::run(&config, p))?;
     write_stdout(|out| {
         if args.csv {
             report.write_csv(out)
@@ -151,7 +150,7 @@ pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {
     for note in unused_flags(&args.train, &config.base) {
         eprintln!("reluscope: note: {note}");
     }
-    let report = sweep::run(&config, &Progress::new())?;
+    let report = with_bar("sweep", |p| sweep::run(&config, p))?;
     let style = TextStyle {
         color: std::io::stdout().is_terminal() && !no_color(process_env),
         unicode: locale_is_utf8(process_env),

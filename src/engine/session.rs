@@ -73,6 +73,9 @@ pub struct Session {
     /// Per-layer norms of the last finished epoch's gradient (at the start: of the gradient at
     /// the initial weights).
     grad_norms: Vec<f64>,
+    /// Per-layer norms of the last step's gradient (before L1 and clipping), one per layer,
+    /// filled in place so a step allocates nothing.
+    step_grad_norms: Vec<f64>,
     optimizer: Optimizer,
     scratch: Scratch,
     /// The training rows in this epoch's order.
@@ -188,6 +191,7 @@ impl Session {
             full_ready: false,
             epoch_grads: Gradients::zeros(&network),
             grad_norms: Vec::new(),
+            step_grad_norms: vec![0.0; network.layers.len()],
             optimizer: Optimizer::new(config.optimizer_settings(), &network),
             scratch: Scratch::new(&network),
             order: (0..n).collect(),
@@ -268,7 +272,10 @@ impl Session {
             (loss, samples)
         };
         self.full_ready = false;
-        // The epoch's gradient, before the optimizer adds L1 and clips.
+        // The step's and the epoch's gradient, before the optimizer adds L1 and clips.
+        for (l, norm) in self.step_grad_norms.iter_mut().enumerate() {
+            *norm = self.grads.layer_norm(l);
+        }
         self.epoch_grads
             .add_scaled(&self.grads, samples as f64 / n as f64);
         let grad_norm = self.optimizer.step(&mut self.network, &mut self.grads);
@@ -427,6 +434,12 @@ impl Session {
     /// loss and accuracy are then absent, not 0.
     pub fn has_test_set(&self) -> bool {
         !self.test_y.is_empty()
+    }
+
+    /// Per-layer gradient norms of the last step's mini-batch (zeros before the first step);
+    /// the health's norms are those of the last whole epoch.
+    pub fn step_grad_norms(&self) -> &[f64] {
+        &self.step_grad_norms
     }
 
     pub fn health(&self) -> &Health {
