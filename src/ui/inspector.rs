@@ -8,8 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::network::health_glyph;
 use super::theme::Theme;
+use super::theme::health_glyph;
 use crate::format::nice_step;
 use crate::format::num;
 use crate::trainer::{Event, Health, Snapshot, Turn, ZRange};

@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::lines::{Lines, Pattern};
-use super::theme::{EDGE_LEVELS, Theme, heat_level};
+use super::theme::{EDGE_LEVELS, Theme, health_glyph, heat_level};
 use crate::trainer::{Grid, Health, LayerView, Snapshot, ZRange};
 
 pub use super::inspector::render as render_inspector;
@@ -39,15 +39,6 @@ pub struct Options {
     pub legend: bool,
     /// The pre-activation view instead of the tiles.
     pub preact: bool,
-}
-
-/// The glyph and style of a hidden neuron's health.
-pub fn health_glyph(theme: &Theme, h: Health) -> (&'static str, Style) {
-    match h {
-        Health::Alive => (theme.glyphs.alive, theme.alive),
-        Health::Dead => (theme.glyphs.dead, theme.dead),
-        Health::Saturated => (theme.glyphs.saturated, theme.saturated),
-    }
 }
 
 /// The counts line: `● alive 12 · ○ dead 3 · ◐ saturated 1 · deaths 5 · revivals 2`.

@@ -10,8 +10,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::network::health_glyph;
 use super::theme::Theme;
+use super::theme::health_glyph;
 use crate::format::nice_step;
 use crate::format::num;
 use crate::trainer::{Health, LayerView, Snapshot};

@@ -738,6 +738,15 @@ pub fn heat_level(v: f64) -> usize {
     ((t * (HEAT_LEVELS - 1) as f64).round() as usize).min(HEAT_LEVELS - 1)
 }
 
+/// The glyph and style of a hidden neuron's health.
+pub fn health_glyph(theme: &Theme, h: crate::trainer::Health) -> (&'static str, Style) {
+    match h {
+        crate::trainer::Health::Alive => (theme.glyphs.alive, theme.alive),
+        crate::trainer::Health::Dead => (theme.glyphs.dead, theme.dead),
+        crate::trainer::Health::Saturated => (theme.glyphs.saturated, theme.saturated),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
