@@ -60,6 +60,9 @@ pub enum Command {
     Plot(PlotArgs),
     /// Train a network headless and report progress as a table or JSON lines.
     Train(Box<TrainCmd>),
+    /// Apply a saved model to a CSV file: its output for every row, and which hidden neurons
+    /// fired.
+    Predict(PredictArgs),
     /// Measure the statistics of dying ReLU.
     #[command(subcommand)]
     Experiment(ExperimentCmd),
@@ -99,10 +102,23 @@ pub struct PlotArgs {
 /// settings: a config file cannot name them).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DataArgs {
-    /// Train on a CSV file instead: a header row, then rows of x1,x2,target (targets all 0/1 or
-    /// all -1/1 make a classification task, anything else regression).
+    /// Train on a CSV file instead: a header row of names, then rows of 1-64 numeric inputs and
+    /// a target (the last column, or --target). Text targets, or 3-20 whole numbers, are
+    /// classes; 0/1 or -1/1 binary; anything else regression (--task overrides).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
+    /// A separate test file with the same columns: all of --data trains, this tests.
+    #[arg(long, value_name = "FILE.csv")]
+    pub test_data: Option<PathBuf>,
+    /// The target column of --data, by name (default: the last column).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// The field delimiter of --data: one character, or tab, space, semicolon.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// classification or regression, instead of the guess from the target of --data.
+    #[arg(long, value_name = "TASK")]
+    pub task: Option<String>,
     /// Start from a saved model file (its shape wins over --layers and --activation).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
@@ -252,6 +268,36 @@ pub struct TrainCmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+/// `reluscope predict`.
+#[derive(Debug, Args, Clone)]
+pub struct PredictArgs {
+    /// The model file (from `train --save` or the explorer).
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// The rows to predict: a CSV file with the model's input columns (by name; a plane model
+    /// reads the first two columns as x1, x2), with or without a target column.
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: PathBuf,
+    /// The target column, for accuracy (default: the one column besides the inputs, if any).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// The field delimiter: one character, or tab, space, semicolon.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PredictFormat::Csv)]
+    pub format: PredictFormat,
+    /// Also write, per hidden neuron, whether it fired on the row (f'(z) ≠ 0: z > 0 for ReLU).
+    #[arg(long)]
+    pub activations: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PredictFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -54,6 +54,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Eval(args)) => commands::eval::run(args),
         Some(Command::Plot(args)) => commands::plot::run(args),
+        Some(Command::Predict(args)) => commands::predict::run(args),
         Some(Command::Train(cmd)) => load().and_then(|s| commands::train::run(cmd, s.train)),
         Some(Command::Experiment(ExperimentCmd::BornDead(args))) => {
             commands::experiment::run_born_dead(args)
@@ -108,6 +109,7 @@ fn settingless_command(command: &Option<Command>) -> Option<&'static str> {
     match command {
         Some(Command::Eval(_)) => Some("eval"),
         Some(Command::Plot(_)) => Some("plot"),
+        Some(Command::Predict(_)) => Some("predict"),
         Some(Command::Experiment(ExperimentCmd::BornDead(_))) => Some("experiment born-dead"),
         _ => None,
     }

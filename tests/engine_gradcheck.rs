@@ -19,6 +19,7 @@ fn data(inputs: usize, n: usize, loss: Loss, seed: u64) -> (Vec<f64>, Vec<f64>) 
         .map(|_| match loss {
             Loss::Bce => f64::from(rng.random::<bool>()),
             Loss::Mse => rng.random::<f64>() * 2.0 - 1.0,
+            Loss::CrossEntropy => f64::from(rng.random_range(0..4u8)),
         })
         .collect();
     (xs, ys)
@@ -248,5 +249,40 @@ fn backprop_matches_on_every_input_feature_after_training() {
         }
         check_rows(net, &xs, &ys, &[0, 5, 11, 3], &format!("{dataset} {act}"));
         check_rows(net, &xs, &ys, &[9], &format!("{dataset} {act}"));
+    }
+}
+
+/// Softmax cross-entropy over 4 classes on a linear output layer of 4 neurons, through
+/// hidden layers of several activations, and with no hidden layer at all.
+#[test]
+fn cross_entropy_gradients_match_finite_differences() {
+    for (k, (hidden, act)) in [
+        (vec![5, 4], Activation::Relu),
+        (vec![6], Activation::Tanh),
+        (vec![3, 3], Activation::LeakyRelu { slope: 0.1 }),
+        (vec![4], Activation::Prelu { a: 0.25 }),
+        (vec![], Activation::Relu),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let seed = 40 + k as u64;
+        let net = Network::with_outputs(
+            3,
+            &hidden,
+            4,
+            act,
+            Activation::Linear,
+            Loss::CrossEntropy,
+            Init::XavierNormal,
+            BiasInit::Scheme,
+            &mut rng_from_seed(seed),
+        )
+        .unwrap();
+        let (xs, ys) = data(3, 9, Loss::CrossEntropy, seed + 100);
+        let rows: Vec<usize> = (0..ys.len()).collect();
+        check_rows(&net, &xs, &ys, &rows, &format!("{act} cross-entropy {hidden:?}"));
+        // A mini-batch in any order.
+        check_rows(&net, &xs, &ys, &[7, 2, 5], &format!("{act} cross-entropy batch"));
     }
 }

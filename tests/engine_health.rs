@@ -27,13 +27,13 @@ fn net_with_bias(act: Activation, bias: f64) -> Network {
 }
 
 fn session_from(net: Network) -> Session {
-    let model = ModelFile {
-        features: vec![
+    let model = ModelFile::plane(
+        vec![
             reluscope::engine::Feature::X1,
             reluscope::engine::Feature::X2,
         ],
-        network: net,
-    };
+        net,
+    );
     Session::from_model(TrainConfig::default(), model).unwrap()
 }
 

@@ -242,18 +242,18 @@ fn colour_on_a_terminal_unless_no_color() {
     );
 }
 
-/// Runs without a test set (a one-row file) have no test loss: the table shows "—" and the CSV
+/// Runs without a test set (`--train-fraction 1`) have no test loss: the table shows "—" and the CSV
 /// leaves the cells empty rather than averaging made-up zeros.
 #[test]
 fn a_sweep_without_a_test_set_has_no_test_loss() {
     let dir = tempfile::tempdir().unwrap();
     let one = dir.path().join("one.csv");
-    std::fs::write(&one, "x1,x2,label\n0.5,0.5,1\n").unwrap();
+    std::fs::write(&one, "x1,x2,label\n0.5,0.5,1\n-0.5,0.5,0\n").unwrap();
     let args = |csv: bool| {
         let mut c = bin();
         c.args(["experiment", "sweep", "--data"])
             .arg(&one)
-            .args(["--lr", "0.1", "--bias-init", "0.1"])
+            .args(["--lr", "0.1", "--bias-init", "0.1", "--train-fraction", "1"])
             .args(["--epochs", "1", "--repeats", "2"]);
         if csv {
             c.arg("--csv");

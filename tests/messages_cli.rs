@@ -129,7 +129,7 @@ fn semicolon_and_tab_separated_files_get_a_hint() {
     let err = stderr_of_failure(&["train", "--data", &semi]);
     assert!(
         err.contains("semi.csv:1: the header has 1 column(s)")
-            && err.contains("separated by semicolons: reluscope reads comma-separated values"),
+            && err.contains("separated by semicolons: use --delimiter ';'"),
         "{err}"
     );
     let tabs = write(dir.path(), "tabs.csv", "a\tb\ty\n1\t2\t0\n");

@@ -4,6 +4,7 @@ pub mod data;
 pub mod eval;
 pub mod experiment;
 pub mod plot;
+pub mod predict;
 pub mod progress_bar;
 pub mod train;
 

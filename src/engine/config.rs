@@ -28,9 +28,18 @@ pub struct TrainConfig {
     pub dataset: DatasetKind,
     /// A loaded CSV file to train on instead of `dataset`.
     pub csv: Option<Arc<CsvData>>,
+    /// A separate test file for `csv` (same columns): all of `csv` trains, this tests.
+    pub test_csv: Option<Arc<CsvData>>,
+    /// Classes of the blobs dataset (3-6).
+    pub classes: usize,
+    /// Train on z-scores of the inputs (the training set's mean and sd); `None` (auto): on for
+    /// the shipped iris, wine and breast-cancer, whose columns span very different scales,
+    /// off for everything else (a CSV file trains on the numbers in it).
+    pub standardize: Option<bool>,
     /// Noise in percent, 0-50 (Playground's slider).
     pub noise: f64,
-    /// Share of the points used for training, 0.1-0.9; the rest is the test set.
+    /// Share of the points used for training, 0.1-1 (1: no test set); the rest is the test
+    /// set.
     pub train_fraction: f64,
     /// Input features computed from (x1, x2).
     pub features: Vec<Feature>,
@@ -57,7 +66,8 @@ pub struct TrainConfig {
     pub clip: f64,
     /// Mini-batch size (0 = full batch; larger than the training set means full batch).
     pub batch_size: usize,
-    /// Reshuffle the training set at every epoch.
+    /// Reshuffle the training set at every epoch. Off, data from files is also split in file
+    /// order (the first rows train).
     pub shuffle: bool,
     pub seed: u64,
     /// Mean |f'(z)| below which a neuron counts as saturated.
@@ -69,6 +79,9 @@ impl Default for TrainConfig {
         TrainConfig {
             dataset: DatasetKind::Circle,
             csv: None,
+            test_csv: None,
+            classes: 3,
+            standardize: None,
             noise: 0.0,
             train_fraction: 0.5,
             features: vec![Feature::X1, Feature::X2],
@@ -109,9 +122,21 @@ impl TrainConfig {
             "train fraction",
             self.train_fraction,
             0.1,
-            0.9,
-            "use 0.1 to 0.9 (the rest is the test set)",
+            1.0,
+            "use 0.1 to 1 (the rest is the test set; 1: no test set)",
         )?;
+        let (lo, hi) = super::dataset::BLOB_CLASSES;
+        if !(lo..=hi).contains(&self.classes) {
+            return Err(EngineError::invalid(format!(
+                "classes {} is out of range; the blobs dataset makes {lo} to {hi} classes",
+                self.classes
+            )));
+        }
+        if self.test_csv.is_some() && self.csv.is_none() {
+            return Err(EngineError::invalid(
+                "a test file needs a training file; add --data FILE.csv",
+            ));
+        }
         range(
             "learning rate",
             self.lr,
@@ -190,6 +215,9 @@ impl TrainConfig {
     pub fn needs_reset(&self, other: &TrainConfig) -> bool {
         self.dataset != other.dataset
             || self.csv != other.csv
+            || self.test_csv != other.test_csv
+            || self.classes != other.classes
+            || self.standardize != other.standardize
             || self.noise != other.noise
             || self.train_fraction != other.train_fraction
             || self.features != other.features
@@ -198,5 +226,24 @@ impl TrainConfig {
             || self.init != other.init
             || self.bias_init != other.bias_init
             || self.seed != other.seed
+            // Without shuffling, file data is split in file order.
+            || (self.shuffle != other.shuffle && self.file_data())
+    }
+
+    /// Whether the inputs are standardized, `auto` resolved.
+    pub fn standardizes(&self) -> bool {
+        self.standardize.unwrap_or(
+            self.csv.is_none()
+                && matches!(
+                    self.dataset,
+                    DatasetKind::Iris | DatasetKind::Wine | DatasetKind::BreastCancer
+                ),
+        )
+    }
+
+    /// Whether the data come from a file (a CSV file or a shipped table), whose order means
+    /// something: without shuffling, it is split in that order.
+    pub fn file_data(&self) -> bool {
+        self.csv.is_some() || self.dataset.is_table()
     }
 }

@@ -11,12 +11,12 @@
 use std::f64::consts::PI;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::csv::CsvData;
+use super::csv::{CsvData, CsvOptions, TaskChoice};
 use super::error::{EngineError, suggestion};
 // Re-exported so that `dataset::{Point, Task}` keeps working where it is used.
 pub use super::point::{Point, Task};
@@ -25,10 +25,12 @@ pub use super::point::{Point, Task};
 pub const CLASSIFY_SAMPLES: usize = 500;
 /// Points per regression dataset (Playground's NUM_SAMPLES_REGRESS).
 pub const REGRESS_SAMPLES: usize = 1200;
-/// The plane every built-in dataset lives in: x1 and x2 in -6..6, as Playground draws it.
+/// The plane every generated dataset lives in: x1 and x2 in -6..6, as Playground draws it.
 pub const DOMAIN: (f64, f64) = (-6.0, 6.0);
+/// Classes the blobs generator makes, at least and at most.
+pub const BLOB_CLASSES: (usize, usize) = (3, 6);
 
-/// A built-in dataset.
+/// A built-in dataset: a generator on the plane, or a real dataset shipped in the binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum DatasetKind {
     /// A disc of positives (r < 2.5) inside a ring of negatives (3.5 < r < 5).
@@ -42,21 +44,42 @@ pub enum DatasetKind {
     Spiral,
     /// Two interleaving half circles (as scikit-learn's make_moons), scaled to the plane.
     Moons,
+    /// K = 3..6 Gaussian blobs on a circle, one class each (multi-class).
+    Blobs,
     /// Regression: a plane, target (x1 + x2)/10.
     Plane,
     /// Regression: six Gaussian bumps of alternating sign.
     MultiGauss,
+    /// Fisher's irises: 150 flowers × 4 measurements (cm), 3 species.
+    Iris,
+    /// 178 wines × 13 chemical measurements, 3 cultivars.
+    Wine,
+    /// 569 breast masses × 30 cell-nucleus features, benign or malignant.
+    BreastCancer,
+    /// 1,797 handwritten digits as 8×8 images (64 pixels of 0..16), 10 classes.
+    Digits,
 }
 
+/// The real datasets' files, as extracted by tests/data/extract_datasets.py.
+const IRIS: &str = include_str!("datasets/iris.csv");
+const WINE: &str = include_str!("datasets/wine.csv");
+const BREAST_CANCER: &str = include_str!("datasets/breast-cancer.csv");
+const DIGITS: &str = include_str!("datasets/digits.csv");
+
 impl DatasetKind {
-    pub const ALL: [DatasetKind; 7] = [
+    pub const ALL: [DatasetKind; 12] = [
         DatasetKind::Circle,
         DatasetKind::Xor,
         DatasetKind::Gauss,
         DatasetKind::Spiral,
         DatasetKind::Moons,
+        DatasetKind::Blobs,
         DatasetKind::Plane,
         DatasetKind::MultiGauss,
+        DatasetKind::Iris,
+        DatasetKind::Wine,
+        DatasetKind::BreastCancer,
+        DatasetKind::Digits,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,23 +89,61 @@ impl DatasetKind {
             DatasetKind::Gauss => "gauss",
             DatasetKind::Spiral => "spiral",
             DatasetKind::Moons => "moons",
+            DatasetKind::Blobs => "blobs",
             DatasetKind::Plane => "plane",
             DatasetKind::MultiGauss => "multi-gauss",
+            DatasetKind::Iris => "iris",
+            DatasetKind::Wine => "wine",
+            DatasetKind::BreastCancer => "breast-cancer",
+            DatasetKind::Digits => "digits",
         }
     }
 
     pub fn task(self) -> Task {
         match self {
             DatasetKind::Plane | DatasetKind::MultiGauss => Task::Regression,
-            _ => Task::Classification,
+            DatasetKind::Blobs => Task::MultiClass,
+            k => k.table().map_or(Task::Classification, CsvData::task),
         }
     }
 
-    /// Number of points the generator makes (before the train/test split).
+    /// The shipped table of a real dataset (`None` for the generators on the plane).
+    pub fn table(self) -> Option<&'static CsvData> {
+        static TABLES: [OnceLock<CsvData>; 4] = [const { OnceLock::new() }; 4];
+        let (i, text) = match self {
+            DatasetKind::Iris => (0, IRIS),
+            DatasetKind::Wine => (1, WINE),
+            DatasetKind::BreastCancer => (2, BREAST_CANCER),
+            DatasetKind::Digits => (3, DIGITS),
+            _ => return None,
+        };
+        Some(TABLES[i].get_or_init(|| {
+            CsvData::parse_with(
+                self.name(),
+                text,
+                &CsvOptions {
+                    task: Some(TaskChoice::Classification),
+                    ..CsvOptions::default()
+                },
+            )
+            // The files are part of the binary and a test reads each one.
+            .expect("a shipped dataset parses")
+        }))
+    }
+
+    /// Whether this is a real dataset shipped as a table (noise does not apply to it).
+    pub fn is_table(self) -> bool {
+        self.table().is_some()
+    }
+
+    /// Number of points (before the train/test split).
     pub fn size(self) -> usize {
+        if let Some(t) = self.table() {
+            return t.rows();
+        }
         match self.task() {
-            Task::Classification => CLASSIFY_SAMPLES,
             Task::Regression => REGRESS_SAMPLES,
+            _ => CLASSIFY_SAMPLES,
         }
     }
 
@@ -97,8 +158,9 @@ impl DatasetKind {
         }]
     }
 
-    /// Generates the points; `noise` is a fraction 0..=0.5 (Playground's slider / 100).
-    pub fn generate(self, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
+    /// Generates the points on the plane; `noise` is a fraction 0..=0.5 (Playground's slider /
+    /// 100), `classes` the number of blobs (3..=6). A real dataset gives its first two columns.
+    pub fn generate(self, noise: f64, classes: usize, rng: &mut ChaCha8Rng) -> Vec<Point> {
         let n = self.size();
         let noise = noise.clamp(0.0, 0.5);
         match self {
@@ -107,8 +169,10 @@ impl DatasetKind {
             DatasetKind::Gauss => two_gauss(n, noise, rng),
             DatasetKind::Spiral => spiral(n, noise, rng),
             DatasetKind::Moons => moons(n, noise, rng),
+            DatasetKind::Blobs => blobs(n, noise, classes, rng),
             DatasetKind::Plane => plane(n, noise, rng),
             DatasetKind::MultiGauss => multi_gauss(n, noise, rng),
+            k => k.table().map(plane_points).unwrap_or_default(),
         }
     }
 }
@@ -128,6 +192,9 @@ impl FromStr for DatasetKind {
             "two-moons" | "moon" => "moons",
             "multigauss" | "reg-gauss" => "multi-gauss",
             "reg-plane" => "plane",
+            "cancer" | "breastcancer" | "breast" => "breast-cancer",
+            "mnist" | "digit" => "digits",
+            "blob" => "blobs",
             other => other,
         };
         DatasetKind::ALL
@@ -145,34 +212,78 @@ impl FromStr for DatasetKind {
     }
 }
 
+/// How a dataset is cut into training and test sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitRule {
+    /// The share used for training, 0.1..=1 (1: no test set).
+    pub train_fraction: f64,
+    /// Keep the file's order (the first ⌊n·f⌋ rows train) instead of shuffling first; applies
+    /// to data from files (CSV and the shipped tables), whose order means something.
+    pub keep_order: bool,
+}
+
+impl SplitRule {
+    /// Shuffled, `train_fraction` for training.
+    pub fn shuffled(train_fraction: f64) -> SplitRule {
+        SplitRule {
+            train_fraction,
+            keep_order: false,
+        }
+    }
+}
+
 /// The points of a run, split into train and test, with what a plot needs to draw them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// "circle", ..., or the CSV file's name.
     pub name: String,
     pub task: Task,
+    /// The raw inputs' names: `x1, x2` on the plane, the columns of a table.
+    pub inputs: Vec<String>,
+    /// The class names in index order (empty for regression).
+    pub classes: Vec<String>,
+    /// Each example as the plane views draw it: its first two inputs and its target.
     pub train: Vec<Point>,
     pub test: Vec<Point>,
-    /// The x1 range of the plane to draw (−6..6 for built-ins, the data's range for CSV).
+    /// Every raw input, row-major (`inputs.len()` per example), in the order of `train`.
+    pub train_rows: Vec<f64>,
+    /// Every raw input of the test examples, in the order of `test`.
+    pub test_rows: Vec<f64>,
+    /// The x1 range of the plane to draw (−6..6 for generated data, the data's range for
+    /// tables).
     pub x1_range: (f64, f64),
     /// The x2 range of the plane to draw.
     pub x2_range: (f64, f64),
 }
 
 impl Dataset {
-    /// Generates a built-in dataset and splits it: `noise` is a fraction 0..=0.5,
-    /// `train_fraction` the share used for training.
+    /// A built-in dataset, generated (`noise` a fraction 0..=0.5, `classes` for blobs) or
+    /// taken from its shipped table, then split.
     pub fn generate(
         kind: DatasetKind,
         noise: f64,
-        train_fraction: f64,
+        classes: usize,
+        split: SplitRule,
         rng: &mut ChaCha8Rng,
     ) -> Dataset {
-        let points = kind.generate(noise, rng);
-        let (train, test) = split(points, train_fraction, rng);
+        if let Some(table) = kind.table() {
+            return Dataset::from_table(table, None, split, rng);
+        }
+        let points = kind.generate(noise, classes, rng);
+        let (train, test) = split_points(points, split.train_fraction, false, rng);
+        let rows = |ps: &[Point]| ps.iter().flat_map(|p| [p.x1, p.x2]).collect();
+        let classes = match kind.task() {
+            Task::Regression => Vec::new(),
+            Task::Classification => vec!["0".into(), "1".into()],
+            Task::MultiClass => (0..classes).map(|k| k.to_string()).collect(),
+        };
         Dataset {
             name: kind.name().to_string(),
             task: kind.task(),
+            inputs: vec!["x1".into(), "x2".into()],
+            classes,
+            train_rows: rows(&train),
+            test_rows: rows(&test),
             train,
             test,
             x1_range: DOMAIN,
@@ -180,24 +291,89 @@ impl Dataset {
         }
     }
 
-    /// Splits a loaded CSV file. Its task is classification when every target is 0 or 1.
-    pub fn from_csv(csv: &Arc<CsvData>, train_fraction: f64, rng: &mut ChaCha8Rng) -> Dataset {
-        let (train, test) = split(csv.points.clone(), train_fraction, rng);
-        Dataset {
-            name: csv.name.clone(),
-            task: csv.task(),
-            train,
-            test,
-            x1_range: csv.x1_range(),
-            x2_range: csv.x2_range(),
+    /// A loaded table (a CSV file or a shipped dataset), split by `split`, or, with a test
+    /// file, all of it for training and the test file for testing.
+    pub fn from_table(
+        table: &CsvData,
+        test_file: Option<&CsvData>,
+        split: SplitRule,
+        rng: &mut ChaCha8Rng,
+    ) -> Dataset {
+        let d = table.inputs.len();
+        let (train, test): (Vec<usize>, Vec<(bool, usize)>) = match test_file {
+            Some(t) => ((0..table.rows()).collect(), (0..t.rows()).map(|r| (true, r)).collect()),
+            None => {
+                let (a, b) = split_points(
+                    (0..table.rows()).collect(),
+                    split.train_fraction,
+                    split.keep_order,
+                    rng,
+                );
+                (a, b.into_iter().map(|r| (false, r)).collect())
+            }
+        };
+        let source = |other: bool| if other { test_file.unwrap_or(table) } else { table };
+        let point = |t: &CsvData, r: usize| Point {
+            x1: t.x[r * d],
+            x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
+            label: t.y[r],
+        };
+        fn row(t: &CsvData, d: usize, r: usize) -> &[f64] {
+            &t.x[r * d..(r + 1) * d]
         }
+        Dataset {
+            name: table.name.clone(),
+            task: table.task(),
+            inputs: table.inputs.clone(),
+            classes: table.classes.clone(),
+            train: train.iter().map(|&r| point(table, r)).collect(),
+            test: test.iter().map(|&(o, r)| point(source(o), r)).collect(),
+            train_rows: train.iter().flat_map(|&r| row(table, d, r)).copied().collect(),
+            test_rows: test
+                .iter()
+                .flat_map(|&(o, r)| row(source(o), d, r))
+                .copied()
+                .collect(),
+            x1_range: table.x1_range(),
+            x2_range: if d > 1 { table.x2_range() } else { (-1.0, 1.0) },
+        }
+    }
+
+    /// Raw inputs per example.
+    pub fn width(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Whether the data lives on the plane (two inputs), where the features x1², sin x1, ...
+    /// are computed from them; otherwise the inputs are the columns themselves.
+    pub fn on_plane(&self) -> bool {
+        self.inputs.len() == 2
     }
 }
 
-/// Shuffles (Fisher-Yates) and cuts at ⌊n·fraction⌋ as Playground does, keeping at least one
-/// training point.
-fn split(mut points: Vec<Point>, fraction: f64, rng: &mut ChaCha8Rng) -> (Vec<Point>, Vec<Point>) {
-    shuffle(&mut points, rng);
+/// The first two columns of a table as plane points.
+fn plane_points(t: &CsvData) -> Vec<Point> {
+    let d = t.inputs.len();
+    (0..t.rows())
+        .map(|r| Point {
+            x1: t.x[r * d],
+            x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
+            label: t.y[r],
+        })
+        .collect()
+}
+
+/// Shuffles (Fisher-Yates, unless `keep_order`) and cuts at ⌊n·fraction⌋ as Playground does,
+/// keeping at least one training point.
+fn split_points<T>(
+    mut points: Vec<T>,
+    fraction: f64,
+    keep_order: bool,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<T>, Vec<T>) {
+    if !keep_order {
+        shuffle(&mut points, rng);
+    }
     let n = points.len();
     let cut = ((n as f64 * fraction.clamp(0.0, 1.0)).floor() as usize).clamp(1.min(n), n);
     let test = points.split_off(cut);
@@ -337,6 +513,28 @@ fn moons(n: usize, noise: f64, rng: &mut ChaCha8Rng) -> Vec<Point> {
     points
 }
 
+/// K Gaussian blobs centred on a circle of radius 3.5 (class k at angle 2πk/K, starting at
+/// the top), n/K points each (the remainder to the first classes); the spread grows from
+/// sd 0.6 at noise 0 to 1.6 at noise 0.5, when neighbours overlap.
+fn blobs(n: usize, noise: f64, classes: usize, rng: &mut ChaCha8Rng) -> Vec<Point> {
+    let k = classes.clamp(BLOB_CLASSES.0, BLOB_CLASSES.1);
+    let variance = (0.6 + 2.0 * noise).powi(2);
+    let mut points = Vec::with_capacity(n);
+    for c in 0..k {
+        let angle = 2.0 * PI * c as f64 / k as f64;
+        let (cx, cy) = (3.5 * libm::sin(angle), 3.5 * libm::cos(angle));
+        let count = n / k + usize::from(c < n % k);
+        for _ in 0..count {
+            points.push(Point {
+                x1: normal(rng, cx, variance),
+                x2: normal(rng, cy, variance),
+                label: c as f64,
+            });
+        }
+    }
+    points
+}
+
 /// Playground's regression sampling: points uniform on [-6, 6]², each labelled by `label(x, y,
 /// nx, ny)` where (nx, ny) is its noise offset (the point itself is not moved).
 fn regression(
@@ -398,8 +596,8 @@ mod tests {
 
     #[test]
     fn sizes_balance_and_range() {
-        for kind in DatasetKind::ALL {
-            let pts = kind.generate(0.0, &mut rng_from_seed(1));
+        for kind in DatasetKind::ALL.into_iter().filter(|k| !k.is_table()) {
+            let pts = kind.generate(0.0, 3, &mut rng_from_seed(1));
             assert_eq!(pts.len(), kind.size(), "{kind}");
             for p in &pts {
                 assert!(p.x1.is_finite() && p.x2.is_finite() && p.label.is_finite());
@@ -422,22 +620,28 @@ mod tests {
                 Task::Regression => {
                     assert!(pts.iter().all(|p| (-1.2..=1.2).contains(&p.label)));
                 }
+                Task::MultiClass => {
+                    for c in 0..3 {
+                        let count = pts.iter().filter(|p| p.label == c as f64).count();
+                        assert!((166..=167).contains(&count), "{kind} {c}: {count}");
+                    }
+                }
             }
         }
     }
 
     #[test]
     fn noiseless_labels_follow_the_rule() {
-        for p in DatasetKind::Circle.generate(0.0, &mut rng_from_seed(2)) {
+        for p in DatasetKind::Circle.generate(0.0, 3, &mut rng_from_seed(2)) {
             let r = p.x1.hypot(p.x2);
             assert_eq!(p.label == 1.0, r < 2.5);
             assert!(r <= 2.5 || (3.5..=5.0).contains(&r));
         }
-        for p in DatasetKind::Xor.generate(0.0, &mut rng_from_seed(2)) {
+        for p in DatasetKind::Xor.generate(0.0, 3, &mut rng_from_seed(2)) {
             assert_eq!(p.label == 1.0, p.x1 * p.x2 >= 0.0);
             assert!(p.x1.abs() >= 0.3 && p.x2.abs() >= 0.3);
         }
-        for p in DatasetKind::Plane.generate(0.0, &mut rng_from_seed(2)) {
+        for p in DatasetKind::Plane.generate(0.0, 3, &mut rng_from_seed(2)) {
             assert!((p.label - (p.x1 + p.x2) / 10.0).abs() < 1e-12);
         }
     }
@@ -446,7 +650,7 @@ mod tests {
     fn noiseless_spiral_and_bumps_follow_playground() {
         // Spiral: point i of each arm at r = 5i/250 and angle 1.75·2π·i/250 (+π for label 0),
         // with x = r·sin t, y = r·cos t.
-        let pts = DatasetKind::Spiral.generate(0.0, &mut rng_from_seed(6));
+        let pts = DatasetKind::Spiral.generate(0.0, 3, &mut rng_from_seed(6));
         for (k, p) in pts.iter().enumerate() {
             let (i, arm) = (k % 250, k / 250);
             let r = i as f64 / 250.0 * 5.0;
@@ -463,7 +667,7 @@ mod tests {
             (0.0, -2.5, 1.0),
             (4.0, -2.5, -1.0),
         ];
-        let pts = DatasetKind::MultiGauss.generate(0.0, &mut rng_from_seed(6));
+        let pts = DatasetKind::MultiGauss.generate(0.0, 3, &mut rng_from_seed(6));
         let mut near = 0;
         for p in &pts {
             let (cx, cy, sign) = centres
@@ -481,7 +685,7 @@ mod tests {
         }
         assert!(near > 200, "{near}");
         // Gauss: the positives around (2, 2), the negatives around (−2, −2).
-        let pts = DatasetKind::Gauss.generate(0.0, &mut rng_from_seed(6));
+        let pts = DatasetKind::Gauss.generate(0.0, 3, &mut rng_from_seed(6));
         let mean = |label: f64| {
             let xs: Vec<&Point> = pts.iter().filter(|p| p.label == label).collect();
             let n = xs.len() as f64;
@@ -497,8 +701,8 @@ mod tests {
 
     #[test]
     fn noise_flips_some_circle_labels() {
-        let clean = DatasetKind::Circle.generate(0.0, &mut rng_from_seed(3));
-        let noisy = DatasetKind::Circle.generate(0.5, &mut rng_from_seed(3));
+        let clean = DatasetKind::Circle.generate(0.0, 3, &mut rng_from_seed(3));
+        let noisy = DatasetKind::Circle.generate(0.5, 3, &mut rng_from_seed(3));
         let wrong = noisy
             .iter()
             .filter(|p| (p.x1.hypot(p.x2) < 2.5) != (p.label == 1.0))
@@ -510,7 +714,7 @@ mod tests {
     #[test]
     fn gauss_variance_grows_with_noise() {
         let var = |noise| {
-            let pts = DatasetKind::Gauss.generate(noise, &mut rng_from_seed(4));
+            let pts = DatasetKind::Gauss.generate(noise, 3, &mut rng_from_seed(4));
             let pos: Vec<f64> = pts
                 .iter()
                 .filter(|p| p.label == 1.0)
@@ -525,14 +729,74 @@ mod tests {
 
     #[test]
     fn split_is_seeded_and_sized() {
-        let a = Dataset::generate(DatasetKind::Spiral, 0.1, 0.5, &mut rng_from_seed(5));
-        let b = Dataset::generate(DatasetKind::Spiral, 0.1, 0.5, &mut rng_from_seed(5));
-        assert_eq!(a, b);
+        let gen_ = |k, noise, f| {
+            Dataset::generate(k, noise, 3, SplitRule::shuffled(f), &mut rng_from_seed(5))
+        };
+        let a = gen_(DatasetKind::Spiral, 0.1, 0.5);
+        assert_eq!(a, gen_(DatasetKind::Spiral, 0.1, 0.5));
         assert_eq!((a.train.len(), a.test.len()), (250, 250));
-        let c = Dataset::generate(DatasetKind::Plane, 0.0, 0.8, &mut rng_from_seed(5));
+        assert_eq!(a.train_rows.len(), 500);
+        assert_eq!((a.train_rows[0], a.train_rows[1]), (a.train[0].x1, a.train[0].x2));
+        let c = gen_(DatasetKind::Plane, 0.0, 0.8);
         assert_eq!((c.train.len(), c.test.len()), (960, 240));
-        let d = Dataset::generate(DatasetKind::Gauss, 0.0, 0.0, &mut rng_from_seed(5));
+        let d = gen_(DatasetKind::Gauss, 0.0, 0.0);
         assert_eq!(d.train.len(), 1);
+        let e = gen_(DatasetKind::Gauss, 0.0, 1.0);
+        assert_eq!((e.train.len(), e.test.len()), (500, 0));
+    }
+
+    #[test]
+    fn shipped_tables_load_with_their_shapes() {
+        let want = [
+            (DatasetKind::Iris, 150, 4, 3),
+            (DatasetKind::Wine, 178, 13, 3),
+            (DatasetKind::BreastCancer, 569, 30, 2),
+            (DatasetKind::Digits, 1797, 64, 10),
+        ];
+        for (kind, rows, inputs, classes) in want {
+            let t = kind.table().unwrap();
+            assert_eq!((t.rows(), t.inputs.len(), t.classes.len()), (rows, inputs, classes));
+            assert_eq!(kind.size(), rows);
+            let d = Dataset::generate(kind, 0.0, 3, SplitRule::shuffled(0.5), &mut rng_from_seed(1));
+            assert_eq!(d.train.len() + d.test.len(), rows);
+            assert_eq!(d.train_rows.len(), d.train.len() * inputs);
+            assert_eq!(d.task, if classes == 2 { Task::Classification } else { Task::MultiClass });
+        }
+        let iris = DatasetKind::Iris.table().unwrap();
+        assert_eq!(iris.classes, ["setosa", "versicolor", "virginica"]);
+        assert_eq!(&iris.x[..4], &[5.1, 3.5, 1.4, 0.2]);
+        assert_eq!(DatasetKind::Digits.table().unwrap().classes[9], "9");
+    }
+
+    #[test]
+    fn keep_order_splits_in_file_order_and_a_test_file_replaces_the_split() {
+        let t = CsvData::parse("t.csv", "a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n10,11,12,1\n").unwrap();
+        let rule = SplitRule {
+            train_fraction: 0.5,
+            keep_order: true,
+        };
+        let d = Dataset::from_table(&t, None, rule, &mut rng_from_seed(1));
+        assert_eq!(d.train_rows, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(d.test_rows, vec![7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
+        assert_eq!(d.test[1], Point { x1: 10.0, x2: 11.0, label: 1.0 });
+        assert!(!d.on_plane());
+        let u = CsvData::parse_test("u.csv", "a,b,c,y\n0,0,0,1\n", &t).unwrap();
+        let d = Dataset::from_table(&t, Some(&u), rule, &mut rng_from_seed(1));
+        assert_eq!((d.train.len(), d.test_rows.clone()), (4, vec![0.0, 0.0, 0.0]));
+    }
+
+    #[test]
+    fn blobs_make_k_classes_around_a_circle() {
+        for k in 3..=6 {
+            let pts = DatasetKind::Blobs.generate(0.0, k, &mut rng_from_seed(2));
+            assert_eq!(pts.len(), 500);
+            let max = pts.iter().map(|p| p.label as usize).max().unwrap();
+            assert_eq!(max, k - 1);
+            // Class 0 sits at the top.
+            let top: Vec<&Point> = pts.iter().filter(|p| p.label == 0.0).collect();
+            let my = top.iter().map(|p| p.x2).sum::<f64>() / top.len() as f64;
+            assert!((my - 3.5).abs() < 0.3, "{my}");
+        }
     }
 
     #[test]

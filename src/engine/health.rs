@@ -223,15 +223,12 @@ impl Probe {
             }
             None => {
                 net.prepare(s);
-                let out_act = net.output_layer().activation;
                 let mut sum = 0.0;
                 for start in (0..n).step_by(BLOCK) {
                     net.load_range(xs, ys, start, BLOCK.min(n - start), s);
                     net.forward_block(s, hidden);
                     probe.observe(s, s.logits());
-                    for (&z, &y) in s.logits().iter().zip(s.targets()) {
-                        sum += net.loss.sample_loss(z, &out_act, y);
-                    }
+                    sum += net.block_loss(s);
                     observe_z(quartiles, s, hidden);
                 }
                 probe.loss = if n == 0 { 0.0 } else { sum / n as f64 };

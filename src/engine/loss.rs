@@ -1,4 +1,9 @@
-//! Losses, as batch means exactly as PyTorch's `BCELoss` and `MSELoss` (reduction 'mean').
+//! Losses, as batch means exactly as PyTorch's `BCELoss`, `MSELoss` and `CrossEntropyLoss`
+//! (reduction 'mean').
+//!
+//! Softmax cross-entropy works on one logit per class, as `CrossEntropyLoss` on a linear
+//! layer's output: the loss of a sample is log Σ exp(z_j − m) − (z_y − m) with m = max z (the
+//! log-softmax PyTorch computes), its gradient softmax(z) − onehot(y).
 //!
 //! Binary cross-entropy is computed from the output logit z, never from a rounded
 //! probability: −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z). Each term is capped at
@@ -25,6 +30,8 @@ pub enum Loss {
     Bce,
     /// Mean squared error on a linear (or tanh) output.
     Mse,
+    /// Softmax cross-entropy on one linear output per class, labels the class index.
+    CrossEntropy,
 }
 
 impl Loss {
@@ -32,6 +39,37 @@ impl Loss {
         match self {
             Loss::Bce => "bce",
             Loss::Mse => "mse",
+            Loss::CrossEntropy => "cross-entropy",
+        }
+    }
+
+    /// The loss of one sample from its output pre-activations `z` (one value, or one per class
+    /// for cross-entropy).
+    #[inline]
+    pub fn row_loss(self, z: &[f64], output: &Activation, y: f64) -> f64 {
+        match self {
+            Loss::CrossEntropy => cross_entropy(z, y, 0.0, &mut []),
+            _ => self.sample_loss(z[0], output, y),
+        }
+    }
+
+    /// The loss of one sample and d loss / d z times `scale`, into `dz` (as long as `z`).
+    #[inline]
+    pub fn row_loss_grad(
+        self,
+        z: &[f64],
+        output: &Activation,
+        y: f64,
+        scale: f64,
+        dz: &mut [f64],
+    ) -> f64 {
+        match self {
+            Loss::CrossEntropy => cross_entropy(z, y, scale, dz),
+            _ => {
+                let (l, g) = self.loss_and_grad(z[0], output, y);
+                dz[0] = g * scale;
+                l
+            }
         }
     }
 
@@ -54,6 +92,7 @@ impl Loss {
                 let d = output.value(z) - y;
                 d * d
             }
+            Loss::CrossEntropy => cross_entropy(&[z], y, 0.0, &mut []),
         }
     }
 
@@ -83,6 +122,11 @@ impl Loss {
                 let d = output.value(z) - y;
                 (d * d, 2.0 * d * output.derivative(z))
             }
+            Loss::CrossEntropy => {
+                let mut g = [0.0];
+                let l = cross_entropy(&[z], y, 1.0, &mut g);
+                (l, g[0])
+            }
         }
     }
 
@@ -94,7 +138,46 @@ impl Loss {
             Loss::Bce if !z.is_finite() => f64::NAN,
             Loss::Bce => sigmoid(z) - y,
             Loss::Mse => 2.0 * (output.value(z) - y) * output.derivative(z),
+            Loss::CrossEntropy => self.loss_and_grad(z, output, y).1,
         }
+    }
+}
+
+/// Softmax cross-entropy of logits `z` against class `y` (its index as a number), as
+/// `CrossEntropyLoss`: log Σ exp(z_j − m) − (z_y − m), m = max z. With `dz` as long as `z`,
+/// also writes (softmax(z) − onehot(y)) · `scale` there. NaN for a non-finite logit or a class
+/// out of range (divergence, never a panic).
+#[inline]
+pub fn cross_entropy(z: &[f64], y: f64, scale: f64, dz: &mut [f64]) -> f64 {
+    let k = z.len();
+    let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let class = y as usize;
+    if !m.is_finite() || z.iter().any(|v| !v.is_finite()) || y < 0.0 || class >= k {
+        dz.iter_mut().for_each(|g| *g = f64::NAN);
+        return f64::NAN;
+    }
+    // libm, so that a seed trains the same everywhere.
+    let sum: f64 = z.iter().map(|&v| libm::exp(v - m)).sum();
+    let log_sum = libm::log(sum);
+    if dz.len() == k {
+        for (j, (g, &v)) in dz.iter_mut().zip(z).enumerate() {
+            let p = libm::exp(v - m) / sum;
+            *g = (p - if j == class { 1.0 } else { 0.0 }) * scale;
+        }
+    }
+    log_sum - (z[class] - m)
+}
+
+/// Softmax of logits `z` into `p` (same length): the class probabilities.
+pub fn softmax(z: &[f64], p: &mut [f64]) {
+    let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let mut sum = 0.0;
+    for (q, &v) in p.iter_mut().zip(z) {
+        *q = libm::exp(v - m);
+        sum += *q;
+    }
+    for q in p.iter_mut() {
+        *q /= sum;
     }
 }
 
@@ -111,8 +194,9 @@ impl FromStr for Loss {
         match s.trim().to_ascii_lowercase().as_str() {
             "bce" => Ok(Loss::Bce),
             "mse" => Ok(Loss::Mse),
+            "cross-entropy" | "cross_entropy" | "crossentropy" | "ce" => Ok(Loss::CrossEntropy),
             _ => Err(EngineError::invalid(format!(
-                "unknown loss '{s}'; valid: bce, mse"
+                "unknown loss '{s}'; valid: bce, mse, cross-entropy"
             ))),
         }
     }
@@ -121,6 +205,35 @@ impl FromStr for Loss {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cross_entropy_by_hand_and_by_finite_differences() {
+        let z = [1.0, -0.5, 2.0];
+        // log(e^1 + e^-0.5 + e^2) − 2, worked out by hand.
+        let want = (1f64.exp() + (-0.5f64).exp() + 2f64.exp()).ln() - 2.0;
+        let mut g = [0.0; 3];
+        let l = cross_entropy(&z, 2.0, 0.5, &mut g);
+        assert!((l - want).abs() < 1e-15, "{l} vs {want}");
+        for j in 0..3 {
+            let h = 1e-6;
+            let (mut up, mut down) = (z, z);
+            up[j] += h;
+            down[j] -= h;
+            let fd = (cross_entropy(&up, 2.0, 0.0, &mut []) - cross_entropy(&down, 2.0, 0.0, &mut []))
+                / (2.0 * h);
+            assert!((g[j] - 0.5 * fd).abs() < 1e-9, "{j}: {} vs {}", g[j], 0.5 * fd);
+        }
+        assert!(g.iter().sum::<f64>().abs() < 1e-15);
+        // Huge logits: the max is subtracted, nothing overflows.
+        let l = cross_entropy(&[1000.0, 0.0], 1.0, 1.0, &mut g[..2]);
+        assert_eq!((l, g[0], g[1]), (1000.0, 1.0, -1.0));
+        assert!(cross_entropy(&[f64::NAN, 0.0], 0.0, 1.0, &mut g[..2]).is_nan() && g[1].is_nan());
+        assert!(cross_entropy(&[0.0, 0.0], 2.0, 1.0, &mut []).is_nan());
+        let mut p = [0.0; 3];
+        softmax(&z, &mut p);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15 && p[2] > p[0] && p[0] > p[1]);
+        assert_eq!("cross-entropy".parse::<Loss>().unwrap(), Loss::CrossEntropy);
+    }
 
     /// PyTorch's BCELoss on the rounded probability, for comparison.
     fn torch_bce(p: f64, y: f64) -> f64 {

@@ -35,12 +35,14 @@ pub mod model_file;
 pub mod network;
 pub mod optim;
 pub mod point;
+pub mod predict;
 pub(crate) mod quartiles;
 pub mod session;
+pub mod standardize;
 
 pub use config::TrainConfig;
-pub use csv::CsvData;
-pub use dataset::{Dataset, DatasetKind};
+pub use csv::{CsvData, CsvOptions, TaskChoice};
+pub use dataset::{Dataset, DatasetKind, SplitRule};
 pub use error::EngineError;
 pub use feature::Feature;
 pub use health::{Health, LayerHealth, NeuronHealth, NeuronState};
@@ -49,7 +51,8 @@ pub use loss::Loss;
 pub use model_file::ModelFile;
 pub use network::{Gradients, Layer, Network, Scratch};
 pub use optim::{Optimizer, OptimizerKind, OptimizerSettings};
-pub use point::{Point, Task};
+pub use point::{MAX_CLASSES, Point, Task};
+pub use standardize::Standardize;
 pub use session::{Session, StepReport};
 
 #[cfg(test)]

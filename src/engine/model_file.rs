@@ -7,7 +7,14 @@
 //!  "loss":"bce"}
 //! ```
 //! `weights[i][j]` is the weight from input `j` to neuron `i` (out × in, as PyTorch nn.Linear);
-//! the last layer is the output layer (one neuron). Numbers are written with full round-trip
+//! the last layer is the output layer (one neuron, or one linear neuron per class with
+//! `"loss":"cross-entropy"`).
+//!
+//! Optional fields (absent in older files, which load unchanged): `"columns"`, the data
+//! columns the inputs are, by name, when the model reads a table's columns rather than plane
+//! features (then `inputs` lists the same names); `"standardize"`, `{"mean":[...],"sd":[...]}`
+//! per raw input, the z-score transform the inputs go through first; `"classes"`, the class
+//! names in output index order. Numbers are written with full round-trip
 //! precision, a learned PReLU slope inside its spec (`prelu:a=0.2371...`). Saving goes through
 //! [`crate::files::write_atomic`], so a crash never leaves half a file.
 
@@ -25,6 +32,8 @@ use super::loss::Loss;
 use super::network::{
     Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH, Network, check_hidden_activation, check_output,
 };
+use super::point::MAX_CLASSES;
+use super::standardize::Standardize;
 
 /// The format tag of this version.
 pub const FORMAT: &str = "reluscope.model.v1";
@@ -37,11 +46,40 @@ const CAP: Cap = Cap {
     what: "a model file",
 };
 
-/// A validated model: the network and the features its inputs are computed from.
+/// A validated model: the network and what its inputs are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFile {
+    /// The plane features the inputs are computed from (empty when `columns` is set).
     pub features: Vec<Feature>,
+    /// The data columns the inputs are, by name (empty for a plane model).
+    pub columns: Vec<String>,
+    /// The z-score transform of the raw inputs, if trained with `--standardize`.
+    pub standardize: Option<Standardize>,
+    /// Class names in output index order (empty for regression and older files).
+    pub classes: Vec<String>,
     pub network: Network,
+}
+
+impl ModelFile {
+    /// A plane model over `features`, without a transform or class names.
+    pub fn plane(features: Vec<Feature>, network: Network) -> ModelFile {
+        ModelFile {
+            features,
+            columns: Vec::new(),
+            standardize: None,
+            classes: Vec::new(),
+            network,
+        }
+    }
+
+    /// The names of the network's inputs: the features' or the columns'.
+    pub fn input_names(&self) -> Vec<String> {
+        if self.columns.is_empty() {
+            self.features.iter().map(|f| f.name().to_string()).collect()
+        } else {
+            self.columns.clone()
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -49,8 +87,21 @@ pub struct ModelFile {
 struct RawModel {
     format: String,
     inputs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    standardize: Option<RawStandardize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    classes: Vec<String>,
     layers: Vec<RawLayer>,
     loss: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStandardize {
+    mean: Vec<f64>,
+    sd: Vec<f64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -107,16 +158,26 @@ impl ModelFile {
             .loss
             .parse()
             .map_err(|e: EngineError| err(e.to_string()))?;
-        let features = raw
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(k, s)| {
-                s.parse::<Feature>()
-                    .map_err(|e| err(format!("inputs[{k}]: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        if features.is_empty() {
+        let features = if raw.columns.is_empty() {
+            raw.inputs
+                .iter()
+                .enumerate()
+                .map(|(k, s)| {
+                    s.parse::<Feature>()
+                        .map_err(|e| err(format!("inputs[{k}]: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            if raw.inputs != raw.columns {
+                return Err(err(
+                    "'inputs' and 'columns' differ; a model that reads data columns lists the \
+                     same names in both"
+                        .into(),
+                ));
+            }
+            Vec::new()
+        };
+        if raw.inputs.is_empty() {
             return Err(err(
                 "'inputs' is empty; list the input features, e.g. [\"x1\",\"x2\"]".into(),
             ));
@@ -139,7 +200,61 @@ impl ModelFile {
         }
         let last = raw.layers.len() - 1;
         let mut layers = Vec::with_capacity(raw.layers.len());
-        let mut fan_in = features.len();
+        let columns = raw.columns.clone();
+        for (k, c) in columns.iter().enumerate() {
+            if columns[..k].contains(c) {
+                return Err(err(format!("columns[{k}]: column {} is listed twice", quote(c))));
+            }
+        }
+        if raw.inputs.len() > MAX_WIDTH {
+            return Err(err(format!(
+                "{} inputs; a model takes at most {MAX_WIDTH}",
+                raw.inputs.len()
+            )));
+        }
+        let standardize = match &raw.standardize {
+            None => None,
+            Some(z) => {
+                let want = if columns.is_empty() { 2 } else { columns.len() };
+                if z.mean.len() != want || z.sd.len() != want {
+                    return Err(err(format!(
+                        "'standardize' has {} means and {} sds; the model's raw inputs need {want} \
+                         of each",
+                        z.mean.len(),
+                        z.sd.len()
+                    )));
+                }
+                if z.sd.iter().any(|s| !(s.is_finite() && *s > 0.0)) || z.mean.iter().any(|m| !m.is_finite()) {
+                    return Err(err(
+                        "'standardize': every mean must be finite and every sd a positive \
+                         number"
+                            .into(),
+                    ));
+                }
+                Some(Standardize {
+                    mean: z.mean.clone(),
+                    sd: z.sd.clone(),
+                })
+            }
+        };
+        let outputs = match loss {
+            Loss::CrossEntropy => raw.layers[last].weights.len(),
+            _ => 1,
+        };
+        if loss == Loss::CrossEntropy && !(2..=MAX_CLASSES).contains(&outputs) {
+            return Err(err(format!(
+                "layers[{last}]: a cross-entropy output layer needs one neuron per class (2 to \
+                 {MAX_CLASSES}), found {outputs}"
+            )));
+        }
+        if !raw.classes.is_empty() && raw.classes.len() != outputs.max(2) {
+            return Err(err(format!(
+                "'classes' names {} classes but the output layer has {outputs} neuron(s); they \
+                 must match",
+                raw.classes.len()
+            )));
+        }
+        let mut fan_in = raw.inputs.len();
         for (l, rl) in raw.layers.iter().enumerate() {
             let at = |m: String| err(format!("layers[{l}]: {m}"));
             let activation: Activation = rl
@@ -152,9 +267,10 @@ impl ModelFile {
                 check_hidden_activation(&activation).map_err(|e| at(e.to_string()))?;
             }
             let fan_out = rl.weights.len();
-            if l == last && fan_out != 1 {
+            if l == last && fan_out != outputs {
                 return Err(at(format!(
-                    "the output layer must have 1 neuron (1 row of weights), found {fan_out}"
+                    "the output layer must have 1 neuron (1 row of weights), found {fan_out}; \
+                     only loss 'cross-entropy' takes one per class"
                 )));
             }
             if fan_out == 0 || fan_out > MAX_WIDTH {
@@ -195,6 +311,9 @@ impl ModelFile {
         }
         Ok(ModelFile {
             features,
+            columns,
+            standardize,
+            classes: raw.classes,
             network: Network { layers, loss },
         })
     }
@@ -218,7 +337,13 @@ impl ModelFile {
         }
         let raw = RawModel {
             format: FORMAT.to_string(),
-            inputs: self.features.iter().map(|f| f.name().to_string()).collect(),
+            inputs: self.input_names(),
+            columns: self.columns.clone(),
+            standardize: self.standardize.as_ref().map(|z| RawStandardize {
+                mean: z.mean.clone(),
+                sd: z.sd.clone(),
+            }),
+            classes: self.classes.clone(),
             layers: self
                 .network
                 .layers

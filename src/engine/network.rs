@@ -42,13 +42,14 @@ impl Layer {
     }
 }
 
-/// A network: hidden layers then one output neuron, with the loss it is trained with.
+/// A network: hidden layers then the output layer, with the loss it is trained with.
 ///
 /// Invariants (kept by [`Network::new`] and model-file loading): at least one layer, each
-/// layer's `fan_in` equals the previous layer's `fan_out`, the last layer has one neuron.
+/// layer's `fan_in` equals the previous layer's `fan_out`, the last layer has one neuron, or
+/// one per class (2..=20) for cross-entropy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
-    /// Hidden layers first; the last layer is the output layer (one neuron).
+    /// Hidden layers first; the last layer is the output layer.
     pub layers: Vec<Layer>,
     pub loss: Loss,
 }
@@ -207,10 +208,14 @@ impl Scratch {
         }
     }
 
-    /// The block's output pre-activations (logits), one per sample.
+    /// The block's output pre-activations (logits), sample-major: one per sample, or one per
+    /// class and sample for cross-entropy.
     pub(crate) fn logits(&self) -> &[f64] {
-        &self.z[self.z.len() - 1][..self.rows]
+        let last = self.z.len() - 1;
+        let k = self.z[last].len() / BLOCK;
+        &self.z[last][..self.rows * k]
     }
+
 
     /// The block's targets.
     pub(crate) fn targets(&self) -> &[f64] {
@@ -228,18 +233,20 @@ pub fn check_hidden_activation(act: &Activation) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// The output activations a loss accepts: sigmoid for BCE; linear or tanh for MSE.
+/// The output activations a loss accepts: sigmoid for BCE; linear or tanh for MSE; linear
+/// for cross-entropy (the softmax is part of the loss).
 pub fn check_output(loss: Loss, act: &Activation) -> Result<(), EngineError> {
     let ok = match loss {
         Loss::Bce => act.kind() == Kind::Sigmoid,
         Loss::Mse => matches!(act.kind(), Kind::Linear | Kind::Tanh),
+        Loss::CrossEntropy => act.kind() == Kind::Linear,
     };
     if ok {
         Ok(())
     } else {
         Err(EngineError::invalid(format!(
             "output activation '{act}' does not fit loss '{loss}': bce needs sigmoid, mse needs \
-             linear or tanh"
+             linear or tanh, cross-entropy needs linear"
         )))
     }
 }
@@ -258,12 +265,40 @@ impl Network {
         bias: BiasInit,
         rng: &mut ChaCha8Rng,
     ) -> Result<Network, EngineError> {
+        Network::with_outputs(
+            inputs,
+            hidden,
+            1,
+            hidden_activation,
+            output_activation,
+            loss,
+            init,
+            bias,
+            rng,
+        )
+    }
+
+    /// [`Network::new`] with `outputs` output neurons: 1, or one per class (2..=20) for
+    /// cross-entropy.
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_outputs(
+        inputs: usize,
+        hidden: &[usize],
+        outputs: usize,
+        hidden_activation: Activation,
+        output_activation: Activation,
+        loss: Loss,
+        init: Init,
+        bias: BiasInit,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<Network, EngineError> {
         check_shape(inputs, hidden)?;
         check_hidden_activation(&hidden_activation)?;
         check_output(loss, &output_activation)?;
+        check_outputs(loss, outputs)?;
         let mut layers = Vec::with_capacity(hidden.len() + 1);
         let mut fan_in = inputs;
-        for (k, &fan_out) in hidden.iter().chain(std::iter::once(&1)).enumerate() {
+        for (k, &fan_out) in hidden.iter().chain(std::iter::once(&outputs)).enumerate() {
             let (weights, b) = init_layer(init, bias, fan_in, fan_out, rng);
             let activation = if k < hidden.len() {
                 hidden_activation
@@ -297,6 +332,11 @@ impl Network {
         &self.layers[self.layers.len() - 1]
     }
 
+    /// Output neurons: 1, or the number of classes for cross-entropy.
+    pub fn outputs(&self) -> usize {
+        self.output_layer().fan_out
+    }
+
     /// The hidden widths, e.g. `[8, 8]`.
     pub fn hidden_widths(&self) -> Vec<usize> {
         self.hidden().iter().map(|l| l.fan_out).collect()
@@ -311,9 +351,9 @@ impl Network {
     }
 
     /// Forward pass for one sample `x` (one value per input feature), filling the first row of
-    /// `s` (for the output layer only its pre-activation). Returns the output neuron's
-    /// pre-activation (the logit for classification). Bit for bit what the batched passes
-    /// compute for the same sample.
+    /// `s` (for the output layer only its pre-activation). Returns the first output neuron's
+    /// pre-activation (the logit for binary classification). Bit for bit what the batched
+    /// passes compute for the same sample.
     pub fn forward(&self, x: &[f64], s: &mut Scratch) -> f64 {
         let d = self.inputs();
         s.x[..d].copy_from_slice(&x[..d]);
@@ -336,14 +376,16 @@ impl Network {
         s.z[last][0]
     }
 
-    /// Backpropagates `dz_out` (d loss / d output pre-activation) through the pass stored in
-    /// `s` by [`Network::forward`] for input `x`, adding into `grads`.
-    pub fn backward(&self, x: &[f64], dz_out: f64, s: &mut Scratch, grads: &mut Gradients) {
+    /// Backpropagates `dz_out` (d loss / d output pre-activations, one per output neuron)
+    /// through the pass stored in `s` by [`Network::forward`] for input `x`, adding into
+    /// `grads`.
+    pub fn backward(&self, x: &[f64], dz_out: &[f64], s: &mut Scratch, grads: &mut Gradients) {
         let d = self.inputs();
         s.x[..d].copy_from_slice(&x[..d]);
         s.rows = 1;
         let last = self.layers.len() - 1;
-        s.delta[last][0] = dz_out;
+        let k = self.outputs();
+        s.delta[last][..k].copy_from_slice(&dz_out[..k]);
         self.backward_block(s, grads);
     }
 
@@ -419,18 +461,25 @@ impl Network {
         });
     }
 
-    /// Sets each sample's d loss / d logit (times `scale`) for the block and carries the loss
+    /// Sets each sample's d loss / d logits (times `scale`) for the block and carries the loss
     /// sum on from `loss_sum`, sample by sample.
     fn block_loss_grad(&self, s: &mut Scratch, scale: f64, loss_sum: &mut f64) {
         let b = s.rows;
         let last = self.layers.len() - 1;
         let out_act = self.output_layer().activation;
         let loss = self.loss;
-        let (z, y, dz) = (&s.z[last][..b], &s.y[..b], &mut s.delta[last][..b]);
-        for ((&zs, &ys), g) in z.iter().zip(y).zip(dz.iter_mut()) {
-            let (l, dl) = loss.loss_and_grad(zs, &out_act, ys);
-            *loss_sum += l;
-            *g = dl * scale;
+        let k = self.outputs();
+        let (z, y, dz) = (&s.z[last][..b * k], &s.y[..b], &mut s.delta[last][..b * k]);
+        if k == 1 {
+            for ((&zs, &ys), g) in z.iter().zip(y).zip(dz.iter_mut()) {
+                let (l, dl) = loss.loss_and_grad(zs, &out_act, ys);
+                *loss_sum += l;
+                *g = dl * scale;
+            }
+            return;
+        }
+        for ((zr, &ys), gr) in z.chunks_exact(k).zip(y).zip(dz.chunks_exact_mut(k)) {
+            *loss_sum += loss.row_loss_grad(zr, &out_act, ys, scale, gr);
         }
     }
 
@@ -547,17 +596,55 @@ impl Network {
             return 0.0;
         }
         let last = self.layers.len() - 1;
-        let out_act = self.output_layer().activation;
         self.prepare(s);
         let mut sum = 0.0;
         for start in (0..n).step_by(BLOCK) {
             self.load_range(xs, ys, start, BLOCK.min(n - start), s);
             self.forward_block(s, last);
+            sum += self.block_loss(s);
+        }
+        sum / n as f64
+    }
+
+    /// The loss summed over the block in `s` after its forward pass, sample by sample.
+    pub(crate) fn block_loss(&self, s: &Scratch) -> f64 {
+        let out_act = self.output_layer().activation;
+        let k = self.outputs();
+        let mut sum = 0.0;
+        if k == 1 {
             for (&z, &y) in s.logits().iter().zip(s.targets()) {
                 sum += self.loss.sample_loss(z, &out_act, y);
             }
+        } else {
+            for (z, &y) in s.logits().chunks_exact(k).zip(s.targets()) {
+                sum += self.loss.row_loss(z, &out_act, y);
+            }
         }
-        sum / n as f64
+        sum
+    }
+
+    /// The class probabilities (softmax of the logits, `outputs()` per row) for every row of
+    /// `xs` into `out` (`outputs()` values per row); for a one-output network, its output
+    /// (the probability of class 1 for binary classification).
+    pub fn class_probabilities(&self, xs: &[f64], out: &mut [f64], s: &mut Scratch) {
+        let d = self.inputs().max(1);
+        let k = self.outputs();
+        let n = (out.len() / k).min(xs.len() / d);
+        if k == 1 {
+            self.outputs_of(xs, self.layers.len() - 1, 0, &mut out[..n], s);
+            return;
+        }
+        let last = self.layers.len() - 1;
+        self.prepare(s);
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            self.load_range(xs, &[], start, len, s);
+            self.forward_block(s, last);
+            let dst = &mut out[start * k..(start + len) * k];
+            for (p, z) in dst.chunks_exact_mut(k).zip(s.logits().chunks_exact(k)) {
+                super::loss::softmax(z, p);
+            }
+        }
     }
 
     /// The post-activation output of neuron `neuron` of layer `layer` for every row of `xs`
@@ -599,9 +686,9 @@ impl Network {
         }
     }
 
-    /// The network's output for every row of `xs` (probability for classification), into
-    /// `out`; batched [`Network::output`].
-    pub fn outputs(&self, xs: &[f64], out: &mut [f64], s: &mut Scratch) {
+    /// The network's first output for every row of `xs` (the probability of class 1 for
+    /// binary classification), into `out`; batched [`Network::output`].
+    pub fn output_values(&self, xs: &[f64], out: &mut [f64], s: &mut Scratch) {
         self.outputs_of(xs, self.layers.len() - 1, 0, out, s);
     }
 
@@ -644,6 +731,24 @@ fn neuron_chains(layer: &Layer, input: &[f64], z: &mut [f64]) {
         col: 1,
     };
     kernels::mul_acc(layer.fan_out, 1, layer.fan_in, w, input, 1, z, 1);
+}
+
+/// Checks the number of output neurons fits the loss: one, or 2..=20 classes for
+/// cross-entropy.
+pub fn check_outputs(loss: Loss, outputs: usize) -> Result<(), EngineError> {
+    let ok = match loss {
+        Loss::CrossEntropy => (2..=super::point::MAX_CLASSES).contains(&outputs),
+        _ => outputs == 1,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(EngineError::invalid(format!(
+            "{outputs} output neurons do not fit loss '{loss}': bce and mse take one, \
+             cross-entropy one per class (2 to {})",
+            super::point::MAX_CLASSES
+        )))
+    }
 }
 
 /// Validates a shape against the limits.

@@ -8,16 +8,17 @@ use rand_chacha::ChaCha8Rng;
 use crate::activation::Activation;
 
 use super::config::TrainConfig;
-use super::dataset::{Dataset, Task, shuffle};
+use super::dataset::{Dataset, SplitRule, Task, shuffle};
 use super::error::EngineError;
 use super::feature::Feature;
 use super::health::{Health, Probe};
 use super::init::rng_from_seed;
 use super::loss::Loss;
 use super::model_file::ModelFile;
-use super::network::{Gradients, Network, Scratch};
+use super::network::{Gradients, MAX_WIDTH, Network, Scratch};
 use super::optim::Optimizer;
 use super::quartiles::Quartiles;
+use super::standardize::Standardize;
 
 /// Independent random streams of one seed, so that e.g. changing the batch size does not change
 /// the dataset or the initial weights.
@@ -55,6 +56,8 @@ pub struct StepReport {
 pub struct Session {
     config: TrainConfig,
     dataset: Dataset,
+    /// The z-score transform of the raw inputs (`--standardize`), applied before the features.
+    standardize: Option<Standardize>,
     train_x: Vec<f64>,
     train_y: Vec<f64>,
     test_x: Vec<f64>,
@@ -90,6 +93,9 @@ pub struct Session {
     train_loss: f64,
     /// Computed when first asked for after each health pass, not at every epoch.
     test_loss: OnceLock<f64>,
+    /// The training mean of each raw input (where the plane views hold the inputs they do not
+    /// show).
+    input_means: OnceLock<Vec<f64>>,
     /// Buffers for what is computed from `&self`: the test loss, accuracies, batched
     /// predictions.
     eval: Eval,
@@ -127,28 +133,28 @@ impl Session {
     pub fn new(config: TrainConfig) -> Result<Session, EngineError> {
         config.validate()?;
         let dataset = build_dataset(&config);
-        let (loss, output) = match dataset.task {
-            Task::Classification => (Loss::Bce, Activation::Sigmoid),
-            Task::Regression => (Loss::Mse, config.regression_output),
+        let network = build_network(&config, &dataset, &mut stream(config.seed, INIT_STREAM))?;
+        let standardize = if config.standardizes() {
+            Some(Standardize::fit(&dataset.train_rows, &dataset.inputs)?)
+        } else {
+            None
         };
-        let network = Network::new(
-            config.features.len(),
-            &config.hidden,
-            config.activation,
-            output,
-            loss,
-            config.init,
-            config.bias_init,
-            &mut stream(config.seed, INIT_STREAM),
-        )?;
-        Ok(Session::assemble(config, dataset, network))
+        Ok(Session::assemble(config, dataset, network, standardize))
     }
 
     /// A run that starts from a saved model: its shape, activations and features win over the
     /// config's, which is updated to match.
     pub fn from_model(mut config: TrainConfig, model: ModelFile) -> Result<Session, EngineError> {
-        let ModelFile { features, network } = model;
-        config.features = features;
+        let ModelFile {
+            features,
+            columns,
+            standardize,
+            classes,
+            network,
+        } = model;
+        if !features.is_empty() {
+            config.features = features;
+        }
         config.hidden = network.hidden_widths();
         if let Some(first) = network.hidden().first() {
             config.activation = first.activation;
@@ -156,33 +162,100 @@ impl Session {
         if network.loss == Loss::Mse {
             config.regression_output = network.output_layer().activation;
         }
+        config.standardize = Some(standardize.is_some());
         config.validate()?;
         let dataset = build_dataset(&config);
-        let want = match dataset.task {
-            Task::Classification => Loss::Bce,
-            Task::Regression => Loss::Mse,
+        let task_of = |l: Loss| match l {
+            Loss::Bce => Task::Classification,
+            Loss::Mse => Task::Regression,
+            Loss::CrossEntropy => Task::MultiClass,
         };
-        if network.loss != want {
-            let task = |l: Loss| match l {
-                Loss::Bce => "classification",
-                Loss::Mse => "regression",
-            };
+        if task_of(network.loss) != dataset.task {
             return Err(EngineError::invalid(format!(
                 "the model was trained with loss '{}' ({}), but dataset '{}' is a {} task; \
                  pick a {} dataset",
                 network.loss,
-                task(network.loss),
+                task_of(network.loss).name(),
                 dataset.name,
-                task(want),
-                task(network.loss)
+                dataset.task.name(),
+                task_of(network.loss).name()
             )));
         }
-        Ok(Session::assemble(config, dataset, network))
+        if network.loss == Loss::CrossEntropy && network.outputs() != dataset.classes.len() {
+            return Err(EngineError::invalid(format!(
+                "the model has {} output classes, but dataset '{}' has {}; pick data with the \
+                 model's classes",
+                network.outputs(),
+                dataset.name,
+                dataset.classes.len()
+            )));
+        }
+        if !classes.is_empty() && !dataset.classes.is_empty() && classes != dataset.classes {
+            return Err(EngineError::invalid(format!(
+                "the model's classes ({}) are not dataset '{}''s ({}); pick data with the \
+                 model's classes",
+                classes.join(", "),
+                dataset.name,
+                dataset.classes.join(", ")
+            )));
+        }
+        if columns.is_empty() != dataset.on_plane() || (!columns.is_empty() && columns != dataset.inputs)
+        {
+            let have = |v: &[String]| v.join(", ");
+            return Err(EngineError::invalid(if columns.is_empty() {
+                format!(
+                    "the model reads two plane inputs (x1, x2), but dataset '{}' has {} input \
+                     columns; pick two-input data",
+                    dataset.name,
+                    dataset.width()
+                )
+            } else {
+                format!(
+                    "the model reads the columns {}, but dataset '{}' has {}; pick data with \
+                     the model's columns",
+                    have(&columns),
+                    dataset.name,
+                    have(&dataset.inputs)
+                )
+            }));
+        }
+        if let Some(z) = &standardize
+            && z.width() != dataset.width()
+        {
+            return Err(EngineError::invalid(format!(
+                "the model standardizes {} inputs, but dataset '{}' has {}",
+                z.width(),
+                dataset.name,
+                dataset.width()
+            )));
+        }
+        Ok(Session::assemble(config, dataset, network, standardize))
     }
 
-    fn assemble(config: TrainConfig, dataset: Dataset, network: Network) -> Session {
-        let (train_x, train_y) = feature_matrix(&dataset.train, &config.features);
-        let (test_x, test_y) = feature_matrix(&dataset.test, &config.features);
+    /// A session on the same data (and input transform) with new initial weights drawn from
+    /// `rng`, under `config` (whose data settings must be this session's).
+    pub fn with_new_weights(
+        &self,
+        config: TrainConfig,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<Session, EngineError> {
+        let network = build_network(&config, &self.dataset, rng)?;
+        let mut model = self.model();
+        model.network = network;
+        Session::from_model(config, model)
+    }
+
+    fn assemble(
+        config: TrainConfig,
+        dataset: Dataset,
+        network: Network,
+        standardize: Option<Standardize>,
+    ) -> Session {
+        let plane = dataset.on_plane().then_some(config.features.as_slice());
+        let train_x = input_matrix(&dataset.train_rows, dataset.width(), standardize.as_ref(), plane);
+        let test_x = input_matrix(&dataset.test_rows, dataset.width(), standardize.as_ref(), plane);
+        let label = |ps: &[super::point::Point]| ps.iter().map(|p| p.label).collect::<Vec<f64>>();
+        let (train_y, test_y) = (label(&dataset.train), label(&dataset.test));
         let n = train_y.len();
         let mut s = Session {
             grads: Gradients::zeros(&network),
@@ -202,6 +275,7 @@ impl Session {
             epochs: 0,
             train_loss: f64::NAN,
             test_loss: OnceLock::new(),
+            input_means: OnceLock::new(),
             eval: Eval::default(),
             quartiles: Quartiles::default(),
             health: Health::default(),
@@ -209,6 +283,7 @@ impl Session {
             diverged: false,
             config,
             dataset,
+            standardize,
             train_x,
             train_y,
             test_x,
@@ -465,6 +540,8 @@ impl Session {
     }
 
     /// The network's output at a plane point (probability of class 1 for classification).
+    /// With more than two inputs the point sets the first two and the others stay at their
+    /// training mean.
     pub fn predict(&self, x1: f64, x2: f64) -> f64 {
         let (buf, d) = self.feature_vector(x1, x2);
         self.network.output(&buf[..d])
@@ -477,13 +554,59 @@ impl Session {
         self.network.post_activation(&buf[..d], layer, neuron)
     }
 
-    fn feature_vector(&self, x1: f64, x2: f64) -> ([f64; 7], usize) {
-        let mut buf = [0.0; 7];
-        let fs = &self.config.features;
-        for (b, f) in buf.iter_mut().zip(fs) {
-            *b = f.value(x1, x2);
+    /// The network's inputs for a plane point (see [`Session::predict`]).
+    fn feature_vector(&self, x1: f64, x2: f64) -> ([f64; MAX_WIDTH], usize) {
+        let mut raw = [0.0; MAX_WIDTH];
+        let d = self.dataset.width().min(MAX_WIDTH);
+        self.plane_row(x1, x2, &mut raw[..d]);
+        let mut buf = [0.0; MAX_WIDTH];
+        let n = self.encode_row(&mut raw[..d], &mut buf);
+        (buf, n)
+    }
+
+    /// Raw inputs for a plane point: x1 and x2 first, the training mean for the rest.
+    fn plane_row(&self, x1: f64, x2: f64, row: &mut [f64]) {
+        row.copy_from_slice(&self.input_means()[..row.len()]);
+        if let Some(r) = row.first_mut() {
+            *r = x1;
         }
-        (buf, fs.len().min(7))
+        if let Some(r) = row.get_mut(1) {
+            *r = x2;
+        }
+    }
+
+    /// The network's inputs for a raw row (changed in place by the standardization) into
+    /// `out`; returns how many.
+    fn encode_row(&self, raw: &mut [f64], out: &mut [f64]) -> usize {
+        if let Some(z) = &self.standardize {
+            z.apply(raw);
+        }
+        if self.dataset.on_plane() {
+            let fs = &self.config.features;
+            for (b, f) in out.iter_mut().zip(fs) {
+                *b = f.value(raw[0], raw[1]);
+            }
+            fs.len().min(out.len())
+        } else {
+            out[..raw.len()].copy_from_slice(raw);
+            raw.len()
+        }
+    }
+
+    /// The mean of each raw input over the training set.
+    pub fn input_means(&self) -> &[f64] {
+        self.input_means.get_or_init(|| {
+            let d = self.dataset.width().max(1);
+            let n = (self.dataset.train_rows.len() / d).max(1) as f64;
+            let mut m = vec![0.0; d];
+            for r in self.dataset.train_rows.chunks_exact(d) {
+                for (a, &x) in m.iter_mut().zip(r) {
+                    *a += x;
+                }
+            }
+            m.iter_mut().for_each(|a| *a /= n);
+            m
+        })
     }
 
     /// The network's output at many plane points at once, into `out` (one value per point):
@@ -501,46 +624,135 @@ impl Session {
         points: &[(f64, f64)],
         out: &mut [f64],
     ) {
-        let fs = &self.config.features;
         self.eval.with(&self.network, |s, xs| {
-            xs.clear();
-            for &(x1, x2) in points {
-                xs.extend(fs.iter().map(|f| f.value(x1, x2)));
-            }
+            self.encode_points(points, xs);
             self.network.outputs_of(xs, layer, neuron, out, s);
         });
     }
 
-    /// Share of correctly classified (train, test) points, threshold 0.5; `None` for
-    /// regression. The test share is `None` when no point was held out (the training set is
-    /// never empty).
+    /// The class probabilities at many plane points, `classes` per point, into `out`; for a
+    /// binary task the probability of class 1 per point.
+    pub fn class_probabilities_many(&self, points: &[(f64, f64)], out: &mut [f64]) {
+        self.eval.with(&self.network, |s, xs| {
+            self.encode_points(points, xs);
+            self.network.class_probabilities(xs, out, s);
+        });
+    }
+
+    /// The network's inputs for plane points, row-major, into `xs`.
+    fn encode_points(&self, points: &[(f64, f64)], xs: &mut Vec<f64>) {
+        let d = self.dataset.width().min(MAX_WIDTH);
+        let width = self.network.inputs();
+        xs.clear();
+        let mut raw = [0.0; MAX_WIDTH];
+        let mut enc = [0.0; MAX_WIDTH];
+        for &(x1, x2) in points {
+            self.plane_row(x1, x2, &mut raw[..d]);
+            let n = self.encode_row(&mut raw[..d], &mut enc);
+            xs.extend_from_slice(&enc[..n.min(width)]);
+        }
+    }
+
+    /// The network's outputs for raw rows of this dataset's inputs (`dataset().width()` per
+    /// row, as in the file): per row, the class probabilities (multi-class), the probability of
+    /// class 1 (binary) or the value (regression), into `out` (`network().outputs()` per row).
+    pub fn predict_rows(&self, rows: &[f64], out: &mut [f64]) {
+        let d = self.dataset.width().max(1);
+        let mut raw = rows.to_vec();
+        if let Some(z) = &self.standardize {
+            z.apply(&mut raw);
+        }
+        let plane = self.dataset.on_plane().then_some(self.config.features.as_slice());
+        let xs = input_matrix(&raw, d, None, plane);
+        self.eval.with(&self.network, |s, _| {
+            self.network.class_probabilities(&xs, out, s);
+        });
+    }
+
+    /// The class each (train or test) example is predicted to be: argmax of the softmax, or
+    /// probability ≥ 0.5 for binary; empty for regression.
+    pub fn predicted_classes(&self, test: bool) -> Vec<usize> {
+        if !self.dataset.task.is_classification() {
+            return Vec::new();
+        }
+        let (xs, n) = if test {
+            (&self.test_x, self.test_y.len())
+        } else {
+            (&self.train_x, self.train_y.len())
+        };
+        let k = self.network.outputs();
+        self.eval.with(&self.network, |s, out| {
+            out.clear();
+            out.resize(n * k, 0.0);
+            self.network.class_probabilities(xs, out, s);
+            out.chunks_exact(k).map(|p| predicted_class(p)).collect()
+        })
+    }
+
+    /// Share of correctly classified (train, test) points (threshold 0.5 for binary, the
+    /// most probable class for multi-class); `None` for regression. The test share is `None`
+    /// when no point was held out (the training set is never empty).
     pub fn accuracy(&self) -> Option<(f64, Option<f64>)> {
-        if self.dataset.task != Task::Classification {
+        if !self.dataset.task.is_classification() {
             return None;
         }
-        let acc = |xs: &[f64], ys: &[f64]| {
-            self.eval.with(&self.network, |s, out| {
-                out.clear();
-                out.resize(ys.len(), 0.0);
-                self.network.outputs(xs, out, s);
-                let right = out
-                    .iter()
-                    .zip(ys)
-                    .filter(|&(&p, &y)| (p >= 0.5) == (y >= 0.5))
-                    .count();
-                right as f64 / ys.len() as f64
-            })
+        let acc = |test: bool, ys: &[f64]| {
+            let right = self
+                .predicted_classes(test)
+                .iter()
+                .zip(ys)
+                .filter(|&(&c, &y)| c == y as usize)
+                .count();
+            right as f64 / ys.len().max(1) as f64
         };
         Some((
-            acc(&self.train_x, &self.train_y),
-            self.has_test_set().then(|| acc(&self.test_x, &self.test_y)),
+            acc(false, &self.train_y),
+            self.has_test_set().then(|| acc(true, &self.test_y)),
         ))
+    }
+
+    /// The confusion matrix of the test set (or the training set when `test` is false or there
+    /// is no test set): `m[true][predicted]` counts, classes in index order; `None` for
+    /// regression.
+    pub fn confusion(&self, test: bool) -> Option<Vec<Vec<u64>>> {
+        if !self.dataset.task.is_classification() {
+            return None;
+        }
+        let test = test && self.has_test_set();
+        let ys = if test { &self.test_y } else { &self.train_y };
+        let k = self.dataset.classes.len().max(2);
+        let mut m = vec![vec![0; k]; k];
+        for (&c, &y) in self.predicted_classes(test).iter().zip(ys) {
+            if let Some(row) = m.get_mut(y as usize)
+                && let Some(cell) = row.get_mut(c)
+            {
+                *cell += 1;
+            }
+        }
+        Some(m)
+    }
+
+    /// The z-score transform the inputs go through, if any.
+    pub fn standardize(&self) -> Option<&Standardize> {
+        self.standardize.as_ref()
     }
 
     /// The current network as a model file (to save).
     pub fn model(&self) -> ModelFile {
+        let plane = self.dataset.on_plane();
         ModelFile {
-            features: self.config.features.clone(),
+            features: if plane {
+                self.config.features.clone()
+            } else {
+                Vec::new()
+            },
+            columns: if plane {
+                Vec::new()
+            } else {
+                self.dataset.inputs.clone()
+            },
+            standardize: self.standardize.clone(),
+            classes: self.dataset.classes.clone(),
             network: self.network.clone(),
         }
     }
@@ -557,24 +769,90 @@ impl Session {
 
 fn build_dataset(config: &TrainConfig) -> Dataset {
     let mut rng = stream(config.seed, DATA_STREAM);
+    let split = SplitRule {
+        train_fraction: config.train_fraction,
+        keep_order: !config.shuffle,
+    };
     match &config.csv {
-        Some(csv) => Dataset::from_csv(csv, config.train_fraction, &mut rng),
+        Some(csv) => Dataset::from_table(csv, config.test_csv.as_deref(), split, &mut rng),
         None => Dataset::generate(
             config.dataset,
             config.noise / 100.0,
-            config.train_fraction,
+            config.classes,
+            split,
             &mut rng,
         ),
     }
 }
 
-/// Row-major feature matrix and targets.
-fn feature_matrix(points: &[super::dataset::Point], features: &[Feature]) -> (Vec<f64>, Vec<f64>) {
-    let mut xs = Vec::with_capacity(points.len() * features.len());
-    for p in points {
-        xs.extend(features.iter().map(|f| f.value(p.x1, p.x2)));
+/// A freshly initialized network for `dataset` under `config`: its inputs (the plane
+/// features, or the columns), the hidden layers, and the output layer and loss its task needs.
+fn build_network(
+    config: &TrainConfig,
+    dataset: &Dataset,
+    rng: &mut ChaCha8Rng,
+) -> Result<Network, EngineError> {
+    let (loss, output, outputs) = match dataset.task {
+        Task::Classification => (Loss::Bce, Activation::Sigmoid, 1),
+        Task::MultiClass => (Loss::CrossEntropy, Activation::Linear, dataset.classes.len()),
+        Task::Regression => (Loss::Mse, config.regression_output, 1),
+    };
+    let inputs = if dataset.on_plane() {
+        config.features.len()
+    } else {
+        dataset.width()
+    };
+    Network::with_outputs(
+        inputs,
+        &config.hidden,
+        outputs,
+        config.activation,
+        output,
+        loss,
+        config.init,
+        config.bias_init,
+        rng,
+    )
+}
+
+/// The most probable class of one row of outputs: the argmax (the first on ties, as
+/// `torch.argmax`), or probability ≥ 0.5 for a single output.
+pub fn predicted_class(p: &[f64]) -> usize {
+    if p.len() == 1 {
+        return usize::from(p[0] >= 0.5);
     }
-    (xs, points.iter().map(|p| p.label).collect())
+    let mut best = 0;
+    for (j, &v) in p.iter().enumerate() {
+        if v > p[best] {
+            best = j;
+        }
+    }
+    best
+}
+
+/// The network's input matrix from raw rows (`d` per row): standardized when `z` is given,
+/// then the plane features of the first two inputs when `plane` is given, else the inputs.
+fn input_matrix(
+    rows: &[f64],
+    d: usize,
+    z: Option<&Standardize>,
+    plane: Option<&[Feature]>,
+) -> Vec<f64> {
+    let mut raw = rows.to_vec();
+    if let Some(z) = z {
+        z.apply(&mut raw);
+    }
+    match plane {
+        None => raw,
+        Some(features) => {
+            let mut xs = Vec::with_capacity(raw.len() / d.max(1) * features.len());
+            for r in raw.chunks_exact(d.max(1)) {
+                let (x1, x2) = (r[0], r.get(1).copied().unwrap_or(0.0));
+                xs.extend(features.iter().map(|f| f.value(x1, x2)));
+            }
+            xs
+        }
+    }
 }
 
 #[cfg(test)]

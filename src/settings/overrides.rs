@@ -40,6 +40,8 @@ impl ColorChoice {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrainOverrides {
     pub dataset: Option<Sourced<DatasetKind>>,
+    pub classes: Option<Sourced<usize>>,
+    pub standardize: Option<Sourced<Option<bool>>>,
     pub noise: Option<Sourced<f64>>,
     pub train_fraction: Option<Sourced<f64>>,
     pub features: Option<Sourced<Vec<Feature>>>,
@@ -95,7 +97,7 @@ macro_rules! merge_fields {
 impl TrainOverrides {
     /// Sets every field `higher` sets.
     pub fn merge(&mut self, higher: TrainOverrides) {
-        merge_fields!(self, higher; dataset, noise, train_fraction, features, layers, activation,
+        merge_fields!(self, higher; dataset, classes, standardize, noise, train_fraction, features, layers, activation,
             regression_output,
             init, bias_init, optimizer, lr, momentum, nesterov, l1, l2, clip, batch_size, shuffle,
             seed);
@@ -134,6 +136,8 @@ impl TrainOverrides {
             };
         }
         take!(
+            classes,
+            standardize,
             noise,
             train_fraction,
             features,

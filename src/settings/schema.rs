@@ -222,10 +222,12 @@ fn number_in(s: &Setting, raw: Raw<'_, '_>, lo: f64, hi: f64, what: &str) -> Res
 }
 
 /// Every setting, in file order within each section.
-pub static ALL: [&Setting; 27] = [
+pub static ALL: [&Setting; 29] = [
     &DATASET,
+    &CLASSES,
     &NOISE,
     &TRAIN_FRACTION,
+    &STANDARDIZE,
     &FEATURES,
     &LAYERS,
     &ACTIVATION,
@@ -288,6 +290,89 @@ pub static DATASET: Setting = Setting {
     }),
 };
 
+pub static CLASSES: Setting = Setting {
+    key: "classes",
+    section: Section::Train,
+    flag: NUMBER,
+    help: "Classes of the blobs dataset, 3-6.",
+    example: "classes = 3",
+    set: |s, o, raw, origin| {
+        let (lo, hi) = crate::engine::dataset::BLOB_CLASSES;
+        let v = raw.unsigned(s.key, s.example)?;
+        if !(lo as u64..=hi as u64).contains(&v) {
+            return Err(range_problem(
+                s,
+                &format!("is {v}; the blobs dataset makes {lo} to {hi} classes"),
+            ));
+        }
+        o.train.classes = at(v as usize, origin);
+        Ok(())
+    },
+    knob: Some(Knob {
+        label: "blob classes",
+        rebuilds: true,
+        show: |c| c.classes.to_string(),
+        step: |c, up| {
+            let (lo, hi) = crate::engine::dataset::BLOB_CLASSES;
+            c.classes = if up { c.classes + 1 } else { c.classes.saturating_sub(1) }.clamp(lo, hi);
+        },
+        edit: |c| c.classes.to_string(),
+    }),
+};
+
+pub static STANDARDIZE: Setting = Setting {
+    key: "standardize",
+    section: Section::Train,
+    flag: Flag::Switch {
+        long: "standardize",
+        sets: "true",
+    },
+    help: "Train on z-scores of the inputs (the training set's mean and sd; kept in the model): \
+           true, false, or auto (on for iris, wine and breast-cancer only).",
+    example: "standardize = \"auto\"",
+    set: |s, o, raw, origin| {
+        let auto = match raw {
+            Raw::Text(t) => t.trim().eq_ignore_ascii_case("auto"),
+            Raw::Toml(toml::de::DeValue::String(t)) => t.trim().eq_ignore_ascii_case("auto"),
+            _ => false,
+        };
+        let v = if auto {
+            None
+        } else {
+            Some(raw.boolean(s.key, s.example).map_err(|_| {
+                Problem::new(
+                    format!("`{}` must be true, false or \"auto\"", s.key),
+                    "write standardize = true, false or \"auto\"",
+                )
+            })?)
+        };
+        o.train.standardize = at(v, origin);
+        Ok(())
+    },
+    knob: Some(Knob {
+        label: "standardize",
+        rebuilds: true,
+        show: |c| standardize_text(c.standardize).to_string(),
+        step: |c, up| {
+            // auto → on → off → auto
+            c.standardize = match (c.standardize, up) {
+                (None, true) | (Some(false), false) => Some(true),
+                (Some(true), true) | (None, false) => Some(false),
+                (Some(false), true) | (Some(true), false) => None,
+            }
+        },
+        edit: |c| standardize_text(c.standardize).to_string(),
+    }),
+};
+
+fn standardize_text(v: Option<bool>) -> &'static str {
+    match v {
+        None => "auto",
+        Some(true) => "on",
+        Some(false) => "off",
+    }
+}
+
 pub static NOISE: Setting = Setting {
     key: "noise",
     section: Section::Train,
@@ -318,15 +403,15 @@ pub static TRAIN_FRACTION: Setting = Setting {
     key: "train_fraction",
     section: Section::Train,
     flag: NUMBER,
-    help: "Share of the data used for training, the rest for testing (0.1-0.9).",
+    help: "Share of the data used for training, the rest for testing (0.1-1; 1: no test set).",
     example: "train_fraction = 0.5",
     set: |s, o, raw, origin| {
         let v = number_in(
             s,
             raw,
             0.1,
-            0.9,
-            "must be from 0.1 to 0.9 (the rest is the test set)",
+            1.0,
+            "must be from 0.1 to 1 (the rest is the test set; 1 keeps no test set)",
         )?;
         o.train.train_fraction = at(v, origin);
         Ok(())
@@ -337,7 +422,7 @@ pub static TRAIN_FRACTION: Setting = Setting {
         show: |c| format::num(c.train_fraction),
         step: |c, up| {
             let v = ((c.train_fraction * 10.0).round() + if up { 1.0 } else { -1.0 }) / 10.0;
-            c.train_fraction = v.clamp(0.1, 0.9);
+            c.train_fraction = v.clamp(0.1, 1.0);
         },
         edit: |c| c.train_fraction.to_string(),
     }),

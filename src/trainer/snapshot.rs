@@ -84,11 +84,13 @@ pub struct LayerView {
     pub grad_norm: f64,
 }
 
-/// Whether the target is a class (±1) or a number.
+/// Whether the target is a class (±1), one of several classes, or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Task {
     #[default]
     Classification,
+    /// The label is the class index; [`Snapshot::classes`] names them.
+    MultiClass,
     Regression,
 }
 

@@ -15,7 +15,7 @@ use super::{
     ZRange,
 };
 use crate::engine::{
-    EngineError, Loss, ModelFile, Network, NeuronState, Session, TrainConfig, rng_from_seed,
+    EngineError, ModelFile, NeuronState, Session, TrainConfig, rng_from_seed,
 };
 
 /// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
@@ -190,32 +190,10 @@ impl Worker {
 
     /// A session with the same data and new initial weights (another random stream).
     fn fresh_network(&self, cfg: &TrainConfig) -> Result<Session, EngineError> {
-        let (loss, output) = match self.session.dataset().task {
-            crate::engine::Task::Classification => {
-                (Loss::Bce, crate::activation::Activation::Sigmoid)
-            }
-            crate::engine::Task::Regression => (Loss::Mse, cfg.regression_output),
-        };
         let mut rng = rng_from_seed(cfg.seed);
         // Streams 0-2 are the session's own (data, init, shuffle).
         rng.set_stream(1000 + self.resets);
-        let network = Network::new(
-            cfg.features.len(),
-            &cfg.hidden,
-            cfg.activation,
-            output,
-            loss,
-            cfg.init,
-            cfg.bias_init,
-            &mut rng,
-        )?;
-        Session::from_model(
-            cfg.clone(),
-            ModelFile {
-                features: cfg.features.clone(),
-                network,
-            },
-        )
+        self.session.with_new_weights(cfg.clone(), &mut rng)
     }
 
     fn replace(&mut self, session: Session, notice: String) {
@@ -387,11 +365,13 @@ impl Worker {
         };
         let task = match ds.task {
             crate::engine::Task::Classification => Task::Classification,
+            crate::engine::Task::MultiClass => Task::MultiClass,
             crate::engine::Task::Regression => Task::Regression,
         };
         // Classification outputs are probabilities; the UI works in [-1, 1].
         let to_ui = |p: f64| match task {
             Task::Classification => 2.0 * p - 1.0,
+            Task::MultiClass => p,
             Task::Regression => p,
         };
         let layers = net

@@ -16,7 +16,7 @@ use crate::trainer::{Snapshot, Task};
 /// regression (fixed per dataset, so colours do not drift as the prediction changes).
 pub fn value_scale(snap: &Snapshot) -> f64 {
     match snap.task {
-        Task::Classification => 1.0,
+        Task::Classification | Task::MultiClass => 1.0,
         Task::Regression => snap
             .points
             .iter()
@@ -75,7 +75,7 @@ pub fn render(
                 (true, true) => (g.test_pos, point_style(true, bg)),
                 (false, true) => (g.test_neg, point_style(false, bg)),
             },
-            Task::Regression => {
+            Task::Regression | Task::MultiClass => {
                 let style = if theme.has_color() {
                     Style::new().fg(theme.heat(heat_level(p.label / scale)))
                 } else {
@@ -105,7 +105,7 @@ pub fn render(
         let value = match snap.task {
             // The grid holds 2p - 1; show the probability of class +1.
             Task::Classification => format!("p(+1) {}", num((v + 1.0) / 2.0)),
-            Task::Regression => format!("y {}", num(v)),
+            Task::Regression | Task::MultiClass => format!("y {}", num(v)),
         };
         Line::from(vec![
             Span::styled(format!("x1 {} x2 {} ", num(x1), num(x2)), theme.dim),
@@ -127,7 +127,7 @@ pub fn render(
                 Span::raw("")
             },
         ]),
-        Task::Regression => Line::from(vec![
+        Task::Regression | Task::MultiClass => Line::from(vec![
             Span::styled("value ", theme.dim),
             Span::raw(format!("{} .. {}", num(-scale), num(scale))),
             Span::styled(

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 pub use notes::unused_flags;
-use notes::{class_like_targets, overridden_by_model};
+use notes::overridden_by_model;
 use report::{Progress, write_header, write_report, write_summary};
 
 use super::data::with_data;
@@ -44,8 +44,8 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     if let Some(path) = &cmd.save {
         check_save_target(path)?;
     }
-    if let Some(note) = config.csv.as_deref().and_then(class_like_targets) {
-        eprintln!("reluscope: note: {note}");
+    if let Some(csv) = config.csv.as_deref() {
+        eprintln!("reluscope: {}: {}", csv.name, csv.task_summary());
     }
     for note in unused_flags(&cmd.train, &config) {
         eprintln!("reluscope: note: {note}");

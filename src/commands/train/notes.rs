@@ -3,40 +3,7 @@
 //! was asked for.
 
 use crate::cli::TrainFlags;
-use crate::engine::{CsvData, Feature, ModelFile, OptimizerKind, TrainConfig};
-
-/// A note when a CSV file's targets look like more than two class labels (a few whole
-/// numbers): the engine does binary classification only, so such a file trains as regression.
-pub(super) fn class_like_targets(csv: &CsvData) -> Option<String> {
-    if csv.task() != crate::engine::Task::Regression {
-        return None;
-    }
-    let mut classes: Vec<f64> = Vec::new();
-    for p in &csv.points {
-        if p.label.fract() != 0.0 {
-            return None;
-        }
-        if !classes.contains(&p.label) {
-            if classes.len() == 10 {
-                return None;
-            }
-            classes.push(p.label);
-        }
-    }
-    // A single value is a constant target, not a set of classes.
-    if classes.len() < 2 {
-        return None;
-    }
-    classes.sort_by(f64::total_cmp);
-    let shown: Vec<String> = classes.iter().map(f64::to_string).collect();
-    Some(format!(
-        "{}: the targets ({}) look like {} class labels, but classification is binary (0/1 or \
-         -1/1); training them as regression with mean squared error",
-        csv.name,
-        shown.join(", "),
-        classes.len()
-    ))
-}
+use crate::engine::{Feature, ModelFile, OptimizerKind, TrainConfig};
 
 /// Notes on training flags the rest of the settings leave nothing to act on: an output
 /// activation for a classification task (always sigmoid with binary cross-entropy), momentum

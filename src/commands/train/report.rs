@@ -22,15 +22,11 @@ pub(super) fn write_header(
     shape.extend(net.layers.iter().map(|l| l.fan_out.to_string()));
     writeln!(
         out,
-        "# {} ({} train / {} test), features {}, network {} {}, {}, {} lr {} batch {}, seed {}",
+        "# {} ({} train / {} test), {}, network {} {}, {}, {} lr {} batch {}, seed {}",
         s.dataset().name,
         s.dataset().train.len(),
         s.dataset().test.len(),
-        c.features
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(","),
+        inputs_text(s),
         shape.join("-"),
         if net.layers.len() > 1 {
             c.activation.to_string()
@@ -55,6 +51,36 @@ pub(super) fn write_header(
         "{:>8} {:>6} {:>11} {:>11} {:>6} {:>5} {:>5}  {:<24} sparsity",
         "step", "epoch", "train_loss", "test_loss", "alive", "dead", "sat", "grad_norm"
     )
+}
+
+/// What the network's inputs are: the plane features, or the data's columns (and whether
+/// they are standardized).
+fn inputs_text(s: &Session) -> String {
+    let ds = s.dataset();
+    let base = if ds.on_plane() {
+        format!(
+            "features {}",
+            s.config()
+                .features
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    } else if ds.width() <= 6 {
+        format!("inputs {}", ds.inputs.join(","))
+    } else {
+        format!("{} input columns", ds.width())
+    };
+    let classes = match ds.task {
+        crate::engine::Task::MultiClass => format!(", {} classes", ds.classes.len()),
+        _ => String::new(),
+    };
+    if s.standardize().is_some() {
+        format!("{base} (standardized){classes}")
+    } else {
+        format!("{base}{classes}")
+    }
 }
 
 /// Losses, accuracies and neuron counts as they stand, shared by reports and the summary.
@@ -141,6 +167,14 @@ struct Summary {
     born_dead_neurons: usize,
     born_dead: bool,
     diverged: bool,
+    /// Class names in index order (classification only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    classes: Vec<String>,
+    /// `confusion[true][predicted]` over `confusion_set` (classification only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confusion: Option<Vec<Vec<u64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confusion_set: Option<&'static str>,
 }
 
 /// A value printed with `fmt`, or "n/a" when it is absent (no test set).
@@ -224,6 +258,13 @@ pub(super) fn write_summary(
         born_dead_neurons: h.born_dead_neurons,
         born_dead: h.born_dead,
         diverged: s.diverged(),
+        classes: s.dataset().classes.clone(),
+        confusion: s.confusion(true),
+        confusion_set: s
+            .dataset()
+            .task
+            .is_classification()
+            .then_some(if s.has_test_set() { "test" } else { "train" }),
     };
     match format {
         ReportFormat::Jsonl => json_line(out, &sum),
@@ -255,9 +296,84 @@ pub(super) fn write_summary(
                 m.revivals,
                 sum.born_dead_neurons,
                 if sum.diverged { "; DIVERGED" } else { "" }
-            )
+            )?;
+            if let (Some(m), Some(set)) = (&sum.confusion, sum.confusion_set) {
+                write_confusion(out, &sum.classes, m, set)?;
+            }
+            write_dead_per_layer(out, s)
         }
     }
+}
+
+/// Dead neurons per hidden layer, when any layer has one.
+fn write_dead_per_layer(out: &mut dyn Write, s: &Session) -> std::io::Result<()> {
+    let h = s.health();
+    let per: Vec<(usize, usize)> = h
+        .neurons
+        .iter()
+        .map(|l| {
+            let dead = l
+                .iter()
+                .filter(|n| n.state == crate::engine::NeuronState::Dead)
+                .count();
+            (dead, l.len())
+        })
+        .collect();
+    if per.iter().all(|&(d, _)| d == 0) {
+        return Ok(());
+    }
+    let shown: Vec<String> = per
+        .iter()
+        .enumerate()
+        .map(|(l, (d, n))| format!("layer {} {d}/{n}", l + 1))
+        .collect();
+    writeln!(out, "# dead neurons: {}", shown.join(", "))
+}
+
+/// The confusion matrix as a text table: a row per true class, a column per predicted class,
+/// and each class's recall at the end of its row.
+fn write_confusion(
+    out: &mut dyn Write,
+    classes: &[String],
+    m: &[Vec<u64>],
+    set: &str,
+) -> std::io::Result<()> {
+    let name = |k: usize| {
+        let n = classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+        crate::message::excerpt(&n, 14)
+    };
+    let label_w = (0..m.len()).map(|k| name(k).chars().count()).max().unwrap_or(1).max(4);
+    let col_w = (0..m.len())
+        .map(|k| name(k).chars().count())
+        .chain(m.iter().flatten().map(|v| v.to_string().len()))
+        .max()
+        .unwrap_or(1)
+        .max(3);
+    writeln!(
+        out,
+        "# confusion matrix, {set} set (rows: true class, columns: predicted)"
+    )?;
+    let mut line = format!("# {:>label_w$}", "");
+    for k in 0..m.len() {
+        line.push_str(&format!(" {:>col_w$}", name(k)));
+    }
+    line.push_str("  recall");
+    writeln!(out, "{line}")?;
+    for (k, row) in m.iter().enumerate() {
+        let mut line = format!("# {:>label_w$}", name(k));
+        for v in row {
+            line.push_str(&format!(" {v:>col_w$}"));
+        }
+        let total: u64 = row.iter().sum();
+        let recall = if total == 0 {
+            "n/a".to_string()
+        } else {
+            format!("{:.1}%", 100.0 * row[k] as f64 / total as f64)
+        };
+        line.push_str(&format!("  {recall:>6}"));
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal, at most ~10×/s.
