@@ -281,8 +281,20 @@ fn cross_entropy_gradients_match_finite_differences() {
         .unwrap();
         let (xs, ys) = data(3, 9, Loss::CrossEntropy, seed + 100);
         let rows: Vec<usize> = (0..ys.len()).collect();
-        check_rows(&net, &xs, &ys, &rows, &format!("{act} cross-entropy {hidden:?}"));
+        check_rows(
+            &net,
+            &xs,
+            &ys,
+            &rows,
+            &format!("{act} cross-entropy {hidden:?}"),
+        );
         // A mini-batch in any order.
-        check_rows(&net, &xs, &ys, &[7, 2, 5], &format!("{act} cross-entropy batch"));
+        check_rows(
+            &net,
+            &xs,
+            &ys,
+            &[7, 2, 5],
+            &format!("{act} cross-entropy batch"),
+        );
     }
 }

@@ -288,11 +288,22 @@ fn csv_data_trains() {
         ));
     // ... or as regression when asked.
     train()
-        .args(["--data", &f, "--epochs", "1", "--format", "jsonl", "--task", "regression"])
+        .args([
+            "--data",
+            &f,
+            "--epochs",
+            "1",
+            "--format",
+            "jsonl",
+            "--task",
+            "regression",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"train_accuracy\":null"))
-        .stderr(predicate::str::contains("regression on 'label', as --task says"));
+        .stderr(predicate::str::contains(
+            "regression on 'label', as --task says",
+        ));
     // A constant target is regression.
     let f = write(dir.path(), "flat.csv", "a,b,y\n1,2,5\n3,4,5\n");
     train()
@@ -601,7 +612,11 @@ fn progress_bar_appears_on_a_terminal() {
 #[test]
 fn an_empty_test_set_is_reported_as_absent() {
     let dir = tempfile::tempdir().unwrap();
-    let one = write(dir.path(), "one.csv", "x1,x2,label\n0.5,0.5,1\n-0.5,0.5,0\n");
+    let one = write(
+        dir.path(),
+        "one.csv",
+        "x1,x2,label\n0.5,0.5,1\n-0.5,0.5,0\n",
+    );
     let out = train()
         .args(["--data", &one, "--epochs", "2", "--format", "jsonl"])
         .args(["--train-fraction", "1"])

@@ -92,12 +92,27 @@ fn every_step_and_the_final_model_match_pytorch() {
             assert!(!r.diverged, "{name} step {k}");
             let e = rel(r.batch_loss, want);
             worst = worst.max(e);
-            assert!(e < 1e-10, "{name} step {k}: loss {} vs PyTorch {want}", r.batch_loss);
+            assert!(
+                e < 1e-10,
+                "{name} step {k}: loss {} vs PyTorch {want}",
+                r.batch_loss
+            );
         }
         let final_text = serde_json::to_string(&reference["final"]).unwrap();
         let want = ModelFile::parse(name, &final_text).unwrap();
-        for (l, (got, exp)) in s.network().layers.iter().zip(&want.network.layers).enumerate() {
-            for (a, b) in got.weights.iter().chain(&got.bias).zip(exp.weights.iter().chain(&exp.bias)) {
+        for (l, (got, exp)) in s
+            .network()
+            .layers
+            .iter()
+            .zip(&want.network.layers)
+            .enumerate()
+        {
+            for (a, b) in got
+                .weights
+                .iter()
+                .chain(&got.bias)
+                .zip(exp.weights.iter().chain(&exp.bias))
+            {
                 let e = rel(*a, *b);
                 worst = worst.max(e);
                 assert!(e < 1e-10, "{name} layer {l}: {a} vs PyTorch {b}");
@@ -116,7 +131,12 @@ fn standardize_fits_what_pytorch_computes() {
         let s = Session::new(config).unwrap();
         let fit = s.standardize().unwrap();
         let want = init.standardize.unwrap();
-        for (a, b) in fit.mean.iter().zip(&want.mean).chain(fit.sd.iter().zip(&want.sd)) {
+        for (a, b) in fit
+            .mean
+            .iter()
+            .zip(&want.mean)
+            .chain(fit.sd.iter().zip(&want.sd))
+        {
             assert!(rel(*a, *b) < 1e-12, "{name}: {a} vs {b}");
         }
         assert_eq!(s.model().standardize.as_ref(), Some(fit));

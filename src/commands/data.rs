@@ -40,7 +40,10 @@ pub fn with_data(
             task: data
                 .task
                 .as_deref()
-                .map(|t| t.parse::<TaskChoice>().map_err(|e| input_error(format!("--task: {e}"))))
+                .map(|t| {
+                    t.parse::<TaskChoice>()
+                        .map_err(|e| input_error(format!("--task: {e}")))
+                })
                 .transpose()?,
             inputs: None,
         };

@@ -67,7 +67,14 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             }
             if targets {
                 header.push("target".into());
-                header.push(if task == Task::Regression { "error" } else { "correct" }.into());
+                header.push(
+                    if task == Task::Regression {
+                        "error"
+                    } else {
+                        "correct"
+                    }
+                    .into(),
+                );
             }
             if args.activations {
                 for (l, &n) in widths.iter().enumerate() {
@@ -166,7 +173,8 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             })
             .collect();
         let rows = data.x.len() / data.inputs.len().max(1);
-        let accuracy = (targets && task != Task::Regression).then(|| right as f64 / rows.max(1) as f64);
+        let accuracy =
+            (targets && task != Task::Regression).then(|| right as f64 / rows.max(1) as f64);
         match &mut sink {
             Sink::Json(out) => {
                 let summary = Summary {

@@ -173,12 +173,7 @@ impl CsvData {
         };
         let table = Table::read(name, text, &options)?;
         if table.inputs != train.inputs {
-            let shown = |v: &[String]| {
-                v.iter()
-                    .map(|c| quote(c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let shown = |v: &[String]| v.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
             return Err(csv_err(
                 name,
                 table.header_line,
@@ -375,7 +370,10 @@ impl Table {
             let start = (p.byte() as usize).min(text.len());
             let rest = &text[start..];
             let line = rest.split('\n').next().unwrap_or("");
-            (p.line() as usize, line.strip_suffix('\r').unwrap_or(line).into())
+            (
+                p.line() as usize,
+                line.strip_suffix('\r').unwrap_or(line).into(),
+            )
         };
         let header = match records.next() {
             None => {
@@ -1088,7 +1086,10 @@ mod tests {
             ..CsvOptions::default()
         };
         let c = with("y,a,b,c\n1,2,3,4\n0,5,6,7\n", opts).unwrap();
-        assert_eq!((c.inputs.clone(), c.target.clone()), (vec!["a".into(), "b".into(), "c".into()], "y".into()));
+        assert_eq!(
+            (c.inputs.clone(), c.target.clone()),
+            (vec!["a".into(), "b".into(), "c".into()], "y".into())
+        );
         assert_eq!(c.x, vec![2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
         assert_eq!(c.y, vec![1.0, 0.0]);
         let opts = CsvOptions {
@@ -1103,13 +1104,20 @@ mod tests {
 
     #[test]
     fn classes_from_text_and_whole_numbers() {
-        let c = CsvData::parse("d.csv", "a,s\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n")
-            .unwrap();
+        let c = CsvData::parse(
+            "d.csv",
+            "a,s\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n",
+        )
+        .unwrap();
         assert_eq!(c.task(), Task::MultiClass);
         assert_eq!(c.classes, ["setosa", "versicolor", "virginica"]);
         assert_eq!(c.y, vec![2.0, 0.0, 1.0, 0.0]);
         assert!(c.guessed);
-        assert!(c.task_summary().contains("3 classes of 's'"), "{}", c.task_summary());
+        assert!(
+            c.task_summary().contains("3 classes of 's'"),
+            "{}",
+            c.task_summary()
+        );
         // Numbers in numeric order, not text order: 10 after 9.
         let rows: String = (0..12).map(|i| format!("{i},{}\n", (i * 7) % 11)).collect();
         let c = CsvData::parse("d.csv", &format!("a,k\n{rows}")).unwrap();
@@ -1119,10 +1127,18 @@ mod tests {
         assert_eq!(c.y[2], 3.0);
         // Two text classes make a binary task.
         let c = CsvData::parse("d.csv", "a,d\n1,M\n2,B\n").unwrap();
-        assert_eq!((c.task(), c.y.clone()), (Task::Classification, vec![1.0, 0.0]));
+        assert_eq!(
+            (c.task(), c.y.clone()),
+            (Task::Classification, vec![1.0, 0.0])
+        );
         // Fractions are regression; so are 21 whole values.
         let rows: String = (0..21).map(|i| format!("{i},{i}\n")).collect();
-        assert_eq!(CsvData::parse("d.csv", &format!("a,k\n{rows}")).unwrap().task(), Task::Regression);
+        assert_eq!(
+            CsvData::parse("d.csv", &format!("a,k\n{rows}"))
+                .unwrap()
+                .task(),
+            Task::Regression
+        );
     }
 
     #[test]
@@ -1135,18 +1151,27 @@ mod tests {
         assert_eq!(c.task(), Task::Regression);
         assert!(!c.guessed);
         let e = with("a,y\n1,0\n2,cat\n", reg).unwrap_err();
-        assert!(e.contains("d.csv:3:3: 'cat' in target column 'y' is not a number"), "{e}");
+        assert!(
+            e.contains("d.csv:3:3: 'cat' in target column 'y' is not a number"),
+            "{e}"
+        );
         let cls = CsvOptions {
             task: Some(TaskChoice::Classification),
             ..CsvOptions::default()
         };
         let c = with("a,y\n1,2\n2,5\n3,2\n", cls.clone()).unwrap();
-        assert_eq!((c.task(), c.classes.clone()), (Task::Classification, vec!["2".into(), "5".into()]));
+        assert_eq!(
+            (c.task(), c.classes.clone()),
+            (Task::Classification, vec!["2".into(), "5".into()])
+        );
         let rows: String = (0..21).map(|i| format!("{i},{i}\n")).collect();
         let e = with(&format!("a,k\n{rows}"), cls.clone()).unwrap_err();
         assert!(e.contains("more than 20 distinct values"), "{e}");
         let e = with("a,y\n1,2\n2,2\n", cls).unwrap_err();
-        assert!(e.contains("d.csv:1: the target column 'y' has one class only ('2')"), "{e}");
+        assert!(
+            e.contains("d.csv:1: the target column 'y' has one class only ('2')"),
+            "{e}"
+        );
         let e = err("a,y\n1,b\n2,b\n");
         assert!(e.contains("has one class only ('b')"), "{e}");
     }
@@ -1161,7 +1186,10 @@ mod tests {
             ..CsvOptions::default()
         };
         let c = with("a;b;y\n1,5;2;0\n", semi.clone());
-        assert!(c.unwrap_err().contains("'1,5' in column 'a' is not a number"));
+        assert!(
+            c.unwrap_err()
+                .contains("'1,5' in column 'a' is not a number")
+        );
         let c = with("a;b;y\n1;2;0\n3;4;1\n", semi).unwrap();
         assert_eq!(c.x, vec![1.0, 2.0, 3.0, 4.0]);
         assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
@@ -1193,22 +1221,43 @@ mod tests {
         let e = err("a,b,a\n1,2,0\n");
         assert!(e.contains("d.csv:1:5: column 'a' appears twice"), "{e}");
         let e = err("a,b,y\n1,2,\n3,4,1\n");
-        assert!(e.contains("d.csv:2:5: the target column 'y' is empty"), "{e}");
+        assert!(
+            e.contains("d.csv:2:5: the target column 'y' is empty"),
+            "{e}"
+        );
         let wide: Vec<String> = (0..66).map(|i| format!("c{i}")).collect();
         let e = err(&format!("{}\n", wide.join(",")));
-        assert!(e.contains("d.csv:1: the header has 66 columns, 65 inputs"), "{e}");
+        assert!(
+            e.contains("d.csv:1: the header has 66 columns, 65 inputs"),
+            "{e}"
+        );
     }
 
     #[test]
     fn test_files_share_the_training_columns_and_classes() {
         let train = CsvData::parse("t.csv", "a,s\n1,x\n2,y\n3,z\n").unwrap();
         let test = CsvData::parse_test("u.csv", "a,s\n4,z\n5,x\n", &train).unwrap();
-        assert_eq!((test.task(), test.y.clone()), (Task::MultiClass, vec![2.0, 0.0]));
-        let e = CsvData::parse_test("u.csv", "a,s\n4,w\n", &train).unwrap_err().to_string();
-        assert!(e.contains("u.csv:2:3: class 'w' does not occur in the training file"), "{e}");
-        let e = CsvData::parse_test("u.csv", "b,s\n4,x\n", &train).unwrap_err().to_string();
-        assert!(e.contains("u.csv:1: the test file's inputs ('b') differ"), "{e}");
-        let e = CsvData::parse_test("u.csv", "a,t\n4,x\n", &train).unwrap_err().to_string();
+        assert_eq!(
+            (test.task(), test.y.clone()),
+            (Task::MultiClass, vec![2.0, 0.0])
+        );
+        let e = CsvData::parse_test("u.csv", "a,s\n4,w\n", &train)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("u.csv:2:3: class 'w' does not occur in the training file"),
+            "{e}"
+        );
+        let e = CsvData::parse_test("u.csv", "b,s\n4,x\n", &train)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("u.csv:1: the test file's inputs ('b') differ"),
+            "{e}"
+        );
+        let e = CsvData::parse_test("u.csv", "a,t\n4,x\n", &train)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--target 's': no such column"), "{e}");
     }
 
@@ -1251,7 +1300,10 @@ mod tests {
     #[test]
     fn semicolons_and_tabs_get_a_separator_hint() {
         let e = err("a;b;y\n1;2;0\n");
-        assert!(e.contains("separated by semicolons: use --delimiter ';'"), "{e}");
+        assert!(
+            e.contains("separated by semicolons: use --delimiter ';'"),
+            "{e}"
+        );
         let e = err("a\tb\ty\n1\t2\t0\n");
         assert!(e.contains("separated by tabs"), "{e}");
         let e = err("a,b,y\n1;2;0\n");

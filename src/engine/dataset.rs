@@ -301,7 +301,10 @@ impl Dataset {
     ) -> Dataset {
         let d = table.inputs.len();
         let (train, test): (Vec<usize>, Vec<(bool, usize)>) = match test_file {
-            Some(t) => ((0..table.rows()).collect(), (0..t.rows()).map(|r| (true, r)).collect()),
+            Some(t) => (
+                (0..table.rows()).collect(),
+                (0..t.rows()).map(|r| (true, r)).collect(),
+            ),
             None => {
                 let (a, b) = split_points(
                     (0..table.rows()).collect(),
@@ -312,7 +315,13 @@ impl Dataset {
                 (a, b.into_iter().map(|r| (false, r)).collect())
             }
         };
-        let source = |other: bool| if other { test_file.unwrap_or(table) } else { table };
+        let source = |other: bool| {
+            if other {
+                test_file.unwrap_or(table)
+            } else {
+                table
+            }
+        };
         let point = |t: &CsvData, r: usize| Point {
             x1: t.x[r * d],
             x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
@@ -328,7 +337,11 @@ impl Dataset {
             classes: table.classes.clone(),
             train: train.iter().map(|&r| point(table, r)).collect(),
             test: test.iter().map(|&(o, r)| point(source(o), r)).collect(),
-            train_rows: train.iter().flat_map(|&r| row(table, d, r)).copied().collect(),
+            train_rows: train
+                .iter()
+                .flat_map(|&r| row(table, d, r))
+                .copied()
+                .collect(),
             test_rows: test
                 .iter()
                 .flat_map(|&(o, r)| row(source(o), d, r))
@@ -736,7 +749,10 @@ mod tests {
         assert_eq!(a, gen_(DatasetKind::Spiral, 0.1, 0.5));
         assert_eq!((a.train.len(), a.test.len()), (250, 250));
         assert_eq!(a.train_rows.len(), 500);
-        assert_eq!((a.train_rows[0], a.train_rows[1]), (a.train[0].x1, a.train[0].x2));
+        assert_eq!(
+            (a.train_rows[0], a.train_rows[1]),
+            (a.train[0].x1, a.train[0].x2)
+        );
         let c = gen_(DatasetKind::Plane, 0.0, 0.8);
         assert_eq!((c.train.len(), c.test.len()), (960, 240));
         let d = gen_(DatasetKind::Gauss, 0.0, 0.0);
@@ -755,12 +771,28 @@ mod tests {
         ];
         for (kind, rows, inputs, classes) in want {
             let t = kind.table().unwrap();
-            assert_eq!((t.rows(), t.inputs.len(), t.classes.len()), (rows, inputs, classes));
+            assert_eq!(
+                (t.rows(), t.inputs.len(), t.classes.len()),
+                (rows, inputs, classes)
+            );
             assert_eq!(kind.size(), rows);
-            let d = Dataset::generate(kind, 0.0, 3, SplitRule::shuffled(0.5), &mut rng_from_seed(1));
+            let d = Dataset::generate(
+                kind,
+                0.0,
+                3,
+                SplitRule::shuffled(0.5),
+                &mut rng_from_seed(1),
+            );
             assert_eq!(d.train.len() + d.test.len(), rows);
             assert_eq!(d.train_rows.len(), d.train.len() * inputs);
-            assert_eq!(d.task, if classes == 2 { Task::Classification } else { Task::MultiClass });
+            assert_eq!(
+                d.task,
+                if classes == 2 {
+                    Task::Classification
+                } else {
+                    Task::MultiClass
+                }
+            );
         }
         let iris = DatasetKind::Iris.table().unwrap();
         assert_eq!(iris.classes, ["setosa", "versicolor", "virginica"]);
@@ -770,7 +802,8 @@ mod tests {
 
     #[test]
     fn keep_order_splits_in_file_order_and_a_test_file_replaces_the_split() {
-        let t = CsvData::parse("t.csv", "a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n10,11,12,1\n").unwrap();
+        let t =
+            CsvData::parse("t.csv", "a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n10,11,12,1\n").unwrap();
         let rule = SplitRule {
             train_fraction: 0.5,
             keep_order: true,
@@ -778,11 +811,21 @@ mod tests {
         let d = Dataset::from_table(&t, None, rule, &mut rng_from_seed(1));
         assert_eq!(d.train_rows, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         assert_eq!(d.test_rows, vec![7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
-        assert_eq!(d.test[1], Point { x1: 10.0, x2: 11.0, label: 1.0 });
+        assert_eq!(
+            d.test[1],
+            Point {
+                x1: 10.0,
+                x2: 11.0,
+                label: 1.0
+            }
+        );
         assert!(!d.on_plane());
         let u = CsvData::parse_test("u.csv", "a,b,c,y\n0,0,0,1\n", &t).unwrap();
         let d = Dataset::from_table(&t, Some(&u), rule, &mut rng_from_seed(1));
-        assert_eq!((d.train.len(), d.test_rows.clone()), (4, vec![0.0, 0.0, 0.0]));
+        assert_eq!(
+            (d.train.len(), d.test_rows.clone()),
+            (4, vec![0.0, 0.0, 0.0])
+        );
     }
 
     #[test]

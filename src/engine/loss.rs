@@ -219,9 +219,15 @@ mod tests {
             let (mut up, mut down) = (z, z);
             up[j] += h;
             down[j] -= h;
-            let fd = (cross_entropy(&up, 2.0, 0.0, &mut []) - cross_entropy(&down, 2.0, 0.0, &mut []))
+            let fd = (cross_entropy(&up, 2.0, 0.0, &mut [])
+                - cross_entropy(&down, 2.0, 0.0, &mut []))
                 / (2.0 * h);
-            assert!((g[j] - 0.5 * fd).abs() < 1e-9, "{j}: {} vs {}", g[j], 0.5 * fd);
+            assert!(
+                (g[j] - 0.5 * fd).abs() < 1e-9,
+                "{j}: {} vs {}",
+                g[j],
+                0.5 * fd
+            );
         }
         assert!(g.iter().sum::<f64>().abs() < 1e-15);
         // Huge logits: the max is subtracted, nothing overflows.

@@ -52,8 +52,8 @@ pub use model_file::ModelFile;
 pub use network::{Gradients, Layer, Network, Scratch};
 pub use optim::{Optimizer, OptimizerKind, OptimizerSettings};
 pub use point::{MAX_CLASSES, Point, Task};
-pub use standardize::Standardize;
 pub use session::{Session, StepReport};
+pub use standardize::Standardize;
 
 #[cfg(test)]
 mod tests {

@@ -203,7 +203,10 @@ impl ModelFile {
         let columns = raw.columns.clone();
         for (k, c) in columns.iter().enumerate() {
             if columns[..k].contains(c) {
-                return Err(err(format!("columns[{k}]: column {} is listed twice", quote(c))));
+                return Err(err(format!(
+                    "columns[{k}]: column {} is listed twice",
+                    quote(c)
+                )));
             }
         }
         if raw.inputs.len() > MAX_WIDTH {
@@ -224,7 +227,9 @@ impl ModelFile {
                         z.sd.len()
                     )));
                 }
-                if z.sd.iter().any(|s| !(s.is_finite() && *s > 0.0)) || z.mean.iter().any(|m| !m.is_finite()) {
+                if z.sd.iter().any(|s| !(s.is_finite() && *s > 0.0))
+                    || z.mean.iter().any(|m| !m.is_finite())
+                {
                     return Err(err(
                         "'standardize': every mean must be finite and every sd a positive \
                          number"

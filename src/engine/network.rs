@@ -216,7 +216,6 @@ impl Scratch {
         &self.z[last][..self.rows * k]
     }
 
-
     /// The block's targets.
     pub(crate) fn targets(&self) -> &[f64] {
         &self.y[..self.rows]

@@ -31,7 +31,11 @@ pub fn for_each_row(model: &ModelFile, rows: &[f64], mut each: impl FnMut(usize,
     let mut raw = vec![0.0; d];
     let mut enc = [0.0; MAX_WIDTH];
     let mut out = vec![0.0; k];
-    let mut fired: Vec<Vec<bool>> = net.hidden().iter().map(|l| vec![false; l.fan_out]).collect();
+    let mut fired: Vec<Vec<bool>> = net
+        .hidden()
+        .iter()
+        .map(|l| vec![false; l.fan_out])
+        .collect();
     for (r, row) in rows.chunks_exact(d).enumerate() {
         raw.copy_from_slice(row);
         if let Some(z) = &model.standardize {

@@ -199,7 +199,8 @@ impl Session {
                 dataset.classes.join(", ")
             )));
         }
-        if columns.is_empty() != dataset.on_plane() || (!columns.is_empty() && columns != dataset.inputs)
+        if columns.is_empty() != dataset.on_plane()
+            || (!columns.is_empty() && columns != dataset.inputs)
         {
             let have = |v: &[String]| v.join(", ");
             return Err(EngineError::invalid(if columns.is_empty() {
@@ -252,8 +253,18 @@ impl Session {
         standardize: Option<Standardize>,
     ) -> Session {
         let plane = dataset.on_plane().then_some(config.features.as_slice());
-        let train_x = input_matrix(&dataset.train_rows, dataset.width(), standardize.as_ref(), plane);
-        let test_x = input_matrix(&dataset.test_rows, dataset.width(), standardize.as_ref(), plane);
+        let train_x = input_matrix(
+            &dataset.train_rows,
+            dataset.width(),
+            standardize.as_ref(),
+            plane,
+        );
+        let test_x = input_matrix(
+            &dataset.test_rows,
+            dataset.width(),
+            standardize.as_ref(),
+            plane,
+        );
         let label = |ps: &[super::point::Point]| ps.iter().map(|p| p.label).collect::<Vec<f64>>();
         let (train_y, test_y) = (label(&dataset.train), label(&dataset.test));
         let n = train_y.len();
@@ -662,7 +673,10 @@ impl Session {
         if let Some(z) = &self.standardize {
             z.apply(&mut raw);
         }
-        let plane = self.dataset.on_plane().then_some(self.config.features.as_slice());
+        let plane = self
+            .dataset
+            .on_plane()
+            .then_some(self.config.features.as_slice());
         let xs = input_matrix(&raw, d, None, plane);
         self.eval.with(&self.network, |s, _| {
             self.network.class_probabilities(&xs, out, s);
@@ -794,7 +808,11 @@ fn build_network(
 ) -> Result<Network, EngineError> {
     let (loss, output, outputs) = match dataset.task {
         Task::Classification => (Loss::Bce, Activation::Sigmoid, 1),
-        Task::MultiClass => (Loss::CrossEntropy, Activation::Linear, dataset.classes.len()),
+        Task::MultiClass => (
+            Loss::CrossEntropy,
+            Activation::Linear,
+            dataset.classes.len(),
+        ),
         Task::Regression => (Loss::Mse, config.regression_output, 1),
     };
     let inputs = if dataset.on_plane() {

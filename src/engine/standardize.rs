@@ -82,7 +82,12 @@ mod tests {
         s.apply(&mut r);
         assert_eq!(r[0], 0.0);
         assert!((r[1] - 0.5 / (0.5f64 / 3.0).sqrt()).abs() < 1e-15);
-        let e = Standardize::fit(&[1.0, 2.0, 1.0, 3.0], &names).unwrap_err().to_string();
-        assert!(e.contains("column 'a' has the same value (1) in every training row"), "{e}");
+        let e = Standardize::fit(&[1.0, 2.0, 1.0, 3.0], &names)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("column 'a' has the same value (1) in every training row"),
+            "{e}"
+        );
     }
 }

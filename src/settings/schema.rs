@@ -314,7 +314,12 @@ pub static CLASSES: Setting = Setting {
         show: |c| c.classes.to_string(),
         step: |c, up| {
             let (lo, hi) = crate::engine::dataset::BLOB_CLASSES;
-            c.classes = if up { c.classes + 1 } else { c.classes.saturating_sub(1) }.clamp(lo, hi);
+            c.classes = if up {
+                c.classes + 1
+            } else {
+                c.classes.saturating_sub(1)
+            }
+            .clamp(lo, hi);
         },
         edit: |c| c.classes.to_string(),
     }),

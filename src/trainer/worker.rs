@@ -14,9 +14,7 @@ use super::{
     LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, TILE_PIXELS, Task, View,
     ZRange,
 };
-use crate::engine::{
-    EngineError, ModelFile, NeuronState, Session, TrainConfig, rng_from_seed,
-};
+use crate::engine::{EngineError, ModelFile, NeuronState, Session, TrainConfig, rng_from_seed};
 
 /// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
 /// run that diverges within a few steps still draws its climb.

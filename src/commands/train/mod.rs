@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-pub use notes::unused_flags;
 use notes::overridden_by_model;
+pub use notes::unused_flags;
 use report::{Progress, write_header, write_report, write_summary};
 
 use super::data::with_data;

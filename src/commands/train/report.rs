@@ -342,7 +342,11 @@ fn write_confusion(
         let n = classes.get(k).cloned().unwrap_or_else(|| k.to_string());
         crate::message::excerpt(&n, 14)
     };
-    let label_w = (0..m.len()).map(|k| name(k).chars().count()).max().unwrap_or(1).max(4);
+    let label_w = (0..m.len())
+        .map(|k| name(k).chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(4);
     let col_w = (0..m.len())
         .map(|k| name(k).chars().count())
         .chain(m.iter().flatten().map(|v| v.to_string().len()))
