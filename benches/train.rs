@@ -13,7 +13,7 @@ fn session_500(batch_size: usize) -> Session {
     let mut rng = reluscope::engine::rng_from_seed(1);
     let mut text = String::from("x1,x2,label\n");
     for _ in 0..2 {
-        for p in DatasetKind::Circle.generate(0.0, &mut rng) {
+        for p in DatasetKind::Circle.generate(0.0, 3, &mut rng) {
             text.push_str(&format!("{},{},{}\n", p.x1, p.x2, p.label));
         }
     }

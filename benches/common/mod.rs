@@ -26,7 +26,7 @@ pub fn session_with(n: usize, batch_size: usize) -> Session {
     let mut rng = rng_from_seed(1);
     let mut text = String::from("x1,x2,label\n");
     while text.lines().count() <= 2 * n {
-        for p in DatasetKind::Circle.generate(0.0, &mut rng) {
+        for p in DatasetKind::Circle.generate(0.0, 3, &mut rng) {
             text.push_str(&format!("{},{},{}\n", p.x1, p.x2, p.label));
         }
     }

@@ -49,7 +49,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     let targets = data.has_targets();
     write_stdout(|out| {
         let mut sink = match args.format {
-            PredictFormat::Csv => Sink::Csv(csv::WriterBuilder::new().from_writer(out)),
+            PredictFormat::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
             PredictFormat::Jsonl => Sink::Json(out),
         };
         if let Sink::Csv(w) = &mut sink {
@@ -221,7 +221,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
 /// Where the rows go: CSV through the `csv` crate (it quotes class names with commas), or
 /// JSON lines.
 enum Sink<'a> {
-    Csv(csv::Writer<&'a mut dyn std::io::Write>),
+    Csv(Box<csv::Writer<&'a mut dyn std::io::Write>>),
     Json(&'a mut dyn std::io::Write),
 }
 

@@ -889,13 +889,19 @@ impl Table {
 }
 
 /// A class, ordered as the index order: numbers by value before text, text by its bytes.
-#[derive(Debug, Clone, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, PartialEq)]
 enum ClassKey {
     Number(f64),
     Text(String),
 }
 
 impl Eq for ClassKey {}
+
+impl PartialOrd for ClassKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Ord for ClassKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {

@@ -699,7 +699,7 @@ impl Session {
             out.clear();
             out.resize(n * k, 0.0);
             self.network.class_probabilities(xs, out, s);
-            out.chunks_exact(k).map(|p| predicted_class(p)).collect()
+            out.chunks_exact(k).map(predicted_class).collect()
         })
     }
 
