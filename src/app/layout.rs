@@ -187,6 +187,7 @@ pub fn wanted_view(app: &App) -> View {
         return View {
             output: (0, 0),
             inspect: None,
+            plane: app.plane,
         };
     };
     let output = a.get(Pane::Output).map_or((0, 0), |r| {
@@ -202,7 +203,11 @@ pub fn wanted_view(app: &App) -> View {
         }
         _ => None,
     };
-    View { output, inspect }
+    View {
+        output,
+        inspect,
+        plane: app.plane,
+    }
 }
 
 /// Where the heatmap goes inside the pane: above the key line, as large as fits with the

@@ -78,6 +78,8 @@ pub struct App {
     pub keymap: Keymap,
     /// The settings the user asked for (the trainer applies them).
     pub config: TrainConfig,
+    /// The slice of the inputs the plane views show (data with more than two inputs).
+    pub plane: crate::engine::PlaneView,
     /// Index into [`SPEEDS`].
     pub speed: usize,
     pub paused: bool,
@@ -159,6 +161,7 @@ impl App {
             help_scroll: 0,
             plot: CurveView::default(),
             selected: None,
+            plane: crate::engine::PlaneView::default(),
             inspector: false,
             preact: false,
             knob: 0,
@@ -288,6 +291,27 @@ impl App {
         self.speed = speed.min(SPEEDS.len() - 1);
         self.command(Command::Speed(SPEEDS[self.speed]));
         self.say(format!("speed {}", params::speed_name(self.speed)));
+    }
+
+    /// The next slice of the inputs for the plane views (data with more than two inputs).
+    fn step_plane(&mut self, vertical: bool) {
+        let Some(plane) = self.snapshot.as_ref().map(|s| s.plane.clone()) else {
+            return;
+        };
+        if plane.inputs <= 2 {
+            self.say("the data has two inputs: the output shows x1 × x2 already");
+            return;
+        }
+        self.plane = plane.view.cycle(plane.inputs, vertical);
+        self.say(match self.plane {
+            crate::engine::PlaneView::Pca => {
+                "output: the first two principal components of the inputs".to_string()
+            }
+            crate::engine::PlaneView::Inputs(..) | crate::engine::PlaneView::Auto => {
+                "output: two inputs, the others at their training mean".to_string()
+            }
+        });
+        self.sync_view();
     }
 
     /// Tell the trainer what to sample when the layout or the inspected neuron changed.
@@ -575,7 +599,9 @@ fn experiments_view(app: &mut App, action: Action) -> bool {
         | Action::PanLeft
         | Action::PanRight
         | Action::CycleCompare
-        | Action::ToggleTestPoints => false,
+        | Action::ToggleTestPoints
+        | Action::PlaneX
+        | Action::PlaneY => false,
         other => panes(app, other),
     }
 }
@@ -679,6 +705,7 @@ fn panes(app: &mut App, action: Action) -> bool {
             app.help_scroll = 0;
         }
         Action::ToggleTestPoints => app.show_test = !app.show_test,
+        Action::PlaneX | Action::PlaneY => app.step_plane(action == Action::PlaneY),
         Action::TogglePreactivations => {
             app.preact = !app.preact;
             app.say(if app.preact {

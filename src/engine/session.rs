@@ -17,6 +17,7 @@ use super::loss::Loss;
 use super::model_file::ModelFile;
 use super::network::{Gradients, MAX_WIDTH, Network, Scratch};
 use super::optim::Optimizer;
+use super::plane::{PlaneView, Projection};
 use super::quartiles::Quartiles;
 use super::standardize::Standardize;
 
@@ -652,16 +653,96 @@ impl Session {
 
     /// The network's inputs for plane points, row-major, into `xs`.
     fn encode_points(&self, points: &[(f64, f64)], xs: &mut Vec<f64>) {
+        self.encode_points_on(&self.projection(PlaneView::default()), points, xs);
+    }
+
+    /// The network's inputs for points of the slice `p`, row-major, into `xs`.
+    fn encode_points_on(&self, p: &Projection, points: &[(f64, f64)], xs: &mut Vec<f64>) {
         let d = self.dataset.width().min(MAX_WIDTH);
         let width = self.network.inputs();
         xs.clear();
         let mut raw = [0.0; MAX_WIDTH];
         let mut enc = [0.0; MAX_WIDTH];
         for &(x1, x2) in points {
-            self.plane_row(x1, x2, &mut raw[..d]);
-            let n = self.encode_row(&mut raw[..d], &mut enc);
-            xs.extend_from_slice(&enc[..n.min(width)]);
+            if p.encoded() {
+                p.row_at(x1, x2, &mut enc[..width]);
+                xs.extend_from_slice(&enc[..width]);
+            } else {
+                p.row_at(x1, x2, &mut raw[..d]);
+                let n = self.encode_row(&mut raw[..d], &mut enc);
+                xs.extend_from_slice(&enc[..n.min(width)]);
+            }
         }
+    }
+
+    /// The slice `view` of this run's inputs for the plane views (data on the plane always
+    /// shows x1 × x2).
+    pub fn projection(&self, view: PlaneView) -> Projection {
+        let view = if self.dataset.on_plane() {
+            PlaneView::Inputs(0, 1)
+        } else {
+            view
+        };
+        Projection::new(
+            view,
+            &self.dataset.inputs,
+            self.input_means(),
+            &self.train_x,
+            self.network.inputs(),
+        )
+    }
+
+    /// Every example's place in the slice `p` with its label and whether it is a test
+    /// example: the training set first, then the test set, in the dataset's order.
+    pub fn project_examples(&self, p: &Projection) -> Vec<(f64, f64, f64, bool)> {
+        let d = self.dataset.width().max(1);
+        let w = self.network.inputs().max(1);
+        let side = |raw: &[f64], enc: &[f64], ys: &[f64], test: bool| {
+            raw.chunks_exact(d)
+                .zip(enc.chunks_exact(w))
+                .zip(ys)
+                .map(|((r, e), &y)| {
+                    let (x1, x2) = p.project(r, e);
+                    (x1, x2, y, test)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut all = side(
+            &self.dataset.train_rows,
+            &self.train_x,
+            &self.train_y,
+            false,
+        );
+        all.extend(side(
+            &self.dataset.test_rows,
+            &self.test_x,
+            &self.test_y,
+            true,
+        ));
+        all
+    }
+
+    /// [`Session::neuron_output_many`] at points of the slice `p`.
+    pub fn neuron_output_on(
+        &self,
+        p: &Projection,
+        layer: usize,
+        neuron: usize,
+        points: &[(f64, f64)],
+        out: &mut [f64],
+    ) {
+        self.eval.with(&self.network, |s, xs| {
+            self.encode_points_on(p, points, xs);
+            self.network.outputs_of(xs, layer, neuron, out, s);
+        });
+    }
+
+    /// [`Session::class_probabilities_many`] at points of the slice `p`.
+    pub fn class_probabilities_on(&self, p: &Projection, points: &[(f64, f64)], out: &mut [f64]) {
+        self.eval.with(&self.network, |s, xs| {
+            self.encode_points_on(p, points, xs);
+            self.network.class_probabilities(xs, out, s);
+        });
     }
 
     /// The network's outputs for raw rows of this dataset's inputs (`dataset().width()` per

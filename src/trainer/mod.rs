@@ -21,7 +21,7 @@ pub use life::{Event, Story, Turn, Update};
 pub use mailbox::Mailbox;
 pub use snapshot::{
     BornDeadTally, DataPoint, Divergence, Domain, Grid, Health, History, LayerView, Lives,
-    NeuronView, Sample, Snapshot, TILE_PIXELS, Task, ZRange,
+    NeuronView, PlaneInfo, Sample, Snapshot, TILE_PIXELS, Task, ZRange,
 };
 pub use worker::Worker;
 
@@ -38,11 +38,13 @@ pub const PLANES_EVERY: Duration = Duration::from_millis(250);
 const CHUNK_TIME: Duration = Duration::from_millis(8);
 
 /// What the trainer samples over the input plane for the UI: the output heatmap's size in
-/// pixels, and the inspected neuron (hidden layer, neuron) with its plane's size.
+/// pixels, the inspected neuron (hidden layer, neuron) with its plane's size, and which slice
+/// of the inputs the plane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
     pub output: (usize, usize),
     pub inspect: Option<(usize, usize, usize, usize)>,
+    pub plane: crate::engine::PlaneView,
 }
 
 /// An instruction for the trainer.
@@ -134,6 +136,7 @@ mod tests {
 
     fn view() -> View {
         View {
+            plane: crate::engine::PlaneView::default(),
             output: (10, 10),
             inspect: Some((0, 0, 4, 4)),
         }

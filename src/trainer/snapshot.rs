@@ -252,6 +252,18 @@ impl History {
     }
 }
 
+/// The slice of the inputs the plane views show, as the panes label it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlaneInfo {
+    pub view: crate::engine::PlaneView,
+    /// The horizontal and vertical axes' names.
+    pub axes: (String, String),
+    /// For PCA, the variance share of each component.
+    pub explained: Option<(f64, f64)>,
+    /// Raw inputs per example (more than 2: the other inputs are held at their mean).
+    pub inputs: usize,
+}
+
 /// The state of training at one moment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
@@ -287,6 +299,16 @@ pub struct Snapshot {
     pub divergence: Option<Divergence>,
     pub points: Arc<Vec<DataPoint>>,
     pub domain: Domain,
+    /// The class names in index order (classification).
+    pub classes: Vec<String>,
+    /// The slice of the inputs the plane views show.
+    pub plane: PlaneInfo,
+    /// For multi-class tasks, the most probable class at each pixel of `output` (which then
+    /// holds that class's probability, the confidence).
+    pub output_class: Option<Grid>,
+    /// For multi-class tasks, the class the network predicts for each of `points` (empty
+    /// otherwise): the example's own prediction, all inputs included, not the slice's.
+    pub predicted: Arc<Vec<u16>>,
     /// The prediction over the input plane.
     pub output: Grid,
     /// The inspected neuron's output over the input plane: (layer, neuron, grid).

@@ -11,10 +11,13 @@ use super::life::{Event, Lives, Turn, Update};
 use super::mailbox::Mailbox;
 use super::{
     BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Domain, Grid, Health, History,
-    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, Sample, Snapshot, TILE_PIXELS, Task, View,
-    ZRange,
+    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Snapshot, TILE_PIXELS,
+    Task, View, ZRange,
 };
-use crate::engine::{EngineError, ModelFile, NeuronState, Session, TrainConfig, rng_from_seed};
+use crate::engine::{
+    EngineError, ModelFile, NeuronState, Projection, Session, TrainConfig, rng_from_seed,
+    session::predicted_class,
+};
 
 /// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
 /// run that diverges within a few steps still draws its climb.
@@ -40,6 +43,9 @@ pub struct Worker {
     generation: u64,
     notice: Option<String>,
     points: Arc<Vec<DataPoint>>,
+    /// The slice of the inputs the plane views show, and the plane's extent under it.
+    projection: Projection,
+    domain: Domain,
     /// Steps and time at the start of the current pacing window.
     pace_start: (Instant, u64),
     rate: (Instant, u64, f64),
@@ -57,7 +63,13 @@ pub struct Worker {
 }
 
 /// The output grid, the inspected neuron's grid and every hidden neuron's tile.
-type Planes = (Grid, Option<(usize, usize, Grid)>, Arc<Vec<Vec<Grid>>>);
+type Planes = (
+    Grid,
+    Option<Grid>,
+    Option<(usize, usize, Grid)>,
+    Arc<Vec<Vec<Grid>>>,
+    Arc<Vec<u16>>,
+);
 
 impl Worker {
     pub fn new(
@@ -68,8 +80,12 @@ impl Worker {
     ) -> Result<Worker, EngineError> {
         let session = Session::new(config)?;
         let now = Instant::now();
+        let projection = session.projection(view.plane);
+        let (points, domain) = points_of(&session, &projection);
         let mut w = Worker {
-            points: Arc::new(points_of(&session)),
+            points: Arc::new(points),
+            projection,
+            domain,
             session,
             running,
             speed,
@@ -119,13 +135,22 @@ impl Worker {
     pub fn load_model(&mut self, model: ModelFile) -> Result<(), EngineError> {
         let cfg = self.session.config().clone();
         self.session = Session::from_model(cfg, model)?;
-        self.points = Arc::new(points_of(&self.session));
+        self.refresh_plane();
         self.begin_run();
         Ok(())
     }
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// Recomputes the slice the plane views show, the examples' places on it and its extent
+    /// (a new session, or a new slice asked for).
+    fn refresh_plane(&mut self) {
+        self.projection = self.session.projection(self.view.plane);
+        let (points, domain) = points_of(&self.session, &self.projection);
+        self.points = Arc::new(points);
+        self.domain = domain;
     }
 
     /// Apply one command. Returns false on `Quit`.
@@ -144,7 +169,14 @@ impl Worker {
                 self.speed = s;
                 self.restart_pacing();
             }
-            Command::View(v) => self.view = v,
+            Command::View(v) => {
+                let replot = v.plane != self.view.plane;
+                self.view = v;
+                if replot {
+                    self.refresh_plane();
+                    self.planes = None;
+                }
+            }
             Command::ResetNetwork => {
                 self.resets += 1;
                 let cfg = self.session.config().clone();
@@ -196,7 +228,7 @@ impl Worker {
 
     fn replace(&mut self, session: Session, notice: String) {
         self.session = session;
-        self.points = Arc::new(points_of(&self.session));
+        self.refresh_plane();
         self.notify(notice);
         self.begin_run();
         self.restart_pacing();
@@ -341,8 +373,10 @@ impl Worker {
         if reuse.is_none() {
             let planes = (
                 snap.output.clone(),
+                snap.output_class.clone(),
                 snap.inspected.clone(),
                 snap.tiles.clone(),
+                snap.predicted.clone(),
             );
             self.planes = Some((now, key, planes));
         }
@@ -355,12 +389,8 @@ impl Worker {
         let net = s.network();
         let health = s.health();
         let ds = s.dataset();
-        let domain = Domain {
-            x_min: ds.x1_range.0,
-            x_max: ds.x1_range.1,
-            y_min: ds.x2_range.0,
-            y_max: ds.x2_range.1,
-        };
+        let domain = self.domain;
+        let proj = &self.projection;
         let task = match ds.task {
             crate::engine::Task::Classification => Task::Classification,
             crate::engine::Task::MultiClass => Task::MultiClass,
@@ -404,21 +434,27 @@ impl Worker {
                 grad_norm: health.layers.get(l).map_or(0.0, |h| h.grad_norm),
             })
             .collect();
-        let (output, inspected, tiles) = planes.unwrap_or_else(|| {
+        let (output, output_class, inspected, tiles, predicted) = planes.unwrap_or_else(|| {
             let (w, h) = self.view.output;
-            let output = Grid::sample(w, h, domain, |x1, x2| to_ui(s.predict(x1, x2)));
+            let (output, output_class) = output_planes(s, proj, w, h, domain, to_ui);
             let inspected = self.view.inspect.and_then(|(l, n, w, h)| {
                 let exists = net.hidden().get(l).is_some_and(|layer| n < layer.fan_out);
                 exists.then(|| {
-                    (
-                        l,
-                        n,
-                        Grid::sample(w, h, domain, |x1, x2| s.neuron_output(l, n, x1, x2)),
-                    )
+                    let grid = sample_on(w, h, domain, |pts, out| {
+                        s.neuron_output_on(proj, l, n, pts, out)
+                    });
+                    (l, n, grid)
                 })
             });
-            let tiles = Arc::new(tiles_of(s, domain));
-            (output, inspected, tiles)
+            let tiles = Arc::new(tiles_of(s, proj, domain));
+            let predicted = if ds.task == crate::engine::Task::MultiClass {
+                let mut p = s.predicted_classes(false);
+                p.extend(s.predicted_classes(true));
+                p.into_iter().map(|c| c as u16).collect()
+            } else {
+                Vec::new()
+            };
+            (output, output_class, inspected, tiles, Arc::new(predicted))
         });
         let (shape, _) = tally_key(s.config());
         let born_dead_tally = self
@@ -441,7 +477,11 @@ impl Worker {
             steps_per_sec: if self.running { self.rate.2 } else { 0.0 },
             activation: s.config().activation,
             task,
-            inputs: s.features().iter().map(|f| f.name().to_string()).collect(),
+            inputs: if ds.on_plane() {
+                s.features().iter().map(|f| f.name().to_string()).collect()
+            } else {
+                ds.inputs.clone()
+            },
             layers,
             alive: health.alive,
             dead: health.dead,
@@ -454,6 +494,15 @@ impl Worker {
             divergence: self.divergence,
             points: self.points.clone(),
             domain,
+            classes: ds.classes.clone(),
+            plane: PlaneInfo {
+                view: proj.view,
+                axes: proj.names.clone(),
+                explained: proj.explained,
+                inputs: ds.width(),
+            },
+            output_class,
+            predicted,
             output,
             inspected,
             tiles,
@@ -606,50 +655,85 @@ fn tally_key(c: &TrainConfig) -> (String, String) {
 
 /// Every hidden neuron's output over the plane at [`TILE_PIXELS`], one forward pass per pixel
 /// for all neurons at once (from the layers' public weights, so no engine internals).
-fn tiles_of(s: &Session, domain: Domain) -> Vec<Vec<Grid>> {
-    let net = s.network();
-    let hidden = net.hidden();
+fn tiles_of(s: &Session, proj: &Projection, domain: Domain) -> Vec<Vec<Grid>> {
+    let hidden = s.network().hidden();
     let (w, h) = TILE_PIXELS;
-    let mut grids: Vec<Vec<Grid>> = hidden
+    hidden
         .iter()
-        .map(|l| {
-            (0..l.fan_out)
-                .map(|_| Grid {
-                    width: w,
-                    height: h,
-                    values: Vec::with_capacity(w * h),
+        .enumerate()
+        .map(|(l, layer)| {
+            (0..layer.fan_out)
+                .map(|i| {
+                    sample_on(w, h, domain, |pts, out| {
+                        s.neuron_output_on(proj, l, i, pts, out)
+                    })
                 })
                 .collect()
         })
-        .collect();
-    let mut input = Vec::new();
-    let mut output = Vec::new();
-    for row in 0..h {
-        let x2 = domain.y_max - (row as f64 + 0.5) / h as f64 * domain.height();
-        for col in 0..w {
-            let x1 = domain.x_min + (col as f64 + 0.5) / w as f64 * domain.width();
-            input.clear();
-            input.extend(s.features().iter().map(|f| f.value(x1, x2)));
-            for (l, layer) in hidden.iter().enumerate() {
-                output.clear();
-                for i in 0..layer.fan_out {
-                    let z = layer.bias[i]
-                        + layer
-                            .row(i)
-                            .iter()
-                            .zip(&input)
-                            .map(|(w, x)| w * x)
-                            .sum::<f64>();
-                    output.push(layer.activation.value(z));
-                }
-                for (g, &a) in grids[l].iter_mut().zip(&output) {
-                    g.values.push(a);
-                }
-                std::mem::swap(&mut input, &mut output);
-            }
+        .collect()
+}
+
+/// `f` evaluated at the centres of a `width` × `height` grid over `domain`, all points at
+/// once (row 0 at the top).
+fn sample_on(
+    width: usize,
+    height: usize,
+    domain: Domain,
+    f: impl FnOnce(&[(f64, f64)], &mut [f64]),
+) -> Grid {
+    let mut points = Vec::with_capacity(width * height);
+    for row in 0..height {
+        let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
+        for col in 0..width {
+            let x1 = domain.x_min + (col as f64 + 0.5) / width as f64 * domain.width();
+            points.push((x1, x2));
         }
     }
-    grids
+    let mut values = vec![0.0; points.len()];
+    f(&points, &mut values);
+    Grid {
+        width,
+        height,
+        values,
+    }
+}
+
+/// The Output pane's grids: the prediction mapped for the UI (`to_ui`); for multi-class
+/// tasks the most probable class's probability, with the class grid beside it.
+fn output_planes(
+    s: &Session,
+    proj: &Projection,
+    width: usize,
+    height: usize,
+    domain: Domain,
+    to_ui: impl Fn(f64) -> f64,
+) -> (Grid, Option<Grid>) {
+    let k = s.network().outputs();
+    if k == 1 {
+        let last = s.network().layers.len() - 1;
+        let mut g = sample_on(width, height, domain, |pts, out| {
+            s.neuron_output_on(proj, last, 0, pts, out)
+        });
+        g.values.iter_mut().for_each(|v| *v = to_ui(*v));
+        return (g, None);
+    }
+    let mut probs = Vec::new();
+    let conf = sample_on(width, height, domain, |pts, out| {
+        probs = vec![0.0; pts.len() * k];
+        s.class_probabilities_on(proj, pts, &mut probs);
+        for (o, p) in out.iter_mut().zip(probs.chunks_exact(k)) {
+            *o = p[predicted_class(p)];
+        }
+    });
+    let classes = Grid {
+        width,
+        height,
+        values: probs
+            .chunks_exact(k)
+            .map(|p| predicted_class(p) as f64)
+            .collect(),
+    };
+    (conf, Some(classes))
 }
 
 /// For each of `targets` (layer, neuron), dead now but not at `checkpoint`: the last step
@@ -740,27 +824,61 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
-fn points_of(s: &Session) -> Vec<DataPoint> {
+/// The examples' places on the slice `proj` (labels ±1 for binary classes, the class index
+/// for multi-class, the value for regression) and the plane's extent: the dataset's own
+/// for its first two inputs, else the projected points' range, widened by 5%.
+fn points_of(s: &Session, proj: &Projection) -> (Vec<DataPoint>, Domain) {
     let ds = s.dataset();
-    let classify = ds.task == crate::engine::Task::Classification;
+    let binary = ds.task == crate::engine::Task::Classification;
     let label = |l: f64| {
-        if classify {
+        if binary {
             if l > 0.5 { 1.0 } else { -1.0 }
         } else {
             l
         }
     };
-    ds.train
-        .iter()
-        .map(|p| (p, false))
-        .chain(ds.test.iter().map(|p| (p, true)))
-        .map(|(p, test)| DataPoint {
-            x1: p.x1,
-            x2: p.x2,
-            label: label(p.label),
+    let points: Vec<DataPoint> = s
+        .project_examples(proj)
+        .into_iter()
+        .map(|(x1, x2, y, test)| DataPoint {
+            x1,
+            x2,
+            label: label(y),
             test,
         })
-        .collect()
+        .collect();
+    let domain = if proj.view == crate::engine::PlaneView::Inputs(0, 1) {
+        Domain {
+            x_min: ds.x1_range.0,
+            x_max: ds.x1_range.1,
+            y_min: ds.x2_range.0,
+            y_max: ds.x2_range.1,
+        }
+    } else {
+        let range = |f: fn(&DataPoint) -> f64| {
+            let (lo, hi) = points
+                .iter()
+                .map(f)
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+            if lo.is_finite() {
+                let pad = ((hi - lo) * 0.05).max(0.5);
+                (lo - pad, hi + pad)
+            } else {
+                (-1.0, 1.0)
+            }
+        };
+        let (x, y) = (range(|p| p.x1), range(|p| p.x2));
+        Domain {
+            x_min: x.0,
+            x_max: x.1,
+            y_min: y.0,
+            y_max: y.1,
+        }
+    };
+    (points, domain)
 }
 
 /// `2 layers 8,8 relu on circle`.

@@ -132,14 +132,30 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
             (Some(s), true) => format!(" Network: {} pre-activations ", s.activation.info().name),
             (None, _) => " Network ".to_string(),
         },
-        Pane::Output => format!(
-            " Output: {} ",
-            if app.config.csv.is_some() {
+        Pane::Output => {
+            let data = if app.config.csv.is_some() {
                 "csv"
             } else {
                 app.config.dataset.name()
+            };
+            match app.snapshot.as_deref().map(|s| &s.plane) {
+                Some(p) if p.inputs > 2 => {
+                    let slice = match p.explained {
+                        Some((a, b)) => format!(
+                            "PC1 ({:.0}%){}PC2 ({:.0}%)",
+                            a * 100.0,
+                            t.glyphs.times,
+                            b * 100.0
+                        ),
+                        None => {
+                            format!("{}{}{}, others at mean", p.axes.0, t.glyphs.times, p.axes.1)
+                        }
+                    };
+                    format!(" Output: {data}{}{slice} ", t.glyphs.sep)
+                }
+                _ => format!(" Output: {data} "),
             }
-        ),
+        }
         p => format!(" {} ", p.title()),
     };
     let b = block(t, title, focused);

@@ -82,9 +82,13 @@ pub fn working_shape(snap: &Snapshot) -> String {
             .count();
         parts.push(live.to_string());
     }
-    parts.push("1".into());
+    parts.push(snap.layers.last().map_or(1, |l| l.bias.len()).to_string());
     parts.join("-")
 }
+
+/// More inputs than this are drawn as a strip of input cells with one label for all (their
+/// count and the first and last names), not one named row each.
+pub const COLLAPSE_INPUTS: usize = 12;
 
 /// How one column of nodes is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +209,9 @@ fn plan(sizes: &[usize], label_w: u16, width: u16, rows: u16) -> Vec<Column> {
     for (i, &(heat, gauge)) in options.iter().enumerate() {
         let kinds: Vec<Kind> = (0..sizes.len())
             .map(|c| {
-                if c == 0 || c == last {
+                if c == 0 && sizes[0] > COLLAPSE_INPUTS {
+                    kind_for(sizes[0], 0, false)
+                } else if c == 0 || c == last {
                     Kind::Glyph
                 } else {
                     kind_for(sizes[c], heat, gauge)
@@ -382,13 +388,17 @@ fn render_tiles(
     }
     let hidden = snap.hidden();
     let n_inputs = snap.layers[0].weights.first().map_or(0, Vec::len);
-    let label_w = snap
-        .inputs
-        .iter()
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(2)
-        .min(8) as u16;
+    let collapsed = n_inputs > COLLAPSE_INPUTS;
+    let label_w = if collapsed {
+        0
+    } else {
+        snap.inputs
+            .iter()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(2)
+            .min(8) as u16
+    };
     let sizes: Vec<usize> = std::iter::once(n_inputs)
         .chain(hidden.iter().map(|l| l.bias.len()))
         .chain(std::iter::once(
@@ -460,15 +470,55 @@ fn render_tiles(
             theme.dim,
         );
     };
-    header(0, "in");
+    if collapsed {
+        header(0, &format!("in {n_inputs}"));
+    } else {
+        header(0, "in");
+    }
     for i in 0..hidden.len() {
         header(i + 1, &format!("h{}", i + 1));
     }
     header(columns.len() - 1, "out");
 
-    // Inputs with their names.
+    // Inputs with their names, or a strip labelled with the first and last names.
     let input_col = &columns[0];
-    for (k, &(row, _)) in input_col.nodes.iter().enumerate() {
+    if collapsed {
+        for &(row, sub) in &input_col.nodes {
+            buf.set_string(
+                nodes.x + input_col.x + sub,
+                nodes.y + row,
+                theme.glyphs.input,
+                theme.dim,
+            );
+        }
+        let first = input_col.nodes.iter().map(|n| n.0).min().unwrap_or(0);
+        let last_row = input_col.nodes.iter().map(|n| n.0).max().unwrap_or(0);
+        let names = (snap.inputs.first(), snap.inputs.last());
+        if let (Some(a), Some(b)) = names {
+            let x = nodes.x + input_col.x + input_col.width + 1;
+            let w = (area.x + area.width).saturating_sub(x) as usize;
+            let short = |n: &str| -> String { n.chars().take(10).collect() };
+            if first > 0 {
+                buf.set_stringn(
+                    x.saturating_sub(input_col.width + 1),
+                    nodes.y + first - 1,
+                    short(a),
+                    w + input_col.width as usize,
+                    theme.dim,
+                );
+            }
+            if nodes.y + last_row + 1 < nodes.y + nodes.height {
+                buf.set_stringn(
+                    x.saturating_sub(input_col.width + 1),
+                    nodes.y + last_row + 1,
+                    short(b),
+                    w + input_col.width as usize,
+                    theme.dim,
+                );
+            }
+        }
+    }
+    for (k, &(row, _)) in input_col.nodes.iter().enumerate().filter(|_| !collapsed) {
         let name = snap.inputs.get(k).map(String::as_str).unwrap_or("x");
         let y = nodes.y + row;
         let name: String = name.chars().take(label_w as usize).collect();

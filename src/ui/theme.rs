@@ -423,6 +423,38 @@ impl Theme {
     }
 
     /// An RGB colour in this theme's tier (the nearest palette entry below truecolor).
+    /// The Output pane's colour for class `k`'s region at confidence `level` (0 = least sure,
+    /// [`CONFIDENCE_LEVELS`] − 1 = certain): the class colour blended into the heatmap's dark
+    /// base, so confidence reads as lightness.
+    pub fn class_region(&self, k: usize, level: usize) -> Color {
+        let rgb = CLASS_COLORS[k % CLASS_COLORS.len()];
+        let a =
+            0.25 + 0.6 * level.min(CONFIDENCE_LEVELS - 1) as f64 / (CONFIDENCE_LEVELS - 1) as f64;
+        self.fit(blend(BACKGROUND, rgb, a))
+    }
+
+    /// A data point of class `k`: its glyph (the class name itself when that is one
+    /// character, as for digits) and its full colour, bold; reversed when the network gets it
+    /// wrong, so a mistake shows without colour too.
+    pub fn class_point(&self, k: usize, name: &str, wrong: bool) -> (String, Style) {
+        let glyph = if name.chars().count() == 1 && (!self.ascii || name.is_ascii()) {
+            name.to_string()
+        } else if self.ascii {
+            CLASS_GLYPHS_ASCII[k % 10].to_string()
+        } else {
+            CLASS_GLYPHS[k % 10].to_string()
+        };
+        let mut style = self.bold;
+        if self.has_color() {
+            let rgb = CLASS_COLORS[k % CLASS_COLORS.len()];
+            style = style.fg(self.fit(blend(rgb, (255, 255, 255), 0.35)));
+        }
+        if wrong {
+            style = style.add_modifier(ratatui::style::Modifier::REVERSED);
+        }
+        (glyph, style)
+    }
+
     fn fit(&self, (r, g, b): (u8, u8, u8)) -> Color {
         match self.tier {
             ColorTier::None => Color::Reset,
@@ -588,6 +620,25 @@ const SERIES_NAMED: [Color; 12] = [
 
 /// What the heatmap's middle and a faint line fade towards: a dark terminal background.
 const BACKGROUND: (u8, u8, u8) = (30, 30, 34);
+
+/// Categorical colours for classes (the Tableau 10 palette), repeated beyond ten classes, where
+/// the glyph still tells them apart.
+const CLASS_COLORS: [(u8, u8, u8); 10] = [
+    (78, 121, 167),
+    (242, 142, 43),
+    (225, 87, 89),
+    (118, 183, 178),
+    (89, 161, 79),
+    (237, 201, 72),
+    (176, 122, 161),
+    (255, 157, 167),
+    (156, 117, 95),
+    (186, 176, 172),
+];
+/// Confidence levels a class region is drawn in: its colour from faint to full.
+pub const CONFIDENCE_LEVELS: usize = 4;
+const CLASS_GLYPHS: [&str; 10] = ["●", "▲", "■", "◆", "★", "✚", "▼", "◀", "▶", "✖"];
+const CLASS_GLYPHS_ASCII: [&str; 10] = ["o", "^", "#", "*", "+", "x", "v", "<", ">", "%"];
 
 /// `a` moved towards `b` by `t` (0: a, 1: b).
 fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> (u8, u8, u8) {
