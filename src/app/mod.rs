@@ -302,7 +302,12 @@ impl App {
             self.say("the data has two inputs: the output shows x1 × x2 already");
             return;
         }
-        self.plane = plane.view.cycle(plane.inputs, vertical);
+        // Keys pressed before the trainer answers step on from the view asked for last.
+        let current = match self.plane {
+            crate::engine::PlaneView::Auto => plane.view,
+            asked => asked,
+        };
+        self.plane = current.cycle(plane.inputs, vertical);
         self.say(match self.plane {
             crate::engine::PlaneView::Pca => {
                 "output: the first two principal components of the inputs".to_string()

@@ -79,7 +79,20 @@ pub fn render(
             .map(|k| format!("h{}.{}", li, k + 1))
             .collect()
     };
-    for (k, w) in layer.weights.get(n).into_iter().flatten().enumerate() {
+    let incoming = layer.weights.get(n).cloned().unwrap_or_default();
+    let side = image_side(li, incoming.len());
+    if side.is_some() {
+        weights.push(vec![Span::styled(
+            format!(
+                "{} weights as the image they see ({} +, {} -)",
+                incoming.len(),
+                if theme.has_color() { "blue" } else { "dense" },
+                if theme.has_color() { "orange" } else { "light" },
+            ),
+            theme.dim,
+        )]);
+    }
+    for (k, w) in incoming.iter().enumerate().filter(|_| side.is_none()) {
         let name = names.get(k).map(String::as_str).unwrap_or("?");
         let s = if *w >= 0.0 {
             theme.weight_pos
@@ -93,9 +106,34 @@ pub fn render(
     }
     wrap(&mut lines, weights, width);
 
-    let text_rows = (lines.len() as u16).min(area.height);
+    let mut text_rows = (lines.len() as u16).min(area.height);
     for (i, line) in lines.into_iter().take(text_rows as usize).enumerate() {
         line.render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+    }
+    // Image-like inputs (8×8 digits): the incoming weights as a picture, two cells per pixel
+    // across and two pixels per cell down, on the heatmap's scale.
+    if let Some(side) = side {
+        let rows = (side as u16).div_ceil(2);
+        if area.height >= text_rows + rows {
+            let grid = crate::trainer::Grid {
+                width: side,
+                height: side,
+                values: incoming.clone(),
+            };
+            let scale =
+                incoming.iter().fold(
+                    0.0_f64,
+                    |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
+                );
+            let pic = Rect::new(
+                area.x,
+                area.y + text_rows,
+                (side as u16 * 2).min(area.width),
+                rows,
+            );
+            super::heatmap::render(pic, buf, &grid, scale.max(1e-9), theme);
+            text_rows += rows;
+        }
     }
     // Below the text, the neuron's own output over the input plane.
     let grid = match &snap.inspected {
@@ -114,6 +152,13 @@ pub fn render(
         |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
     );
     super::heatmap::render(plane, buf, grid, scale.max(1e-9), theme);
+}
+
+/// The side of the square image a first-layer neuron's inputs form (64 inputs: 8), when
+/// there are at least 16 of them and their number is a square.
+fn image_side(layer: usize, inputs: usize) -> Option<usize> {
+    let side = (inputs as f64).sqrt().round() as usize;
+    (layer == 0 && inputs >= 16 && side * side == inputs).then_some(side)
 }
 
 /// Items joined by two spaces into lines no wider than `width`, each item whole.

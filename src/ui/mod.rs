@@ -147,11 +147,15 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
                             t.glyphs.times,
                             b * 100.0
                         ),
-                        None => {
-                            format!("{}{}{}, others at mean", p.axes.0, t.glyphs.times, p.axes.1)
-                        }
+                        None => format!("{}{}{}", p.axes.0, t.glyphs.times, p.axes.1),
                     };
-                    format!(" Output: {data}{}{slice} ", t.glyphs.sep)
+                    let sep = t.glyphs.sep;
+                    let long = format!(" Output: {data}{sep}{slice}, others at mean ");
+                    if p.explained.is_none() && long.chars().count() + 2 <= r.width as usize {
+                        long
+                    } else {
+                        format!(" Output: {data}{sep}{slice} ")
+                    }
                 }
                 _ => format!(" Output: {data} "),
             }
