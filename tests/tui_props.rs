@@ -24,6 +24,7 @@ fn snapshot() -> Arc<Snapshot> {
         let view = View {
             output: (30, 30),
             inspect: Some((0, 0, 10, 10)),
+            plane: Default::default(),
         };
         let mut w = Worker::new(TrainConfig::default(), false, None, view).unwrap();
         for _ in 0..60 {

@@ -309,6 +309,10 @@ pub struct Snapshot {
     /// For multi-class tasks, the class the network predicts for each of `points` (empty
     /// otherwise): the example's own prediction, all inputs included, not the slice's.
     pub predicted: Arc<Vec<u16>>,
+    /// For classification, `confusion[true][predicted]` over the test set (the training set
+    /// when there is none), and which set it is.
+    pub confusion: Option<Vec<Vec<u64>>>,
+    pub confusion_on_test: bool,
     /// The prediction over the input plane.
     pub output: Grid,
     /// The inspected neuron's output over the input plane: (layer, neuron, grid).

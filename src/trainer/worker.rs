@@ -447,7 +447,7 @@ impl Worker {
                 })
             });
             let tiles = Arc::new(tiles_of(s, proj, domain));
-            let predicted = if ds.task == crate::engine::Task::MultiClass {
+            let predicted = if ds.task.is_classification() {
                 let mut p = s.predicted_classes(false);
                 p.extend(s.predicted_classes(true));
                 p.into_iter().map(|c| c as u16).collect()
@@ -467,7 +467,9 @@ impl Worker {
                 draws: *draws,
             })
             .collect();
+        let confusion = confusion_of(&self.points, &predicted, ds.classes.len(), s.has_test_set());
         Snapshot {
+            confusion,
             step: s.step_count(),
             epoch: s.epoch(),
             train_loss: s.train_loss(),
@@ -503,6 +505,7 @@ impl Worker {
             },
             output_class,
             predicted,
+            confusion_on_test: s.has_test_set(),
             output,
             inspected,
             tiles,
@@ -824,6 +827,37 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
+/// `m[true][predicted]` over the test points (the training points when there are none), from
+/// the predictions of the last planes; `None` without classes.
+fn confusion_of(
+    points: &[DataPoint],
+    predicted: &[u16],
+    classes: usize,
+    test: bool,
+) -> Option<Vec<Vec<u64>>> {
+    if predicted.len() != points.len() || classes < 2 {
+        return None;
+    }
+    let mut m = vec![vec![0; classes]; classes];
+    for (p, &c) in points.iter().zip(predicted) {
+        if p.test != test {
+            continue;
+        }
+        // Binary labels are ±1 here; multi-class labels the index.
+        let truth = if classes == 2 && p.label < 0.5 {
+            0
+        } else if classes == 2 {
+            1
+        } else {
+            p.label as usize
+        };
+        if let Some(cell) = m.get_mut(truth).and_then(|r| r.get_mut(c as usize)) {
+            *cell += 1;
+        }
+    }
+    Some(m)
+}
+
 /// The examples' places on the slice `proj` (labels ±1 for binary classes, the class index
 /// for multi-class, the value for regression) and the plane's extent: the dataset's own
 /// for its first two inputs, else the projected points' range, widened by 5%.
@@ -911,6 +945,7 @@ mod tests {
 
     fn view() -> View {
         View {
+            plane: crate::engine::PlaneView::default(),
             output: (10, 10),
             inspect: Some((0, 0, 4, 4)),
         }

@@ -1,6 +1,7 @@
 //! Drawing: one file per pane, the theme, and the layout. Everything here reads the app's state
 //! and writes cells; nothing changes state.
 
+pub mod confusion;
 pub mod curve_canvas;
 pub mod curves;
 pub mod experiments;
@@ -94,9 +95,28 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
                     keys(Action::PickScenario),
                     keys(Action::ToggleExperiments)
                 );
-                Paragraph::new(Span::styled(hint, t.dim))
-                    .wrap(ratatui::widgets::Wrap { trim: true })
-                    .render(i, buf);
+                let matrix = app
+                    .snapshot
+                    .as_deref()
+                    .and_then(|s| s.confusion.as_ref().map(|m| (s, m)));
+                match matrix {
+                    // With classes, the idle inspector shows how the network confuses them.
+                    Some((snap, m)) if i.height >= m.len() as u16 + 4 => {
+                        let used = confusion::render(i, buf, snap, m, t);
+                        let rest = Rect::new(
+                            i.x,
+                            i.y + used + 1,
+                            i.width,
+                            i.height.saturating_sub(used + 1),
+                        );
+                        Paragraph::new(Span::styled(hint, t.dim))
+                            .wrap(ratatui::widgets::Wrap { trim: true })
+                            .render(rest, buf);
+                    }
+                    _ => Paragraph::new(Span::styled(hint, t.dim))
+                        .wrap(ratatui::widgets::Wrap { trim: true })
+                        .render(i, buf),
+                }
             }
         }
     }
