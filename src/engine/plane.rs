@@ -258,8 +258,9 @@ mod tests {
         let mut rows = Vec::new();
         for i in 0..50 {
             let t = i as f64 / 5.0 - 5.0;
-            let s = if i % 2 == 0 { 0.3 } else { -0.3 };
-            rows.extend([t + s, t - s, 2.0]);
+            for s in [0.3, -0.3] {
+                rows.extend([t + s, t - s, 2.0]);
+            }
         }
         let (mean, axes, (a, b)) = principal_axes(&rows, 3);
         assert!((mean[2] - 2.0).abs() < 1e-12);
