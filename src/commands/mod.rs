@@ -5,6 +5,7 @@ pub mod eval;
 pub mod experiment;
 pub mod plot;
 pub mod progress_bar;
+pub mod screenshot;
 pub mod train;
 
 use std::io::{self, BufWriter, Write};

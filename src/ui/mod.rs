@@ -13,6 +13,8 @@ pub mod network;
 pub mod output;
 pub mod params;
 pub mod picker;
+pub mod screenshot;
+pub mod share;
 pub mod preact;
 pub mod status;
 pub mod theme;
@@ -101,6 +103,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         }
     }
     status::render(areas.status, buf, app, t);
+    if app.state_shown {
+        share::render(area, areas.status.y, buf, app, t);
+    }
     if app.help {
         help::render(area, buf, app, t);
     }
