@@ -291,7 +291,7 @@ mod tests {
         );
         assert_eq!(
             message("lr=fast"),
-            "--state item `lr=fast`: `lr` must be a number, found \"fast\"; write it as lr=0.03"
+            "--state item `lr=fast`: `lr` must be a number, found 'fast'; write it as lr=0.03"
         );
         assert_eq!(
             message("layers=8,8"),
