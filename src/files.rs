@@ -445,7 +445,10 @@ mod tests {
         let p = dir.path().join("m.json");
         assert_eq!(write_new(&p, b"one").unwrap(), p);
         assert_eq!(write_new(&p, b"two").unwrap(), dir.path().join("m-2.json"));
-        assert_eq!(write_new(&p, b"three").unwrap(), dir.path().join("m-3.json"));
+        assert_eq!(
+            write_new(&p, b"three").unwrap(),
+            dir.path().join("m-3.json")
+        );
         assert_eq!(fs::read(&p).unwrap(), b"one");
         assert_eq!(fs::read(dir.path().join("m-2.json")).unwrap(), b"two");
         // No temporary file is left behind.

@@ -62,9 +62,8 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
             load().and_then(|s| commands::experiment::run_sweep(args, s.train))
         }
-        None if cli.screenshot.screenshot.is_some() => load().and_then(|s| {
-            commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)
-        }),
+        None if cli.screenshot.screenshot.is_some() => load()
+            .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
         None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
     };
     match result {

@@ -80,7 +80,12 @@ fn the_state_string_of_a_run_trains_the_same_run_bit_for_bit() {
     );
     assert_eq!(original, again);
     // A flag beside it still wins.
-    let faster = trained(dir.path(), "c.json", &["--state", &line, "--lr", "0.5"], &[]);
+    let faster = trained(
+        dir.path(),
+        "c.json",
+        &["--state", &line, "--lr", "0.5"],
+        &[],
+    );
     assert_ne!(original, faster);
 }
 
@@ -154,7 +159,10 @@ fn the_model_is_saved_by_the_trainer_and_never_replaces_a_file() {
     let mut h = changed_app();
     h.act(Action::SaveModel);
     let name = h.editing.clone().unwrap();
-    assert!(name.starts_with("reluscope-model-") && name.ends_with(".json"), "{name}");
+    assert!(
+        name.starts_with("reluscope-model-") && name.ends_with(".json"),
+        "{name}"
+    );
     let path = dir.path().join("m.json");
     for c in path.display().to_string().chars() {
         h.act(Msg::Input(c));
@@ -178,11 +186,17 @@ fn the_model_is_saved_by_the_trainer_and_never_replaces_a_file() {
         update(&mut h.app, Msg::Snapshot(snap));
         assert!(h.screen().contains("model saved:"), "{}", h.screen());
         let back = ModelFile::load(&want).unwrap();
-        assert_eq!(back.to_json().unwrap(), worker.session().model().to_json().unwrap());
+        assert_eq!(
+            back.to_json().unwrap(),
+            worker.session().model().to_json().unwrap()
+        );
     }
     // A save that fails says why.
     worker.apply(Command::SaveModel(dir.path().join("no/such/dir/m.json")));
-    update(&mut h.app, Msg::Snapshot(std::sync::Arc::new(worker.capture())));
+    update(
+        &mut h.app,
+        Msg::Snapshot(std::sync::Arc::new(worker.capture())),
+    );
     assert!(h.screen().contains("model not saved:"), "{}", h.screen());
 }
 
@@ -201,10 +215,7 @@ fn the_state_overlay_at_160x48() {
     let mut h = changed_app();
     h.act(Action::ShowState);
     let screen = h.screen();
-    assert!(screen.contains(&format!(
-        "reluscope --state '{}'",
-        state::encode(&h.config)
-    )));
+    assert!(screen.contains(&format!("reluscope --state '{}'", state::encode(&h.config))));
     insta::assert_snapshot!(screen);
     h.act(Action::Cancel);
     assert!(!h.state_shown);
@@ -235,8 +246,16 @@ fn keys_ask_for_a_screenshot_and_the_metrics() {
     };
     assert!(path.display().to_string().ends_with(".csv"));
     let mut lines = text.lines();
-    assert!(lines.next().unwrap().starts_with("epoch,train_loss,test_loss,dead_fraction,grad_norm_1"));
-    assert_eq!(lines.count(), h.snapshot.as_ref().unwrap().history.samples().len());
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("epoch,train_loss,test_loss,dead_fraction,grad_norm_1")
+    );
+    assert_eq!(
+        lines.count(),
+        h.snapshot.as_ref().unwrap().history.samples().len()
+    );
 }
 
 /// Checks an SVG against the screen it shows: well-formed, one `<text>` per cell at the cell's
@@ -264,7 +283,8 @@ fn check_svg(text: &str, buf: &ratatui::buffer::Buffer) {
             .rev()
             .find(|r| {
                 let (x, y) = (num(**r, "x"), num(**r, "y"));
-                (x..x + num(**r, "width")).contains(&cx) && (y..y + num(**r, "height")).contains(&cy)
+                (x..x + num(**r, "width")).contains(&cx)
+                    && (y..y + num(**r, "height")).contains(&cy)
             })
             .map_or(background, |r| r.attribute("fill").unwrap());
         assert_eq!(under, bg, "background of {col},{row}");
@@ -297,7 +317,14 @@ fn a_headless_screenshot_trains_and_writes_svg_and_text() {
     reluscope()
         .args(["--screenshot"])
         .arg(&svg_path)
-        .args(["--epochs", "3", "--size", "100x30", "--scenario", "dying-high-lr"])
+        .args([
+            "--epochs",
+            "3",
+            "--size",
+            "100x30",
+            "--scenario",
+            "dying-high-lr",
+        ])
         .assert()
         .success();
     let picture = std::fs::read_to_string(&svg_path).unwrap();

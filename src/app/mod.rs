@@ -29,8 +29,8 @@ use crate::trainer::{Command, Snapshot, View};
 use curve_view::CurveView;
 pub use experiments::{ExperimentKind, ExperimentSetup, Experiments};
 pub use msg::{Effects, ExperimentEffect, FileEffect, Msg};
-pub use share::SaveKind;
 use params::{Knob, SPEEDS};
+pub use share::SaveKind;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -204,13 +204,7 @@ impl App {
         size: (u16, u16),
     ) -> App {
         let display = &settings.display;
-        let mut app = App::new(
-            config,
-            settings.keymap.clone(),
-            ascii,
-            display.paused,
-            size,
-        );
+        let mut app = App::new(config, settings.keymap.clone(), ascii, display.paused, size);
         app.plot = CurveView::with_range(display.x_range.0, display.x_range.1);
         if let Some(scenario) = &settings.scenario {
             app.show_scenario(scenario);

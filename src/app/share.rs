@@ -46,7 +46,13 @@ pub fn metrics_csv(history: &History) -> String {
         out.push_str(&format!(",grad_norm_{l}"));
     }
     out.push('\n');
-    let cell = |v: f64| if v.is_nan() { String::new() } else { v.to_string() };
+    let cell = |v: f64| {
+        if v.is_nan() {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
     for s in history.samples() {
         out.push_str(&format!(
             "{},{},{},{}",

@@ -111,11 +111,7 @@ pub fn parse(text: &str) -> Result<Overrides, Vec<Diagnostic>> {
         };
         if named.contains(&st.key) {
             diags.push(
-                Problem::new(
-                    format!("`{}` is given twice", st.key),
-                    "keep one of them",
-                )
-                .at(origin),
+                Problem::new(format!("`{}` is given twice", st.key), "keep one of them").at(origin),
             );
             continue;
         }
@@ -162,10 +158,10 @@ fn toml_value(value: &Value) -> Result<toml::Value, String> {
         Value::Whole(v) => whole(*v)?,
         Value::Flag(b) => toml::Value::Boolean(*b),
         Value::Text(t) => toml::Value::String(t.clone()),
-        Value::Words(w) => {
-            toml::Value::Array(w.iter().cloned().map(toml::Value::String).collect())
+        Value::Words(w) => toml::Value::Array(w.iter().cloned().map(toml::Value::String).collect()),
+        Value::Wholes(w) => {
+            toml::Value::Array(w.iter().map(|&v| whole(v)).collect::<Result<_, _>>()?)
         }
-        Value::Wholes(w) => toml::Value::Array(w.iter().map(|&v| whole(v)).collect::<Result<_, _>>()?),
     })
 }
 

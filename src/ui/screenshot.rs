@@ -140,10 +140,18 @@ mod tests {
     #[test]
     fn colours_are_the_terminals_and_text_is_escaped() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 3, 1));
-        buf.set_string(0, 0, "<&", Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Red));
+        buf.set_string(
+            0,
+            0,
+            "<&",
+            Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Red),
+        );
         buf.set_string(2, 0, "x", Style::new().add_modifier(Modifier::REVERSED));
         let s = svg(&buf);
-        assert!(s.contains(">&lt;</text>") && s.contains(">&amp;</text>"), "{s}");
+        assert!(
+            s.contains(">&lt;</text>") && s.contains(">&amp;</text>"),
+            "{s}"
+        );
         assert_eq!(
             cell_colors(&buf[(0, 0)]),
             ("#010203".into(), "#cd0000".into())
