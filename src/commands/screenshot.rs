@@ -122,13 +122,14 @@ pub fn run(
         choice => ColorTier::detect(Some(choice), |_| None),
     };
     let theme = theme_fit::from_file(&settings.theme, tier, settings.display.ascii);
-    let paused = settings.display.paused;
     let mut app = App::from_settings(config.clone(), settings, theme.ascii, (cols, rows));
+    // Training stops at the picture: it shows the run paused there, not a speed never measured.
+    app.paused = true;
     let view = app.requested_view.unwrap_or(crate::trainer::View {
         output: (1, 1),
         inspect: None,
     });
-    let mut worker = Worker::new(config, !paused, None, view)?;
+    let mut worker = Worker::new(config, false, None, view)?;
     if let Some(model) = model {
         worker.load_model(model)?;
         app.config = worker.session().config().clone();
