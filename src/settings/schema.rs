@@ -135,7 +135,7 @@ pub struct State {
 pub enum Value {
     Number(f64),
     Whole(u64),
-    Flag(bool),
+    Bool(bool),
     Text(String),
     Words(Vec<String>),
     Wholes(Vec<u64>),
@@ -708,7 +708,7 @@ pub static NESTEROV: Setting = Setting {
     }),
     state: Some(State {
         key: "nesterov",
-        value: |c| Value::Flag(c.nesterov),
+        value: |c| Value::Bool(c.nesterov),
     }),
 };
 
@@ -849,7 +849,7 @@ pub static SHUFFLE: Setting = Setting {
     knob: None,
     state: Some(State {
         key: "shuffle",
-        value: |c| Value::Flag(c.shuffle),
+        value: |c| Value::Bool(c.shuffle),
     }),
 };
 

@@ -29,7 +29,7 @@ fn spell(value: &Value) -> String {
     match value {
         Value::Number(v) => v.to_string(),
         Value::Whole(v) => v.to_string(),
-        Value::Flag(b) => b.to_string(),
+        Value::Bool(b) => b.to_string(),
         Value::Text(t) => t.replace(',', ";"),
         Value::Words(w) => w.join("."),
         Value::Wholes(w) if w.is_empty() => "none".to_string(),
@@ -156,7 +156,7 @@ fn toml_value(value: &Value) -> Result<toml::Value, String> {
     Ok(match value {
         Value::Number(v) => toml::Value::Float(*v),
         Value::Whole(v) => whole(*v)?,
-        Value::Flag(b) => toml::Value::Boolean(*b),
+        Value::Bool(b) => toml::Value::Boolean(*b),
         Value::Text(t) => toml::Value::String(t.clone()),
         Value::Words(w) => toml::Value::Array(w.iter().cloned().map(toml::Value::String).collect()),
         Value::Wholes(w) => {
