@@ -47,9 +47,33 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", global = true)]
     pub scenario: Option<String>,
 
+    /// Reproduce a run from its state string (the explorer shows it): every setting of the run
+    /// that differs from the default, e.g. 'act=relu,lr=1,bias=-1,seed=3,layers=8.8'. It fixes
+    /// them all over the config file, a scenario and RELUSCOPE_* variables; flags still win.
+    #[arg(long, value_name = "STATE", global = true, allow_hyphen_values = true)]
+    pub state: Option<String>,
+
+    #[command(flatten)]
+    pub screenshot: ScreenshotArgs,
+
     /// Print the default configuration file, every setting commented, and exit.
     #[arg(long)]
     pub print_default_config: bool,
+}
+
+/// A picture of the explorer without a terminal, for slides and CI.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScreenshotArgs {
+    /// Train without a terminal, then write the explorer's screen as FILE.svg and FILE.txt
+    /// (the .txt beside the .svg) and exit.
+    #[arg(long, value_name = "FILE.svg")]
+    pub screenshot: Option<PathBuf>,
+    /// Epochs to train before the screenshot (default 100).
+    #[arg(long, requires = "screenshot", allow_negative_numbers = true)]
+    pub epochs: Option<u64>,
+    /// The screen's size in cells COLSxROWS (default 160x48).
+    #[arg(long, requires = "screenshot", value_name = "COLSxROWS")]
+    pub size: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -392,6 +416,7 @@ impl Cli {
         LoadOptions {
             config: self.config.clone(),
             scenario: self.scenario.clone(),
+            state: self.state.clone(),
             flags,
         }
     }

@@ -375,9 +375,89 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<PathBuf, FileError> 
     Ok(target)
 }
 
+/// The names [`write_new`] tries after `path` itself is taken, at most.
+const FRESH_NAMES: u32 = 9999;
+
+/// `STEM-n.EXT` beside `path` (`model-2.json`).
+fn numbered(path: &Path, n: u32) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
+}
+
+/// Writes `contents` to a new file and never replaces one: `path` if nothing is there yet,
+/// else the first free `STEM-2.EXT`, `STEM-3.EXT`, … beside it. Returns the file written.
+/// As atomic as [`write_atomic`]: the synced temporary file is linked into place, and a link
+/// fails rather than replace a name another process took meanwhile.
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<PathBuf, FileError> {
+    if path.file_name().is_none() {
+        return Err(FileError::NotAFilePath);
+    }
+    let (dir, name) = dir_and_name(path)?;
+    remove_stale_temps(&dir, &name);
+    let (temp, mut file) = TempFile::create(&dir, &name)?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(FileError::Write)?;
+    drop(file);
+    for n in 1..=FRESH_NAMES {
+        let target = if n == 1 {
+            path.to_path_buf()
+        } else {
+            numbered(path, n)
+        };
+        match fs::hard_link(&temp.path, &target) {
+            Ok(()) => {
+                drop(temp);
+                if let Ok(d) = File::open(&dir) {
+                    let _ = d.sync_all();
+                }
+                return Ok(target);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: check, then rename (a name taken in between
+            // would be replaced; there is no better way there).
+            Err(_) if fs::symlink_metadata(&target).is_err() => {
+                let mut temp = temp;
+                fs::rename(&temp.path, &target).map_err(FileError::Write)?;
+                temp.keep = true;
+                return Ok(target);
+            }
+            Err(_) => continue,
+        }
+    }
+    Err(FileError::Write(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{FRESH_NAMES} numbered names beside it are taken"),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        assert_eq!(write_new(&p, b"one").unwrap(), p);
+        assert_eq!(write_new(&p, b"two").unwrap(), dir.path().join("m-2.json"));
+        assert_eq!(
+            write_new(&p, b"three").unwrap(),
+            dir.path().join("m-3.json")
+        );
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        assert_eq!(fs::read(dir.path().join("m-2.json")).unwrap(), b"two");
+        // No temporary file is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
+        assert!(matches!(
+            write_new(&dir.path().join("no/m.json"), b"x"),
+            Err(FileError::NoDirectory(_))
+        ));
+    }
 
     const CAP: Cap = Cap {
         bytes: 10,

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         for (flag, given) in [
             ("--config", cli.config.is_some()),
             ("--scenario", cli.scenario.is_some()),
+            ("--state", cli.state.is_some()),
         ] {
             if given {
                 eprintln!(
@@ -62,6 +63,8 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
             load().and_then(|s| commands::experiment::run_sweep(args, s.train))
         }
+        None if cli.screenshot.screenshot.is_some() => load()
+            .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
         None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
     };
     match result {

@@ -12,6 +12,7 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 use ratatui::{Frame, Terminal};
 
@@ -85,15 +86,28 @@ impl Tui {
         })
     }
 
-    /// Draw one frame between synchronized-update markers, written out once.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+    /// Draw one frame between synchronized-update markers, written out once; with `keep`, a
+    /// copy of the frame's cells is returned (for a screenshot).
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(&mut Frame),
+        keep: bool,
+    ) -> io::Result<Option<Buffer>> {
         self.holding.store(true, Ordering::Relaxed);
         let drawn = queue!(self.term.backend_mut(), BeginSynchronizedUpdate)
-            .and_then(|()| self.term.draw(render).map(|_| ()))
-            .and_then(|()| queue!(self.term.backend_mut(), EndSynchronizedUpdate));
+            .and_then(|()| {
+                self.term
+                    .draw(render)
+                    .map(|frame| keep.then(|| frame.buffer.clone()))
+            })
+            .and_then(|kept| {
+                queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
+                Ok(kept)
+            });
         self.holding.store(false, Ordering::Relaxed);
-        drawn?;
-        self.term.backend_mut().flush()
+        let kept = drawn?;
+        self.term.backend_mut().flush()?;
+        Ok(kept)
     }
 
     /// Forget what is on screen, so the next frame is drawn in full.

@@ -3,6 +3,7 @@
 //! a frame drawn when something changed (at most `--fps` a second).
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,9 +12,10 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::app::params::SPEEDS;
-use crate::app::{App, Effects, ExperimentEffect, Msg, input, update};
+use crate::app::{App, Effects, ExperimentEffect, FileEffect, Msg, input, update};
 use crate::cli::{DataArgs, TrainFlags};
 use crate::commands::data::with_data;
+use crate::commands::screenshot;
 use crate::error::{Signalled, input_error};
 use crate::event::{Event, Events};
 use crate::experiment::{ExperimentJob, default_threads};
@@ -53,19 +55,8 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
     let (config, model) = with_data(data, flags, settings.train.clone())?;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let theme = ui::theme_fit::for_terminal(&settings);
-    let mut app = App::new(
-        config.clone(),
-        settings.keymap.clone(),
-        theme.ascii,
-        display.paused,
-        size,
-    );
-    app.plot = crate::app::curve_view::CurveView::with_range(display.x_range.0, display.x_range.1);
-    if let Some(scenario) = &settings.scenario {
-        app.show_scenario(scenario);
-    }
     let (paused, mouse) = (display.paused, display.mouse);
-    app.settings = Some(Box::new(settings));
+    let mut app = App::from_settings(config.clone(), settings, theme.ascii, size);
     let view = crate::app::layout::wanted_view(&app);
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots, effective) =
@@ -88,6 +79,7 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
         trainer: &trainer,
         job: None,
         period,
+        screenshot: None,
     };
     let result = runtime.block_on(run.run_loop(snapshots));
     // The terminal first, so the user has the shell back at once whatever is still stopping;
@@ -108,6 +100,8 @@ struct Run<'a> {
     /// The experiment running in the background, if any.
     job: Option<ExperimentJob>,
     period: Duration,
+    /// A screenshot of the next frame was asked for: the files' stem.
+    screenshot: Option<PathBuf>,
 }
 
 /// What the loop does after carrying out the effects.
@@ -134,9 +128,9 @@ impl Run<'_> {
             let draw_at = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + self.period));
             let msg = match events.next(draw_at).await {
                 Event::Draw => {
-                    self.draw()?;
+                    let reported = self.draw()?;
                     last_draw = Some(Instant::now());
-                    dirty = false;
+                    dirty = reported;
                     None
                 }
                 Event::Key(key) => input::key(self.app, &key),
@@ -170,13 +164,23 @@ impl Run<'_> {
         }
     }
 
-    fn draw(&mut self) -> Result<()> {
+    fn draw(&mut self) -> Result<bool> {
         let size = self.tui.size()?;
         if size.width > 0 && size.height > 0 {
             let (app, theme) = (&*self.app, self.theme);
-            self.tui.draw(|f| ui::draw(f, app, theme))?;
+            let keep = self.screenshot.is_some();
+            let frame = self.tui.draw(|f| ui::draw(f, app, theme), keep)?;
+            if let (Some(stem), Some(buf)) = (self.screenshot.take(), frame) {
+                let result = screenshot::write_fresh(&buf, &stem);
+                return Ok(self.report("screenshot", result));
+            }
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Tell the app what was written; whether that needs a frame.
+    fn report(&mut self, what: &'static str, result: Result<Vec<PathBuf>, String>) -> bool {
+        update(self.app, Msg::Wrote { what, result }).redraw
     }
 
     /// Do what an update asked for.
@@ -210,6 +214,18 @@ impl Run<'_> {
                 }
             }
             None => {}
+        }
+        for file in effects.files {
+            match file {
+                FileEffect::Text { what, path, text } => {
+                    let result = screenshot::write_text(&path, &text);
+                    *dirty |= self.report(what, result);
+                }
+                FileEffect::Screenshot { stem } => {
+                    self.screenshot = Some(stem);
+                    *dirty = true;
+                }
+            }
         }
         if effects.clear {
             self.tui.clear()?;

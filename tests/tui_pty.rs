@@ -25,6 +25,11 @@ struct Term {
 
 impl Term {
     fn spawn(args: &[&str], cols: u16, rows: u16) -> Term {
+        Term::spawn_in(args, cols, rows, None)
+    }
+
+    /// The explorer started in the directory `cwd` (the current one when `None`).
+    fn spawn_in(args: &[&str], cols: u16, rows: u16, cwd: Option<&std::path::Path>) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -40,6 +45,9 @@ impl Term {
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("LC_ALL");
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
@@ -441,4 +449,54 @@ fn the_experiments_view_shows_a_background_job_and_cancels_it() {
     term.send("q");
     assert!(term.wait_exit().success());
     term.wait_main_screen("q");
+}
+
+#[test]
+fn keys_save_the_model_the_settings_a_screenshot_and_the_metrics_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = Term::spawn_in(&["--paused", "--seed", "4"], 160, 48, Some(dir.path()));
+    term.wait_for("the first frame", |t| {
+        panes_shown(t) && t.contains("step 0")
+    });
+    term.send("s");
+    term.wait_for("one step", |t| t.contains("step 1 "));
+    term.send("w");
+    term.wait_for("the model prompt", |t| {
+        t.contains("save the model to: reluscope-model-0.json")
+    });
+    term.send("\r");
+    term.wait_for("the model saved", |t| t.contains("model saved: "));
+    term.send("W");
+    term.wait_for("the settings prompt", |t| {
+        t.contains("save the settings to: reluscope-config.toml")
+    });
+    term.send("\r");
+    term.wait_for("the settings saved", |t| t.contains("settings saved: "));
+    term.send("i");
+    term.wait_for("the screenshot", |t| t.contains("screenshot saved: "));
+    term.send("m");
+    term.wait_for("the metrics", |t| t.contains("metrics saved: "));
+    term.send("S");
+    term.wait_for("the state string", |t| {
+        t.contains("reluscope --state 'seed=4'")
+    });
+    term.send("q");
+    assert!(term.wait_exit().success());
+
+    let file = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let model = reluscope::engine::ModelFile::parse("m", &file("reluscope-model-0.json"));
+    assert!(model.is_ok(), "{model:?}");
+    let config = reluscope::settings::Settings::from_toml("c", &file("reluscope-config.toml"));
+    assert_eq!(config.unwrap().train.seed, 4);
+    // The screenshot is the frame on screen when `i` was pressed.
+    let text = file("reluscope-screen-0.txt");
+    assert!(text.contains("settings saved: "), "{text}");
+    assert_eq!(text.lines().count(), 48);
+    let svg = file("reluscope-screen-0.svg");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert_eq!(
+        doc.descendants().filter(|n| n.has_tag_name("text")).count(),
+        160 * 48
+    );
+    assert!(file("reluscope-metrics-0.csv").starts_with("epoch,train_loss,test_loss"));
 }

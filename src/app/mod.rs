@@ -15,6 +15,7 @@ pub mod input;
 pub mod layout;
 pub mod msg;
 pub mod params;
+pub mod share;
 
 use std::sync::Arc;
 
@@ -27,8 +28,9 @@ use crate::trainer::{Command, Snapshot, View};
 
 use curve_view::CurveView;
 pub use experiments::{ExperimentKind, ExperimentSetup, Experiments};
-pub use msg::{Effects, ExperimentEffect, Msg};
+pub use msg::{Effects, ExperimentEffect, FileEffect, Msg};
 use params::{Knob, SPEEDS};
+pub use share::SaveKind;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,8 +98,14 @@ pub struct App {
     pub preact: bool,
     /// The selected knob of the Parameters pane (index into [`Knob::ALL`]).
     pub knob: usize,
-    /// Text being typed for the selected knob.
+    /// Text being typed for the selected knob, or for the file prompt when `saving` is set.
     pub editing: Option<String>,
+    /// The file prompt is open: `editing` is the path to save this to.
+    pub saving: Option<SaveKind>,
+    /// The state string is shown (the run as one line).
+    pub state_shown: bool,
+    /// The number of the last model save reported.
+    saves_seen: u64,
     /// The edit text is still the prefilled current value: the first typed character replaces
     /// it (as a selected field does), Backspace edits it instead.
     pub edit_fresh: bool,
@@ -166,6 +174,9 @@ impl App {
             preact: false,
             knob: 0,
             editing: None,
+            saving: None,
+            state_shown: false,
+            saves_seen: 0,
             edit_fresh: false,
             show_test: false,
             probe: None,
@@ -184,6 +195,24 @@ impl App {
         };
         app.sync_view();
         app.effects = Effects::default();
+        app
+    }
+
+    /// The app the explorer starts with: `config` (the settings with their data) under
+    /// `settings`' keys, x range, pause and scenario.
+    pub fn from_settings(
+        config: TrainConfig,
+        settings: Settings,
+        ascii: bool,
+        size: (u16, u16),
+    ) -> App {
+        let display = &settings.display;
+        let mut app = App::new(config, settings.keymap.clone(), ascii, display.paused, size);
+        app.plot = CurveView::with_range(display.x_range.0, display.x_range.1);
+        if let Some(scenario) = &settings.scenario {
+            app.show_scenario(scenario);
+        }
+        app.settings = Some(Box::new(settings));
         app
     }
 
@@ -479,6 +508,7 @@ impl App {
                 self.say(msg);
             }
         }
+        self.take_save_report(&snap);
         // A rebuilt network may be smaller: keep the selection inside it.
         if let Some((l, n)) = self.selected {
             let hidden = snap.hidden();
@@ -521,6 +551,14 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
             }
             None => false,
         },
+        Msg::Wrote { what, result } => {
+            app.wrote(what, result);
+            true
+        }
+        Msg::Action(a @ (Action::Enter | Action::Cancel)) if app.saving.is_some() => {
+            app.finish_prompt(a == Action::Enter);
+            true
+        }
         Msg::Action(a) => match app.picker {
             Some(sel) => picker(app, a, sel),
             None if app.help => help(app, a),
@@ -540,6 +578,8 @@ fn global(app: &mut App, action: Action) -> Option<bool> {
         Action::Quit => app.effects.quit = true,
         Action::Suspend => app.effects.suspend = true,
         Action::Redraw => app.effects.clear = true,
+        // A screenshot takes whatever is on screen: a view, an overlay, the picker.
+        Action::Screenshot => app.screenshot(),
         Action::TogglePause => {
             app.paused = !app.paused;
             app.command(if app.paused {
@@ -651,7 +691,15 @@ fn panes(app: &mut App, action: Action) -> bool {
         return redraw;
     }
     match action {
-        Action::Quit | Action::Suspend | Action::Redraw | Action::TogglePause => {}
+        Action::Quit
+        | Action::Suspend
+        | Action::Redraw
+        | Action::TogglePause
+        | Action::Screenshot => {}
+        Action::ShowState => app.toggle_state(),
+        Action::SaveModel => app.open_prompt(SaveKind::Model),
+        Action::SaveConfig => app.open_prompt(SaveKind::Config),
+        Action::SaveMetrics => app.save_metrics(),
         Action::ToggleExperiments => app.toggle_experiments(),
         Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
         Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
@@ -771,6 +819,8 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::Cancel => {
             if app.editing.take().is_some() {
                 app.say("edit cancelled");
+            } else if app.state_shown {
+                app.state_shown = false;
             } else if app.experiments.open {
                 // Esc stops a running job first; pressed again, it leaves the view.
                 if app.experiments.running() {

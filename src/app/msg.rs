@@ -4,6 +4,7 @@
 //! do about it: draw, talk to the trainer, start or cancel an experiment, suspend, clear,
 //! quit. `update` itself never touches the terminal, a thread or a channel.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::action::Action;
@@ -27,6 +28,25 @@ pub enum Msg {
     Snapshot(Arc<Snapshot>),
     /// The running experiment's newest results.
     Experiment(Arc<ExperimentResults>),
+    /// What the run loop wrote for a [`FileEffect`]: the files (full paths), or why not.
+    Wrote {
+        what: &'static str,
+        result: Result<Vec<PathBuf>, String>,
+    },
+}
+
+/// A file the run loop writes, never replacing one (a taken name gets a fresh `-2`, `-3`, …),
+/// and reports with [`Msg::Wrote`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileEffect {
+    /// `text` to `path`.
+    Text {
+        what: &'static str,
+        path: PathBuf,
+        text: String,
+    },
+    /// The next frame drawn, as `STEM.svg` and `STEM.txt`.
+    Screenshot { stem: PathBuf },
 }
 
 impl From<Action> for Msg {
@@ -63,4 +83,6 @@ pub struct Effects {
     pub suspend: bool,
     /// Leave the explorer.
     pub quit: bool,
+    /// Files to write.
+    pub files: Vec<FileEffect>,
 }

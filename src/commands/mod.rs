@@ -6,6 +6,7 @@ pub mod experiment;
 pub mod plot;
 pub mod predict;
 pub mod progress_bar;
+pub mod screenshot;
 pub mod train;
 
 use std::io::{self, BufWriter, Write};

@@ -29,6 +29,8 @@ pub enum Origin {
     Env(String),
     /// A command-line flag such as `--lr`.
     Cli(String),
+    /// An item of a `--state` string, as written (`lr=0.1`).
+    State(String),
     /// A value typed into the explorer's Parameters pane.
     Pane,
     /// The settings as a whole, when no single layer is to blame.
@@ -43,6 +45,7 @@ impl fmt::Display for Origin {
             Origin::Path(path) => write!(f, "{path}"),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Cli(flag) => write!(f, "{flag}"),
+            Origin::State(item) => write!(f, "--state item `{item}`"),
             Origin::Pane => write!(f, "typed value"),
             Origin::Merged => write!(f, "settings"),
         }
@@ -132,7 +135,7 @@ fn env_example(fix: &str, key: &str, var: &str) -> String {
     flag_or_var_example(fix, key, &format!("{var}="))
 }
 
-fn flag_or_var_example(fix: &str, key: &str, lead: &str) -> String {
+pub(super) fn flag_or_var_example(fix: &str, key: &str, lead: &str) -> String {
     let pattern = format!("{key} = ");
     let Some(at) = fix.find(&pattern) else {
         return fix.to_string();
@@ -174,6 +177,7 @@ fn origin_key(o: &Origin) -> (u8, &str, usize, usize) {
         Origin::Path(p) => (1, p.as_str(), 0, 0),
         Origin::Env(v) => (2, v.as_str(), 0, 0),
         Origin::Cli(v) => (3, v.as_str(), 0, 0),
+        Origin::State(v) => (3, v.as_str(), 0, 0),
         Origin::Pane => (4, "", 0, 0),
         Origin::Merged => (4, "", 0, 0),
     }

@@ -32,6 +32,8 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     /// `--scenario NAME`.
     pub scenario: Option<String>,
+    /// `--state TEXT`: a state string, the layer just below the flags (see [`super::state`]).
+    pub state: Option<String>,
     /// The settings given as flags, in command-line order.
     pub flags: Vec<CliValue>,
 }
@@ -114,7 +116,15 @@ pub fn load_with(opts: &LoadOptions, environment: &Environment) -> Result<Settin
         None => None,
     };
 
+    // A state string fixes every setting of the run, over the file, a scenario and the
+    // environment; flags given beside it still win.
     let mut above = env_layer.overrides;
+    if let Some(text) = &opts.state {
+        match super::state::parse(text) {
+            Ok(state) => above.merge(state),
+            Err(d) => diags.extend(d),
+        }
+    }
     above.merge(cli_layer(opts, &mut diags));
 
     // Build even after errors, so one run reports every problem (unknown theme, key

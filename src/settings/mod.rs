@@ -1,5 +1,5 @@
 //! Configuration: built-in defaults < the user's file < a scenario < `RELUSCOPE_*` environment
-//! variables < command-line flags, validated once into [`Settings`] before the terminal is
+//! variables < a `--state` string < command-line flags, validated once into [`Settings`] before the terminal is
 //! touched.
 //!
 //! Every layer produces the same [`Overrides`] (each setting optional, each set value knowing
@@ -17,6 +17,7 @@ pub mod overrides;
 pub mod preset;
 pub mod raw;
 pub mod schema;
+pub mod state;
 pub mod theme_file;
 
 use anyhow::Result;

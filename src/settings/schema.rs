@@ -115,6 +115,34 @@ pub struct Setting {
     pub set: fn(&Setting, &mut Overrides, Raw<'_, '_>, &Origin) -> Result<(), Problem>,
     /// Its place in the Parameters pane, if it has one.
     pub knob: Option<Knob>,
+    /// Its short key and current value for state strings and saved configs: every setting of
+    /// the run (`[train]`, `[health]`) has one; display settings, which belong to the viewer's
+    /// terminal, have none.
+    pub state: Option<State>,
+}
+
+/// How a setting of the run is written in a state string (`act=relu,lr=1`) and a saved config.
+#[derive(Clone, Copy)]
+pub struct State {
+    /// The short key, e.g. `act` for `activation`.
+    pub key: &'static str,
+    /// The value in effect in a config.
+    pub value: fn(&TrainConfig) -> Value,
+}
+
+/// A setting's value, typed as a config file writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Whole(u64),
+    Bool(bool),
+    Text(String),
+    Words(Vec<String>),
+    Wholes(Vec<u64>),
+}
+
+fn text(s: impl ToString) -> Value {
+    Value::Text(s.to_string())
 }
 
 impl Setting {
@@ -159,6 +187,13 @@ impl PartialEq for Setting {
 /// environment variables be flat: `RELUSCOPE_LR`, `RELUSCOPE_FPS`).
 pub fn find(key: &str) -> Option<&'static Setting> {
     ALL.iter().copied().find(|s| s.key == key)
+}
+
+/// The row whose short (state-string) key is `key`.
+pub fn find_short(key: &str) -> Option<&'static Setting> {
+    ALL.iter()
+        .copied()
+        .find(|s| s.state.is_some_and(|st| st.key == key))
 }
 
 /// Reads `key` of `section` from a raw value into `overrides`. `Ok(false)` means the key does
@@ -288,6 +323,10 @@ pub static DATASET: Setting = Setting {
         },
         edit: |c| c.dataset.name().to_string(),
     }),
+    state: Some(State {
+        key: "ds",
+        value: |c| text(c.dataset.name()),
+    }),
 };
 
 pub static CLASSES: Setting = Setting {
@@ -322,6 +361,10 @@ pub static CLASSES: Setting = Setting {
             .clamp(lo, hi);
         },
         edit: |c| c.classes.to_string(),
+    }),
+    state: Some(State {
+        key: "classes",
+        value: |c| Value::Whole(c.classes as u64),
     }),
 };
 
@@ -368,6 +411,13 @@ pub static STANDARDIZE: Setting = Setting {
         },
         edit: |c| standardize_text(c.standardize).to_string(),
     }),
+    state: Some(State {
+        key: "std",
+        value: |c| match c.standardize {
+            None => Value::Text("auto".into()),
+            Some(b) => Value::Bool(b),
+        },
+    }),
 };
 
 fn standardize_text(v: Option<bool>) -> &'static str {
@@ -402,6 +452,10 @@ pub static NOISE: Setting = Setting {
         step: |c, up| c.noise = (c.noise + if up { 5.0 } else { -5.0 }).clamp(0.0, 50.0),
         edit: |c| c.noise.to_string(),
     }),
+    state: Some(State {
+        key: "noise",
+        value: |c| Value::Number(c.noise),
+    }),
 };
 
 pub static TRAIN_FRACTION: Setting = Setting {
@@ -430,6 +484,10 @@ pub static TRAIN_FRACTION: Setting = Setting {
             c.train_fraction = v.clamp(0.1, 1.0);
         },
         edit: |c| c.train_fraction.to_string(),
+    }),
+    state: Some(State {
+        key: "train",
+        value: |c| Value::Number(c.train_fraction),
     }),
 };
 
@@ -466,6 +524,10 @@ pub static FEATURES: Setting = Setting {
         show: |c| feature_list(&c.features),
         step: |c, up| c.features = ladder::features_step(&c.features, up),
         edit: |c| feature_list(&c.features),
+    }),
+    state: Some(State {
+        key: "feat",
+        value: |c| Value::Words(c.features.iter().map(|f| f.name().to_string()).collect()),
     }),
 };
 
@@ -521,6 +583,10 @@ pub static LAYERS: Setting = Setting {
         },
         edit: |c| widths_text(&c.hidden),
     }),
+    state: Some(State {
+        key: "layers",
+        value: |c| Value::Wholes(c.hidden.iter().map(|&w| w as u64).collect()),
+    }),
 };
 
 /// Hidden widths as the `layers` setting takes them in text: `8,8`, or `none`.
@@ -552,6 +618,10 @@ pub static ACTIVATION: Setting = Setting {
         step: |c, up| c.activation = c.activation.kind().cycle(!up).default_activation(),
         edit: |c| c.activation.to_string(),
     }),
+    state: Some(State {
+        key: "act",
+        value: |c| text(c.activation),
+    }),
 };
 
 pub static REGRESSION_OUTPUT: Setting = Setting {
@@ -576,6 +646,10 @@ pub static REGRESSION_OUTPUT: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: Some(State {
+        key: "out",
+        value: |c| text(c.regression_output),
+    }),
 };
 
 pub static INIT: Setting = Setting {
@@ -595,6 +669,10 @@ pub static INIT: Setting = Setting {
         show: |c| c.init.name().to_string(),
         step: |c, up| c.init = c.init.cycle(!up),
         edit: |c| c.init.name().to_string(),
+    }),
+    state: Some(State {
+        key: "init",
+        value: |c| text(c.init.name()),
     }),
 };
 
@@ -620,6 +698,13 @@ pub static BIAS_INIT: Setting = Setting {
         step: |c, up| c.bias_init = ladder::bias_step(c.bias_init, up),
         edit: |c| c.bias_init.to_string(),
     }),
+    state: Some(State {
+        key: "bias",
+        value: |c| match c.bias_init {
+            BiasInit::Constant(v) => Value::Number(v),
+            scheme => text(scheme),
+        },
+    }),
 };
 
 pub static OPTIMIZER: Setting = Setting {
@@ -638,6 +723,10 @@ pub static OPTIMIZER: Setting = Setting {
         show: |c| c.optimizer.name().to_string(),
         step: |c, up| c.optimizer = c.optimizer.cycle(!up),
         edit: |c| c.optimizer.name().to_string(),
+    }),
+    state: Some(State {
+        key: "opt",
+        value: |c| text(c.optimizer.name()),
     }),
 };
 
@@ -659,6 +748,10 @@ pub static LR: Setting = Setting {
         show: |c| format::rate(c.lr),
         step: |c, up| c.lr = ladder::step(&ladder::LR, c.lr, up),
         edit: |c| c.lr.to_string(),
+    }),
+    state: Some(State {
+        key: "lr",
+        value: |c| Value::Number(c.lr),
     }),
 };
 
@@ -688,6 +781,10 @@ pub static MOMENTUM: Setting = Setting {
         },
         edit: |c| c.momentum.to_string(),
     }),
+    state: Some(State {
+        key: "mom",
+        value: |c| Value::Number(c.momentum),
+    }),
 };
 
 pub static NESTEROV: Setting = Setting {
@@ -709,6 +806,10 @@ pub static NESTEROV: Setting = Setting {
         show: |c| if c.nesterov { "on" } else { "off" }.to_string(),
         step: |c, _| c.nesterov = !c.nesterov,
         edit: |c| if c.nesterov { "on" } else { "off" }.to_string(),
+    }),
+    state: Some(State {
+        key: "nesterov",
+        value: |c| Value::Bool(c.nesterov),
     }),
 };
 
@@ -734,6 +835,10 @@ pub static L1: Setting = Setting {
         step: |c, up| c.l1 = ladder::step(&ladder::REGULARIZATION, c.l1, up),
         edit: |c| c.l1.to_string(),
     }),
+    state: Some(State {
+        key: "l1",
+        value: |c| Value::Number(c.l1),
+    }),
 };
 
 pub static L2: Setting = Setting {
@@ -752,6 +857,10 @@ pub static L2: Setting = Setting {
         show: |c| format::rate(c.l2),
         step: |c, up| c.l2 = ladder::step(&ladder::REGULARIZATION, c.l2, up),
         edit: |c| c.l2.to_string(),
+    }),
+    state: Some(State {
+        key: "l2",
+        value: |c| Value::Number(c.l2),
     }),
 };
 
@@ -781,6 +890,10 @@ pub static CLIP: Setting = Setting {
         },
         step: |c, up| c.clip = ladder::step(&ladder::CLIP, c.clip, up),
         edit: |c| c.clip.to_string(),
+    }),
+    state: Some(State {
+        key: "clip",
+        value: |c| Value::Number(c.clip),
     }),
 };
 
@@ -815,6 +928,10 @@ pub static BATCH_SIZE: Setting = Setting {
         step: |c, up| c.batch_size = ladder::batch_step(c.batch_size, up),
         edit: |c| c.batch_size.to_string(),
     }),
+    state: Some(State {
+        key: "batch",
+        value: |c| Value::Whole(c.batch_size as u64),
+    }),
 };
 
 pub static SHUFFLE: Setting = Setting {
@@ -831,6 +948,10 @@ pub static SHUFFLE: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: Some(State {
+        key: "shuffle",
+        value: |c| Value::Bool(c.shuffle),
+    }),
 };
 
 pub static SEED: Setting = Setting {
@@ -856,6 +977,10 @@ pub static SEED: Setting = Setting {
         },
         edit: |c| c.seed.to_string(),
     }),
+    state: Some(State {
+        key: "seed",
+        value: |c| Value::Whole(c.seed),
+    }),
 };
 
 pub static FPS: Setting = Setting {
@@ -876,6 +1001,7 @@ pub static FPS: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static COLOR: Setting = Setting {
@@ -905,6 +1031,7 @@ pub static COLOR: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static ASCII: Setting = Setting {
@@ -921,6 +1048,7 @@ pub static ASCII: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static THEME: Setting = Setting {
@@ -937,6 +1065,7 @@ pub static THEME: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static X_RANGE: Setting = Setting {
@@ -957,6 +1086,7 @@ pub static X_RANGE: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static MOUSE: Setting = Setting {
@@ -973,6 +1103,7 @@ pub static MOUSE: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static PAUSED: Setting = Setting {
@@ -989,6 +1120,7 @@ pub static PAUSED: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: None,
 };
 
 pub static SATURATION_THRESHOLD: Setting = Setting {
@@ -1009,6 +1141,10 @@ pub static SATURATION_THRESHOLD: Setting = Setting {
         Ok(())
     },
     knob: None,
+    state: Some(State {
+        key: "sat",
+        value: |c| Value::Number(c.saturation_threshold),
+    }),
 };
 
 #[cfg(test)]
@@ -1025,6 +1161,28 @@ mod tests {
         flags.sort_unstable();
         flags.dedup();
         assert_eq!((keys.len(), flags.len()), n);
+    }
+
+    #[test]
+    fn every_setting_of_the_run_has_a_distinct_short_key() {
+        let mut keys = Vec::new();
+        for s in ALL {
+            let run = matches!(s.section, Section::Train | Section::Health);
+            assert_eq!(s.state.is_some(), run, "{}", s.key);
+            if let Some(st) = s.state {
+                keys.push(st.key);
+            }
+        }
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "two settings share a short key");
+        // A short key never names another setting: `lr=` means the same in either spelling.
+        for s in ALL {
+            if let Some(other) = find_short(s.key) {
+                assert_eq!(other, s, "{}", s.key);
+            }
+        }
     }
 
     #[test]

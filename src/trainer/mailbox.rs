@@ -41,8 +41,10 @@ fn supersedes(new: &Command, old: &Command) -> bool {
                 || (matches!(new, Command::Restart(_))
                     && matches!(old, Command::Configure(_) | Command::ResetNetwork))
         }
-        // Steps and play/pause are counted and ordered; none of them replaces another.
-        Command::Play | Command::Pause | Command::Step | Command::Quit => false,
+        // Steps, play/pause and saves are counted and ordered; none of them replaces another.
+        Command::Play | Command::Pause | Command::Step | Command::SaveModel(_) | Command::Quit => {
+            false
+        }
     }
 }
 

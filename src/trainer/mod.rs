@@ -65,6 +65,9 @@ pub enum Command {
     Speed(Option<f64>),
     /// What to sample over the input plane.
     View(View),
+    /// Write the model as it is now to a new file here (a taken name gets a fresh `-2`, …);
+    /// the snapshot's `saved` says where, or why not.
+    SaveModel(std::path::PathBuf),
     Quit,
 }
 

@@ -326,6 +326,9 @@ pub struct Snapshot {
     pub notice: Option<String>,
     /// Counts rebuilds, so the UI knows a notice or a reset is new.
     pub generation: u64,
+    /// The last model save asked for: its number (counting from 1), and the file written or
+    /// why not.
+    pub saved: Option<(u64, Result<std::path::PathBuf, String>)>,
 }
 
 impl Snapshot {

@@ -60,6 +60,8 @@ pub struct Worker {
     divergence: Option<Divergence>,
     /// Per network shape and data, per init: (born dead, draws).
     tally: Vec<(String, String, u32, u32)>,
+    /// The last model save: its number and the file written or why not.
+    saved: Option<(u64, Result<std::path::PathBuf, String>)>,
 }
 
 /// The output grid, the inspected neuron's grid and every hidden neuron's tile.
@@ -102,6 +104,7 @@ impl Worker {
             epoch_start_step: 0,
             divergence: None,
             tally: Vec::new(),
+            saved: None,
         };
         w.begin_run();
         Ok(w)
@@ -177,6 +180,7 @@ impl Worker {
                     self.planes = None;
                 }
             }
+            Command::SaveModel(path) => self.save_model(&path),
             Command::ResetNetwork => {
                 self.resets += 1;
                 let cfg = self.session.config().clone();
@@ -216,6 +220,22 @@ impl Worker {
             }
         }
         true
+    }
+
+    /// Writes the model as it is now to a new file (on this thread, so a large model never
+    /// holds up the UI), keeping what happened for the next snapshot.
+    fn save_model(&mut self, path: &std::path::Path) {
+        let result = self
+            .session
+            .model()
+            .to_json()
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                crate::files::write_new(path, text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
+        let n = self.saved.as_ref().map_or(0, |(n, _)| *n) + 1;
+        self.saved = Some((n, result));
     }
 
     /// A session with the same data and new initial weights (another random stream).
@@ -513,6 +533,7 @@ impl Worker {
             lives: self.lives.clone(),
             notice: self.notice.clone(),
             generation: self.generation,
+            saved: self.saved.clone(),
         }
     }
 

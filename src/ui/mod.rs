@@ -15,6 +15,8 @@ pub mod output;
 pub mod params;
 pub mod picker;
 pub mod preact;
+pub mod screenshot;
+pub mod share;
 pub mod status;
 pub mod theme;
 pub mod theme_fit;
@@ -121,6 +123,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         }
     }
     status::render(areas.status, buf, app, t);
+    if app.state_shown {
+        share::render(area, areas.status.y, buf, app, t);
+    }
     if app.help {
         help::render(area, buf, app, t);
     }

@@ -23,6 +23,8 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     let rows = area.height as usize - usize::from(hint);
     // Scroll so the selected knob stays visible.
     let first = app.knob.saturating_sub(rows.saturating_sub(1));
+    // The file prompt types into the status line, not into a knob.
+    let editing = app.editing.as_ref().filter(|_| app.saving.is_none());
     for (row, (i, knob)) in Knob::ALL
         .iter()
         .enumerate()
@@ -31,7 +33,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         .enumerate()
     {
         let selected = i == app.knob;
-        let value = match (&app.editing, selected) {
+        let value = match (editing, selected) {
             // A fresh edit shows its prefilled value selected: typing replaces it.
             (Some(text), true) if app.edit_fresh => Span::styled(
                 text.clone(),
@@ -61,9 +63,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     }
     if hint {
         let sep = t.glyphs.sep;
-        let text = if app.editing.is_some() && app.edit_fresh {
+        let text = if editing.is_some() && app.edit_fresh {
             format!("type to replace{sep}enter apply{sep}esc cancel")
-        } else if app.editing.is_some() {
+        } else if editing.is_some() {
             format!("enter apply{sep}esc cancel")
         } else {
             let arrows = if t.ascii { "<>" } else { "←→" };

@@ -2,6 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -29,6 +30,25 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         return;
     }
     buf.set_style(area, t.status);
+    if let (Some(kind), Some(text)) = (app.saving, &app.editing) {
+        // The file prompt has the line to itself, so a long path stays in view.
+        let sep = t.glyphs.sep;
+        let path = if app.edit_fresh {
+            Span::styled(text.clone(), t.editing.add_modifier(Modifier::REVERSED))
+        } else {
+            Span::styled(format!("{text}_"), t.editing)
+        };
+        let line = Line::from(vec![
+            Span::styled(format!(" {}: ", kind.label()), t.bold),
+            path,
+            Span::styled(format!("  enter saves{sep}esc cancels"), t.dim),
+        ]);
+        line.render(Rect::new(area.x, area.y, area.width, 1), buf);
+        if area.height >= 2 {
+            hints(app, t).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+        }
+        return;
+    }
     let state = match &app.snapshot {
         Some(s) if s.diverged => Span::styled(" diverged ", t.error),
         _ if app.paused => Span::styled(

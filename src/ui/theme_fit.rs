@@ -96,6 +96,17 @@ pub fn fit_color(color: Color, tier: ColorTier) -> Color {
     }
 }
 
+/// The RGB value a terminal with xterm's palette shows for `color`; `None` for `Reset`, the
+/// terminal's own default.
+pub fn rgb_of(color: Color) -> Option<(u8, u8, u8)> {
+    match color {
+        Color::Reset => None,
+        Color::Rgb(r, g, b) => Some((r, g, b)),
+        Color::Indexed(i) => Some(index_rgb(i)),
+        named => NAMED.iter().find(|(c, _)| *c == named).map(|(_, rgb)| *rgb),
+    }
+}
+
 /// The 16 named colours in palette order, with xterm's default values.
 const NAMED: [(Color, (u8, u8, u8)); 16] = [
     (Color::Black, (0, 0, 0)),
