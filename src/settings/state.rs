@@ -282,8 +282,8 @@ mod tests {
         assert_eq!(
             message("act=relu,lrr=1"),
             "--state item `lrr=1`: unknown key `lrr`; did you mean `lr`? (valid keys: ds, \
-             noise, train, feat, layers, act, out, init, bias, opt, lr, mom, nesterov, l1, l2, \
-             clip, batch, shuffle, seed, sat)"
+             classes, noise, train, std, feat, layers, act, out, init, bias, opt, lr, mom, \
+             nesterov, l1, l2, clip, batch, shuffle, seed, sat)"
         );
         assert_eq!(
             message("lr=fast"),

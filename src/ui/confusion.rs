@@ -18,7 +18,11 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, m: &[Vec<u64>], the
             .get(c)
             .map_or_else(|| c.to_string(), |n| n.chars().take(6).collect())
     };
-    let label_w = (0..k).map(|c| name(c).chars().count()).max().unwrap_or(1);
+    let label_w = (0..k)
+        .map(|c| name(c).chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(4);
     let col_w = m
         .iter()
         .flatten()
