@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
             load().and_then(|s| commands::experiment::run_sweep(args, s.train))
         }
+        Some(Command::Experiment(ExperimentCmd::Merge(args))) => commands::merge::run(args),
         None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
     };
     match result {
@@ -109,6 +110,7 @@ fn settingless_command(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Eval(_)) => Some("eval"),
         Some(Command::Plot(_)) => Some("plot"),
         Some(Command::Experiment(ExperimentCmd::BornDead(_))) => Some("experiment born-dead"),
+        Some(Command::Experiment(ExperimentCmd::Merge(_))) => Some("experiment merge"),
         _ => None,
     }
 }
