@@ -11,7 +11,11 @@ Needs PyTorch: `python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install t
 `/tmp/torchenv/bin/python benches/vs_torch.py` from the repository root (or set PYTHON to that
 interpreter and run it with any Python 3). Nothing else in the project needs PyTorch.
 
-    vs_torch.py [--rounds 5] [--ms 300] [--case NAME ...]
+    vs_torch.py [--rounds 5] [--ms 300] [--torch-threads N] [--case NAME ...]
+
+reluscope's engine runs on one core. PyTorch uses its default thread count unless
+--torch-threads says otherwise; on a machine shared with other work, --torch-threads 1 keeps its
+threads from waiting on each other (and compares one core with one core).
 """
 
 import argparse
@@ -171,7 +175,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--ms", type=int, default=300)
     ap.add_argument("--case", action="append")
+    ap.add_argument("--torch-threads", type=int)
     args = ap.parse_args()
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     subprocess.run(["cargo", "bench", "--quiet", "--bench", "vs_torch", "--no-run"], check=True)
     cases = [c for c in cargo("--list") if c and (not args.case or c in args.case)]
