@@ -8,8 +8,8 @@
 //! cargo bench --bench vs_torch -- --peak
 //! ```
 //!
-//! Each timing line is `case NAME NS_PER_ITER SAMPLES_PER_ITER`: the median over batches of
-//! iterations, each batch about a millisecond long, for `--ms` milliseconds.
+//! Each timing line is `case NAME NS_PER_ITER SAMPLES_PER_ITER PARAMETERS`: the median over
+//! batches of iterations, each batch about a millisecond long, for `--ms` milliseconds.
 
 mod common;
 
@@ -108,6 +108,9 @@ fn main() {
             continue;
         }
         let ns = median_ns(&mut case.run, Duration::from_millis(ms));
-        println!("case {} {ns:.1} {}", case.name, case.samples);
+        println!(
+            "case {} {ns:.1} {} {}",
+            case.name, case.samples, case.params
+        );
     }
 }

@@ -336,6 +336,24 @@ pub enum ExperimentCmd {
     BornDead(BornDeadArgs),
     /// Train over a grid of learning rates and bias inits; report dead fraction and loss.
     Sweep(Box<SweepArgs>),
+    /// Combine the shard files of `born-dead --shard K/N` or `sweep --shard K/N` into the
+    /// report the whole run prints.
+    Merge(MergeArgs),
+}
+
+/// `--shard K/N`, shared by the experiments.
+const SHARD_HELP: &str = "Run part K of N (1<=K<=N) and print it as a shard file, for \
+                          `reluscope experiment merge`; the N parts together are exactly \
+                          the whole run";
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard files, all N of them, in any order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// CSV output, as the experiment's --csv.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +388,8 @@ pub struct BornDeadArgs {
     /// CSV output.
     #[arg(long)]
     pub csv: bool,
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true, help = SHARD_HELP)]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -383,6 +403,8 @@ pub struct SweepArgs {
     /// CSV output (one row per combination).
     #[arg(long)]
     pub csv: bool,
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true, help = SHARD_HELP)]
+    pub shard: Option<String>,
     /// The training flags of `train`; here --lr and --bias-init take comma-separated lists
     /// (default 0.01,0.1,1 and 0.1,-1,-3), and --seed is the first repeat's seed: repeat r uses
     /// seed + r in every combination, so `train --seed S+r --lr X --bias-init B` reproduces a run.

@@ -65,6 +65,7 @@ fn main() -> ExitCode {
         }
         None if cli.screenshot.screenshot.is_some() => load()
             .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
+        Some(Command::Experiment(ExperimentCmd::Merge(args))) => commands::merge::run(args),
         None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
     };
     match result {
@@ -114,6 +115,7 @@ fn settingless_command(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Plot(_)) => Some("plot"),
         Some(Command::Predict(_)) => Some("predict"),
         Some(Command::Experiment(ExperimentCmd::BornDead(_))) => Some("experiment born-dead"),
+        Some(Command::Experiment(ExperimentCmd::Merge(_))) => Some("experiment merge"),
         _ => None,
     }
 }

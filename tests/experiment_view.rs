@@ -63,6 +63,7 @@ fn sweep_results() -> ExperimentResults {
     };
     ExperimentResults {
         sweep: Some(SweepReport {
+            data: config.data_name(),
             config,
             cells: vec![
                 cell(0.1, 0.1, vec![run(0.05, false)]),
@@ -226,6 +227,7 @@ fn synthetic() -> ExperimentResults {
                         born_dead: Proportion::new(k, 1000),
                         point_dead: Proportion::new(k, 1000),
                         dead_share: p / 2.0,
+                        dead_neurons: (p / 2.0 * (1000 * w * d) as f64).round() as u64,
                         closed_form: single_point_dead_probability(w, d),
                     }
                 })

@@ -13,11 +13,22 @@ use reluscope::engine::{
     BiasInit, CsvData, DatasetKind, Init, Loss, Optimizer, Session, TrainConfig, rng_from_seed,
 };
 
-/// A case: its name (as `vs_torch.py` knows it), samples per iteration, and one iteration.
+/// A case: its name (as `vs_torch.py` knows it), samples per iteration, the network's
+/// parameters (weights and biases), and one iteration.
 pub struct Case {
     pub name: &'static str,
     pub samples: u64,
+    pub params: u64,
     pub run: Box<dyn FnMut()>,
+}
+
+/// Weights and biases of a network, output layer included.
+pub fn params(net: &Network) -> u64 {
+    net.hidden()
+        .iter()
+        .chain([net.output_layer()])
+        .map(|l| (l.weights.len() + l.bias.len()) as u64)
+        .sum()
 }
 
 /// A session whose training set has exactly `n` points (twice as many circle points are
@@ -54,6 +65,7 @@ pub fn epoch_default() -> Case {
     Case {
         name: "epoch_2-8-8-1_b10",
         samples: s.dataset().train.len() as u64,
+        params: params(s.network()),
         run: Box::new(move || {
             for _ in 0..steps {
                 black_box(s.step());
@@ -103,6 +115,7 @@ pub fn step(name: &'static str, inputs: usize, hidden: &[usize], batch: usize) -
     Case {
         name,
         samples: batch as u64,
+        params: params(&net),
         run: Box::new(move || {
             let loss = net.batch_gradient(&xs, &ys, &rows, &mut grads, &mut scratch, |_, _| {});
             black_box(opt.step(&mut net, &mut grads));
@@ -126,11 +139,13 @@ pub fn health_500() -> Case {
     Case {
         name: "health_500",
         samples: 500,
+        params: params(s.network()),
         run: Box::new(move || s.refresh()),
     }
 }
 
-/// Every case `vs_torch.py` compares, in its order.
+/// Every case `vs_torch.py` compares, in its order. (64-64-32-10 at batch 32, the digits
+/// network, waits for the multi-class engine; 64-64-32-1 is the same shape with one output.)
 pub fn all() -> Vec<Case> {
     vec![
         epoch_default(),

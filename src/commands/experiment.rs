@@ -1,5 +1,5 @@
 //! `reluscope experiment born-dead` and `reluscope experiment sweep`: parse the flags, run the
-//! experiment on all cores, print a table (or CSV).
+//! experiment (or one shard of it) on all cores, print a table, CSV or a shard file.
 
 use std::io::IsTerminal;
 
@@ -13,7 +13,10 @@ use crate::cli::{BornDeadArgs, SweepArgs};
 use crate::engine::{BiasInit, Init, TrainConfig};
 use crate::error::input_error;
 use crate::experiment::sweep_report::to_ascii;
-use crate::experiment::{BornDeadConfig, SweepConfig, TextStyle, born_dead, distinct, sweep};
+use crate::experiment::{
+    BornDeadConfig, BornDeadReport, Shard, SweepConfig, SweepReport, TextStyle, born_dead,
+    distinct, sweep,
+};
 use crate::output_caps::{locale_is_utf8, no_color, process_env};
 use crate::settings::{Origin, Setting, into_error, schema, set_text};
 
@@ -79,11 +82,33 @@ pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
     Ok(config)
 }
 
+/// The shard `--shard` asks for, if any.
+fn shard(flag: &Option<String>) -> Result<Option<Shard>> {
+    flag.as_deref().map(Shard::parse).transpose()
+}
+
+/// The error for a shard run that did not finish: its file would lack runs.
+fn unfinished(shard: Shard) -> anyhow::Error {
+    anyhow::anyhow!("shard {shard} was cancelled before it finished; no shard file was written")
+}
+
 pub fn run_born_dead(args: &BornDeadArgs) -> Result<()> {
     let config = born_dead_config(args)?;
+    if let Some(shard) = shard(&args.shard)? {
+        let report = with_bar("born dead", |p| born_dead::run_shard(&config, shard, p))?;
+        if report.cancelled {
+            return Err(unfinished(shard));
+        }
+        return write_stdout(|out| report.write_shard(out, shard));
+    }
     let report = with_bar("born dead", |p| born_dead::run(&config, p))?;
+    print_born_dead(&report, args.csv)
+}
+
+/// Prints a born-dead report as a table (ASCII outside a UTF-8 locale) or CSV.
+pub fn print_born_dead(report: &BornDeadReport, csv: bool) -> Result<()> {
     write_stdout(|out| {
-        if args.csv {
+        if csv {
             report.write_csv(out)
         } else if locale_is_utf8(process_env) {
             report.write_text(out)
@@ -150,13 +175,26 @@ pub fn run_sweep(args: &SweepArgs, base: TrainConfig) -> Result<()> {
     for note in unused_flags(&args.train, &config.base) {
         eprintln!("reluscope: note: {note}");
     }
+    if let Some(shard) = shard(&args.shard)? {
+        let report = with_bar("sweep", |p| sweep::run_shard(&config, shard, p))?;
+        if report.cancelled {
+            return Err(unfinished(shard));
+        }
+        return write_stdout(|out| report.write_shard(out, shard));
+    }
     let report = with_bar("sweep", |p| sweep::run(&config, p))?;
+    print_sweep(&report, args.csv)
+}
+
+/// Prints a sweep report as a table and heatmaps (coloured on a terminal unless NO_COLOR,
+/// ASCII outside a UTF-8 locale) or CSV.
+pub fn print_sweep(report: &SweepReport, csv: bool) -> Result<()> {
     let style = TextStyle {
         color: std::io::stdout().is_terminal() && !no_color(process_env),
         unicode: locale_is_utf8(process_env),
     };
     write_stdout(|out| {
-        if args.csv {
+        if csv {
             report.write_csv(out)
         } else {
             report.write_text(out, style)

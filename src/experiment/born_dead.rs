@@ -14,11 +14,14 @@
 //! trial is the first L layers of its deepest network (common random numbers), so each trial's
 //! answers are monotone in depth and all depths of a width cost one pass.
 
+use std::ops::Range;
+
 use anyhow::Result;
 use rayon::prelude::*;
 
 use super::domain::{Domain, MAX_INPUTS};
 use super::progress::Progress;
+use super::shard::Shard;
 use super::stats::{Proportion, derive_seed, single_point_dead_probability};
 use super::trial::{Scratch, TrialSpec, is_homogeneous, run_trial};
 use crate::engine::{BiasInit, Init, rng_from_seed};
@@ -143,8 +146,39 @@ pub struct BornDeadCell {
     pub point_dead: Proportion,
     /// Mean share of hidden neurons that are zero at every domain point.
     pub dead_share: f64,
+    /// Hidden neurons zero at every domain point, summed over the trials (what `dead_share`
+    /// is a share of, kept whole so that shards add up exactly).
+    pub dead_neurons: u64,
     /// 1 − (1 − 2^−N)^L.
     pub closed_form: f64,
+}
+
+impl BornDeadCell {
+    /// The cell of `trials` networks of which `born_dead` were constant over the domain and
+    /// `point_dead` had an all-zero layer at x0, with `dead_neurons` dead neurons in all.
+    pub fn from_counts(
+        width: usize,
+        depth: usize,
+        trials: u64,
+        born_dead: u64,
+        point_dead: u64,
+        dead_neurons: u64,
+    ) -> BornDeadCell {
+        let neurons = trials as f64 * (width * depth) as f64;
+        BornDeadCell {
+            width,
+            depth,
+            born_dead: Proportion::new(born_dead, trials),
+            point_dead: Proportion::new(point_dead, trials),
+            dead_share: if trials == 0 {
+                0.0
+            } else {
+                dead_neurons as f64 / neurons
+            },
+            dead_neurons,
+            closed_form: single_point_dead_probability(width, depth),
+        }
+    }
 }
 
 /// The result: the cells in the order of the widths, then the depths, as given (a repeated
@@ -194,18 +228,15 @@ impl Tally {
     }
 
     fn cell(&self, width: usize, depth: usize) -> BornDeadCell {
-        let n = self.trials;
         let upto = |v: &[u64]| v[..=depth].iter().sum::<u64>();
-        let dead: u64 = self.dead[..depth].iter().sum();
-        let neurons = n as f64 * (width * depth) as f64;
-        BornDeadCell {
+        BornDeadCell::from_counts(
             width,
             depth,
-            born_dead: Proportion::new(upto(&self.constant_at), n),
-            point_dead: Proportion::new(upto(&self.zero_at), n),
-            dead_share: if n == 0 { 0.0 } else { dead as f64 / neurons },
-            closed_form: single_point_dead_probability(width, depth),
-        }
+            self.trials,
+            upto(&self.constant_at),
+            upto(&self.zero_at),
+            self.dead[..depth].iter().sum(),
+        )
     }
 }
 
@@ -219,13 +250,34 @@ pub fn run(config: &BornDeadConfig, progress: &Progress) -> Result<BornDeadRepor
 pub fn run_streaming(
     config: &BornDeadConfig,
     progress: &Progress,
+    partial: impl FnMut(&BornDeadReport),
+) -> Result<BornDeadReport> {
+    run_part(config, Shard::WHOLE, progress, partial)
+}
+
+/// Runs one shard: for every width, the trials of [`Shard::range`] of `0..trials`. Trial t
+/// draws from the same generator as in the whole run, so the shards' counts add up to the
+/// whole run's exactly. The cells count only this shard's trials.
+pub fn run_shard(
+    config: &BornDeadConfig,
+    shard: Shard,
+    progress: &Progress,
+) -> Result<BornDeadReport> {
+    run_part(config, shard, progress, |_| {})
+}
+
+fn run_part(
+    config: &BornDeadConfig,
+    shard: Shard,
+    progress: &Progress,
     mut partial: impl FnMut(&BornDeadReport),
 ) -> Result<BornDeadReport> {
     config.validate()?;
     let domain = Domain::new(config.inputs, config.points(), config.homogeneous());
     let widths = super::distinct(&config.widths);
     let depth = config.depths.iter().copied().max().unwrap_or(1);
-    progress.start(widths.len() as u64 * config.trials);
+    let trials = shard.range(config.trials);
+    progress.start(widths.len() as u64 * (trials.end - trials.start));
     let mut report = BornDeadReport {
         config: config.clone(),
         domain: domain.describe(),
@@ -234,8 +286,8 @@ pub fn run_streaming(
         cancelled: false,
     };
     for &width in &widths {
-        let tally = tally_width(config, &domain, width, depth, progress);
-        if tally.trials < config.trials {
+        let tally = tally_width(config, &domain, width, depth, trials.clone(), progress);
+        if tally.trials < trials.end - trials.start {
             report.cancelled = true;
             break;
         }
@@ -252,6 +304,7 @@ fn tally_width(
     domain: &Domain,
     width: usize,
     depth: usize,
+    trials: Range<u64>,
     progress: &Progress,
 ) -> Tally {
     let spec = TrialSpec {
@@ -264,9 +317,9 @@ fn tally_width(
     // Blocks of trials, so that a cancelled run stops within one block instead of walking the
     // remaining indices; the sums are of integers, so the blocking does not change the result.
     let mut total = Tally::new(depth);
-    let mut start = 0;
-    while start < config.trials && !progress.is_cancelled() {
-        let end = (start + BLOCK).min(config.trials);
+    let mut start = trials.start;
+    while start < trials.end && !progress.is_cancelled() {
+        let end = (start + BLOCK).min(trials.end);
         let block = (start..end)
             .into_par_iter()
             .fold(

@@ -56,8 +56,7 @@ impl Domain {
     pub fn new(inputs: usize, points: usize, homogeneous: bool) -> Domain {
         let d = inputs.clamp(1, MAX_INPUTS);
         let points = points.max(1);
-        let x0 = vec![1.0 / (d as f64).sqrt(); d];
-        let mut pts: Vec<Vec<f64>> = vec![x0];
+        let mut pts: Vec<Vec<f64>> = vec![Domain::x0(d)];
         let kind = if homogeneous {
             match d {
                 1 => pts.push(vec![-1.0]),
@@ -98,6 +97,11 @@ impl Domain {
             coords,
             len,
         }
+    }
+
+    /// The fixed input x0 = (1, …, 1)/√D of `inputs` = D dimensions: point 0 of every domain.
+    pub fn x0(inputs: usize) -> Vec<f64> {
+        vec![1.0 / (inputs as f64).sqrt(); inputs]
     }
 
     /// Number of points, x0 included.

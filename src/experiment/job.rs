@@ -284,6 +284,7 @@ fn run(params: &ExperimentParams, shared: &Shared) -> JobStatus {
         ExperimentParams::Sweep(config) => {
             let skeleton = SweepReport {
                 config: (**config).clone(),
+                data: config.data_name(),
                 cells: config
                     .combinations()
                     .into_iter()

@@ -10,6 +10,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::progress::Progress;
+use super::shard::Shard;
 use super::stats::mean_sd;
 use crate::engine::{BiasInit, Session, TrainConfig};
 use crate::error::input_error;
@@ -65,7 +66,7 @@ impl SweepConfig {
                 self.repeats
             )));
         }
-        let runs = (self.lrs.len() * self.bias_inits.len()) as u64 * self.repeats;
+        let runs = self.units();
         if runs > MAX_RUNS {
             return Err(input_error(format!(
                 "{runs} runs ({} learning rates × {} bias inits × {} repeats) is too many: keep \
@@ -91,6 +92,20 @@ impl SweepConfig {
             seed: self.base.seed.wrapping_add(repeat),
             ..self.base.clone()
         }
+    }
+
+    /// What the runs train on, as the report's heading names it: the data file as given, or
+    /// the built-in dataset.
+    pub fn data_name(&self) -> String {
+        match &self.base.csv {
+            Some(csv) => csv.name.clone(),
+            None => self.base.dataset.to_string(),
+        }
+    }
+
+    /// The number of runs: combinations × repeats.
+    pub fn units(&self) -> u64 {
+        (self.lrs.len() * self.bias_inits.len()) as u64 * self.repeats
     }
 
     /// The combinations in report order: bias inits (rows) major, learning rates (columns).
@@ -174,7 +189,11 @@ impl SweepCell {
 /// The result: one cell per combination, bias inits major, in the order given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepReport {
+    /// What was swept. A report merged from shard files has no data points (`base.csv` is
+    /// `None`); `data` names what the runs trained on either way.
     pub config: SweepConfig,
+    /// The data file as given, or the built-in dataset ([`SweepConfig::data_name`]).
+    pub data: String,
     pub cells: Vec<SweepCell>,
     /// True when the run was cancelled; cells then hold only the runs that finished.
     pub cancelled: bool,
@@ -199,10 +218,28 @@ pub fn run_streaming(
     progress: &Progress,
     finished: impl Fn(usize, &RunResult) + Sync,
 ) -> Result<SweepReport> {
+    run_part(config, Shard::WHOLE, progress, finished)
+}
+
+/// Runs the runs of one shard: run r of combination c is unit c × repeats + r (see
+/// [`Shard::owns`]). Each run trains exactly as in the whole sweep, so the shards' runs are
+/// the whole sweep's runs, bit for bit. The cells hold only this shard's runs.
+pub fn run_shard(config: &SweepConfig, shard: Shard, progress: &Progress) -> Result<SweepReport> {
+    run_part(config, shard, progress, |_, _| {})
+}
+
+fn run_part(
+    config: &SweepConfig,
+    shard: Shard,
+    progress: &Progress,
+    finished: impl Fn(usize, &RunResult) + Sync,
+) -> Result<SweepReport> {
     config.validate()?;
     let combos = config.combinations();
+    let repeats = config.repeats;
     let jobs: Vec<(usize, u64)> = (0..combos.len())
-        .flat_map(|c| (0..config.repeats).map(move |r| (c, r)))
+        .flat_map(|c| (0..repeats).map(move |r| (c, r)))
+        .filter(|&(c, r)| shard.owns(c as u64 * repeats + r))
         .collect();
     progress.start(jobs.len() as u64 * config.epochs);
     let results: Vec<Option<RunResult>> = jobs
@@ -233,6 +270,7 @@ pub fn run_streaming(
     }
     Ok(SweepReport {
         config: config.clone(),
+        data: config.data_name(),
         cells,
         cancelled,
     })

@@ -5,7 +5,6 @@
 use std::io::{self, Write};
 
 use super::sweep::{Summary, SweepCell, SweepReport};
-use crate::engine::DatasetKind;
 
 /// How to draw: ANSI colour and Unicode shades (else ASCII).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,10 +81,7 @@ impl SweepReport {
     fn write_text_unicode(&self, out: &mut dyn Write, style: TextStyle) -> io::Result<()> {
         let c = &self.config;
         let b = &c.base;
-        let data = match &b.csv {
-            Some(csv) => csv.name.clone(),
-            None => DatasetKind::to_string(&b.dataset),
-        };
+        let data = &self.data;
         let layers: Vec<String> = b.hidden.iter().map(|w| w.to_string()).collect();
         writeln!(
             out,
@@ -256,6 +252,7 @@ mod tests {
             ..SweepConfig::default()
         };
         SweepReport {
+            data: config.data_name(),
             config,
             cells: vec![
                 SweepCell {
