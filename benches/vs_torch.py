@@ -34,12 +34,12 @@ except ImportError:
 torch.set_default_dtype(torch.float64)
 
 
-def mlp(inputs, hidden):
+def mlp(inputs, hidden, outputs=1):
     layers, fan_in = [], inputs
     for width in hidden:
         layers += [nn.Linear(fan_in, width), nn.ReLU()]
         fan_in = width
-    layers.append(nn.Linear(fan_in, 1))
+    layers.append(nn.Linear(fan_in, outputs))
     return nn.Sequential(*layers)
 
 
@@ -52,15 +52,21 @@ def circle(n, gen):
     return x, y
 
 
-def step_case(inputs, hidden, batch):
-    """One SGD step on a mini-batch, cycling through 1,000 samples (as the Rust case)."""
+def step_case(inputs, hidden, batch, classes=0):
+    """One SGD step on a mini-batch, cycling through 1,000 samples (as the Rust case); with
+    `classes`, one output per class and softmax cross-entropy."""
     gen = torch.Generator().manual_seed(7)
     pool = max(1000, batch)
     xs = torch.rand(pool, inputs, generator=gen) * 2 - 1
-    ys = ((xs[:, 0] * xs[:, min(2, inputs) - 1]) > 0).double().unsqueeze(1)
-    model = mlp(inputs, hidden)
+    if classes:
+        ys = ((xs[:, 0] + 1) / 2 * classes).long().clamp(0, classes - 1)
+        model = mlp(inputs, hidden, classes)
+        crit = nn.CrossEntropyLoss()
+    else:
+        ys = ((xs[:, 0] * xs[:, min(2, inputs) - 1]) > 0).double().unsqueeze(1)
+        model = mlp(inputs, hidden)
+        crit = nn.BCEWithLogitsLoss()
     opt = torch.optim.SGD(model.parameters(), lr=0.03)
-    crit = nn.BCEWithLogitsLoss()
     state = {"start": 0}
 
     def run():
@@ -129,13 +135,10 @@ def health_case():
     return lambda: health(model, x, y, crit)
 
 
-# TODO(64-64-32-10 at batch 32, the digits network of the issue): it needs the multi-class
-# (softmax, cross-entropy) engine that is being built elsewhere. When it lands, add the case to
-# benches/common/mod.rs and a `step_case(64, [64, 32], 32, classes=10)` here. Until then this
-# script reports no figure for it; "step_64-64-32-1_b32" is the same shape with one output.
 TORCH = {
     "epoch_2-8-8-1_b10": epoch_case,
     "step_64x8_b10": lambda: step_case(2, [64] * 8, 10),
+    "step_64-64-32-10_b32": lambda: step_case(64, [64, 32], 32, classes=10),
     "step_64-64-32-1_b32": lambda: step_case(64, [64, 32], 32),
     "full_250": lambda: step_case(2, [8, 8], 250),
     "full_500": lambda: step_case(2, [8, 8], 500),

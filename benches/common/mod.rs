@@ -90,13 +90,31 @@ fn data(inputs: usize, n: usize) -> (Vec<f64>, Vec<f64>) {
 /// One SGD step (forward, BCE, backward, update) of a ReLU network `inputs`-`hidden`-1 on a
 /// mini-batch of `batch` samples, cycling through 1,000 samples.
 pub fn step(name: &'static str, inputs: usize, hidden: &[usize], batch: usize) -> Case {
+    step_classes(name, inputs, hidden, 0, batch)
+}
+
+/// [`step`] with `classes` > 0: one linear output per class and softmax cross-entropy, the
+/// class decided by the first input (as vs_torch.py's case).
+pub fn step_classes(
+    name: &'static str,
+    inputs: usize,
+    hidden: &[usize],
+    classes: usize,
+    batch: usize,
+) -> Case {
     let pool = 1000.max(batch);
-    let mut net = Network::new(
+    let (outputs, out_act, loss) = if classes > 0 {
+        (classes, Activation::Linear, Loss::CrossEntropy)
+    } else {
+        (1, Activation::Sigmoid, Loss::Bce)
+    };
+    let mut net = Network::with_outputs(
         inputs,
         hidden,
+        outputs,
         Activation::Relu,
-        Activation::Sigmoid,
-        Loss::Bce,
+        out_act,
+        loss,
         Init::HeNormal,
         BiasInit::Constant(0.1),
         &mut rng_from_seed(3),
@@ -110,7 +128,12 @@ pub fn step(name: &'static str, inputs: usize, hidden: &[usize], batch: usize) -
     let mut opt = Optimizer::new(settings, &net);
     let mut grads = Gradients::zeros(&net);
     let mut scratch = Scratch::new(&net);
-    let (xs, ys) = data(inputs, pool);
+    let (xs, mut ys) = data(inputs, pool);
+    if classes > 0 {
+        for (y, x) in ys.iter_mut().zip(xs.chunks_exact(inputs)) {
+            *y = (((x[0] + 1.0) / 2.0 * classes as f64) as usize).min(classes - 1) as f64;
+        }
+    }
     let mut rows: Vec<usize> = (0..batch).collect();
     Case {
         name,
@@ -144,12 +167,13 @@ pub fn health_500() -> Case {
     }
 }
 
-/// Every case `vs_torch.py` compares, in its order. (64-64-32-10 at batch 32, the digits
-/// network, waits for the multi-class engine; 64-64-32-1 is the same shape with one output.)
+/// Every case `vs_torch.py` compares, in its order. 64-64-32-10 at batch 32 is the digits
+/// network; 64-64-32-1 the same shape with one output.
 pub fn all() -> Vec<Case> {
     vec![
         epoch_default(),
         step("step_64x8_b10", 2, &[64; 8], 10),
+        step_classes("step_64-64-32-10_b32", 64, &[64, 32], 10, 32),
         step("step_64-64-32-1_b32", 64, &[64, 32], 32),
         full_batch("full_250", 250),
         full_batch("full_500", 500),

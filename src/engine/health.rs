@@ -279,8 +279,10 @@ impl Probe {
                     for i in 0..n {
                         nonzero[i] += u32::from(dr[i] != 0.0);
                         sum_abs[i] += dr[i].abs();
-                        z_min[i] = z_min[i].min(zr[i]);
-                        z_max[i] = z_max[i].max(zr[i]);
+                        // Plain compares (a NaN never wins; `nan` records it) vectorize
+                        // where f64::min's NaN rule does not.
+                        z_min[i] = if zr[i] < z_min[i] { zr[i] } else { z_min[i] };
+                        z_max[i] = if zr[i] > z_max[i] { zr[i] } else { z_max[i] };
                         nan[i] |= zr[i].is_nan();
                         zero += u32::from(ar[i] == 0.0);
                     }
