@@ -16,6 +16,11 @@
 //! split the window by value while it is finite and has not stalled, and by the values' bit
 //! patterns (an order-preserving key) otherwise, so every target is resolved after a bounded
 //! number of passes.
+//!
+//! When a pass has at most [`DIRECT_BUDGET`] values in all (the datasets the explorer trains on
+//! most), they are simply kept, one column per neuron, and each quartile's two order
+//! statistics are selected from its column (`select_nth_unstable_by`, deterministic): one pass,
+//! no windows, whatever training did to the values.
 
 /// Buckets of a refining pass.
 const BUCKETS: usize = 64;
@@ -23,6 +28,8 @@ const BUCKETS: usize = 64;
 const COLLECT_BUDGET: usize = 1 << 20;
 /// Passes that split by value before switching to bit patterns.
 const VALUE_PASSES: u32 = 4;
+/// Values per pass (samples × hidden neurons) up to which they are kept and selected from.
+pub(crate) const DIRECT_BUDGET: usize = 1 << 18;
 
 /// The two order statistics a quartile interpolates, and its weight: ranks `lo` and `hi`
 /// (`hi` = `lo` + 1, or `lo` for a single value) and h − ⌊h⌋.
@@ -59,6 +66,11 @@ fn lerp(a: f64, b: f64, w: f64) -> f64 {
 fn key(x: f64) -> u64 {
     let b = x.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The value of a [`key`].
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// How a refining pass maps a value of the window to a bucket: monotone in the value.
@@ -175,6 +187,12 @@ pub(crate) struct Quartiles {
     cap: usize,
     /// Passes made in the current health pass.
     passes: u32,
+    /// Direct mode: every value of the pass, per layer one column of `n` per neuron, and how
+    /// many rows each layer has received. Empty when the pass is too large to keep.
+    columns: Vec<Vec<u64>>,
+    filled: Vec<usize>,
+    /// Use the windows even for small passes (the tests of the windowed path).
+    windows_only: bool,
 }
 
 impl Quartiles {
@@ -215,6 +233,19 @@ impl Quartiles {
                 .collect();
         }
         self.passes = 0;
+        let values = n.saturating_mul(widths.iter().sum::<usize>());
+        if values <= DIRECT_BUDGET && !self.windows_only {
+            // Reused from pass to pass: allocated only when the shape or n changes.
+            self.columns.resize_with(widths.len(), Vec::new);
+            for (c, &w) in self.columns.iter_mut().zip(widths) {
+                c.resize(w * n, 0);
+            }
+            self.filled.clear();
+            self.filled.resize(widths.len(), 0);
+        } else {
+            self.columns.clear();
+            self.filled.clear();
+        }
         for l in &mut self.layers {
             for q in 0..2 {
                 for t in &mut l.targets[q] {
@@ -251,6 +282,21 @@ impl Quartiles {
     /// neurons, sample-major.
     #[inline]
     pub(crate) fn observe(&mut self, l: usize, z: &[f64]) {
+        if let (Some(col), Some(f)) = (self.columns.get_mut(l), self.filled.get_mut(l)) {
+            let width = self.layers.get(l).map_or(0, |w| w.lo[0].len());
+            let n = self.n;
+            for row in z.chunks_exact(width.max(1)) {
+                if *f >= n {
+                    break;
+                }
+                for (i, &v) in row.iter().enumerate() {
+                    // As order-preserving keys: selection then compares integers.
+                    col[i * n + *f] = key(v);
+                }
+                *f += 1;
+            }
+            return;
+        }
         let Some(w) = self.layers.get_mut(l) else {
             return;
         };
@@ -293,6 +339,10 @@ impl Quartiles {
     /// gives neuron i of layer l's (min, max, has NaN) over the pass. Returns true when every
     /// target is known.
     pub(crate) fn end_pass(&mut self, range: impl Fn(usize, usize) -> (f64, f64, bool)) -> bool {
+        if !self.columns.is_empty() {
+            self.select_direct(&range);
+            return true;
+        }
         let cap = self.cap as u64;
         let mut done = true;
         for (l, w) in self.layers.iter_mut().enumerate() {
@@ -371,6 +421,42 @@ impl Quartiles {
             self.start_pass();
         }
         done
+    }
+
+    /// Direct mode: each target's order statistics selected from its neuron's column:
+    /// quartile 1 from the whole column, quartile 3 from the part above it.
+    fn select_direct(&mut self, range: &impl Fn(usize, usize) -> (f64, f64, bool)) {
+        let n = self.n;
+        for (l, (w, col)) in self.layers.iter_mut().zip(&mut self.columns).enumerate() {
+            for i in 0..w.lo[0].len() {
+                let (_, _, nan) = range(l, i);
+                if nan || n == 0 {
+                    for q in 0..2 {
+                        w.targets[q][i].found = Some((f64::NAN, f64::NAN));
+                    }
+                    continue;
+                }
+                let values = &mut col[i * n..(i + 1) * n];
+                let mut start = 0;
+                for q in 0..2 {
+                    let r = w.targets[q][i].ranks;
+                    let part = &mut values[start..];
+                    let (_, &mut a, above) = part.select_nth_unstable(r.lo - start);
+                    // Rank hi (lo or lo + 1) is the least value above rank lo.
+                    let b = if r.hi == r.lo {
+                        a
+                    } else {
+                        above.iter().copied().min().unwrap_or(a)
+                    };
+                    w.targets[q][i].found = Some((unkey(a), unkey(b)));
+                    start = r.lo + 1;
+                    if q == 0 && w.targets[1][i].ranks.lo < start {
+                        // Few values: quartile 3 shares quartile 1's ranks or lies at them.
+                        start = w.targets[1][i].ranks.lo;
+                    }
+                }
+            }
+        }
     }
 
     /// Quartile 1 and 3 of neuron `i` of hidden layer `l`, once every pass is done.
@@ -490,7 +576,15 @@ mod tests {
 
     #[test]
     fn exact_on_many_shapes_and_over_moving_values() {
-        let mut q = Quartiles::default();
+        for windows_only in [false, true] {
+            exact_on_many_shapes(Quartiles {
+                windows_only,
+                ..Quartiles::default()
+            });
+        }
+    }
+
+    fn exact_on_many_shapes(mut q: Quartiles) {
         for n in [1, 2, 3, 4, 5, 7, 100, 257, 1000, 5000, 100_000] {
             for seed in 0..3 {
                 let u = noise(n, seed);
@@ -515,24 +609,45 @@ mod tests {
 
     #[test]
     fn infinities_and_nan() {
+        for windows_only in [false, true] {
+            let mut q = Quartiles {
+                windows_only,
+                ..Quartiles::default()
+            };
+            let n = 10_000;
+            let u = noise(n, 9);
+            let columns = vec![
+                u.iter()
+                    .map(|&x| if x < 0.3 { f64::NEG_INFINITY } else { x })
+                    .collect(),
+                u.iter()
+                    .map(|&x| if x > 0.5 { f64::INFINITY } else { x })
+                    .collect::<Vec<_>>(),
+                u.iter()
+                    .enumerate()
+                    .map(|(i, &x)| if i == 17 { f64::NAN } else { x })
+                    .collect(),
+            ];
+            let (got, _) = run(&mut q, &columns, 32);
+            assert!(got[2].0.is_nan() && got[2].1.is_nan());
+            check(&columns[..2], &got[..2]);
+        }
+    }
+
+    /// Small passes keep their values and select: one pass, however far the values moved.
+    #[test]
+    fn small_passes_are_one_sweep_whatever_the_values_did() {
         let mut q = Quartiles::default();
-        let n = 10_000;
-        let u = noise(n, 9);
-        let columns = vec![
-            u.iter()
-                .map(|&x| if x < 0.3 { f64::NEG_INFINITY } else { x })
-                .collect(),
-            u.iter()
-                .map(|&x| if x > 0.5 { f64::INFINITY } else { x })
-                .collect::<Vec<_>>(),
-            u.iter()
-                .enumerate()
-                .map(|(i, &x)| if i == 17 { f64::NAN } else { x })
-                .collect(),
-        ];
-        let (got, _) = run(&mut q, &columns, 32);
-        assert!(got[2].0.is_nan() && got[2].1.is_nan());
-        check(&columns[..2], &got[..2]);
+        let columns: Vec<Vec<f64>> = (0..16).map(|k| noise(250, k)).collect();
+        let (_, passes) = run(&mut q, &columns, 32);
+        assert_eq!(passes, 1);
+        let moved: Vec<Vec<f64>> = columns
+            .iter()
+            .map(|c| c.iter().map(|x| x * -40.0 + 7.0).collect())
+            .collect();
+        let (got, passes) = run(&mut q, &moved, 32);
+        check(&moved, &got);
+        assert_eq!(passes, 1);
     }
 
     #[test]
