@@ -211,7 +211,8 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             format!("; never fired on these rows: {}", dead.join("; "))
         };
         eprintln!(
-            "reluscope: predicted {rows} rows of {}{acc}{dead}",
+            "reluscope: predicted {rows} row{} of {}{acc}{dead}",
+            if rows == 1 { "" } else { "s" },
             args.data.display()
         );
         Ok(())
