@@ -19,6 +19,9 @@ use crate::engine::{
     session::predicted_class,
 };
 
+/// Examples beyond which the snapshot carries no per-example predictions.
+const MAX_PREDICTED: usize = 50_000;
+
 /// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
 /// run that diverges within a few steps still draws its climb.
 const EARLY_EPOCHS: u64 = 3;
@@ -467,7 +470,10 @@ impl Worker {
                 })
             });
             let tiles = Arc::new(tiles_of(s, proj, domain));
-            let predicted = if ds.task.is_classification() {
+            // Every example's prediction, for the marks and the confusion matrix: skipped for
+            // large data, where it would cost more than the training it shows.
+            let small = ds.train.len() + ds.test.len() <= MAX_PREDICTED;
+            let predicted = if ds.task.is_classification() && small {
                 let mut p = s.predicted_classes(false);
                 p.extend(s.predicted_classes(true));
                 p.into_iter().map(|c| c as u16).collect()
