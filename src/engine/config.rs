@@ -241,6 +241,15 @@ impl TrainConfig {
         )
     }
 
+    /// Whether the plane features (x1², sin x1, …) apply: data with exactly two inputs.
+    /// Otherwise the network's inputs are the data's columns.
+    pub fn features_apply(&self) -> bool {
+        match &self.csv {
+            Some(csv) => csv.inputs.len() == 2,
+            None => self.dataset.table().is_none_or(|t| t.inputs.len() == 2),
+        }
+    }
+
     /// Whether the data come from a file (a CSV file or a shipped table), whose order means
     /// something: without shuffling, it is split in that order.
     pub fn file_data(&self) -> bool {

@@ -521,7 +521,13 @@ pub static FEATURES: Setting = Setting {
     knob: Some(Knob {
         label: "features",
         rebuilds: true,
-        show: |c| feature_list(&c.features),
+        show: |c| {
+            if c.features_apply() {
+                feature_list(&c.features)
+            } else {
+                "- (the data's columns)".to_string()
+            }
+        },
         step: |c, up| c.features = ladder::features_step(&c.features, up),
         edit: |c| feature_list(&c.features),
     }),
