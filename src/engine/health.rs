@@ -269,25 +269,57 @@ impl Probe {
                 } = lp;
                 let (nonzero, sum_abs) = (&mut nonzero[..n], &mut sum_abs[..n]);
                 let (z_min, z_max, nan) = (&mut z_min[..n], &mut z_max[..n], &mut nan[..n]);
-                for ((zr, dr), ar) in s.z[l][..b * n]
-                    .chunks_exact(n)
-                    .zip(s.d[l][..b * n].chunks_exact(n))
-                    .zip(s.a[l][..b * n].chunks_exact(n))
-                {
-                    let (zr, dr, ar) = (&zr[..n], &dr[..n], &ar[..n]);
-                    let mut zero = 0;
-                    for i in 0..n {
-                        nonzero[i] += u32::from(dr[i] != 0.0);
-                        sum_abs[i] += dr[i].abs();
-                        // Plain compares (a NaN never wins; `nan` records it) vectorize
-                        // where f64::min's NaN rule does not.
-                        z_min[i] = if zr[i] < z_min[i] { zr[i] } else { z_min[i] };
-                        z_max[i] = if zr[i] > z_max[i] { zr[i] } else { z_max[i] };
-                        nan[i] |= zr[i].is_nan();
-                        zero += u32::from(ar[i] == 0.0);
+                let (zs, ds, as_) = (&s.z[l][..b * n], &s.d[l][..b * n], &s.a[l][..b * n]);
+                // Four neurons at a time down the block's rows, their accumulators in
+                // registers (fixed-size lanes vectorize; the row loop of a narrow layer does
+                // not), then the rest one by one.
+                let mut zero_total = 0u64;
+                let quads = n / 4 * 4;
+                for i0 in (0..quads).step_by(4) {
+                    let mut cnt = [0u32; 4];
+                    let mut abs = [0.0f64; 4];
+                    let mut lo = [f64::INFINITY; 4];
+                    let mut hi = [f64::NEG_INFINITY; 4];
+                    let mut bad = [false; 4];
+                    let mut zero = [0u32; 4];
+                    for r in 0..b {
+                        let at = r * n + i0;
+                        let z: &[f64; 4] = zs[at..at + 4].try_into().unwrap_or(&[0.0; 4]);
+                        let d: &[f64; 4] = ds[at..at + 4].try_into().unwrap_or(&[0.0; 4]);
+                        let a: &[f64; 4] = as_[at..at + 4].try_into().unwrap_or(&[1.0; 4]);
+                        for k in 0..4 {
+                            cnt[k] += u32::from(d[k] != 0.0);
+                            abs[k] += d[k].abs();
+                            // Plain compares (a NaN never wins; `nan` records it) vectorize
+                            // where f64::min's NaN rule does not.
+                            lo[k] = if z[k] < lo[k] { z[k] } else { lo[k] };
+                            hi[k] = if z[k] > hi[k] { z[k] } else { hi[k] };
+                            bad[k] |= z[k].is_nan();
+                            zero[k] += u32::from(a[k] == 0.0);
+                        }
                     }
-                    *zeros += u64::from(zero);
+                    for k in 0..4 {
+                        let i = i0 + k;
+                        nonzero[i] += cnt[k];
+                        sum_abs[i] += abs[k];
+                        z_min[i] = if lo[k] < z_min[i] { lo[k] } else { z_min[i] };
+                        z_max[i] = if hi[k] > z_max[i] { hi[k] } else { z_max[i] };
+                        nan[i] |= bad[k];
+                        zero_total += u64::from(zero[k]);
+                    }
                 }
+                for i in quads..n {
+                    for r in 0..b {
+                        let (z, d) = (zs[r * n + i], ds[r * n + i]);
+                        nonzero[i] += u32::from(d != 0.0);
+                        sum_abs[i] += d.abs();
+                        z_min[i] = if z < z_min[i] { z } else { z_min[i] };
+                        z_max[i] = if z > z_max[i] { z } else { z_max[i] };
+                        nan[i] |= z.is_nan();
+                        zero_total += u64::from(as_[r * n + i] == 0.0);
+                    }
+                }
+                *zeros += zero_total;
             }
         });
         for &z in logits {
