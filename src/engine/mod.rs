@@ -22,6 +22,7 @@
 //! [`csv`] (data files), [`init`], [`network`] (forward/backward), [`loss`], [`optim`],
 //! [`health`], [`model_file`], [`config`], [`session`].
 
+pub mod checkpoint;
 pub mod config;
 pub mod csv;
 pub mod dataset;
@@ -41,6 +42,7 @@ pub(crate) mod quartiles;
 pub mod session;
 pub mod standardize;
 
+pub use checkpoint::{Checkpoint, Timeline};
 pub use config::TrainConfig;
 pub use csv::{CsvData, CsvOptions, TaskChoice};
 pub use dataset::{Dataset, DatasetKind, SplitRule};

@@ -127,6 +127,12 @@ pub struct Optimizer {
 }
 
 impl Optimizer {
+    /// Memory held by the state buffers, in bytes (for the history's budget).
+    pub fn state_bytes(&self) -> usize {
+        super::checkpoint::gradient_bytes(&self.slots.first)
+            + super::checkpoint::gradient_bytes(&self.slots.second)
+    }
+
     pub fn new(settings: OptimizerSettings, net: &Network) -> Optimizer {
         Optimizer {
             settings,
