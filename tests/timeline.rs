@@ -151,3 +151,77 @@ fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
     assert_eq!(w.capture().timeline.viewing, None);
     assert_eq!(w.capture().deaths, deaths_now);
 }
+
+/// The explorer on the dying-high-lr run after 40 epochs, its trainer carrying out every
+/// command the keys send.
+struct Explorer {
+    app: common::Harness,
+    worker: Worker,
+}
+
+impl Explorer {
+    fn new(size: (u16, u16)) -> Explorer {
+        use reluscope::ui::theme::{ColorTier, Theme};
+        let mut app = common::Harness::new(dying(), Theme::new(ColorTier::None, false), size, 0);
+        let mut worker = Worker::new(dying(), false, None, app.requested_view.unwrap()).unwrap();
+        while worker.session().epoch() < 40 {
+            worker.step();
+        }
+        let mut e = Explorer { app, worker };
+        e.send(reluscope::app::Msg::Snapshot(std::sync::Arc::new(
+            e.worker.capture(),
+        )));
+        e
+    }
+
+    fn send(&mut self, msg: impl Into<reluscope::app::Msg>) {
+        let effects = self.app.act(msg);
+        if effects.trainer.is_empty() {
+            return;
+        }
+        for cmd in effects.trainer {
+            self.worker.apply(cmd);
+        }
+        let snap = std::sync::Arc::new(self.worker.capture());
+        self.app.act(reluscope::app::Msg::Snapshot(snap));
+    }
+
+    fn key(&mut self, a: reluscope::action::Action) {
+        self.send(a);
+    }
+}
+
+#[test]
+fn the_timeline_view_snapshots() {
+    use reluscope::action::Action;
+    for (w, h) in [(160, 48), (100, 30)] {
+        let mut e = Explorer::new((w, h));
+        e.key(Action::ToggleTimeline);
+        assert!(e.app.timeline);
+        let text = e.app.screen();
+        assert!(text.contains("timeline: now, epoch 40"), "{text}");
+        e.key(Action::NextDeath);
+        assert_eq!(e.worker.capture().timeline.viewing, None, "no death after now");
+        e.key(Action::PrevDeath);
+        let at = e.worker.capture().timeline.viewing.expect("a death before now");
+        e.key(Action::Left);
+        let text = e.app.screen();
+        let marker = format!("viewing epoch {} of 40", at - 1);
+        assert!(text.contains(&marker), "{text}");
+        assert!(text.contains("train on from here"), "{text}");
+        insta::assert_snapshot!(format!("timeline_{w}x{h}"), text);
+        // Space trains on from there: the later epochs go, with a notice.
+        e.key(Action::TogglePause);
+        assert!(!e.app.timeline && !e.app.paused);
+        let msg = &e.app.message.as_ref().unwrap().0;
+        assert!(msg.contains(&format!("resumed from epoch {}", at - 1)), "{msg}");
+        // Esc from the timeline goes back to now.
+        let mut e = Explorer::new((w, h));
+        e.key(Action::TimelineStart);
+        assert_eq!(e.worker.capture().timeline.viewing, Some(0));
+        e.key(Action::Cancel);
+        assert!(!e.app.timeline);
+        assert_eq!(e.worker.capture().timeline.viewing, None);
+        assert_eq!(e.worker.session().epoch(), 40, "nothing trained meanwhile");
+    }
+}

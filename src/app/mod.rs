@@ -104,6 +104,8 @@ pub struct App {
     pub saving: Option<SaveKind>,
     /// The state string is shown (the run as one line).
     pub state_shown: bool,
+    /// The timeline is open: left/right scrub the run's kept history, training paused.
+    pub timeline: bool,
     /// The number of the last model save reported.
     saves_seen: u64,
     /// The edit text is still the prefilled current value: the first typed character replaces
@@ -176,6 +178,7 @@ impl App {
             editing: None,
             saving: None,
             state_shown: false,
+            timeline: false,
             saves_seen: 0,
             edit_fresh: false,
             show_test: false,
@@ -492,6 +495,39 @@ impl App {
         polled.changed
     }
 
+    /// Open the timeline (pausing training) and go where `seek` says, if anywhere.
+    fn timeline_seek(&mut self, seek: Option<crate::trainer::Seek>) {
+        if !self.timeline {
+            self.timeline = true;
+            if !self.paused {
+                self.paused = true;
+                self.command(Command::Pause);
+            }
+            let key = |a| self.key_of(a);
+            self.say(format!(
+                "timeline: {}/{} step, {}/{} start/now, {}/{} deaths, {} trains on from here, {} closes",
+                key(Action::Left),
+                key(Action::Right),
+                key(Action::TimelineStart),
+                key(Action::TimelineNow),
+                key(Action::PrevDeath),
+                key(Action::NextDeath),
+                key(Action::TogglePause),
+                key(Action::Cancel),
+            ));
+        }
+        if let Some(seek) = seek {
+            self.command(Command::Seek(seek));
+        }
+    }
+
+    /// Close the timeline: back to the run as it is now, still paused.
+    fn close_timeline(&mut self) {
+        self.timeline = false;
+        self.command(Command::Seek(crate::trainer::Seek::Now));
+        self.say("timeline closed: the run as it is now");
+    }
+
     /// The first key bound to `action`, for messages ("" if none).
     fn key_of(&self, action: Action) -> String {
         self.keymap.first_key(action)
@@ -581,6 +617,8 @@ fn global(app: &mut App, action: Action) -> Option<bool> {
         // A screenshot takes whatever is on screen: a view, an overlay, the picker.
         Action::Screenshot => app.screenshot(),
         Action::TogglePause => {
+            // From a past moment, playing trains on from there (the trainer says so).
+            app.timeline = false;
             app.paused = !app.paused;
             app.command(if app.paused {
                 Command::Pause
@@ -703,7 +741,26 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::ToggleExperiments => app.toggle_experiments(),
         Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
         Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
+        Action::ToggleTimeline => {
+            if app.timeline {
+                app.close_timeline();
+            } else {
+                app.timeline_seek(None);
+            }
+        }
+        Action::TimelineStart => app.timeline_seek(Some(crate::trainer::Seek::Start)),
+        Action::TimelineNow => app.timeline_seek(Some(crate::trainer::Seek::Now)),
+        Action::PrevDeath => app.timeline_seek(Some(crate::trainer::Seek::PrevDeath)),
+        Action::NextDeath => app.timeline_seek(Some(crate::trainer::Seek::NextDeath)),
+        Action::Left | Action::Right if app.timeline => app.timeline_seek(Some(if action
+            == Action::Left
+        {
+            crate::trainer::Seek::Back
+        } else {
+            crate::trainer::Seek::Forward
+        })),
         Action::Step => {
+            app.timeline = false;
             if !app.paused {
                 app.paused = true;
                 app.command(Command::Pause);
@@ -819,6 +876,8 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::Cancel => {
             if app.editing.take().is_some() {
                 app.say("edit cancelled");
+            } else if app.timeline {
+                app.close_timeline();
             } else if app.state_shown {
                 app.state_shown = false;
             } else if app.experiments.open {

@@ -281,12 +281,4 @@ impl Timeline {
     pub fn truncate_after(&mut self, epoch: u64) {
         self.entries.retain(|e| e.epoch <= epoch);
     }
-
-    /// The history as read back from a file: these moments, oldest first.
-    pub fn from_entries(entries: Vec<Checkpoint>) -> Timeline {
-        let mut t = Timeline::new(usize::MAX);
-        t.entries = entries;
-        t.budget = BUDGET;
-        t
-    }
 }
