@@ -114,6 +114,25 @@ fn the_largest_network_keeps_every_early_epoch_within_the_budget() {
     // Every epoch of the first 100 (a resumable one every 10th) fits with room to spare.
     let dense = 90 * view + 11 * full;
     assert!(dense < BUDGET * 3 / 4, "{dense} of {BUDGET}");
+
+    // A run of 3000 epochs under the real budget: the first 100 all kept, then thinned.
+    let mut t = Timeline::default();
+    for e in 0..3000u64 {
+        let mut c = cp.clone();
+        set_epoch(&mut c, e);
+        t.push(c);
+        assert!(t.bytes() <= BUDGET, "epoch {e}: {}", t.bytes());
+    }
+    for e in 0..=DENSE_EPOCHS {
+        assert!(t.at(e).is_some(), "epoch {e} kept");
+    }
+    let tail = t.entries().iter().filter(|c| c.epoch() > DENSE_EPOCHS).count();
+    assert!(tail >= 10, "{tail}");
+    eprintln!(
+        "after 3000 epochs: {} moments ({tail} after epoch 100), {} bytes of {BUDGET}",
+        t.len(),
+        t.bytes()
+    );
 }
 
 #[test]
