@@ -109,7 +109,10 @@ fn the_largest_network_keeps_every_early_epoch_within_the_budget() {
     let params = (8 * 64 * 64 + 640 + 522) * 8;
     assert!(view >= params && view < params + 64 * 1024, "{view}");
     // Adam's two moments, the epoch order and the health on top.
-    assert!(full >= 3 * params && full < 3 * params + 128 * 1024, "{full}");
+    assert!(
+        full >= 3 * params && full < 3 * params + 128 * 1024,
+        "{full}"
+    );
     eprintln!("8x64 + Adam on digits: {view} bytes to view, {full} to resume");
     // Every epoch of the first 100 (a resumable one every 10th) fits with room to spare.
     let dense = 90 * view + 11 * full;
@@ -126,7 +129,11 @@ fn the_largest_network_keeps_every_early_epoch_within_the_budget() {
     for e in 0..=DENSE_EPOCHS {
         assert!(t.at(e).is_some(), "epoch {e} kept");
     }
-    let tail = t.entries().iter().filter(|c| c.epoch() > DENSE_EPOCHS).count();
+    let tail = t
+        .entries()
+        .iter()
+        .filter(|c| c.epoch() > DENSE_EPOCHS)
+        .count();
     assert!(tail >= 10, "{tail}");
     eprintln!(
         "after 3000 epochs: {} moments ({tail} after epoch 100), {} bytes of {BUDGET}",

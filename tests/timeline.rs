@@ -95,7 +95,10 @@ fn resuming_from_a_past_moment_is_the_run_that_never_went_back() {
         let snap = w.capture();
         assert_eq!(snap.timeline.viewing, None);
         assert!(
-            snap.notice.as_deref().unwrap().contains("resumed from epoch 2"),
+            snap.notice
+                .as_deref()
+                .unwrap()
+                .contains("resumed from epoch 2"),
             "{:?}",
             snap.notice
         );
@@ -145,7 +148,13 @@ fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
     }
     // The past moment tells only its past: fewer deaths than now, metrics up to it.
     assert!(before.deaths < deaths_now);
-    assert!(before.history.samples().iter().all(|s| s.epoch <= (e - 1) as f64));
+    assert!(
+        before
+            .history
+            .samples()
+            .iter()
+            .all(|s| s.epoch <= (e - 1) as f64)
+    );
     // Now again: the run as it is.
     w.apply(Cmd::Seek(Seek::Now));
     assert_eq!(w.capture().timeline.viewing, None);
@@ -162,7 +171,7 @@ struct Explorer {
 impl Explorer {
     fn new(size: (u16, u16)) -> Explorer {
         use reluscope::ui::theme::{ColorTier, Theme};
-        let mut app = common::Harness::new(dying(), Theme::new(ColorTier::None, false), size, 0);
+        let app = common::Harness::new(dying(), Theme::new(ColorTier::None, false), size, 0);
         let mut worker = Worker::new(dying(), false, None, app.requested_view.unwrap()).unwrap();
         while worker.session().epoch() < 40 {
             worker.step();
@@ -201,9 +210,18 @@ fn the_timeline_view_snapshots() {
         let text = e.app.screen();
         assert!(text.contains("timeline: now, epoch 40"), "{text}");
         e.key(Action::NextDeath);
-        assert_eq!(e.worker.capture().timeline.viewing, None, "no death after now");
+        assert_eq!(
+            e.worker.capture().timeline.viewing,
+            None,
+            "no death after now"
+        );
         e.key(Action::PrevDeath);
-        let at = e.worker.capture().timeline.viewing.expect("a death before now");
+        let at = e
+            .worker
+            .capture()
+            .timeline
+            .viewing
+            .expect("a death before now");
         e.key(Action::Left);
         let text = e.app.screen();
         let marker = format!("viewing epoch {} of 40", at - 1);
@@ -214,7 +232,10 @@ fn the_timeline_view_snapshots() {
         e.key(Action::TogglePause);
         assert!(!e.app.timeline && !e.app.paused);
         let msg = &e.app.message.as_ref().unwrap().0;
-        assert!(msg.contains(&format!("resumed from epoch {}", at - 1)), "{msg}");
+        assert!(
+            msg.contains(&format!("resumed from epoch {}", at - 1)),
+            "{msg}"
+        );
         // Esc from the timeline goes back to now.
         let mut e = Explorer::new((w, h));
         e.key(Action::TimelineStart);

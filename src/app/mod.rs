@@ -752,13 +752,13 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::TimelineNow => app.timeline_seek(Some(crate::trainer::Seek::Now)),
         Action::PrevDeath => app.timeline_seek(Some(crate::trainer::Seek::PrevDeath)),
         Action::NextDeath => app.timeline_seek(Some(crate::trainer::Seek::NextDeath)),
-        Action::Left | Action::Right if app.timeline => app.timeline_seek(Some(if action
-            == Action::Left
-        {
-            crate::trainer::Seek::Back
-        } else {
-            crate::trainer::Seek::Forward
-        })),
+        Action::Left | Action::Right if app.timeline => {
+            app.timeline_seek(Some(if action == Action::Left {
+                crate::trainer::Seek::Back
+            } else {
+                crate::trainer::Seek::Forward
+            }))
+        }
         Action::Step => {
             app.timeline = false;
             if !app.paused {

@@ -183,13 +183,13 @@ impl Timeline {
 
     /// Whether a moment at `epoch` is kept under the current thinning (the newest always is).
     fn on_grid(&self, epoch: u64) -> bool {
-        epoch <= self.dense || epoch.is_multiple_of(self.stride)
+        epoch <= self.dense || epoch % self.stride == 0
     }
 
     /// Whether the moment at `epoch` keeps its training state once it is no longer the newest.
     fn keeps_resume(&self, epoch: u64) -> bool {
         if epoch <= self.dense {
-            epoch.is_multiple_of(RESUME_EVERY)
+            epoch % RESUME_EVERY == 0
         } else {
             true
         }
@@ -230,7 +230,7 @@ impl Timeline {
             let mut i = 0;
             self.entries.retain(|e| {
                 i += 1;
-                i == 1 || i - 1 == newest || e.epoch <= dense || e.epoch.is_multiple_of(stride)
+                i == 1 || i - 1 == newest || e.epoch <= dense || e.epoch % stride == 0
             });
             // Moments that left the dense part need their training state; those without it
             // (views) go too, except the first.

@@ -15,8 +15,8 @@ use super::{
     TILE_PIXELS, Task, TimelineMark, View, ZRange,
 };
 use crate::engine::{
-    EngineError, ModelFile, NeuronState, Projection, Session, Timeline, TrainConfig,
-    rng_from_seed, session::predicted_class,
+    EngineError, ModelFile, NeuronState, Projection, Session, Timeline, TrainConfig, rng_from_seed,
+    session::predicted_class,
 };
 
 /// Every step is recorded (not only epoch ends) until this many epochs or steps are in, so a
