@@ -36,10 +36,19 @@ impl Drop for Restore {
     }
 }
 
+const NEEDS_TERMINAL: &str =
+    "the explorer needs an interactive terminal; for scripts use `reluscope train`";
+
 /// Run the explorer until the user quits, a signal arrives or the terminal goes away.
 /// `settings` are the layered configuration (flags included); `data` adds what only the
 /// command line carries: a CSV file (`--data`) and a saved model (`--model`).
-pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()> {
+/// `opened` is a history file (`--open`) to start from instead of a fresh run.
+pub fn run(
+    settings: Settings,
+    data: &DataArgs,
+    flags: &TrainFlags,
+    opened: Option<&crate::commands::history::Opened>,
+) -> Result<()> {
     let display = &settings.display;
     let fps = display.fps;
     if !(1..=60).contains(&fps) {
@@ -47,20 +56,32 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
             "--fps {fps} is out of range; use 1 to 60 (default {DEFAULT_FPS})"
         )));
     }
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(input_error(
-            "the explorer needs an interactive terminal; for scripts use `reluscope train`",
-        ));
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !terminal && opened.is_none() {
+        return Err(input_error(NEEDS_TERMINAL));
     }
     let (config, model) = with_data(data, flags, settings.train.clone())?;
+    // A history file is read whole first: a damaged one is reported plainly.
+    let timeline = opened.map(|o| o.timeline(&config)).transpose()?;
+    if !terminal {
+        return Err(input_error(NEEDS_TERMINAL));
+    }
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let theme = ui::theme_fit::for_terminal(&settings);
     let (paused, mouse) = (display.paused, display.mouse);
     let mut app = App::from_settings(config.clone(), settings, theme.ascii, size);
     let view = crate::app::layout::wanted_view(&app);
     // The session is built before the terminal is touched, so bad settings print plainly.
-    let (trainer, snapshots, effective) =
-        Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?;
+    let (trainer, snapshots, effective) = match opened {
+        None => Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?,
+        Some(o) => {
+            let timeline = timeline.unwrap_or_default();
+            // Paused at the last moment, the timeline open: it is there to be scrubbed.
+            app.paused = true;
+            app.open_timeline_at_start(&o.path);
+            Trainer::spawn_opened(config, timeline, SPEEDS[app.speed], view)?
+        }
+    };
     // A saved model may have set the shape: the Parameters pane shows what is in effect.
     app.config = effective;
 

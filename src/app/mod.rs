@@ -521,6 +521,15 @@ impl App {
         }
     }
 
+    /// Start with the timeline open on a run read from `path` (`--open`).
+    pub fn open_timeline_at_start(&mut self, path: &std::path::Path) {
+        self.paused = true;
+        self.timeline_seek(None);
+        self.effects = Effects::default();
+        let hint = self.message.take().map(|(m, _)| m).unwrap_or_default();
+        self.say(format!("opened {}{}{hint}", path.display(), self.sep()));
+    }
+
     /// Close the timeline: back to the run as it is now, still paused.
     fn close_timeline(&mut self) {
         self.timeline = false;

@@ -102,8 +102,8 @@ impl Resume {
         size_of::<Resume>()
             + self.optimizer.state_bytes()
             + vec_bytes(&self.order)
-            + self.epoch_grads.as_ref().map_or(0, gradient_bytes)
-            + self.full.as_ref().map_or(0, |(g, _)| gradient_bytes(g))
+            + self.epoch_grads.as_ref().map_or(0, Gradients::bytes)
+            + self.full.as_ref().map_or(0, |(g, _)| g.bytes())
             + vec_bytes(&self.step_grad_norms)
             + health_bytes(&self.epoch_health)
             + config_bytes(&self.config)
@@ -118,13 +118,6 @@ fn network_bytes(n: &Network) -> usize {
     n.layers
         .iter()
         .map(|l| size_of::<super::network::Layer>() + vec_bytes(&l.weights) + vec_bytes(&l.bias))
-        .sum()
-}
-
-pub(crate) fn gradient_bytes(g: &Gradients) -> usize {
-    g.layers
-        .iter()
-        .map(|l| size_of_val(l) + vec_bytes(&l.weights) + vec_bytes(&l.bias))
         .sum()
 }
 
@@ -280,5 +273,14 @@ impl Timeline {
     /// Forget every moment after `epoch` (a branch from there).
     pub fn truncate_after(&mut self, epoch: u64) {
         self.entries.retain(|e| e.epoch <= epoch);
+    }
+
+    /// The history as read back from a file: these moments (oldest first, epochs rising),
+    /// under the default budget.
+    pub fn from_entries(entries: Vec<Checkpoint>) -> Timeline {
+        Timeline {
+            entries,
+            ..Timeline::default()
+        }
     }
 }

@@ -29,6 +29,7 @@ pub mod dataset;
 pub mod error;
 pub mod feature;
 pub mod health;
+pub mod history_file;
 pub mod init;
 pub mod kernels;
 pub mod loss;

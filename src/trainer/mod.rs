@@ -107,6 +107,25 @@ impl Trainer {
         if let Some(model) = model {
             worker.load_model(model)?;
         }
+        Trainer::start(worker)
+    }
+
+    /// [`Trainer::spawn`] for a run read back from a history file: paused at its newest
+    /// moment, every kept one to scrub through.
+    pub fn spawn_opened(
+        config: TrainConfig,
+        timeline: crate::engine::Timeline,
+        speed: Option<f64>,
+        view: View,
+    ) -> anyhow::Result<(Trainer, watch::Receiver<Arc<Snapshot>>, TrainConfig)> {
+        let mut worker = Worker::new(config, false, speed, view)?;
+        worker.load_timeline(timeline)?;
+        Trainer::start(worker)
+    }
+
+    fn start(
+        mut worker: Worker,
+    ) -> anyhow::Result<(Trainer, watch::Receiver<Arc<Snapshot>>, TrainConfig)> {
         let effective = worker.session().config().clone();
         let (snap_tx, snap_rx) = watch::channel(Arc::new(worker.capture()));
         let mailbox = Arc::new(Mailbox::default());

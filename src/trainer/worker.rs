@@ -175,6 +175,42 @@ impl Worker {
         &self.timeline
     }
 
+    /// Start from a kept history (a file written by `train --history`): the run as it was at
+    /// its newest moment, every kept one to scrub through.
+    pub fn load_timeline(&mut self, timeline: Timeline) -> Result<(), EngineError> {
+        let Some(last) = timeline.entries().last() else {
+            return Err(EngineError::invalid(
+                "the history holds no moment".to_string(),
+            ));
+        };
+        self.session.restore(last)?;
+        self.refresh_plane();
+        self.begin_run();
+        // The metrics and stories from the kept moments, as the run recorded them at its ends.
+        self.history = Arc::default();
+        self.lives = Arc::new(Lives::new(&self.session.network().hidden_widths()));
+        let mut view = self.session.clone();
+        for cp in timeline.entries() {
+            view.show(cp);
+            Arc::make_mut(&mut self.history).push(sample_of(&view, cp.epoch() as f64, None));
+            let states = states_of(&view);
+            let turns = Arc::make_mut(&mut self.lives).record(cp.epoch(), &states);
+            for (l, n, turn) in turns {
+                let event = Event {
+                    turn,
+                    epoch: cp.epoch(),
+                    update: None,
+                    exact: false,
+                };
+                Arc::make_mut(&mut self.lives).note(l, n, event);
+            }
+        }
+        self.timeline = timeline;
+        self.epoch_start_step = self.session.step_count();
+        self.checkpoint = Some(self.session.clone());
+        Ok(())
+    }
+
     /// Recomputes the slice the plane views show, the examples' places on it and its extent
     /// (a new session, or a new slice asked for).
     fn refresh_plane(&mut self) {
