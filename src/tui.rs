@@ -21,7 +21,7 @@ use crate::event::{Event, Events};
 use crate::experiment::{ExperimentJob, default_threads};
 use crate::settings::Settings;
 use crate::terminal::{self, Tui};
-use crate::trainer::{Snapshot, Trainer};
+use crate::trainer::{Command, Snapshot, Trainer};
 use crate::ui::{self, theme::Theme};
 
 /// Frames per second when `--fps` is not given.
@@ -98,6 +98,7 @@ pub fn run(
         app: &mut app,
         theme: &theme,
         trainer: &trainer,
+        trainer_b: None,
         job: None,
         period,
         screenshot: None,
@@ -118,6 +119,8 @@ struct Run<'a> {
     app: &'a mut App,
     theme: &'a Theme,
     trainer: &'a Trainer,
+    /// The A/B comparison's second trainer, while comparing.
+    trainer_b: Option<Trainer>,
     /// The experiment running in the background, if any.
     job: Option<ExperimentJob>,
     period: Duration,
@@ -161,6 +164,7 @@ impl Run<'_> {
                     Some(Msg::Resize(w, h))
                 }
                 Event::Snapshot(s) => Some(Msg::Snapshot(s)),
+                Event::SnapshotB(s) => Some(Msg::SnapshotB(s)),
                 Event::Experiment(r) => Some(Msg::Experiment(r)),
                 Event::Suspend => {
                     self.suspend(&mut events, &mut dirty)?;
@@ -215,8 +219,44 @@ impl Run<'_> {
             return Ok(Next::Quit);
         }
         *dirty |= effects.redraw;
+        match effects.ab {
+            Some(Some(config)) => {
+                let view = crate::app::layout::wanted_view(self.app);
+                let speed = SPEEDS[self.app.speed];
+                match Trainer::spawn(*config, None, false, speed, view) {
+                    Ok((trainer, rx, _)) => {
+                        let first = rx.borrow().clone();
+                        events.watch_b(Some(rx));
+                        self.trainer_b = Some(trainer);
+                        update(self.app, Msg::SnapshotB(first));
+                        *dirty = true;
+                    }
+                    Err(e) => {
+                        update(self.app, Msg::Action(crate::action::Action::ToggleAb));
+                        self.app.message = Some((
+                            format!("A/B: cannot start B: {e:#}"),
+                            crate::app::Level::Error,
+                        ));
+                    }
+                }
+            }
+            Some(None) => {
+                events.watch_b(None);
+                self.trainer_b = None;
+            }
+            None => {}
+        }
         for command in effects.trainer {
+            // B samples the same planes as A (the columns are the same size).
+            if let (Command::View(_), Some(b)) = (&command, &self.trainer_b) {
+                b.send(command.clone());
+            }
             self.trainer.send(command);
+        }
+        if let Some(b) = &self.trainer_b {
+            for command in effects.trainer_b {
+                b.send(command);
+            }
         }
         match effects.experiment {
             Some(ExperimentEffect::Start {

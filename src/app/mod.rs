@@ -8,6 +8,7 @@
 //! [`params`] (the Parameters pane's knobs over the settings schema), [`curve_view`] (the
 //! activation view's range and cursor), [`experiments`] (the Experiments view's state).
 
+pub mod ab;
 pub mod curve_view;
 pub mod experiments;
 pub mod help;
@@ -106,6 +107,8 @@ pub struct App {
     pub state_shown: bool,
     /// The timeline is open: left/right scrub the run's kept history, training paused.
     pub timeline: bool,
+    /// The A/B comparison's second run, when the screen is split.
+    pub ab: Option<ab::Ab>,
     /// The number of the last model save reported.
     saves_seen: u64,
     /// The edit text is still the prefilled current value: the first typed character replaces
@@ -179,6 +182,7 @@ impl App {
             saving: None,
             state_shown: false,
             timeline: false,
+            ab: None,
             saves_seen: 0,
             edit_fresh: false,
             show_test: false,
@@ -235,6 +239,9 @@ impl App {
         let Some(scenario) = all.get(index) else {
             return;
         };
+        if self.ab.take().is_some() {
+            self.effects.ab = Some(None);
+        }
         let base = self.settings.as_deref().cloned().unwrap_or_default();
         match base.with_scenario(scenario) {
             Err(e) => self.complain(format!("scenario {}: {e:#}", scenario.name)),
@@ -305,6 +312,9 @@ impl App {
             self.complain(format!("{what}: {e}"));
             return;
         }
+        if self.reconfigure_b(&new, what) {
+            return;
+        }
         let rebuild = self.config.needs_reset(&new);
         self.config = new;
         self.command(Command::Configure(Box::new(self.config.clone())));
@@ -321,7 +331,7 @@ impl App {
 
     fn set_speed(&mut self, speed: usize) {
         self.speed = speed.min(SPEEDS.len() - 1);
-        self.command(Command::Speed(SPEEDS[self.speed]));
+        self.command_both(Command::Speed(SPEEDS[self.speed]));
         self.say(format!("speed {}", params::speed_name(self.speed)));
     }
 
@@ -497,6 +507,13 @@ impl App {
 
     /// Open the timeline (pausing training) and go where `seek` says, if anywhere.
     fn timeline_seek(&mut self, seek: Option<crate::trainer::Seek>) {
+        if self.ab.is_some() {
+            let key = self.key_of(Action::ToggleAb);
+            self.complain(format!(
+                "the timeline is one run's: close A/B first ({key})"
+            ));
+            return;
+        }
         if !self.timeline {
             self.timeline = true;
             if !self.paused {
@@ -574,6 +591,10 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
             app.take_snapshot(s);
             true
         }
+        Msg::SnapshotB(s) => {
+            app.take_snapshot_b(s);
+            app.ab.is_some()
+        }
         Msg::Experiment(results) => app.take_experiment(&results),
         Msg::Resize(w, h) => {
             app.size = (w, h);
@@ -629,7 +650,7 @@ fn global(app: &mut App, action: Action) -> Option<bool> {
             // From a past moment, playing trains on from there (the trainer says so).
             app.timeline = false;
             app.paused = !app.paused;
-            app.command(if app.paused {
+            app.command_both(if app.paused {
                 Command::Pause
             } else {
                 Command::Play
@@ -768,17 +789,18 @@ fn panes(app: &mut App, action: Action) -> bool {
                 crate::trainer::Seek::Forward
             }))
         }
+        Action::ToggleAb => app.toggle_ab(),
         Action::Step => {
             app.timeline = false;
             if !app.paused {
                 app.paused = true;
-                app.command(Command::Pause);
+                app.command_both(Command::Pause);
             }
-            app.command(Command::Step);
+            app.command_both(Command::Step);
             app.say("one step");
         }
         Action::ResetNetwork => {
-            app.command(Command::ResetNetwork);
+            app.command_both(Command::ResetNetwork);
             app.say("network reset: new weights, same data");
         }
         Action::NewData => {
