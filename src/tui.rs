@@ -70,6 +70,10 @@ pub fn run(
     let theme = ui::theme_fit::for_terminal(&settings);
     let (paused, mouse) = (display.paused, display.mouse);
     let mut app = App::from_settings(config.clone(), settings, theme.ascii, size);
+    // A scenario that compares two runs opens split (the first update carries it out).
+    if let Some(scenario) = app.settings.as_ref().and_then(|s| s.scenario.clone()) {
+        app.start_scenario_compare(&scenario);
+    }
     let view = crate::app::layout::wanted_view(&app);
     // The session is built before the terminal is touched, so bad settings print plainly.
     let (trainer, snapshots, effective) = match opened {

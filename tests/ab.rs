@@ -69,6 +69,7 @@ fn ab_runs_with_the_same_settings_are_identical() {
     for _ in 0..30 {
         s.a.step();
     }
+    s.app.act(Msg::Snapshot(Arc::new(s.a.capture())));
     s.key(Action::ToggleAb);
     assert!(s.app.ab.is_some() && s.app.paused);
     assert_eq!(s.a.session().step_count(), 0, "A starts again beside B");
@@ -134,4 +135,53 @@ fn the_split_view_snapshots() {
         }
         insta::assert_snapshot!(format!("ab_{w}x{h}"), text);
     }
+}
+
+#[test]
+fn leaky_rescue_opens_beside_plain_relu_from_the_same_weights() {
+    let scenario = reluscope::settings::preset::find("leaky-rescue").unwrap();
+    let settings = reluscope::settings::Settings::default()
+        .with_scenario(&scenario)
+        .unwrap();
+    let mut s = Split::new(settings.train.clone(), (160, 48));
+    let effects = {
+        s.app.start_scenario_compare(&scenario);
+        // The effects wait for the next update, as at the explorer's start.
+        s.app.act(Msg::Resize(160, 48))
+    };
+    let msg = &s.app.message.as_ref().unwrap().0;
+    assert!(msg.contains("side by side with B: act=relu"), "{msg}");
+    let b_config = *effects.ab.clone().unwrap().unwrap();
+    assert_eq!(b_config.activation.to_string(), "relu");
+    assert_eq!(s.app.config.activation.to_string(), "leaky-relu");
+    let b = Worker::new(
+        b_config,
+        false,
+        None,
+        reluscope::app::layout::wanted_view(&s.app),
+    );
+    s.b = Some(b.unwrap());
+    assert_eq!(
+        s.a.session().network().layers[0].weights,
+        s.b.as_ref().unwrap().session().network().layers[0].weights,
+        "the same initial weights"
+    );
+    let (da, db) = s.app.ab_differences().unwrap();
+    assert_eq!(
+        (da[0].as_str(), db[0].as_str()),
+        ("act=leaky-relu", "act=relu")
+    );
+    for _ in 0..40 * 9 {
+        s.a.step();
+        s.b.as_mut().unwrap().step();
+    }
+    s.key(Action::Step);
+    let (a, b) = (s.a.capture(), s.b.as_ref().unwrap().capture());
+    assert_eq!(a.dead, 0, "leaky ReLU: none dead");
+    assert!(b.dead > 0, "plain ReLU: some die");
+    let msg = &s.app.message.as_ref().unwrap().0;
+    assert!(
+        msg.contains("side by side with B: act=relu") || msg == "one step",
+        "{msg}"
+    );
 }

@@ -35,8 +35,10 @@ impl App {
             self.paused = true;
             self.command(Command::Pause);
         }
-        // A starts again too, so both runs begin at the same weights at the same step.
-        self.command(Command::Restart(Box::new(self.config.clone())));
+        // A starts again too (if it has trained), so both begin at the same weights and step.
+        if self.snapshot.as_ref().is_some_and(|s| s.step > 0) {
+            self.command(Command::Restart(Box::new(self.config.clone())));
+        }
         self.ab = Some(Ab {
             config: self.config.clone(),
             snapshot: None,
@@ -54,6 +56,36 @@ impl App {
             "A/B: two runs from the same weights; changes go to B ({} activation, {} lr, {} \
              bias), {} plays both",
             keys[0], keys[1], keys[2], keys[3]
+        ));
+    }
+
+    /// Open the A/B comparison a scenario asks for: B is the scenario's run with its `compare`
+    /// settings changed.
+    pub fn start_scenario_compare(&mut self, scenario: &crate::settings::Scenario) {
+        let Some(changes) = &scenario.compare else {
+            return;
+        };
+        let mut b = self.config.clone();
+        changes.apply(&mut b);
+        if let Err(e) = b.validate() {
+            self.complain(format!("scenario {}: its comparison: {e}", scenario.name));
+            return;
+        }
+        let title = self.message.take().map(|(m, _)| m).unwrap_or_default();
+        if self.ab.is_some() {
+            self.toggle_ab();
+        }
+        self.toggle_ab();
+        if let Some(ab) = &mut self.ab {
+            ab.config = b.clone();
+        }
+        self.effects.ab = Some(Some(Box::new(b)));
+        let (_, db) = self.ab_differences().unwrap_or_default();
+        let key = self.key_of(crate::action::Action::ToggleAb);
+        self.say(format!(
+            "{title}{}side by side with B: {} ({key} closes B)",
+            self.sep(),
+            db.join(" ")
         ));
     }
 

@@ -253,6 +253,7 @@ impl App {
                 self.selected = None;
                 self.inspector = false;
                 self.show_scenario(scenario);
+                self.start_scenario_compare(scenario);
                 // The trainer's "new run" notice follows the scenario's title, not replaces it.
                 self.rebuild_cause = self.message.as_ref().map(|(m, _)| m.clone());
             }
@@ -514,6 +515,7 @@ impl App {
             ));
             return;
         }
+        let was_open = self.timeline;
         if !self.timeline {
             self.timeline = true;
             if !self.paused {
@@ -534,6 +536,10 @@ impl App {
             ));
         }
         if let Some(seek) = seek {
+            // The last "no death that way" is about the previous move, not this one.
+            if was_open {
+                self.message = None;
+            }
             self.command(Command::Seek(seek));
         }
     }

@@ -171,10 +171,28 @@ const TIMELINE_HINTS: &[(Action, &str)] = &[
     (Action::Cancel, "close"),
 ];
 
+/// The keys of the A/B split: what acts on both runs, what goes to B.
+const AB_HINTS: &[(Action, &str)] = &[
+    (Action::TogglePause, "play/pause both"),
+    (Action::Step, "step both"),
+    (Action::NextActivation, "B activation"),
+    (Action::LrUp, "B lr"),
+    (Action::NextBiasInit, "B bias"),
+    (Action::ToggleAb, "close A/B"),
+    (Action::ToggleHelp, "help"),
+    (Action::Quit, "quit"),
+];
+
 /// `space play/pause · s step · …` from the active keymap.
 pub fn hints(app: &App, t: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    let list = if app.timeline { TIMELINE_HINTS } else { HINTS };
+    let list = if app.timeline {
+        TIMELINE_HINTS
+    } else if app.ab.is_some() {
+        AB_HINTS
+    } else {
+        HINTS
+    };
     for (i, (action, label)) in list.iter().enumerate() {
         let Some(key) = app.keymap.keys_for(*action).iter().next() else {
             continue;
