@@ -56,6 +56,11 @@ pub struct Cli {
     #[command(flatten)]
     pub screenshot: ScreenshotArgs,
 
+    /// Open a history file (from `train --history`) in the explorer: the run paused at its last
+    /// moment, its timeline open to scrub through.
+    #[arg(long, value_name = "FILE")]
+    pub open: Option<PathBuf>,
+
     /// Print the default configuration file, every setting commented, and exit.
     #[arg(long)]
     pub print_default_config: bool,
@@ -286,6 +291,10 @@ pub struct TrainCmd {
     /// Save the trained model to this file (written atomically).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Write the run's history (every epoch early on, a thinning set after, within 64 MB) to
+    /// this file, atomically: `reluscope --open FILE` scrubs through it in the explorer.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// Report every K steps (default: once per epoch).
     #[arg(allow_negative_numbers = true, long, value_name = "K")]
     pub report_every: Option<u64>,

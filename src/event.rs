@@ -26,6 +26,8 @@ pub enum Event {
     Resize(u16, u16),
     /// The trainer published a new state.
     Snapshot(Arc<Snapshot>),
+    /// The A/B comparison's second trainer published a new state.
+    SnapshotB(Arc<Snapshot>),
     /// The running experiment published new results.
     Experiment(Arc<ExperimentResults>),
     /// The frame deadline passed: time to draw what changed.
@@ -47,6 +49,8 @@ pub struct Events {
     input: EventStream,
     snapshots: watch::Receiver<Arc<Snapshot>>,
     snapshots_open: bool,
+    /// The A/B comparison's second trainer's snapshots, while comparing.
+    snapshots_b: Option<watch::Receiver<Arc<Snapshot>>>,
     /// The running experiment's channel; dropped once it closes (the job has ended).
     experiment: Option<watch::Receiver<Arc<ExperimentResults>>>,
     sigterm: Signal,
@@ -65,6 +69,7 @@ impl Events {
             input: EventStream::new(),
             snapshots,
             snapshots_open: true,
+            snapshots_b: None,
             experiment: None,
             sigterm: signal(SignalKind::terminate())?,
             sighup: signal(SignalKind::hangup())?,
@@ -73,6 +78,11 @@ impl Events {
             sigtstp: signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
             sigcont: signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?,
         })
+    }
+
+    /// Listen to the A/B comparison's second trainer (`None`: stop listening).
+    pub fn watch_b(&mut self, snapshots: Option<watch::Receiver<Arc<Snapshot>>>) {
+        self.snapshots_b = snapshots;
     }
 
     /// Listen to a new experiment's results (replacing any earlier one's).
@@ -113,6 +123,19 @@ impl Events {
                     Ok(()) => return Event::Snapshot(self.snapshots.borrow_and_update().clone()),
                     // The trainer is gone; keep the UI alive and stop listening.
                     Err(_) => self.snapshots_open = false,
+                },
+                changed = async {
+                    match &mut self.snapshots_b {
+                        Some(rx) => rx.changed().await,
+                        None => std::future::pending().await,
+                    }
+                } => match changed {
+                    Ok(()) => {
+                        if let Some(rx) = &mut self.snapshots_b {
+                            return Event::SnapshotB(rx.borrow_and_update().clone());
+                        }
+                    }
+                    Err(_) => self.snapshots_b = None,
                 },
                 changed = async {
                     match &mut self.experiment {

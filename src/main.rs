@@ -66,7 +66,8 @@ fn main() -> ExitCode {
         None if cli.screenshot.screenshot.is_some() => load()
             .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
         Some(Command::Experiment(ExperimentCmd::Merge(args))) => commands::merge::run(args),
-        None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train)),
+        None if cli.open.is_some() => open_history(&cli),
+        None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train, None)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,6 +78,33 @@ fn main() -> ExitCode {
             ExitCode::from(error::exit_code(&err) as u8)
         }
     }
+}
+
+/// `reluscope --open FILE`: the explorer on a run read back from a history file, its settings
+/// and data from the file's header (flags given beside it still apply on top).
+fn open_history(cli: &Cli) -> anyhow::Result<()> {
+    let path = cli.open.as_deref().unwrap_or(std::path::Path::new(""));
+    for (flag, given) in [
+        ("--state", cli.state.is_some()),
+        ("--scenario", cli.scenario.is_some()),
+        ("--data", cli.data.data.is_some()),
+        ("--model", cli.data.model.is_some()),
+    ] {
+        if given {
+            return Err(error::input_error(format!(
+                "--open {} holds its run's settings and data; drop {flag}",
+                path.display()
+            )));
+        }
+    }
+    let opened = commands::history::open(path)?;
+    let mut options = cli.load_options();
+    options.state = Some(opened.state.clone());
+    let settings = settings::load_from(&options)?;
+    for note in &settings.notes {
+        eprintln!("reluscope: note: {note}");
+    }
+    reluscope::tui::run(settings, &opened.data, &cli.train, Some(&opened))
 }
 
 /// Prints `--help` or `--version` when asked for. clap would print them itself but ignore a

@@ -21,7 +21,7 @@ use crate::event::{Event, Events};
 use crate::experiment::{ExperimentJob, default_threads};
 use crate::settings::Settings;
 use crate::terminal::{self, Tui};
-use crate::trainer::{Snapshot, Trainer};
+use crate::trainer::{Command, Snapshot, Trainer};
 use crate::ui::{self, theme::Theme};
 
 /// Frames per second when `--fps` is not given.
@@ -36,10 +36,19 @@ impl Drop for Restore {
     }
 }
 
+const NEEDS_TERMINAL: &str =
+    "the explorer needs an interactive terminal; for scripts use `reluscope train`";
+
 /// Run the explorer until the user quits, a signal arrives or the terminal goes away.
 /// `settings` are the layered configuration (flags included); `data` adds what only the
 /// command line carries: a CSV file (`--data`) and a saved model (`--model`).
-pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()> {
+/// `opened` is a history file (`--open`) to start from instead of a fresh run.
+pub fn run(
+    settings: Settings,
+    data: &DataArgs,
+    flags: &TrainFlags,
+    opened: Option<&crate::commands::history::Opened>,
+) -> Result<()> {
     let display = &settings.display;
     let fps = display.fps;
     if !(1..=60).contains(&fps) {
@@ -47,20 +56,36 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
             "--fps {fps} is out of range; use 1 to 60 (default {DEFAULT_FPS})"
         )));
     }
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(input_error(
-            "the explorer needs an interactive terminal; for scripts use `reluscope train`",
-        ));
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !terminal && opened.is_none() {
+        return Err(input_error(NEEDS_TERMINAL));
     }
     let (config, model) = with_data(data, flags, settings.train.clone())?;
+    // A history file is read whole first: a damaged one is reported plainly.
+    let timeline = opened.map(|o| o.timeline(&config)).transpose()?;
+    if !terminal {
+        return Err(input_error(NEEDS_TERMINAL));
+    }
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let theme = ui::theme_fit::for_terminal(&settings);
     let (paused, mouse) = (display.paused, display.mouse);
     let mut app = App::from_settings(config.clone(), settings, theme.ascii, size);
+    // A scenario that compares two runs opens split (the first update carries it out).
+    if let Some(scenario) = app.settings.as_ref().and_then(|s| s.scenario.clone()) {
+        app.start_scenario_compare(&scenario);
+    }
     let view = crate::app::layout::wanted_view(&app);
     // The session is built before the terminal is touched, so bad settings print plainly.
-    let (trainer, snapshots, effective) =
-        Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?;
+    let (trainer, snapshots, effective) = match opened {
+        None => Trainer::spawn(config, model, !paused, SPEEDS[app.speed], view)?,
+        Some(o) => {
+            let timeline = timeline.unwrap_or_default();
+            // Paused at the last moment, the timeline open: it is there to be scrubbed.
+            app.paused = true;
+            app.open_timeline_at_start(&o.path);
+            Trainer::spawn_opened(config, timeline, SPEEDS[app.speed], view)?
+        }
+    };
     // A saved model may have set the shape: the Parameters pane shows what is in effect.
     app.config = effective;
 
@@ -77,6 +102,7 @@ pub fn run(settings: Settings, data: &DataArgs, flags: &TrainFlags) -> Result<()
         app: &mut app,
         theme: &theme,
         trainer: &trainer,
+        trainer_b: None,
         job: None,
         period,
         screenshot: None,
@@ -97,6 +123,8 @@ struct Run<'a> {
     app: &'a mut App,
     theme: &'a Theme,
     trainer: &'a Trainer,
+    /// The A/B comparison's second trainer, while comparing.
+    trainer_b: Option<Trainer>,
     /// The experiment running in the background, if any.
     job: Option<ExperimentJob>,
     period: Duration,
@@ -140,6 +168,7 @@ impl Run<'_> {
                     Some(Msg::Resize(w, h))
                 }
                 Event::Snapshot(s) => Some(Msg::Snapshot(s)),
+                Event::SnapshotB(s) => Some(Msg::SnapshotB(s)),
                 Event::Experiment(r) => Some(Msg::Experiment(r)),
                 Event::Suspend => {
                     self.suspend(&mut events, &mut dirty)?;
@@ -194,8 +223,44 @@ impl Run<'_> {
             return Ok(Next::Quit);
         }
         *dirty |= effects.redraw;
+        match effects.ab {
+            Some(Some(config)) => {
+                let view = crate::app::layout::wanted_view(self.app);
+                let speed = SPEEDS[self.app.speed];
+                match Trainer::spawn(*config, None, false, speed, view) {
+                    Ok((trainer, rx, _)) => {
+                        let first = rx.borrow().clone();
+                        events.watch_b(Some(rx));
+                        self.trainer_b = Some(trainer);
+                        update(self.app, Msg::SnapshotB(first));
+                        *dirty = true;
+                    }
+                    Err(e) => {
+                        update(self.app, Msg::Action(crate::action::Action::ToggleAb));
+                        self.app.message = Some((
+                            format!("A/B: cannot start B: {e:#}"),
+                            crate::app::Level::Error,
+                        ));
+                    }
+                }
+            }
+            Some(None) => {
+                events.watch_b(None);
+                self.trainer_b = None;
+            }
+            None => {}
+        }
         for command in effects.trainer {
+            // B samples the same planes as A (the columns are the same size).
+            if let (Command::View(_), Some(b)) = (&command, &self.trainer_b) {
+                b.send(command.clone());
+            }
             self.trainer.send(command);
+        }
+        if let Some(b) = &self.trainer_b {
+            for command in effects.trainer_b {
+                b.send(command);
+            }
         }
         match effects.experiment {
             Some(ExperimentEffect::Start {

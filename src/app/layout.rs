@@ -35,7 +35,39 @@ pub struct Areas {
     pub tabs: Option<Rect>,
     /// The Experiments view, when open: it covers every pane.
     pub experiments: Option<Rect>,
+    /// The A/B comparison, when the screen is split: it covers every pane.
+    pub ab: Option<AbAreas>,
     pub status: Rect,
+}
+
+/// The split screen: per run a header line, its Network and its Output; the shared chart below.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AbAreas {
+    /// Per run (A, B): header, network, output.
+    pub runs: [(Rect, Rect, Rect); 2],
+    pub chart: Rect,
+}
+
+/// Two columns over a chart a third of the height; in each column the Output is square (two
+/// pixels a cell) beside the Network.
+fn ab_areas(body: Rect) -> AbAreas {
+    let chart_h = (body.height / 3).max(5).min(body.height.saturating_sub(6));
+    let [cols, chart] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(chart_h)]).areas(body);
+    let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(cols);
+    let column = |c: Rect| {
+        let [header, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(c);
+        let out_w = (rest.width * 2 / 5).min(rest.height.saturating_sub(2) * 2 + 2);
+        let [net, out] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(out_w)]).areas(rest);
+        let out_h = (out.width / 2 + 2).min(out.height);
+        (header, net, Rect::new(out.x, out.y, out.width, out_h))
+    };
+    AbAreas {
+        runs: [column(a), column(b)],
+        chart,
+    }
 }
 
 impl Areas {
@@ -60,6 +92,10 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
     };
     if app.experiments.open {
         a.experiments = Some(body);
+        return Some(a);
+    }
+    if app.ab.is_some() {
+        a.ab = Some(ab_areas(body));
         return Some(a);
     }
     if app.zoomed || compact {
@@ -190,10 +226,13 @@ pub fn wanted_view(app: &App) -> View {
             plane: app.plane,
         };
     };
-    let output = a.get(Pane::Output).map_or((0, 0), |r| {
-        let m = map_area(inner(r));
-        (m.width as usize, m.height as usize * 2)
-    });
+    let output =
+        a.ab.map(|ab| ab.runs[0].2)
+            .or(a.get(Pane::Output))
+            .map_or((0, 0), |r| {
+                let m = map_area(inner(r));
+                (m.width as usize, m.height as usize * 2)
+            });
     let inspect = match (a.inspector, app.selected) {
         (Some(r), Some((l, n))) => {
             let i = inner(r);

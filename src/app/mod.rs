@@ -8,6 +8,7 @@
 //! [`params`] (the Parameters pane's knobs over the settings schema), [`curve_view`] (the
 //! activation view's range and cursor), [`experiments`] (the Experiments view's state).
 
+pub mod ab;
 pub mod curve_view;
 pub mod experiments;
 pub mod help;
@@ -104,6 +105,10 @@ pub struct App {
     pub saving: Option<SaveKind>,
     /// The state string is shown (the run as one line).
     pub state_shown: bool,
+    /// The timeline is open: left/right scrub the run's kept history, training paused.
+    pub timeline: bool,
+    /// The A/B comparison's second run, when the screen is split.
+    pub ab: Option<ab::Ab>,
     /// The number of the last model save reported.
     saves_seen: u64,
     /// The edit text is still the prefilled current value: the first typed character replaces
@@ -176,6 +181,8 @@ impl App {
             editing: None,
             saving: None,
             state_shown: false,
+            timeline: false,
+            ab: None,
             saves_seen: 0,
             edit_fresh: false,
             show_test: false,
@@ -232,6 +239,9 @@ impl App {
         let Some(scenario) = all.get(index) else {
             return;
         };
+        if self.ab.take().is_some() {
+            self.effects.ab = Some(None);
+        }
         let base = self.settings.as_deref().cloned().unwrap_or_default();
         match base.with_scenario(scenario) {
             Err(e) => self.complain(format!("scenario {}: {e:#}", scenario.name)),
@@ -243,6 +253,7 @@ impl App {
                 self.selected = None;
                 self.inspector = false;
                 self.show_scenario(scenario);
+                self.start_scenario_compare(scenario);
                 // The trainer's "new run" notice follows the scenario's title, not replaces it.
                 self.rebuild_cause = self.message.as_ref().map(|(m, _)| m.clone());
             }
@@ -302,6 +313,9 @@ impl App {
             self.complain(format!("{what}: {e}"));
             return;
         }
+        if self.reconfigure_b(&new, what) {
+            return;
+        }
         let rebuild = self.config.needs_reset(&new);
         self.config = new;
         self.command(Command::Configure(Box::new(self.config.clone())));
@@ -318,7 +332,7 @@ impl App {
 
     fn set_speed(&mut self, speed: usize) {
         self.speed = speed.min(SPEEDS.len() - 1);
-        self.command(Command::Speed(SPEEDS[self.speed]));
+        self.command_both(Command::Speed(SPEEDS[self.speed]));
         self.say(format!("speed {}", params::speed_name(self.speed)));
     }
 
@@ -492,6 +506,60 @@ impl App {
         polled.changed
     }
 
+    /// Open the timeline (pausing training) and go where `seek` says, if anywhere.
+    fn timeline_seek(&mut self, seek: Option<crate::trainer::Seek>) {
+        if self.ab.is_some() {
+            let key = self.key_of(Action::ToggleAb);
+            self.complain(format!(
+                "the timeline is one run's: close A/B first ({key})"
+            ));
+            return;
+        }
+        let was_open = self.timeline;
+        if !self.timeline {
+            self.timeline = true;
+            if !self.paused {
+                self.paused = true;
+                self.command(Command::Pause);
+            }
+            let key = |a| self.key_of(a);
+            self.say(format!(
+                "timeline: {}/{} step, {}/{} start/now, {}/{} deaths, {} trains on from here, {} closes",
+                key(Action::Left),
+                key(Action::Right),
+                key(Action::TimelineStart),
+                key(Action::TimelineNow),
+                key(Action::PrevDeath),
+                key(Action::NextDeath),
+                key(Action::TogglePause),
+                key(Action::Cancel),
+            ));
+        }
+        if let Some(seek) = seek {
+            // The last "no death that way" is about the previous move, not this one.
+            if was_open {
+                self.message = None;
+            }
+            self.command(Command::Seek(seek));
+        }
+    }
+
+    /// Start with the timeline open on a run read from `path` (`--open`).
+    pub fn open_timeline_at_start(&mut self, path: &std::path::Path) {
+        self.paused = true;
+        self.timeline_seek(None);
+        self.effects = Effects::default();
+        let hint = self.message.take().map(|(m, _)| m).unwrap_or_default();
+        self.say(format!("opened {}{}{hint}", path.display(), self.sep()));
+    }
+
+    /// Close the timeline: back to the run as it is now, still paused.
+    fn close_timeline(&mut self) {
+        self.timeline = false;
+        self.command(Command::Seek(crate::trainer::Seek::Now));
+        self.say("timeline closed: the run as it is now");
+    }
+
     /// The first key bound to `action`, for messages ("" if none).
     fn key_of(&self, action: Action) -> String {
         self.keymap.first_key(action)
@@ -528,6 +596,10 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
         Msg::Snapshot(s) => {
             app.take_snapshot(s);
             true
+        }
+        Msg::SnapshotB(s) => {
+            app.take_snapshot_b(s);
+            app.ab.is_some()
         }
         Msg::Experiment(results) => app.take_experiment(&results),
         Msg::Resize(w, h) => {
@@ -581,8 +653,10 @@ fn global(app: &mut App, action: Action) -> Option<bool> {
         // A screenshot takes whatever is on screen: a view, an overlay, the picker.
         Action::Screenshot => app.screenshot(),
         Action::TogglePause => {
+            // From a past moment, playing trains on from there (the trainer says so).
+            app.timeline = false;
             app.paused = !app.paused;
-            app.command(if app.paused {
+            app.command_both(if app.paused {
                 Command::Pause
             } else {
                 Command::Play
@@ -703,16 +777,36 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::ToggleExperiments => app.toggle_experiments(),
         Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
         Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
+        Action::ToggleTimeline => {
+            if app.timeline {
+                app.close_timeline();
+            } else {
+                app.timeline_seek(None);
+            }
+        }
+        Action::TimelineStart => app.timeline_seek(Some(crate::trainer::Seek::Start)),
+        Action::TimelineNow => app.timeline_seek(Some(crate::trainer::Seek::Now)),
+        Action::PrevDeath => app.timeline_seek(Some(crate::trainer::Seek::PrevDeath)),
+        Action::NextDeath => app.timeline_seek(Some(crate::trainer::Seek::NextDeath)),
+        Action::Left | Action::Right if app.timeline => {
+            app.timeline_seek(Some(if action == Action::Left {
+                crate::trainer::Seek::Back
+            } else {
+                crate::trainer::Seek::Forward
+            }))
+        }
+        Action::ToggleAb => app.toggle_ab(),
         Action::Step => {
+            app.timeline = false;
             if !app.paused {
                 app.paused = true;
-                app.command(Command::Pause);
+                app.command_both(Command::Pause);
             }
-            app.command(Command::Step);
+            app.command_both(Command::Step);
             app.say("one step");
         }
         Action::ResetNetwork => {
-            app.command(Command::ResetNetwork);
+            app.command_both(Command::ResetNetwork);
             app.say("network reset: new weights, same data");
         }
         Action::NewData => {
@@ -819,6 +913,8 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::Cancel => {
             if app.editing.take().is_some() {
                 app.say("edit cancelled");
+            } else if app.timeline {
+                app.close_timeline();
             } else if app.state_shown {
                 app.state_shown = false;
             } else if app.experiments.open {

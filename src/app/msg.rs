@@ -26,6 +26,8 @@ pub enum Msg {
     Click(u16, u16),
     /// A new state of training.
     Snapshot(Arc<Snapshot>),
+    /// The newest snapshot of the A/B comparison's second run (B).
+    SnapshotB(Arc<Snapshot>),
     /// The running experiment's newest results.
     Experiment(Arc<ExperimentResults>),
     /// What the run loop wrote for a [`FileEffect`]: the files (full paths), or why not.
@@ -76,6 +78,10 @@ pub struct Effects {
     pub redraw: bool,
     /// Commands for the trainer, in order.
     pub trainer: Vec<Command>,
+    /// Commands for the A/B comparison's second trainer (B).
+    pub trainer_b: Vec<Command>,
+    /// Start B's trainer with these settings (`Some`), or stop it (`None`).
+    pub ab: Option<Option<Box<crate::engine::TrainConfig>>>,
     pub experiment: Option<ExperimentEffect>,
     /// Draw the next frame in full (after Ctrl-L or a resume).
     pub clear: bool,

@@ -3,6 +3,7 @@
 pub mod data;
 pub mod eval;
 pub mod experiment;
+pub mod history;
 pub mod merge;
 pub mod plot;
 pub mod predict;

@@ -22,12 +22,14 @@
 //! [`csv`] (data files), [`init`], [`network`] (forward/backward), [`loss`], [`optim`],
 //! [`health`], [`model_file`], [`config`], [`session`].
 
+pub mod checkpoint;
 pub mod config;
 pub mod csv;
 pub mod dataset;
 pub mod error;
 pub mod feature;
 pub mod health;
+pub mod history_file;
 pub mod init;
 pub mod kernels;
 pub mod loss;
@@ -41,6 +43,7 @@ pub(crate) mod quartiles;
 pub mod session;
 pub mod standardize;
 
+pub use checkpoint::{Checkpoint, Timeline};
 pub use config::TrainConfig;
 pub use csv::{CsvData, CsvOptions, TaskChoice};
 pub use dataset::{Dataset, DatasetKind, SplitRule};

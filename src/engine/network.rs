@@ -115,6 +115,18 @@ impl Gradients {
         (0..self.layers.len()).map(|l| self.layer_norm(l)).collect()
     }
 
+    /// Memory held, in bytes (the layers and their buffers).
+    pub fn bytes(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| {
+                std::mem::size_of_val(l)
+                    + std::mem::size_of_val(&l.weights[..])
+                    + std::mem::size_of_val(&l.bias[..])
+            })
+            .sum()
+    }
+
     /// Sets every gradient to `other`'s (same shape).
     pub fn copy_from(&mut self, other: &Gradients) {
         for (g, o) in self.layers.iter_mut().zip(&other.layers) {

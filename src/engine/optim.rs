@@ -110,23 +110,28 @@ pub struct OptimizerSettings {
 
 /// Per-parameter state buffers, laid out like the network.
 #[derive(Debug, Clone, PartialEq)]
-struct Slots {
-    first: Gradients,
-    second: Gradients,
+pub(crate) struct Slots {
+    pub(crate) first: Gradients,
+    pub(crate) second: Gradients,
 }
 
 /// An optimizer: settings plus state (momentum buffers or moment estimates, step count).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Optimizer {
     pub settings: OptimizerSettings,
-    slots: Slots,
+    pub(crate) slots: Slots,
     /// Steps taken with the current kind (Adam's t).
-    t: u64,
+    pub(crate) t: u64,
     /// Whether the momentum buffers hold anything yet (PyTorch starts them at the first grad).
-    started: bool,
+    pub(crate) started: bool,
 }
 
 impl Optimizer {
+    /// Memory held by the state buffers, in bytes (for the history's budget).
+    pub fn state_bytes(&self) -> usize {
+        self.slots.first.bytes() + self.slots.second.bytes()
+    }
+
     pub fn new(settings: OptimizerSettings, net: &Network) -> Optimizer {
         Optimizer {
             settings,

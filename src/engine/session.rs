@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::activation::Activation;
 
+use super::checkpoint::{Checkpoint, Resume};
 use super::config::TrainConfig;
 use super::dataset::{Dataset, SplitRule, Task, shuffle};
 use super::error::EngineError;
@@ -456,6 +457,97 @@ impl Session {
             self.epoch_health = health.clone();
         }
         self.health = health;
+    }
+
+    /// This moment of the run without its data: the network and health, and the training
+    /// state to go on from here exactly ([`Session::restore`]).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            epoch: self.epochs,
+            steps: self.steps,
+            network: self.network.clone(),
+            health: self.health.clone(),
+            train_loss: self.train_loss,
+            grad_norms: self.grad_norms.clone(),
+            diverged: self.diverged,
+            resume: Some(Box::new(Resume {
+                config: self.config.clone(),
+                optimizer: self.optimizer.clone(),
+                shuffle_rng: self.shuffle_rng.clone(),
+                order: self.order.clone(),
+                cursor: self.cursor,
+                epoch_grads: (self.cursor > 0).then(|| self.epoch_grads.clone()),
+                // Only a full-batch step reads it.
+                full: (self.full_ready && self.full_batch())
+                    .then(|| (self.full_grads.clone(), self.full_loss)),
+                step_grad_norms: self.step_grad_norms.clone(),
+                epoch_health: self.epoch_health.clone(),
+            })),
+        }
+    }
+
+    /// Go back (or on) to a moment of this run: training continues from there as it did the
+    /// first time, bit for bit. A checkpoint of another shape, or one without its training
+    /// state (see [`Checkpoint::resumable`]), is refused and the session is left as it was.
+    pub fn restore(&mut self, cp: &Checkpoint) -> Result<(), EngineError> {
+        let Some(r) = cp.resume.as_deref() else {
+            return Err(EngineError::invalid(format!(
+                "epoch {} is kept for viewing only; resume from a resumable moment",
+                cp.epoch
+            )));
+        };
+        if !self.fits(cp) || r.order.len() != self.order.len() {
+            return Err(EngineError::invalid(
+                "the checkpoint is of another network or dataset".to_string(),
+            ));
+        }
+        self.show(cp);
+        self.config = r.config.clone();
+        self.optimizer = r.optimizer.clone();
+        self.shuffle_rng = r.shuffle_rng.clone();
+        self.order.copy_from_slice(&r.order);
+        self.cursor = r.cursor;
+        match &r.epoch_grads {
+            Some(g) => self.epoch_grads.copy_from(g),
+            None => self.epoch_grads.clear(),
+        }
+        self.full_ready = r.full.is_some();
+        if let Some((g, loss)) = &r.full {
+            self.full_grads.copy_from(g);
+            self.full_loss = *loss;
+        }
+        self.step_grad_norms.clone_from(&r.step_grad_norms);
+        self.epoch_health = r.epoch_health.clone();
+        // The quartile windows only speed the next pass up; its quartiles are exact anyway.
+        self.quartiles = Quartiles::default();
+        Ok(())
+    }
+
+    /// Show a moment of this run: its network, health, losses and counters, for the views.
+    /// The training state stays as it was, so [`Session::restore`] before training on.
+    /// Refused (false) for a checkpoint of another shape.
+    pub fn show(&mut self, cp: &Checkpoint) -> bool {
+        if !self.fits(cp) {
+            return false;
+        }
+        self.network.clone_from(&cp.network);
+        self.health = cp.health.clone();
+        self.train_loss = cp.train_loss;
+        self.test_loss = OnceLock::new();
+        self.grad_norms.clone_from(&cp.grad_norms);
+        self.steps = cp.steps;
+        self.epochs = cp.epoch;
+        self.diverged = cp.diverged;
+        self.full_ready = false;
+        true
+    }
+
+    /// Whether `cp` is a moment of a network shaped like this one.
+    fn fits(&self, cp: &Checkpoint) -> bool {
+        let shape = |n: &Network| -> Vec<(usize, usize)> {
+            n.layers.iter().map(|l| (l.fan_in, l.fan_out)).collect()
+        };
+        shape(&cp.network) == shape(&self.network) && cp.network.loss == self.network.loss
     }
 
     /// Applies the settings that can change mid-run without touching the network's weights:

@@ -8,6 +8,7 @@
 //! try = [{ action = "lr_up", does = "raise the learning rate further" }]
 //! focus = "network"   # optional: the pane the caption talks about
 //! select = "clip norm" # optional: the Parameters row the hints change
+//! compare = { activation = "relu" } # optional: open as an A/B comparison, B with these
 //! [train]      # same keys as the config file; unnamed keys take the built-in defaults
 //! lr = 1.0
 //! [display]    # optional, same keys as the config file
@@ -57,6 +58,8 @@ pub struct Scenario {
     pub select: Option<String>,
     /// The preset: `[train]` is complete once the built-in defaults fill the rest.
     pub overrides: Overrides,
+    /// Open as an A/B comparison: run B is the preset with these training settings changed.
+    pub compare: Option<super::overrides::TrainOverrides>,
 }
 
 impl Scenario {
@@ -132,6 +135,7 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
     let mut focus = None;
     let mut select = None;
     let mut overrides = Overrides::default();
+    let mut compare = None;
     for (key, value) in doc.get_ref() {
         let k = key.get_ref().as_ref();
         let at = src.origin(value.span());
@@ -205,6 +209,14 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
                     read_settings(src, k, table, &mut overrides, &mut diags);
                 }
             }
+            // Read as `[train]` keys: B differs from A in these.
+            "compare" => {
+                if let Some(table) = expect_table(src, k, value, &mut diags) {
+                    let mut b = Overrides::default();
+                    read_settings(src, "train", table, &mut b, &mut diags);
+                    compare = Some(b.train);
+                }
+            }
             other => diags.push(
                 Problem::new(
                     format!("unknown key `{other}` in a scenario"),
@@ -212,7 +224,7 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
                         other,
                         [
                             "name", "title", "caption", "try", "focus", "select", "train",
-                            "display",
+                            "display", "compare",
                         ],
                         "keys",
                     ),
@@ -245,6 +257,7 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
             focus,
             select,
             overrides,
+            compare,
         }),
         _ => Err(diags),
     }

@@ -60,6 +60,17 @@ pub fn encode(config: &TrainConfig) -> String {
         .join(",")
 }
 
+/// The settings of the run where `a` and `b` differ, as (key, `a`'s value, `b`'s value) in
+/// state-string spelling (`act`, `relu`, `leaky-relu:slope=0.01`).
+pub fn differences(a: &TrainConfig, b: &TrainConfig) -> Vec<(&'static str, String, String)> {
+    rows()
+        .filter_map(|(_, st)| {
+            let (va, vb) = ((st.value)(a), (st.value)(b));
+            (va != vb).then(|| (st.key, spell(&va), spell(&vb)))
+        })
+        .collect()
+}
+
 /// Reads a state string into the overrides it stands for. It fixes every setting of the run:
 /// those it does not name take their built-in defaults, so the same string gives the same run
 /// whatever a config file or the environment says. Keys are the short ones (`act`) or the

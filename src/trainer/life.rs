@@ -159,6 +159,42 @@ impl Lives {
         story.events.push(event);
     }
 
+    /// The stories as they were at `epoch` (the records after it dropped), with `now` the
+    /// states there, layer by layer.
+    pub fn truncate_after(&mut self, epoch: u64, now: &[Vec<Health>]) {
+        let keep = self.epochs.iter().filter(|&&e| e <= epoch).count();
+        self.epochs.truncate(keep);
+        self.states.truncate(keep);
+        self.seen = (keep as u64).saturating_sub(1) * self.stride + 1;
+        let flat: Vec<Health> = now.iter().flatten().copied().collect();
+        if flat.len() == self.stories.len() {
+            self.last_all = Some(flat);
+        }
+        for story in &mut self.stories {
+            for e in story.events.iter().filter(|e| e.epoch > epoch) {
+                match e.turn {
+                    Turn::Died => story.deaths = story.deaths.saturating_sub(1),
+                    Turn::Revived => story.revivals = story.revivals.saturating_sub(1),
+                }
+            }
+            story.events.retain(|e| e.epoch <= epoch);
+        }
+    }
+
+    /// The epochs of every death still told, ascending, without repeats.
+    pub fn death_epochs(&self) -> Vec<u64> {
+        let mut v: Vec<u64> = self
+            .stories
+            .iter()
+            .flat_map(|s| s.events.iter())
+            .filter(|e| e.turn == Turn::Died)
+            .map(|e| e.epoch)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// A neuron's deaths and revivals.
     pub fn story(&self, layer: usize, neuron: usize) -> Option<&Story> {
         self.stories.get(self.index(layer, neuron)?)

@@ -42,9 +42,12 @@ fn supersedes(new: &Command, old: &Command) -> bool {
                     && matches!(old, Command::Configure(_) | Command::ResetNetwork))
         }
         // Steps, play/pause and saves are counted and ordered; none of them replaces another.
-        Command::Play | Command::Pause | Command::Step | Command::SaveModel(_) | Command::Quit => {
-            false
-        }
+        Command::Play
+        | Command::Pause
+        | Command::Step
+        | Command::SaveModel(_)
+        | Command::Seek(_)
+        | Command::Quit => false,
     }
 }
 

@@ -21,7 +21,7 @@ pub use life::{Event, Story, Turn, Update};
 pub use mailbox::Mailbox;
 pub use snapshot::{
     BornDeadTally, DataPoint, Divergence, Domain, Grid, Health, History, LayerView, Lives,
-    NeuronView, PlaneInfo, Sample, Snapshot, TILE_PIXELS, Task, ZRange,
+    NeuronView, PlaneInfo, Sample, Snapshot, TILE_PIXELS, Task, TimelineMark, ZRange,
 };
 pub use worker::Worker;
 
@@ -68,7 +68,22 @@ pub enum Command {
     /// Write the model as it is now to a new file here (a taken name gets a fresh `-2`, …);
     /// the snapshot's `saved` says where, or why not.
     SaveModel(std::path::PathBuf),
+    /// Show another kept moment of the run (training pauses); `Play` or `Step` from a past
+    /// moment trains on from there, dropping the later history.
+    Seek(Seek),
     Quit,
+}
+
+/// Where to go in the run's kept history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    Back,
+    Forward,
+    Start,
+    Now,
+    /// The moment a neuron was first seen dead, before or after the one shown.
+    PrevDeath,
+    NextDeath,
 }
 
 /// The handle the UI holds. Dropping it stops the thread.
@@ -92,6 +107,25 @@ impl Trainer {
         if let Some(model) = model {
             worker.load_model(model)?;
         }
+        Trainer::start(worker)
+    }
+
+    /// [`Trainer::spawn`] for a run read back from a history file: paused at its newest
+    /// moment, every kept one to scrub through.
+    pub fn spawn_opened(
+        config: TrainConfig,
+        timeline: crate::engine::Timeline,
+        speed: Option<f64>,
+        view: View,
+    ) -> anyhow::Result<(Trainer, watch::Receiver<Arc<Snapshot>>, TrainConfig)> {
+        let mut worker = Worker::new(config, false, speed, view)?;
+        worker.load_timeline(timeline)?;
+        Trainer::start(worker)
+    }
+
+    fn start(
+        mut worker: Worker,
+    ) -> anyhow::Result<(Trainer, watch::Receiver<Arc<Snapshot>>, TrainConfig)> {
         let effective = worker.session().config().clone();
         let (snap_tx, snap_rx) = watch::channel(Arc::new(worker.capture()));
         let mailbox = Arc::new(Mailbox::default());

@@ -243,6 +243,16 @@ impl History {
         &self.samples
     }
 
+    /// The history as it was at `epoch`: later samples dropped, the next one kept where it
+    /// would have been (exactly so until the first thinning).
+    pub fn truncate_after(&mut self, epoch: f64) {
+        self.samples.retain(|s| s.epoch <= epoch);
+        self.seen = (self.samples.len() as u64).saturating_sub(1) * self.stride + 1;
+        if self.samples.is_empty() {
+            self.seen = 0;
+        }
+    }
+
     pub fn capacity(&self) -> usize {
         self.capacity
     }
@@ -262,6 +272,22 @@ pub struct PlaneInfo {
     pub explained: Option<(f64, f64)>,
     /// Raw inputs per example (more than 2: the other inputs are held at their mean).
     pub inputs: usize,
+}
+
+/// Where the shown moment is in the run's kept history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimelineMark {
+    /// The past epoch shown (`None`: the run as it is now).
+    pub viewing: Option<u64>,
+    /// The run's newest epoch.
+    pub now: u64,
+    /// Moments kept, and the shown one's place among them (0-based).
+    pub kept: usize,
+    pub position: usize,
+    /// Epochs with a death told up to the moment shown (the jump targets).
+    pub deaths: usize,
+    /// Memory the kept moments hold, in bytes.
+    pub bytes: usize,
 }
 
 /// The state of training at one moment.
@@ -326,6 +352,8 @@ pub struct Snapshot {
     pub notice: Option<String>,
     /// Counts rebuilds, so the UI knows a notice or a reset is new.
     pub generation: u64,
+    /// The run's kept history and the moment shown.
+    pub timeline: TimelineMark,
     /// The last model save asked for: its number (counting from 1), and the file written or
     /// why not.
     pub saved: Option<(u64, Result<std::path::PathBuf, String>)>,

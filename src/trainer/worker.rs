@@ -11,11 +11,11 @@ use super::life::{Event, Lives, Turn, Update};
 use super::mailbox::Mailbox;
 use super::{
     BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Domain, Grid, Health, History,
-    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Snapshot, TILE_PIXELS,
-    Task, View, ZRange,
+    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Seek, Snapshot,
+    TILE_PIXELS, Task, TimelineMark, View, ZRange,
 };
 use crate::engine::{
-    EngineError, ModelFile, NeuronState, Projection, Session, TrainConfig, rng_from_seed,
+    EngineError, ModelFile, NeuronState, Projection, Session, Timeline, TrainConfig, rng_from_seed,
     session::predicted_class,
 };
 
@@ -65,6 +65,19 @@ pub struct Worker {
     tally: Vec<(String, String, u32, u32)>,
     /// The last model save: its number and the file written or why not.
     saved: Option<(u64, Result<std::path::PathBuf, String>)>,
+    /// The kept moments of this run, for the timeline.
+    timeline: Timeline,
+    /// A past moment shown instead of the run as it is.
+    past: Option<Past>,
+}
+
+/// A past moment on show: a session showing it (the live one's data, the moment's network and
+/// health) and the metrics and stories as they were then.
+struct Past {
+    epoch: u64,
+    session: Session,
+    history: Arc<History>,
+    lives: Arc<Lives>,
 }
 
 /// The output grid, the inspected neuron's grid and every hidden neuron's tile.
@@ -108,6 +121,8 @@ impl Worker {
             divergence: None,
             tally: Vec::new(),
             saved: None,
+            timeline: Timeline::default(),
+            past: None,
         };
         w.begin_run();
         Ok(w)
@@ -120,6 +135,9 @@ impl Worker {
         self.epoch_start_step = self.session.step_count();
         self.divergence = None;
         self.checkpoint = Some(self.session.clone());
+        self.past = None;
+        self.timeline = Timeline::default();
+        self.timeline.push(self.session.checkpoint());
         let h = self.session.health();
         let (shape, init) = tally_key(self.session.config());
         match self
@@ -150,6 +168,52 @@ impl Worker {
         &self.session
     }
 
+    /// The session the views show: a past moment's, or the live one.
+    pub fn shown(&self) -> &Session {
+        self.past.as_ref().map_or(&self.session, |p| &p.session)
+    }
+
+    /// The run's kept moments.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Start from a kept history (a file written by `train --history`): the run as it was at
+    /// its newest moment, every kept one to scrub through.
+    pub fn load_timeline(&mut self, timeline: Timeline) -> Result<(), EngineError> {
+        let Some(last) = timeline.entries().last() else {
+            return Err(EngineError::invalid(
+                "the history holds no moment".to_string(),
+            ));
+        };
+        self.session.restore(last)?;
+        self.refresh_plane();
+        self.begin_run();
+        // The metrics and stories from the kept moments, as the run recorded them at its ends.
+        self.history = Arc::default();
+        self.lives = Arc::new(Lives::new(&self.session.network().hidden_widths()));
+        let mut view = self.session.clone();
+        for cp in timeline.entries() {
+            view.show(cp);
+            Arc::make_mut(&mut self.history).push(sample_of(&view, cp.epoch() as f64, None));
+            let states = states_of(&view);
+            let turns = Arc::make_mut(&mut self.lives).record(cp.epoch(), &states);
+            for (l, n, turn) in turns {
+                let event = Event {
+                    turn,
+                    epoch: cp.epoch(),
+                    update: None,
+                    exact: false,
+                };
+                Arc::make_mut(&mut self.lives).note(l, n, event);
+            }
+        }
+        self.timeline = timeline;
+        self.epoch_start_step = self.session.step_count();
+        self.checkpoint = Some(self.session.clone());
+        Ok(())
+    }
+
     /// Recomputes the slice the plane views show, the examples' places on it and its extent
     /// (a new session, or a new slice asked for).
     fn refresh_plane(&mut self) {
@@ -164,12 +228,18 @@ impl Worker {
         match cmd {
             Command::Quit => return false,
             Command::Play => {
+                self.branch();
                 self.running = true;
                 self.restart_pacing();
             }
             Command::Pause => self.running = false,
             Command::Step => {
+                self.branch();
                 self.step();
+            }
+            Command::Seek(to) => {
+                self.running = false;
+                self.seek(to);
             }
             Command::Speed(s) => {
                 self.speed = s;
@@ -217,6 +287,9 @@ impl Worker {
                     }
                 } else {
                     self.session.set_live(&cfg);
+                    if let Some(p) = &mut self.past {
+                        p.session.set_live(&cfg);
+                    }
                     // Replays of this epoch start from here, under the new settings.
                     self.checkpoint = Some(self.session.clone());
                 }
@@ -229,7 +302,7 @@ impl Worker {
     /// holds up the UI), keeping what happened for the next snapshot.
     fn save_model(&mut self, path: &std::path::Path) {
         let result = self
-            .session
+            .shown()
             .model()
             .to_json()
             .map_err(|e| e.to_string())
@@ -279,16 +352,115 @@ impl Worker {
                 epoch: self.epoch_now(),
             });
             self.record();
+            self.timeline.push(self.session.checkpoint());
         } else if r.epoch_ended {
             self.epoch_start_step = r.step;
             self.record();
             self.record_lives(true);
             self.checkpoint = Some(self.session.clone());
-        } else if r.epoch < EARLY_EPOCHS && r.step < EARLY_STEPS {
+            self.timeline.push(self.session.checkpoint());
+        } else if early(&r) {
             // A fresh health pass for this step; it never changes training or its counters.
             self.session.refresh();
             self.record();
         }
+    }
+
+    /// Show another kept moment; the run's newest is the live session itself.
+    fn seek(&mut self, to: Seek) {
+        let kept: Vec<u64> = self.timeline.entries().iter().map(|c| c.epoch()).collect();
+        let now = self.session.epoch();
+        let at = self.past.as_ref().map_or(now, |p| p.epoch);
+        let deaths = self.lives.death_epochs();
+        let target = match to {
+            Seek::Back => kept.iter().rev().find(|&&e| e < at).copied(),
+            Seek::Forward => kept.iter().find(|&&e| e > at).copied(),
+            Seek::Start => kept.first().copied(),
+            Seek::Now => Some(now),
+            // The first kept moment at or after the death (where it is seen dead).
+            Seek::PrevDeath => deaths
+                .iter()
+                .rev()
+                .filter_map(|&d| kept.iter().find(|&&e| e >= d).copied())
+                .find(|&e| e < at),
+            Seek::NextDeath => deaths
+                .iter()
+                .filter_map(|&d| kept.iter().find(|&&e| e >= d).copied())
+                .find(|&e| e > at),
+        };
+        let Some(epoch) = target else {
+            self.notify(match to {
+                Seek::PrevDeath | Seek::NextDeath => "timeline: no death that way".to_string(),
+                _ => "timeline: no kept moment that way".to_string(),
+            });
+            return;
+        };
+        if epoch >= now {
+            self.past = None;
+            return;
+        }
+        let Some(cp) = self.timeline.at(epoch) else {
+            return;
+        };
+        let mut session = match self.past.take() {
+            Some(p) => p.session,
+            None => self.session.clone(),
+        };
+        session.show(cp);
+        let mut history = (*self.history).clone();
+        history.truncate_after(epoch as f64);
+        let mut lives = (*self.lives).clone();
+        lives.truncate_after(epoch, &states_of(&session));
+        self.past = Some(Past {
+            epoch,
+            session,
+            history: Arc::new(history),
+            lives: Arc::new(lives),
+        });
+    }
+
+    /// Training goes on from the past moment shown, if any: the session there is restored
+    /// exactly (replaying from the resumable moment before it when it was kept as a view), the
+    /// later history is dropped, and the settings are those in effect now.
+    fn branch(&mut self) {
+        let Some(past) = self.past.take() else {
+            return;
+        };
+        let epoch = past.epoch;
+        let Some(from) = self.timeline.resumable_before(epoch).cloned() else {
+            return;
+        };
+        let live = self.session.config().clone();
+        let now = self.session.epoch();
+        let mut s = past.session;
+        if let Err(e) = s.restore(&from) {
+            self.notify(format!("cannot resume: {e}"));
+            return;
+        }
+        while s.epoch() < epoch && !s.diverged() {
+            let r = s.step();
+            if early(&r) {
+                s.refresh();
+            }
+        }
+        s.set_live(&live);
+        self.session = s;
+        self.timeline.truncate_after(epoch);
+        self.history = past.history;
+        self.lives = past.lives;
+        if self
+            .divergence
+            .is_some_and(|d| d.step > self.session.step_count())
+        {
+            self.divergence = None;
+        }
+        self.epoch_start_step = self.session.step_count();
+        self.checkpoint = Some(self.session.clone());
+        self.planes = None;
+        self.notify(format!(
+            "resumed from epoch {epoch}: epochs {}-{now} dropped",
+            epoch + 1
+        ));
     }
 
     /// Where training is now in epochs, fractional within the current epoch.
@@ -300,35 +472,18 @@ impl Worker {
     }
 
     fn record(&mut self) {
-        let h = self.session.health();
         // Within an epoch (the per-step points early in a run) the last step's gradient is the
         // one that moved; at an epoch's end, the whole epoch's.
         let mid_epoch = self.session.step_count() > self.epoch_start_step;
-        let grad_norms = if mid_epoch {
-            self.session.step_grad_norms().to_vec()
-        } else {
-            h.layers.iter().map(|l| l.grad_norm).collect()
-        };
-        let sample = Sample {
-            epoch: self.epoch_now(),
-            train_loss: self.session.train_loss(),
-            test_loss: self.session.test_loss(),
-            dead_fraction: h.dead_fraction(),
-            grad_norms,
-        };
+        let step_norms = mid_epoch.then(|| self.session.step_grad_norms());
+        let sample = sample_of(&self.session, self.epoch_now(), step_norms);
         Arc::make_mut(&mut self.history).push(sample);
     }
 
     /// Record every neuron's state at an epoch end (or the start) and tell the deaths and
     /// revivals since the last one; `replay` looks for the update behind each death.
     fn record_lives(&mut self, replay: bool) {
-        let states: Vec<Vec<Health>> = self
-            .session
-            .health()
-            .neurons
-            .iter()
-            .map(|row| row.iter().map(|n| health_of(n.state)).collect())
-            .collect();
+        let states = states_of(&self.session);
         let epoch = self.session.epoch();
         let lives = Arc::make_mut(&mut self.lives);
         let turns = lives.record(epoch, &states);
@@ -408,7 +563,7 @@ impl Worker {
 
     /// A snapshot; `planes` are the output and inspector grids to use instead of sampling.
     fn capture_reusing(&self, planes: Option<Planes>) -> Snapshot {
-        let s = &self.session;
+        let s = self.shown();
         let net = s.network();
         let health = s.health();
         let ds = s.dataset();
@@ -535,11 +690,41 @@ impl Worker {
             output,
             inspected,
             tiles,
-            history: self.history.clone(),
-            lives: self.lives.clone(),
+            history: self
+                .past
+                .as_ref()
+                .map_or_else(|| self.history.clone(), |p| p.history.clone()),
+            lives: self
+                .past
+                .as_ref()
+                .map_or_else(|| self.lives.clone(), |p| p.lives.clone()),
+            timeline: self.mark(),
             notice: self.notice.clone(),
             generation: self.generation,
             saved: self.saved.clone(),
+        }
+    }
+
+    /// Where the shown moment is in the kept history.
+    fn mark(&self) -> TimelineMark {
+        let entries = self.timeline.entries();
+        let viewing = self.past.as_ref().map(|p| p.epoch);
+        let at = viewing.unwrap_or(self.session.epoch());
+        TimelineMark {
+            viewing,
+            now: self.session.epoch(),
+            kept: entries.len(),
+            position: entries
+                .iter()
+                .position(|c| c.epoch() >= at)
+                .unwrap_or(entries.len().saturating_sub(1)),
+            deaths: self
+                .past
+                .as_ref()
+                .map_or(&self.lives, |p| &p.lives)
+                .death_epochs()
+                .len(),
+            bytes: self.timeline.bytes(),
         }
     }
 
@@ -652,6 +837,36 @@ impl Worker {
             }
         }
     }
+}
+
+/// Whether this step is one of the early ones recorded each (with a fresh health pass).
+fn early(r: &crate::engine::StepReport) -> bool {
+    r.epoch < EARLY_EPOCHS && r.step < EARLY_STEPS
+}
+
+/// The metrics of `s` now, at `epoch`; the gradient norms are the last step's when given,
+/// else the last epoch's.
+fn sample_of(s: &Session, epoch: f64, step_norms: Option<&[f64]>) -> Sample {
+    let h = s.health();
+    Sample {
+        epoch,
+        train_loss: s.train_loss(),
+        test_loss: s.test_loss(),
+        dead_fraction: h.dead_fraction(),
+        grad_norms: match step_norms {
+            Some(n) => n.to_vec(),
+            None => h.layers.iter().map(|l| l.grad_norm).collect(),
+        },
+    }
+}
+
+/// Every hidden neuron's state, layer by layer.
+fn states_of(s: &Session) -> Vec<Vec<Health>> {
+    s.health()
+        .neurons
+        .iter()
+        .map(|row| row.iter().map(|n| health_of(n.state)).collect())
+        .collect()
 }
 
 fn health_of(state: NeuronState) -> Health {

@@ -157,6 +157,96 @@ fn losses_exploded(samples: &[Sample]) -> bool {
     first.is_some_and(|f| max > 1000.0 * f.max(1e-9))
 }
 
+/// One of the A/B charts: where, its title, the series, its style and its y range.
+type AbChart<'a> = (
+    Rect,
+    Line<'a>,
+    Box<dyn Fn(&Sample) -> f64>,
+    Style,
+    Option<(f64, f64)>,
+);
+
+/// The A/B comparison's shared chart: both runs' training loss and dead fraction over epochs,
+/// A as a line, B as dots.
+pub fn render_ab(area: Rect, buf: &mut Buffer, a: &Snapshot, b: &Snapshot, theme: &Theme) {
+    let area = area.intersection(buf.area);
+    if area.width < 20 || area.height < 4 {
+        return;
+    }
+    let (sa, sb) = (a.history.samples(), b.history.samples());
+    let last = |s: &[Sample]| s.last().map_or(1.0, |s| s.epoch);
+    let span = last(sa).max(last(sb)).max(1.0);
+    let x_max = (span / nice_step(span / 4.0)).ceil() * nice_step(span / 4.0);
+    let [loss, dead] = Layout::horizontal([Constraint::Fill(1); 2]).areas(area);
+    let dot = if theme.ascii {
+        Marker::Custom('.')
+    } else {
+        Marker::Dot
+    };
+    let title = |what: &str, va: String, vb: String, style: Style| {
+        Line::from(vec![
+            Span::styled(format!("{what} "), theme.bold),
+            Span::styled(format!("A {va}"), style),
+            Span::raw("  "),
+            Span::styled(format!("B {vb}"), theme.accent),
+        ])
+    };
+    let fmt_loss = |s: &Snapshot| num(s.train_loss);
+    let fmt_dead = |s: &Snapshot| format!("{:.0}%", s.dead_fraction() * 100.0);
+    let charts: [AbChart; 2] = [
+        (
+            loss,
+            title("loss train", fmt_loss(a), fmt_loss(b), theme.train_loss),
+            Box::new(|s: &Sample| s.train_loss),
+            theme.train_loss,
+            Some((0.0, loss_top(sa).max(loss_top(sb)))),
+        ),
+        (
+            dead,
+            title("dead", fmt_dead(a), fmt_dead(b), theme.dead_fraction),
+            Box::new(|s: &Sample| s.dead_fraction * 100.0),
+            theme.dead_fraction,
+            Some((0.0, 100.0)),
+        ),
+    ];
+    for (r, title, get, style, y_fixed) in charts {
+        title.render(Rect::new(r.x, r.y, r.width.saturating_sub(1), 1), buf);
+        let plot_area = Rect::new(
+            r.x,
+            r.y + 1,
+            r.width.saturating_sub(1),
+            r.height.saturating_sub(1),
+        );
+        let get = &*get;
+        let plot = Plot {
+            y_fixed,
+            x_min: 0.0,
+            x_max,
+            curves: vec![
+                Curve {
+                    f: Box::new(move |x| interp(sa, get, x)),
+                    style,
+                    marker: theme.marker,
+                    breaks: Vec::new(),
+                },
+                Curve {
+                    f: Box::new(move |x| interp(sb, get, x)),
+                    style: theme.accent,
+                    marker: dot,
+                    breaks: Vec::new(),
+                },
+            ],
+            regions: Vec::new(),
+            marks: Vec::new(),
+            cursor: None,
+            vline: None,
+            right_axis: None,
+            theme,
+        };
+        (&plot).render(plot_area, buf);
+    }
+}
+
 /// Draw the pane's contents.
 pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     let area = area.intersection(buf.area);

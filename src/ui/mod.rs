@@ -1,6 +1,7 @@
 //! Drawing: one file per pane, the theme, and the layout. Everything here reads the app's state
 //! and writes cells; nothing changes state.
 
+pub mod ab;
 pub mod confusion;
 pub mod curve_canvas;
 pub mod curves;
@@ -53,6 +54,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     }
     if let Some(r) = areas.experiments {
         render_experiments(r, buf, app, t);
+    }
+    if let Some(ab) = &areas.ab {
+        ab::render(ab, buf, app, t);
     }
     for &(pane, r) in &areas.panes {
         render_pane(pane, r, buf, app, t, areas.legend);

@@ -68,9 +68,36 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             t.bold,
         ),
     };
+    let mark = app.snapshot.as_ref().map(|s| s.timeline);
+    let viewing = mark.and_then(|m| m.viewing.map(|e| (e, m)));
     let mut spans = vec![state];
-    if let Some(s) = &app.snapshot {
-        spans.push(Span::raw(format!("epoch {} ", s.epoch)));
+    match (viewing, app.timeline) {
+        // A past moment: nothing on screen is the run as it is now, so say it loudly.
+        (Some((epoch, m)), _) => spans.push(Span::styled(
+            format!(
+                " viewing epoch {epoch} of {} ({}/{} kept) ",
+                m.now,
+                m.position + 1,
+                m.kept
+            ),
+            t.accent.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        )),
+        (None, true) => spans.push(Span::styled(
+            format!(
+                " timeline: now, epoch {} ({} kept) ",
+                mark.map_or(0, |m| m.now),
+                mark.map_or(0, |m| m.kept)
+            ),
+            t.accent.add_modifier(Modifier::BOLD),
+        )),
+        (None, false) => {
+            if let Some(s) = &app.snapshot {
+                spans.push(Span::raw(format!("epoch {} ", s.epoch)));
+            }
+        }
+    }
+    if viewing.is_some() {
+        spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
         format!(
@@ -132,10 +159,41 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     }
 }
 
+/// The timeline's own keys, while it is open.
+const TIMELINE_HINTS: &[(Action, &str)] = &[
+    (Action::Left, "back"),
+    (Action::Right, "on"),
+    (Action::TimelineStart, "start"),
+    (Action::TimelineNow, "now"),
+    (Action::PrevDeath, "prev death"),
+    (Action::NextDeath, "next death"),
+    (Action::TogglePause, "train on from here"),
+    (Action::Cancel, "close"),
+];
+
+/// The keys of the A/B split: what acts on both runs, what goes to B.
+const AB_HINTS: &[(Action, &str)] = &[
+    (Action::TogglePause, "play/pause both"),
+    (Action::Step, "step both"),
+    (Action::NextActivation, "B activation"),
+    (Action::LrUp, "B lr"),
+    (Action::NextBiasInit, "B bias"),
+    (Action::ToggleAb, "close A/B"),
+    (Action::ToggleHelp, "help"),
+    (Action::Quit, "quit"),
+];
+
 /// `space play/pause · s step · …` from the active keymap.
 pub fn hints(app: &App, t: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, (action, label)) in HINTS.iter().enumerate() {
+    let list = if app.timeline {
+        TIMELINE_HINTS
+    } else if app.ab.is_some() {
+        AB_HINTS
+    } else {
+        HINTS
+    };
+    for (i, (action, label)) in list.iter().enumerate() {
         let Some(key) = app.keymap.keys_for(*action).iter().next() else {
             continue;
         };

@@ -19,7 +19,7 @@ use report::{Progress, write_header, write_report, write_summary};
 use super::data::with_data;
 use super::write_stdout;
 use crate::cli::{ReportFormat, TrainCmd};
-use crate::engine::{EngineError, ModelFile, Session, TrainConfig};
+use crate::engine::{EngineError, ModelFile, Session, Timeline, TrainConfig};
 use crate::error::input_error;
 use crate::files::{self, FileError};
 
@@ -43,6 +43,10 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     }
     if let Some(path) = &cmd.save {
         check_save_target(path)?;
+    }
+    if let Some(path) = &cmd.history {
+        files::check_writable(path)
+            .map_err(|e| input_error(format!("--history {}: {e}", path.display())))?;
     }
     if let Some(csv) = config.csv.as_deref() {
         eprintln!("reluscope: {}: {}", csv.name, csv.task_summary());
@@ -71,6 +75,12 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
 
     let mut samples: u64 = 0;
     let mut elapsed = Duration::ZERO;
+    // The moments the explorer's timeline would keep: the start, each epoch end, divergence.
+    let mut history = cmd.history.as_ref().map(|_| {
+        let mut t = Timeline::default();
+        t.push(session.checkpoint());
+        t
+    });
     write_stdout(|out| {
         if format == ReportFormat::Text {
             write_header(out, &session, cmd.data.model.as_deref())?;
@@ -80,6 +90,9 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
         while session.step_count() < total {
             let r = session.step();
             samples += r.samples as u64;
+            if let Some(t) = history.as_mut().filter(|_| r.epoch_ended || r.diverged) {
+                t.push(session.checkpoint());
+            }
             if r.diverged {
                 break;
             }
@@ -113,6 +126,16 @@ pub fn run(cmd: &TrainCmd, base: TrainConfig) -> Result<()> {
     }
     if let Some(path) = &cmd.save {
         save_model(&session.model(), path, &std::env::temp_dir())?;
+    }
+    if let (Some(path), Some(t)) = (&cmd.history, &history) {
+        let written = super::history::write(path, &session, &cmd.data, t)?;
+        let size = std::fs::metadata(&written).map_or(0, |m| m.len());
+        eprintln!(
+            "reluscope: history: {} moments ({:.1} MB) written to {}",
+            t.len(),
+            size as f64 / 1e6,
+            written.display()
+        );
     }
     Ok(())
 }

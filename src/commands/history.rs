@@ -1,0 +1,101 @@
+//! History files on the command line: `train --history FILE` writes one, `reluscope --open
+//! FILE` reads it back for the explorer. The format is `engine::history_file`'s; the header
+//! holds the run's state string and its data files, so opening needs nothing else.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::DataArgs;
+use crate::engine::history_file;
+use crate::engine::{Session, Timeline, TrainConfig};
+use crate::error::input_error;
+use crate::files::{self, Cap};
+
+/// A history file larger than this is not one (64 MB of moments and the header).
+const CAP: Cap = Cap {
+    bytes: 80 << 20,
+    what: "a history file",
+};
+
+/// Writes `timeline` of the run in `session` (trained on `data`) to `path`, atomically.
+pub fn write(
+    path: &Path,
+    session: &Session,
+    data: &DataArgs,
+    timeline: &Timeline,
+) -> Result<PathBuf> {
+    let abs = |p: &Option<PathBuf>| {
+        p.as_ref()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .map(|p| p.display().to_string())
+    };
+    let header = json!({
+        "state": crate::settings::state::encode(session.config()),
+        "data": abs(&data.data),
+        "test_data": abs(&data.test_data),
+        "target": data.target,
+        "delimiter": data.delimiter,
+        "task": data.task,
+    });
+    let bytes = history_file::encode(&header, timeline.entries());
+    files::write_atomic(path, &bytes)
+        .map_err(|e| input_error(format!("--history {}: {e}", path.display())))
+}
+
+/// A history file read, its moments not decoded yet (they need the run's settings).
+pub struct Opened {
+    pub path: PathBuf,
+    bytes: Vec<u8>,
+    offset: usize,
+    /// The run's state string.
+    pub state: String,
+    /// The data files the run trained on.
+    pub data: DataArgs,
+}
+
+fn bad(path: &Path, why: impl std::fmt::Display) -> anyhow::Error {
+    input_error(format!("--open {}: {why}", path.display()))
+}
+
+/// Reads the file and its header.
+pub fn open(path: &Path) -> Result<Opened> {
+    let bytes = files::read_bytes(path, CAP).map_err(|e| bad(path, e))?;
+    let (header, offset) = history_file::decode_header(&bytes).map_err(|e| bad(path, e))?;
+    let text = |k: &str| -> Result<Option<String>> {
+        match header.get(k) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(path, format!("the header's `{k}` is not text"))),
+        }
+    };
+    let state = text("state")?.ok_or_else(|| bad(path, "the header has no state string"))?;
+    let data = DataArgs {
+        data: text("data")?.map(PathBuf::from),
+        test_data: text("test_data")?.map(PathBuf::from),
+        target: text("target")?,
+        delimiter: text("delimiter")?,
+        task: text("task")?,
+        model: None,
+    };
+    Ok(Opened {
+        path: path.to_path_buf(),
+        bytes,
+        offset,
+        state,
+        data,
+    })
+}
+
+impl Opened {
+    /// The kept moments, for a run under `config` (the state string's settings and data).
+    pub fn timeline(&self, config: &TrainConfig) -> Result<Timeline> {
+        let moments = history_file::decode_moments(&self.bytes, self.offset, config)
+            .map_err(|e| bad(&self.path, e))?;
+        if moments.is_empty() {
+            return Err(bad(&self.path, "the file holds no moment"));
+        }
+        Ok(Timeline::from_entries(moments))
+    }
+}

@@ -1,0 +1,286 @@
+//! A run's moments without its data: what [`super::Session::checkpoint`] takes and
+//! [`super::Session::restore`] puts back, and the [`Timeline`] that keeps a bounded set of them.
+//!
+//! A checkpoint always holds what the views show (the network and its health); a resumable one
+//! also holds the training state (optimizer, shuffle stream, epoch order, counters), so that
+//! training on from it gives the same bits as never having stopped. A `Session` clone would
+//! copy the dataset as well: a checkpoint of the largest network (8 × 64, 64 inputs, Adam) is
+//! under a megabyte.
+
+use std::mem::size_of;
+
+use rand_chacha::ChaCha8Rng;
+
+use super::config::TrainConfig;
+use super::health::Health;
+use super::network::{Gradients, Network};
+use super::optim::Optimizer;
+
+/// One moment of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    pub(crate) epoch: u64,
+    pub(crate) steps: u64,
+    pub(crate) network: Network,
+    pub(crate) health: Health,
+    pub(crate) train_loss: f64,
+    pub(crate) grad_norms: Vec<f64>,
+    pub(crate) diverged: bool,
+    pub(crate) resume: Option<Box<Resume>>,
+}
+
+/// The training state beyond what the views show.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Resume {
+    /// The settings in effect (live changes included).
+    pub config: TrainConfig,
+    pub optimizer: Optimizer,
+    pub shuffle_rng: ChaCha8Rng,
+    pub order: Vec<usize>,
+    pub cursor: usize,
+    /// The epoch's gradient so far, when taken mid-epoch (zero at an epoch end).
+    pub epoch_grads: Option<Gradients>,
+    /// The full-batch gradient the last health pass computed, and its loss, when the next step
+    /// uses it.
+    pub full: Option<(Gradients, f64)>,
+    pub step_grad_norms: Vec<f64>,
+    pub epoch_health: Health,
+}
+
+impl Checkpoint {
+    /// Completed epochs at this moment.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Steps taken at this moment.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    pub fn train_loss(&self) -> f64 {
+        self.train_loss
+    }
+
+    /// Relabel this moment's epoch (for tests of the keeping policy, which reads only epochs).
+    #[doc(hidden)]
+    pub fn set_epoch_for_tests(&mut self, epoch: u64) {
+        self.epoch = epoch;
+    }
+
+    /// Whether training can resume from here exactly.
+    pub fn resumable(&self) -> bool {
+        self.resume.is_some()
+    }
+
+    /// The moment without its training state (what the views need).
+    pub fn view_only(mut self) -> Checkpoint {
+        self.resume = None;
+        self
+    }
+
+    /// Memory held, in bytes: the struct and every heap buffer at its length.
+    pub fn bytes(&self) -> usize {
+        size_of::<Checkpoint>()
+            + network_bytes(&self.network)
+            + health_bytes(&self.health)
+            + vec_bytes(&self.grad_norms)
+            + self.resume.as_ref().map_or(0, |r| r.bytes())
+    }
+}
+
+impl Resume {
+    fn bytes(&self) -> usize {
+        size_of::<Resume>()
+            + self.optimizer.state_bytes()
+            + vec_bytes(&self.order)
+            + self.epoch_grads.as_ref().map_or(0, Gradients::bytes)
+            + self.full.as_ref().map_or(0, |(g, _)| g.bytes())
+            + vec_bytes(&self.step_grad_norms)
+            + health_bytes(&self.epoch_health)
+            + config_bytes(&self.config)
+    }
+}
+
+fn vec_bytes<T>(v: &[T]) -> usize {
+    std::mem::size_of_val(v)
+}
+
+fn network_bytes(n: &Network) -> usize {
+    n.layers
+        .iter()
+        .map(|l| size_of::<super::network::Layer>() + vec_bytes(&l.weights) + vec_bytes(&l.bias))
+        .sum()
+}
+
+fn health_bytes(h: &Health) -> usize {
+    h.neurons
+        .iter()
+        .map(|r| size_of_val(r) + vec_bytes(r))
+        .sum::<usize>()
+        + vec_bytes(&h.layers)
+}
+
+/// The config's heap parts (hidden widths, features, a data file's table).
+fn config_bytes(c: &TrainConfig) -> usize {
+    vec_bytes(&c.hidden) + vec_bytes(&c.features) + c.csv.as_ref().map_or(0, |_| 64)
+}
+
+/// The history's memory budget: 64 MB holds every epoch of the first [`DENSE_EPOCHS`] of the
+/// largest network (8 × 64 with 64 inputs and Adam) and a thinned set after.
+pub const BUDGET: usize = 64 << 20;
+/// Every epoch up to here is kept (when the budget allows).
+pub const DENSE_EPOCHS: u64 = 100;
+/// A resumable moment every this many epochs in the dense part (the others show the network;
+/// training on from one of them replays from the resumable moment before it).
+pub const RESUME_EVERY: u64 = 10;
+
+/// A bounded history of a run: every epoch early on, then a decimated set whose stride doubles
+/// whenever the budget is reached, always with the newest moment. Moments on the stride (and
+/// every [`RESUME_EVERY`]th of the dense part, and the newest) are resumable; the others are
+/// views.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    entries: Vec<Checkpoint>,
+    budget: usize,
+    /// Every epoch up to this one is kept.
+    dense: u64,
+    /// Later epochs are kept on multiples of this.
+    stride: u64,
+}
+
+impl Default for Timeline {
+    fn default() -> Timeline {
+        Timeline::new(BUDGET)
+    }
+}
+
+impl Timeline {
+    /// An empty history holding at most `budget` bytes (see [`Timeline::bytes`]).
+    pub fn new(budget: usize) -> Timeline {
+        Timeline {
+            entries: Vec::new(),
+            budget,
+            dense: DENSE_EPOCHS,
+            stride: 1,
+        }
+    }
+
+    /// Whether a moment at `epoch` is kept under the current thinning (the newest always is).
+    fn on_grid(&self, epoch: u64) -> bool {
+        epoch <= self.dense || epoch % self.stride == 0
+    }
+
+    /// Whether the moment at `epoch` keeps its training state once it is no longer the newest.
+    fn keeps_resume(&self, epoch: u64) -> bool {
+        if epoch <= self.dense {
+            epoch % RESUME_EVERY == 0
+        } else {
+            true
+        }
+    }
+
+    /// Add the newest moment (a resumable checkpoint, its epoch after the last one's). The
+    /// previous newest is dropped if off the grid, or kept as a view if its training state is
+    /// not needed; then the older moments are thinned until the budget holds.
+    pub fn push(&mut self, cp: Checkpoint) {
+        // A moment at the same epoch (a run that diverged mid-epoch) replaces the last one.
+        if self.entries.last().is_some_and(|l| l.epoch >= cp.epoch) {
+            self.entries.pop();
+        }
+        if let Some(last) = self.entries.pop() {
+            if self.on_grid(last.epoch) {
+                let keep = self.keeps_resume(last.epoch);
+                self.entries
+                    .push(if keep { last } else { last.view_only() });
+            }
+        }
+        self.entries.push(cp);
+        self.thin();
+    }
+
+    /// Drop moments until the history fits its budget: double the stride of the later epochs,
+    /// and once only the dense part is left, halve that.
+    fn thin(&mut self) {
+        while self.bytes() > self.budget && self.entries.len() > 2 {
+            let tail = self.entries.iter().filter(|e| e.epoch > self.dense).count();
+            if tail > 2 {
+                self.stride *= 2;
+            } else {
+                self.dense /= 2;
+                self.stride = self.stride.max(RESUME_EVERY);
+            }
+            let newest = self.entries.len() - 1;
+            let (dense, stride) = (self.dense, self.stride);
+            let mut i = 0;
+            self.entries.retain(|e| {
+                i += 1;
+                i == 1 || i - 1 == newest || e.epoch <= dense || e.epoch % stride == 0
+            });
+            // Moments that left the dense part need their training state; those without it
+            // (views) go too, except the first.
+            let mut i = 0;
+            self.entries.retain(|e| {
+                i += 1;
+                i == 1 || e.epoch <= dense || e.resume.is_some()
+            });
+        }
+    }
+
+    /// Memory held by the kept moments, in bytes.
+    pub fn bytes(&self) -> usize {
+        size_of::<Timeline>() + self.entries.iter().map(Checkpoint::bytes).sum::<usize>()
+    }
+
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// The kept moments, oldest first.
+    pub fn entries(&self) -> &[Checkpoint] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The kept moment at `epoch`, if any.
+    pub fn at(&self, epoch: u64) -> Option<&Checkpoint> {
+        self.entries.iter().find(|e| e.epoch == epoch)
+    }
+
+    /// The resumable moment at or before `epoch`, nearest first.
+    pub fn resumable_before(&self, epoch: u64) -> Option<&Checkpoint> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.epoch <= epoch && e.resume.is_some())
+    }
+
+    /// Forget every moment after `epoch` (a branch from there).
+    pub fn truncate_after(&mut self, epoch: u64) {
+        self.entries.retain(|e| e.epoch <= epoch);
+    }
+
+    /// The history as read back from a file: these moments (oldest first, epochs rising),
+    /// under the default budget.
+    pub fn from_entries(entries: Vec<Checkpoint>) -> Timeline {
+        Timeline {
+            entries,
+            ..Timeline::default()
+        }
+    }
+}
