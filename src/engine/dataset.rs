@@ -322,11 +322,6 @@ impl Dataset {
                 table
             }
         };
-        let point = |t: &CsvData, r: usize| Point {
-            x1: t.x[r * d],
-            x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
-            label: t.y[r],
-        };
         fn row(t: &CsvData, d: usize, r: usize) -> &[f64] {
             &t.x[r * d..(r + 1) * d]
         }
@@ -335,8 +330,11 @@ impl Dataset {
             task: table.task(),
             inputs: table.inputs.clone(),
             classes: table.classes.clone(),
-            train: train.iter().map(|&r| point(table, r)).collect(),
-            test: test.iter().map(|&(o, r)| point(source(o), r)).collect(),
+            train: train.iter().map(|&r| plane_point(table, r)).collect(),
+            test: test
+                .iter()
+                .map(|&(o, r)| plane_point(source(o), r))
+                .collect(),
             train_rows: train
                 .iter()
                 .flat_map(|&r| row(table, d, r))
@@ -366,14 +364,17 @@ impl Dataset {
 
 /// The first two columns of a table as plane points.
 fn plane_points(t: &CsvData) -> Vec<Point> {
+    (0..t.rows()).map(|r| plane_point(t, r)).collect()
+}
+
+/// Row `r` of a table as a plane point: its first two inputs (0 for a missing second).
+fn plane_point(t: &CsvData, r: usize) -> Point {
     let d = t.inputs.len();
-    (0..t.rows())
-        .map(|r| Point {
-            x1: t.x[r * d],
-            x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
-            label: t.y[r],
-        })
-        .collect()
+    Point {
+        x1: t.x[r * d],
+        x2: if d > 1 { t.x[r * d + 1] } else { 0.0 },
+        label: t.y[r],
+    }
 }
 
 /// Shuffles (Fisher-Yates, unless `keep_order`) and cuts at ⌊n·fraction⌋ as Playground does,

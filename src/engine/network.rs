@@ -658,6 +658,31 @@ impl Network {
         }
     }
 
+    /// Every hidden neuron's post-activation output for every row of `xs` (row-major,
+    /// `inputs()` columns): `out[l]` gets layer l's, sample-major (`rows × fan_out`). One
+    /// batched forward pass for all of them; the same bits as [`Network::outputs_of`].
+    pub fn hidden_outputs(&self, xs: &[f64], out: &mut [Vec<f64>], s: &mut Scratch) {
+        let d = self.inputs().max(1);
+        let n = xs.len() / d;
+        let hidden = self.layers.len() - 1;
+        for (o, layer) in out.iter_mut().zip(&self.layers[..hidden]) {
+            o.clear();
+            o.reserve(n * layer.fan_out);
+        }
+        if hidden == 0 {
+            return;
+        }
+        self.prepare(s);
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            self.load_range(xs, &[], start, len, s);
+            self.forward_block(s, hidden - 1);
+            for (l, o) in out.iter_mut().enumerate().take(hidden) {
+                o.extend_from_slice(&s.a[l][..len * self.layers[l].fan_out]);
+            }
+        }
+    }
+
     /// The post-activation output of neuron `neuron` of layer `layer` for every row of `xs`
     /// (row-major, `inputs()` columns), into `out` (one value per row; the output layer's
     /// neuron 0 is the network's output). Batched; the same bits as

@@ -6,6 +6,7 @@
 use super::loss::{Loss, softmax};
 use super::model_file::ModelFile;
 use super::network::{MAX_WIDTH, Scratch};
+use super::session::encode_inputs;
 
 /// One row's result.
 pub struct RowOutput<'a> {
@@ -38,18 +39,11 @@ pub fn for_each_row(model: &ModelFile, rows: &[f64], mut each: impl FnMut(usize,
         .collect();
     for (r, row) in rows.chunks_exact(d).enumerate() {
         raw.copy_from_slice(row);
-        if let Some(z) = &model.standardize {
-            z.apply(&mut raw);
-        }
-        let n = if model.columns.is_empty() {
-            for (e, f) in enc.iter_mut().zip(&model.features) {
-                *e = f.value(raw[0], raw[1]);
-            }
-            model.features.len()
-        } else {
-            enc[..d].copy_from_slice(&raw);
-            d
-        };
+        let plane = model
+            .columns
+            .is_empty()
+            .then_some(model.features.as_slice());
+        let n = encode_inputs(&mut raw, model.standardize.as_ref(), plane, &mut enc);
         net.forward(&enc[..n], &mut s);
         let z = &s.z[hidden][..k];
         match net.loss {

@@ -682,19 +682,11 @@ impl Session {
     /// The network's inputs for a raw row (changed in place by the standardization) into
     /// `out`; returns how many.
     fn encode_row(&self, raw: &mut [f64], out: &mut [f64]) -> usize {
-        if let Some(z) = &self.standardize {
-            z.apply(raw);
-        }
-        if self.dataset.on_plane() {
-            let fs = &self.config.features;
-            for (b, f) in out.iter_mut().zip(fs) {
-                *b = f.value(raw[0], raw[1]);
-            }
-            fs.len().min(out.len())
-        } else {
-            out[..raw.len()].copy_from_slice(raw);
-            raw.len()
-        }
+        let plane = self
+            .dataset
+            .on_plane()
+            .then_some(self.config.features.as_slice());
+        encode_inputs(raw, self.standardize.as_ref(), plane, out)
     }
 
     /// The mean of each raw input over the training set.
@@ -711,41 +703,6 @@ impl Session {
             m.iter_mut().for_each(|a| *a /= n);
             m
         })
-    }
-
-    /// The network's output at many plane points at once, into `out` (one value per point):
-    /// [`Session::predict`] batched, bit for bit the same values.
-    pub fn predict_many(&self, points: &[(f64, f64)], out: &mut [f64]) {
-        let last = self.network.layers.len() - 1;
-        self.neuron_output_many(last, 0, points, out);
-    }
-
-    /// [`Session::neuron_output`] at many plane points at once, into `out`.
-    pub fn neuron_output_many(
-        &self,
-        layer: usize,
-        neuron: usize,
-        points: &[(f64, f64)],
-        out: &mut [f64],
-    ) {
-        self.eval.with(&self.network, |s, xs| {
-            self.encode_points(points, xs);
-            self.network.outputs_of(xs, layer, neuron, out, s);
-        });
-    }
-
-    /// The class probabilities at many plane points, `classes` per point, into `out`; for a
-    /// binary task the probability of class 1 per point.
-    pub fn class_probabilities_many(&self, points: &[(f64, f64)], out: &mut [f64]) {
-        self.eval.with(&self.network, |s, xs| {
-            self.encode_points(points, xs);
-            self.network.class_probabilities(xs, out, s);
-        });
-    }
-
-    /// The network's inputs for plane points, row-major, into `xs`.
-    fn encode_points(&self, points: &[(f64, f64)], xs: &mut Vec<f64>) {
-        self.encode_points_on(&self.projection(PlaneView::default()), points, xs);
     }
 
     /// The network's inputs for points of the slice `p`, row-major, into `xs`.
@@ -814,7 +771,9 @@ impl Session {
         all
     }
 
-    /// [`Session::neuron_output_many`] at points of the slice `p`.
+    /// The post-activation output of neuron `neuron` of layer `layer` at many points of the
+    /// slice `p` at once, into `out` (one value per point); batched, the same bits as
+    /// [`Session::neuron_output`] point by point on the slice of the first two inputs.
     pub fn neuron_output_on(
         &self,
         p: &Projection,
@@ -829,7 +788,19 @@ impl Session {
         });
     }
 
-    /// [`Session::class_probabilities_many`] at points of the slice `p`.
+    /// Every hidden neuron's output at many points of the slice `p`, in one batched pass:
+    /// per hidden layer, `points × fan_out` values, sample-major.
+    pub fn hidden_outputs_on(&self, p: &Projection, points: &[(f64, f64)]) -> Vec<Vec<f64>> {
+        let mut out = vec![Vec::new(); self.network.layers.len() - 1];
+        self.eval.with(&self.network, |s, xs| {
+            self.encode_points_on(p, points, xs);
+            self.network.hidden_outputs(xs, &mut out, s);
+        });
+        out
+    }
+
+    /// The class probabilities at many points of the slice `p`, `classes` per point, into
+    /// `out`; for a binary task the probability of class 1 per point.
     pub fn class_probabilities_on(&self, p: &Projection, points: &[(f64, f64)], out: &mut [f64]) {
         self.eval.with(&self.network, |s, xs| {
             self.encode_points_on(p, points, xs);
@@ -842,15 +813,11 @@ impl Session {
     /// class 1 (binary) or the value (regression), into `out` (`network().outputs()` per row).
     pub fn predict_rows(&self, rows: &[f64], out: &mut [f64]) {
         let d = self.dataset.width().max(1);
-        let mut raw = rows.to_vec();
-        if let Some(z) = &self.standardize {
-            z.apply(&mut raw);
-        }
         let plane = self
             .dataset
             .on_plane()
             .then_some(self.config.features.as_slice());
-        let xs = input_matrix(&raw, d, None, plane);
+        let xs = input_matrix(rows, d, self.standardize.as_ref(), plane);
         self.eval.with(&self.network, |s, _| {
             self.network.class_probabilities(&xs, out, s);
         });
@@ -1021,29 +988,52 @@ pub fn predicted_class(p: &[f64]) -> usize {
     best
 }
 
-/// The network's input matrix from raw rows (`d` per row): standardized when `z` is given,
-/// then the plane features of the first two inputs when `plane` is given, else the inputs.
+/// The network's inputs for one raw row into `out`, returning how many: the row standardized
+/// in place when `z` is given, then the plane features of its first two inputs when `plane` is
+/// given, else the inputs themselves. The one encoding the session, the plane views and
+/// `reluscope predict` share.
+pub(crate) fn encode_inputs(
+    raw: &mut [f64],
+    z: Option<&Standardize>,
+    plane: Option<&[Feature]>,
+    out: &mut [f64],
+) -> usize {
+    if let Some(z) = z {
+        z.apply(raw);
+    }
+    match plane {
+        Some(features) => {
+            let (x1, x2) = (raw[0], raw.get(1).copied().unwrap_or(0.0));
+            for (b, f) in out.iter_mut().zip(features) {
+                *b = f.value(x1, x2);
+            }
+            features.len().min(out.len())
+        }
+        None => {
+            out[..raw.len()].copy_from_slice(raw);
+            raw.len()
+        }
+    }
+}
+
+/// The network's input matrix from raw rows (`d` per row), each through [`encode_inputs`].
 fn input_matrix(
     rows: &[f64],
     d: usize,
     z: Option<&Standardize>,
     plane: Option<&[Feature]>,
 ) -> Vec<f64> {
-    let mut raw = rows.to_vec();
-    if let Some(z) = z {
-        z.apply(&mut raw);
+    let d = d.max(1);
+    let width = plane.map_or(d, <[Feature]>::len);
+    let mut xs = Vec::with_capacity(rows.len() / d * width);
+    let mut raw = vec![0.0; d];
+    let mut enc = vec![0.0; width.max(d)];
+    for r in rows.chunks_exact(d) {
+        raw.copy_from_slice(r);
+        let n = encode_inputs(&mut raw, z, plane, &mut enc);
+        xs.extend_from_slice(&enc[..n]);
     }
-    match plane {
-        None => raw,
-        Some(features) => {
-            let mut xs = Vec::with_capacity(raw.len() / d.max(1) * features.len());
-            for r in raw.chunks_exact(d.max(1)) {
-                let (x1, x2) = (r[0], r.get(1).copied().unwrap_or(0.0));
-                xs.extend(features.iter().map(|f| f.value(x1, x2)));
-            }
-            xs
-        }
-    }
+    xs
 }
 
 #[cfg(test)]
@@ -1079,6 +1069,44 @@ mod tests {
         assert_eq!(p, crate::activation::sigmoid(z));
         assert_eq!(s.neuron_output(1, 3, 1.0, -2.0), sc.a[1][3]);
         assert!(s.neuron_output(5, 0, 0.0, 0.0).is_nan());
+    }
+
+    /// The batched slice views compute what the point-by-point calls do, on plane data and on
+    /// data with more inputs (where the others sit at their training mean).
+    #[test]
+    fn slice_outputs_match_the_point_by_point_calls() {
+        for dataset in [
+            super::super::DatasetKind::Circle,
+            super::super::DatasetKind::Iris,
+        ] {
+            let s = Session::new(TrainConfig {
+                dataset,
+                ..TrainConfig::default()
+            })
+            .unwrap();
+            let p = s.projection(PlaneView::Inputs(0, 1));
+            let points = [(1.0, -2.0), (5.5, 3.0), (0.0, 0.0)];
+            let mut out = [0.0; 3];
+            s.neuron_output_on(&p, 1, 3, &points, &mut out);
+            for (&(x1, x2), &o) in points.iter().zip(&out) {
+                assert_eq!(
+                    o.to_bits(),
+                    s.neuron_output(1, 3, x1, x2).to_bits(),
+                    "{dataset}"
+                );
+            }
+            let all = s.hidden_outputs_on(&p, &points);
+            for (k, &o) in out.iter().enumerate() {
+                assert_eq!(all[1][k * 8 + 3].to_bits(), o.to_bits(), "{dataset}");
+            }
+            let last = s.network().layers.len() - 1;
+            s.neuron_output_on(&p, last, 0, &points, &mut out);
+            if dataset == super::super::DatasetKind::Circle {
+                for (&(x1, x2), &o) in points.iter().zip(&out) {
+                    assert_eq!(o.to_bits(), s.predict(x1, x2).to_bits());
+                }
+            }
+        }
     }
 
     /// Live settings change mid-run without touching the network, and the very next step

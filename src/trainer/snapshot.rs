@@ -122,6 +122,36 @@ impl Grid {
         }
     }
 
+    /// The cell centres of a `width` × `height` grid over `domain`, row 0 at the top.
+    pub fn centres(width: usize, height: usize, domain: Domain) -> Vec<(f64, f64)> {
+        let mut points = Vec::with_capacity(width * height);
+        for row in 0..height {
+            let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
+            for col in 0..width {
+                let x1 = domain.x_min + (col as f64 + 0.5) / width as f64 * domain.width();
+                points.push((x1, x2));
+            }
+        }
+        points
+    }
+
+    /// `f` evaluated at every cell centre at once (`f` fills one value per point).
+    pub fn sample_all(
+        width: usize,
+        height: usize,
+        domain: Domain,
+        f: impl FnOnce(&[(f64, f64)], &mut [f64]),
+    ) -> Grid {
+        let points = Grid::centres(width, height, domain);
+        let mut values = vec![0.0; points.len()];
+        f(&points, &mut values);
+        Grid {
+            width,
+            height,
+            values,
+        }
+    }
+
     /// Sample `f(x1, x2)` at cell centres over `domain`.
     pub fn sample(
         width: usize,
@@ -129,14 +159,10 @@ impl Grid {
         domain: Domain,
         mut f: impl FnMut(f64, f64) -> f64,
     ) -> Grid {
-        let mut values = Vec::with_capacity(width * height);
-        for row in 0..height {
-            let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
-            for col in 0..width {
-                let x1 = domain.x_min + (col as f64 + 0.5) / width as f64 * domain.width();
-                values.push(f(x1, x2));
-            }
-        }
+        let values = Grid::centres(width, height, domain)
+            .into_iter()
+            .map(|(x1, x2)| f(x1, x2))
+            .collect();
         Grid {
             width,
             height,

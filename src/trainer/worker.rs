@@ -618,7 +618,7 @@ impl Worker {
             let inspected = self.view.inspect.and_then(|(l, n, w, h)| {
                 let exists = net.hidden().get(l).is_some_and(|layer| n < layer.fan_out);
                 exists.then(|| {
-                    let grid = sample_on(w, h, domain, |pts, out| {
+                    let grid = Grid::sample_all(w, h, domain, |pts, out| {
                         s.neuron_output_on(proj, l, n, pts, out)
                     });
                     (l, n, grid)
@@ -898,49 +898,26 @@ fn tally_key(c: &TrainConfig) -> (String, String) {
     )
 }
 
-/// Every hidden neuron's output over the plane at [`TILE_PIXELS`], one forward pass per pixel
-/// for all neurons at once (from the layers' public weights, so no engine internals).
+/// Every hidden neuron's output over the plane at [`TILE_PIXELS`]: one batched forward pass
+/// over the pixels for all neurons at once.
 fn tiles_of(s: &Session, proj: &Projection, domain: Domain) -> Vec<Vec<Grid>> {
-    let hidden = s.network().hidden();
     let (w, h) = TILE_PIXELS;
-    hidden
+    let points = Grid::centres(w, h, domain);
+    let per_layer = s.hidden_outputs_on(proj, &points);
+    per_layer
         .iter()
-        .enumerate()
-        .map(|(l, layer)| {
-            (0..layer.fan_out)
-                .map(|i| {
-                    sample_on(w, h, domain, |pts, out| {
-                        s.neuron_output_on(proj, l, i, pts, out)
-                    })
+        .zip(s.network().hidden())
+        .map(|(values, layer)| {
+            let n = layer.fan_out;
+            (0..n)
+                .map(|i| Grid {
+                    width: w,
+                    height: h,
+                    values: values.iter().skip(i).step_by(n).copied().collect(),
                 })
                 .collect()
         })
         .collect()
-}
-
-/// `f` evaluated at the centres of a `width` × `height` grid over `domain`, all points at
-/// once (row 0 at the top).
-fn sample_on(
-    width: usize,
-    height: usize,
-    domain: Domain,
-    f: impl FnOnce(&[(f64, f64)], &mut [f64]),
-) -> Grid {
-    let mut points = Vec::with_capacity(width * height);
-    for row in 0..height {
-        let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
-        for col in 0..width {
-            let x1 = domain.x_min + (col as f64 + 0.5) / width as f64 * domain.width();
-            points.push((x1, x2));
-        }
-    }
-    let mut values = vec![0.0; points.len()];
-    f(&points, &mut values);
-    Grid {
-        width,
-        height,
-        values,
-    }
 }
 
 /// The Output pane's grids: the prediction mapped for the UI (`to_ui`); for multi-class
@@ -956,14 +933,14 @@ fn output_planes(
     let k = s.network().outputs();
     if k == 1 {
         let last = s.network().layers.len() - 1;
-        let mut g = sample_on(width, height, domain, |pts, out| {
+        let mut g = Grid::sample_all(width, height, domain, |pts, out| {
             s.neuron_output_on(proj, last, 0, pts, out)
         });
         g.values.iter_mut().for_each(|v| *v = to_ui(*v));
         return (g, None);
     }
     let mut probs = Vec::new();
-    let conf = sample_on(width, height, domain, |pts, out| {
+    let conf = Grid::sample_all(width, height, domain, |pts, out| {
         probs = vec![0.0; pts.len() * k];
         s.class_probabilities_on(proj, pts, &mut probs);
         for (o, p) in out.iter_mut().zip(probs.chunks_exact(k)) {

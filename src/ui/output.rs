@@ -60,16 +60,9 @@ pub fn render(
         s
     };
     for p in snap.points.iter().filter(|p| show_test || !p.test) {
-        if !(p.x1.is_finite() && p.x2.is_finite()) || d.width() <= 0.0 || d.height() <= 0.0 {
+        let Some((x, y)) = cell_of(map, d, p.x1, p.x2) else {
             continue;
-        }
-        let fx = (p.x1 - d.x_min) / d.width();
-        let fy = (d.y_max - p.x2) / d.height();
-        if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
-            continue;
-        }
-        let x = map.x + (fx * map.width as f64) as u16;
-        let y = map.y + (fy * map.height as f64) as u16;
+        };
         let bg = buf[(x, y)].bg;
         let (glyph, style) = match snap.task {
             // Each point in a colour that stands out from the heatmap under it.
@@ -96,11 +89,7 @@ pub fn render(
     let key_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     if let Some((fx, fy)) = probe {
         // Mark the probed cell and read the prediction there instead of the key.
-        let x = map.x + (fx * map.width as f64) as u16;
-        let y = map.y + (fy * map.height as f64) as u16;
-        let cell = &mut buf[(x.min(map.x + map.width - 1), y.min(map.y + map.height - 1))];
-        cell.set_symbol(if theme.ascii { "+" } else { "┼" })
-            .set_style(theme.bold.add_modifier(ratatui::style::Modifier::REVERSED));
+        mark_probe(map, buf, (fx, fy), theme);
         let x1 = d.x_min + fx * d.width();
         let x2 = d.y_max - fy * d.height();
         let gx = (fx * snap.output.width as f64) as usize;
@@ -145,6 +134,15 @@ pub fn render(
         ]),
     };
     key.render(key_row, buf);
+}
+
+/// Marks the probed cell (its place as fractions of `map`).
+fn mark_probe(map: Rect, buf: &mut Buffer, (fx, fy): (f64, f64), theme: &Theme) {
+    let x = map.x + (fx * map.width as f64) as u16;
+    let y = map.y + (fy * map.height as f64) as u16;
+    let cell = &mut buf[(x.min(map.x + map.width - 1), y.min(map.y + map.height - 1))];
+    cell.set_symbol(if theme.ascii { "+" } else { "┼" })
+        .set_style(theme.bold.add_modifier(ratatui::style::Modifier::REVERSED));
 }
 
 /// The cell of plane point (x1, x2) in `map`, if it lies inside.
@@ -245,11 +243,7 @@ fn render_classes(
     }
     let key_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     if let Some((fx, fy)) = probe {
-        let x = map.x + (fx * map.width as f64) as u16;
-        let y = map.y + (fy * map.height as f64) as u16;
-        let cell = &mut buf[(x.min(map.x + map.width - 1), y.min(map.y + map.height - 1))];
-        cell.set_symbol(if theme.ascii { "+" } else { "┼" })
-            .set_style(theme.bold.add_modifier(ratatui::style::Modifier::REVERSED));
+        mark_probe(map, buf, (fx, fy), theme);
         let d = snap.domain;
         let gx = (fx * classes.width as f64) as usize;
         let gy = (fy * classes.height as f64) as usize;
