@@ -12,7 +12,7 @@ use std::mem::size_of;
 use rand_chacha::ChaCha8Rng;
 
 use super::config::TrainConfig;
-use super::health::Health;
+use super::health::{Health, ZQuartiles};
 use super::network::{Gradients, Network};
 use super::optim::Optimizer;
 
@@ -23,6 +23,7 @@ pub struct Checkpoint {
     pub(crate) steps: u64,
     pub(crate) network: Network,
     pub(crate) health: Health,
+    pub(crate) quartiles: ZQuartiles,
     pub(crate) train_loss: f64,
     pub(crate) grad_norms: Vec<f64>,
     pub(crate) diverged: bool,
@@ -66,6 +67,11 @@ impl Checkpoint {
         &self.health
     }
 
+    /// The z quartiles of every hidden neuron at this moment.
+    pub fn z_quartiles(&self) -> &ZQuartiles {
+        &self.quartiles
+    }
+
     pub fn train_loss(&self) -> f64 {
         self.train_loss
     }
@@ -92,6 +98,11 @@ impl Checkpoint {
         size_of::<Checkpoint>()
             + network_bytes(&self.network)
             + health_bytes(&self.health)
+            + self
+                .quartiles
+                .iter()
+                .map(|r| size_of_val(r) + vec_bytes(r))
+                .sum::<usize>()
             + vec_bytes(&self.grad_norms)
             + self.resume.as_ref().map_or(0, |r| r.bytes())
     }

@@ -7,9 +7,12 @@
 //! as sigmoid or tanh far from 0, or a ReLU active on under 5% of the samples: little gradient
 //! flows. Otherwise it is **alive**.
 
+use crate::activation::Activation;
+
 use super::kernels;
+use super::loss::Loss;
 use super::network::{BLOCK, Gradients, Network, Scratch};
-use super::quartiles::Quartiles;
+use super::quartiles::{KeptValues, Quartiles};
 
 /// A hidden neuron's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -46,12 +49,13 @@ pub struct NeuronHealth {
     pub z_min: f64,
     /// Largest pre-activation z over the training set (NaN if any z is NaN).
     pub z_max: f64,
-    /// Lower quartile of z over the training set, as `torch.quantile(z, 0.25)` (linear
-    /// interpolation between order statistics); exact.
-    pub z_q1: f64,
-    /// Upper quartile of z over the training set, as `torch.quantile(z, 0.75)`; exact.
-    pub z_q3: f64,
 }
+
+/// Per hidden layer, per neuron: the lower and upper quartile of z over the training set, as
+/// `torch.quantile(z, 0.25)` and `(z, 0.75)` (linear interpolation between order statistics);
+/// exact. NaN for a neuron that saw a NaN. Computed apart from [`Health`], when first read
+/// ([`super::Session::z_quartiles`]).
+pub type ZQuartiles = Vec<Vec<(f64, f64)>>;
 
 /// One layer's statistics (hidden and output layers).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -103,7 +107,8 @@ impl Health {
     /// columns) with targets `ys`, carrying the counters (deaths, revivals, epochs dead, born
     /// dead) over from `prev` (use `Health::default()` for a first measurement). The gradient
     /// norms are those of the training-set gradient at these weights. Returns the health and
-    /// the mean loss. Allocates its buffers; a session reuses its own.
+    /// the mean loss. Allocates its buffers; a session reuses its own (and computes the
+    /// quartiles only when asked).
     pub fn measure(
         net: &Network,
         xs: &[f64],
@@ -113,7 +118,7 @@ impl Health {
     ) -> (Health, f64) {
         let mut grads = Gradients::zeros(net);
         let mut scratch = Scratch::new(net);
-        let mut quartiles = Quartiles::default();
+        let mut values = PassValues::default();
         // Only whole rows: a short `xs` measures fewer samples instead of panicking.
         let n = ys.len().min(xs.len() / net.inputs().max(1));
         let rows: Vec<usize> = (0..n).collect();
@@ -123,12 +128,12 @@ impl Health {
             &ys[..n],
             &rows,
             &mut scratch,
-            &mut quartiles,
+            &mut values,
             Some(&mut grads),
         );
-        let loss = probe.loss;
+        let loss = probe.loss.unwrap_or(f64::NAN);
         let norms: Vec<f64> = (0..net.layers.len()).map(|l| grads.layer_norm(l)).collect();
-        let h = probe.finish(net, &norms, &quartiles, saturation_threshold, prev);
+        let h = probe.finish(net, &norms, saturation_threshold, prev);
         (h, loss)
     }
 
@@ -147,15 +152,172 @@ impl Health {
 /// one or two, and a bounded number in the worst case.
 const MAX_PASSES: u32 = 64;
 
-/// One hidden layer's per-neuron statistics during a pass.
+/// Logits beyond this size could make a finite loss overflow (a squared error, a
+/// cross-entropy's logit differences); below it, BCE and cross-entropy are surely finite.
+const TAME_LOGIT: f64 = 1e150;
+
+/// What a health pass keeps for the figures computed when first read: the logits (for the
+/// training loss) and, for small passes, every hidden pre-activation (for the quartiles).
+/// Large passes find their quartiles during the pass, with windows carried between passes.
+/// Buffers are reused from pass to pass.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PassValues {
+    /// Every training sample's logits, in sample order (`outputs()` per sample).
+    pub(crate) logits: Vec<f64>,
+    pub(crate) kept: KeptValues,
+    windows: Quartiles,
+}
+
+/// One hidden layer's per-neuron statistics during a pass. The counts are kept as f64 (exact
+/// up to 2^53) so that every accumulator shares the lanes of the vectorized loop.
 #[derive(Debug, Clone)]
 struct LayerProbe {
-    nonzero: Vec<u32>,
+    /// ReLU: f'(z) ≠ 0 exactly when z > 0, and then f'(z) = 1 and f(z) ≠ 0, so z alone gives
+    /// every count.
+    relu: bool,
+    nonzero: Vec<f64>,
     sum_abs: Vec<f64>,
     z_min: Vec<f64>,
     z_max: Vec<f64>,
-    nan: Vec<bool>,
-    zeros: u64,
+    nan: Vec<f64>,
+    zeros: f64,
+}
+
+impl LayerProbe {
+    /// Adds the block statistics `q` of `rows` samples for the neurons `at`.
+    fn add(&mut self, at: std::ops::Range<usize>, q: &Quad, rows: usize) {
+        for (k, i) in at.enumerate() {
+            self.nonzero[i] += q.nonzero[k];
+            self.z_min[i] = if q.lo[k] < self.z_min[i] {
+                q.lo[k]
+            } else {
+                self.z_min[i]
+            };
+            self.z_max[i] = if q.hi[k] > self.z_max[i] {
+                q.hi[k]
+            } else {
+                self.z_max[i]
+            };
+            self.nan[i] += q.nan[k];
+            if self.relu {
+                self.sum_abs[i] += q.nonzero[k];
+                self.zeros += rows as f64 - q.nonzero[k];
+            } else {
+                self.sum_abs[i] += q.abs[k];
+                self.zeros += q.zeros[k];
+            }
+        }
+    }
+}
+
+/// One block's statistics of four neurons (or one, in lane 0): f'(z) ≠ 0 counts, Σ|f'(z)|,
+/// z range, NaN counts and f(z) = 0 counts. Σ|f'| and the zeros are not gathered for ReLU
+/// (see [`LayerProbe::relu`]).
+#[derive(Debug, Clone, Copy)]
+struct Quad {
+    nonzero: [f64; 4],
+    abs: [f64; 4],
+    lo: [f64; 4],
+    hi: [f64; 4],
+    nan: [f64; 4],
+    zeros: [f64; 4],
+}
+
+impl Quad {
+    const EMPTY: Quad = Quad {
+        nonzero: [0.0; 4],
+        abs: [0.0; 4],
+        lo: [f64::INFINITY; 4],
+        hi: [f64::NEG_INFINITY; 4],
+        nan: [0.0; 4],
+        zeros: [0.0; 4],
+    };
+
+    /// Neurons `i0..i0 + 4` down the block's rows (`zs`, `ds`, `as_`: z, f'(z) and f(z),
+    /// sample-major with `n` per row): the accumulators stay in one vector register each.
+    /// Counts are f64 so that every accumulator shares the lanes; the result does not depend
+    /// on the instructions chosen (each lane sums its own neuron in row order).
+    fn of(zs: &[f64], ds: &[f64], as_: &[f64], n: usize, i0: usize, relu: bool) -> Quad {
+        #[cfg(target_arch = "x86_64")]
+        if kernels::fma_available() {
+            #[target_feature(enable = "avx2,fma")]
+            unsafe fn wide(
+                zs: &[f64],
+                ds: &[f64],
+                as_: &[f64],
+                n: usize,
+                i0: usize,
+                relu: bool,
+            ) -> Quad {
+                Quad::body(zs, ds, as_, n, i0, relu)
+            }
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            return unsafe { wide(zs, ds, as_, n, i0, relu) };
+        }
+        Quad::body(zs, ds, as_, n, i0, relu)
+    }
+
+    // The lanes index several arrays at once: one index reads clearer than zipped iterators.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn body(zs: &[f64], ds: &[f64], as_: &[f64], n: usize, i0: usize, relu: bool) -> Quad {
+        let one = |c: bool| if c { 1.0 } else { 0.0 };
+        let mut q = Quad::EMPTY;
+        let rows = zs
+            .chunks_exact(n)
+            .zip(ds.chunks_exact(n))
+            .zip(as_.chunks_exact(n));
+        for ((zr, dr), ar) in rows {
+            let Ok(z) = <&[f64; 4]>::try_from(&zr[i0..i0 + 4]) else {
+                continue;
+            };
+            for k in 0..4 {
+                // Plain compares (a NaN never wins; `nan` counts it) vectorize where
+                // f64::min's NaN rule does not.
+                q.lo[k] = if z[k] < q.lo[k] { z[k] } else { q.lo[k] };
+                q.hi[k] = if z[k] > q.hi[k] { z[k] } else { q.hi[k] };
+                q.nan[k] += one(z[k].is_nan());
+            }
+            if relu {
+                for k in 0..4 {
+                    q.nonzero[k] += one(z[k] > 0.0);
+                }
+            } else {
+                let (Ok(d), Ok(a)) = (
+                    <&[f64; 4]>::try_from(&dr[i0..i0 + 4]),
+                    <&[f64; 4]>::try_from(&ar[i0..i0 + 4]),
+                ) else {
+                    continue;
+                };
+                for k in 0..4 {
+                    q.nonzero[k] += one(d[k] != 0.0);
+                    q.abs[k] += d[k].abs();
+                    q.zeros[k] += one(a[k] == 0.0);
+                }
+            }
+        }
+        q
+    }
+
+    /// Neuron `i` alone, in lane 0 (the neurons left over from the groups of four).
+    fn one(zs: &[f64], ds: &[f64], as_: &[f64], n: usize, i: usize, relu: bool) -> Quad {
+        let one = |c: bool| if c { 1.0 } else { 0.0 };
+        let mut q = Quad::EMPTY;
+        for r in 0..zs.len() / n {
+            let (z, d, a) = (zs[r * n + i], ds[r * n + i], as_[r * n + i]);
+            q.lo[0] = if z < q.lo[0] { z } else { q.lo[0] };
+            q.hi[0] = if z > q.hi[0] { z } else { q.hi[0] };
+            q.nan[0] += one(z.is_nan());
+            if relu {
+                q.nonzero[0] += one(z > 0.0);
+            } else {
+                q.nonzero[0] += one(d != 0.0);
+                q.abs[0] += d.abs();
+                q.zeros[0] += one(a == 0.0);
+            }
+        }
+        q
+    }
 }
 
 /// Accumulates per-neuron statistics during a pass over the training set.
@@ -164,9 +326,13 @@ pub(crate) struct Probe {
     layers: Vec<LayerProbe>,
     out_min: f64,
     out_max: f64,
+    /// Some logit was NaN, infinite or beyond [`TAME_LOGIT`].
+    out_wild: bool,
     samples: usize,
-    /// Mean loss over the pass.
-    pub(crate) loss: f64,
+    /// Mean loss over the pass, when the pass computed it (with the gradient).
+    pub(crate) loss: Option<f64>,
+    /// The z quartiles, when the pass found them (large passes; small ones keep the values).
+    pub(crate) quartiles: Option<ZQuartiles>,
 }
 
 impl Probe {
@@ -176,155 +342,144 @@ impl Probe {
                 .hidden()
                 .iter()
                 .map(|l| LayerProbe {
-                    nonzero: vec![0; l.fan_out],
+                    relu: l.activation == Activation::Relu,
+                    nonzero: vec![0.0; l.fan_out],
                     sum_abs: vec![0.0; l.fan_out],
                     z_min: vec![f64::INFINITY; l.fan_out],
                     z_max: vec![f64::NEG_INFINITY; l.fan_out],
-                    nan: vec![false; l.fan_out],
-                    zeros: 0,
+                    nan: vec![0.0; l.fan_out],
+                    zeros: 0.0,
                 })
                 .collect(),
             out_min: f64::INFINITY,
             out_max: f64::NEG_INFINITY,
+            out_wild: false,
             samples: 0,
-            loss: f64::NAN,
+            loss: None,
+            quartiles: None,
         }
     }
 
+    /// Whether the training loss of this pass's logits is surely finite, so it can wait until
+    /// it is read: a squared error can overflow from finite outputs, so it never waits.
+    pub(crate) fn loss_surely_finite(&self, loss: Loss) -> bool {
+        loss != Loss::Mse && !self.out_wild
+    }
+
     /// The health pass of `net` over the training samples `rows` of `xs`, `ys` (all of
-    /// them, in order): one forward pass in blocks that measures everything (with the backward
-    /// pass too when `grads` is given, which then holds the training-set gradient), then, only
-    /// if the quartiles' windows missed, forward passes for them alone.
+    /// them, in order): one forward pass in blocks that measures everything and keeps the
+    /// logits and (small passes) the pre-activations in `values`, with the backward pass too
+    /// when `grads` is given, which then holds the training-set gradient and gives the loss.
+    /// A large pass then finds its quartiles, with forward passes for them alone only if the
+    /// windows missed.
     pub(crate) fn run(
         net: &Network,
         xs: &[f64],
         ys: &[f64],
         rows: &[usize],
         s: &mut Scratch,
-        quartiles: &mut Quartiles,
+        values: &mut PassValues,
         grads: Option<&mut Gradients>,
     ) -> Probe {
         let mut probe = Probe::new(net);
         let n = rows.len();
         let hidden = net.layers.len() - 1;
-        quartiles.begin(&net.hidden_widths(), n);
-        let observe_z = |q: &mut Quartiles, s: &Scratch, upto: usize| {
-            for l in 0..upto.min(hidden) {
-                let w = net.layers[l].fan_out;
-                q.observe(l, &s.z[l][..s.rows * w]);
+        let widths = net.hidden_widths();
+        let keep = values.kept.begin(&widths, n);
+        if !keep {
+            values.windows.begin(&widths, n);
+        }
+        values.logits.clear();
+        let record = |probe: &mut Probe, values: &mut PassValues, s: &Scratch, logits: &[f64]| {
+            probe.observe(s, logits);
+            values.logits.extend_from_slice(logits);
+            for (l, &w) in widths.iter().enumerate() {
+                let z = &s.z[l][..s.rows * w];
+                if keep {
+                    values.kept.keep(l, z);
+                } else {
+                    values.windows.observe(l, z);
+                }
             }
         };
         match grads {
             Some(g) => {
-                probe.loss = net.batch_gradient(xs, ys, rows, g, s, |s, logits| {
-                    probe.observe(s, logits);
-                    observe_z(quartiles, s, hidden);
+                let loss = net.batch_gradient(xs, ys, rows, g, s, |s, logits| {
+                    record(&mut probe, values, s, logits)
                 });
+                probe.loss = Some(loss);
             }
             None => {
                 net.prepare(s);
-                let mut sum = 0.0;
                 for start in (0..n).step_by(BLOCK) {
-                    net.load_range(xs, ys, start, BLOCK.min(n - start), s);
+                    net.load_range(xs, &[], start, BLOCK.min(n - start), s);
                     net.forward_block(s, hidden);
-                    probe.observe(s, s.logits());
-                    sum += net.block_loss(s);
-                    observe_z(quartiles, s, hidden);
+                    record(&mut probe, values, s, s.logits());
                 }
-                probe.loss = if n == 0 { 0.0 } else { sum / n as f64 };
             }
         }
-        let range = |p: &Probe, l: usize, i: usize| {
-            let lp = &p.layers[l];
-            (lp.z_min[i], lp.z_max[i], lp.nan[i])
+        if !keep {
+            probe.quartiles = Some(probe.windowed_quartiles(net, xs, n, s, &mut values.windows));
+        }
+        probe
+    }
+
+    /// A large pass's quartiles from the windows its forward pass filled, repeating forward
+    /// passes for the targets they missed.
+    fn windowed_quartiles(
+        &self,
+        net: &Network,
+        xs: &[f64],
+        n: usize,
+        s: &mut Scratch,
+        q: &mut Quartiles,
+    ) -> ZQuartiles {
+        let range = |l: usize, i: usize| {
+            let lp = &self.layers[l];
+            (lp.z_min[i], lp.z_max[i], lp.nan[i] > 0.0)
         };
         let mut passes = 1;
-        while !quartiles.end_pass(|l, i| range(&probe, l, i)) && passes < MAX_PASSES {
-            let Some(deepest) = quartiles.deepest_open() else {
+        while !q.end_pass(range) && passes < MAX_PASSES {
+            let Some(deepest) = q.deepest_open() else {
                 break;
             };
             for start in (0..n).step_by(BLOCK) {
                 net.load_range(xs, &[], start, BLOCK.min(n - start), s);
                 net.forward_block(s, deepest);
-                observe_z(quartiles, s, deepest + 1);
+                for l in 0..=deepest {
+                    let w = net.layers[l].fan_out;
+                    q.observe(l, &s.z[l][..s.rows * w]);
+                }
             }
             passes += 1;
         }
-        probe
+        self.layers
+            .iter()
+            .enumerate()
+            .map(|(l, lp)| (0..lp.z_min.len()).map(|i| q.get(l, i)).collect())
+            .collect()
     }
 
     /// Adds a block's statistics (after its forward pass); `logits` are its outputs.
     pub(crate) fn observe(&mut self, s: &Scratch, logits: &[f64]) {
         let b = s.rows;
-        kernels::with_fast_path(|| {
-            for (l, lp) in self.layers.iter_mut().enumerate() {
-                let n = lp.nonzero.len();
-                let LayerProbe {
-                    nonzero,
-                    sum_abs,
-                    z_min,
-                    z_max,
-                    nan,
-                    zeros,
-                } = lp;
-                let (nonzero, sum_abs) = (&mut nonzero[..n], &mut sum_abs[..n]);
-                let (z_min, z_max, nan) = (&mut z_min[..n], &mut z_max[..n], &mut nan[..n]);
-                let (zs, ds, as_) = (&s.z[l][..b * n], &s.d[l][..b * n], &s.a[l][..b * n]);
-                // Four neurons at a time down the block's rows, their accumulators in
-                // registers (fixed-size lanes vectorize; the row loop of a narrow layer does
-                // not), then the rest one by one.
-                let mut zero_total = 0u64;
-                let quads = n / 4 * 4;
-                for i0 in (0..quads).step_by(4) {
-                    let mut cnt = [0u32; 4];
-                    let mut abs = [0.0f64; 4];
-                    let mut lo = [f64::INFINITY; 4];
-                    let mut hi = [f64::NEG_INFINITY; 4];
-                    let mut bad = [false; 4];
-                    let mut zero = [0u32; 4];
-                    for r in 0..b {
-                        let at = r * n + i0;
-                        let z: &[f64; 4] = zs[at..at + 4].try_into().unwrap_or(&[0.0; 4]);
-                        let d: &[f64; 4] = ds[at..at + 4].try_into().unwrap_or(&[0.0; 4]);
-                        let a: &[f64; 4] = as_[at..at + 4].try_into().unwrap_or(&[1.0; 4]);
-                        for k in 0..4 {
-                            cnt[k] += u32::from(d[k] != 0.0);
-                            abs[k] += d[k].abs();
-                            // Plain compares (a NaN never wins; `nan` records it) vectorize
-                            // where f64::min's NaN rule does not.
-                            lo[k] = if z[k] < lo[k] { z[k] } else { lo[k] };
-                            hi[k] = if z[k] > hi[k] { z[k] } else { hi[k] };
-                            bad[k] |= z[k].is_nan();
-                            zero[k] += u32::from(a[k] == 0.0);
-                        }
-                    }
-                    for k in 0..4 {
-                        let i = i0 + k;
-                        nonzero[i] += cnt[k];
-                        sum_abs[i] += abs[k];
-                        z_min[i] = if lo[k] < z_min[i] { lo[k] } else { z_min[i] };
-                        z_max[i] = if hi[k] > z_max[i] { hi[k] } else { z_max[i] };
-                        nan[i] |= bad[k];
-                        zero_total += u64::from(zero[k]);
-                    }
-                }
-                for i in quads..n {
-                    for r in 0..b {
-                        let (z, d) = (zs[r * n + i], ds[r * n + i]);
-                        nonzero[i] += u32::from(d != 0.0);
-                        sum_abs[i] += d.abs();
-                        z_min[i] = if z < z_min[i] { z } else { z_min[i] };
-                        z_max[i] = if z > z_max[i] { z } else { z_max[i] };
-                        nan[i] |= z.is_nan();
-                        zero_total += u64::from(as_[r * n + i] == 0.0);
-                    }
-                }
-                *zeros += zero_total;
+        for (l, lp) in self.layers.iter_mut().enumerate() {
+            let n = lp.nonzero.len();
+            let (zs, ds, as_) = (&s.z[l][..b * n], &s.d[l][..b * n], &s.a[l][..b * n]);
+            let quads = n / 4 * 4;
+            for i0 in (0..quads).step_by(4) {
+                let q = Quad::of(zs, ds, as_, n, i0, lp.relu);
+                lp.add(i0..i0 + 4, &q, b);
             }
-        });
+            for i in quads..n {
+                let q = Quad::one(zs, ds, as_, n, i, lp.relu);
+                lp.add(i..i + 1, &q, b);
+            }
+        }
         for &z in logits {
             self.out_min = self.out_min.min(z);
             self.out_max = self.out_max.max(z);
+            self.out_wild |= z.is_nan() || z.abs() > TAME_LOGIT;
         }
         self.samples += b;
     }
@@ -335,7 +490,6 @@ impl Probe {
         self,
         net: &Network,
         grad_norms: &[f64],
-        quartiles: &Quartiles,
         threshold: f64,
         prev: &Health,
     ) -> Health {
@@ -353,9 +507,9 @@ impl Probe {
             let mut row = Vec::with_capacity(net.layers[l].fan_out);
             let lp = &self.layers[l];
             for i in 0..net.layers[l].fan_out {
-                let rate = lp.nonzero[i] as f64 / n;
+                let rate = lp.nonzero[i] / n;
                 let mean = lp.sum_abs[i] / n;
-                let state = if lp.nonzero[i] == 0 {
+                let state = if lp.nonzero[i] == 0.0 {
                     NeuronState::Dead
                 } else if mean < threshold {
                     NeuronState::Saturated
@@ -383,8 +537,7 @@ impl Probe {
                     NeuronState::Dead => h.dead += 1,
                     NeuronState::Saturated => h.saturated += 1,
                 }
-                let (z_q1, z_q3) = quartiles.get(l, i);
-                let (z_min, z_max) = if lp.nan[i] {
+                let (z_min, z_max) = if lp.nan[i] > 0.0 {
                     (f64::NAN, f64::NAN)
                 } else {
                     (lp.z_min[i], lp.z_max[i])
@@ -396,16 +549,14 @@ impl Probe {
                     epochs_dead,
                     z_min,
                     z_max,
-                    z_q1,
-                    z_q3,
                 });
             }
             h.neurons.push(row);
         }
         for (l, layer) in net.layers.iter().enumerate() {
-            let zeros = self.layers.get(l).map_or(0, |lp| lp.zeros);
+            let zeros = self.layers.get(l).map_or(0.0, |lp| lp.zeros);
             h.layers.push(LayerHealth {
-                sparsity: zeros as f64 / (n * layer.fan_out as f64),
+                sparsity: zeros / (n * layer.fan_out as f64),
                 weight_norm: layer.weight_norm(),
                 grad_norm: grad_norms.get(l).copied().unwrap_or(0.0),
             });

@@ -23,7 +23,7 @@ use rand_chacha::rand_core::SeedableRng;
 
 use super::checkpoint::{Checkpoint, Resume};
 use super::config::TrainConfig;
-use super::health::{Health, LayerHealth, NeuronHealth, NeuronState};
+use super::health::{Health, LayerHealth, NeuronHealth, NeuronState, ZQuartiles};
 use super::network::{Gradients, Layer, LayerGrad, Network};
 use super::optim::{Optimizer, OptimizerKind, OptimizerSettings, Slots};
 
@@ -156,7 +156,7 @@ impl Writer {
             self.f64s(&l.bias);
         }
         self.str(&m.network.loss.to_string());
-        self.health(&m.health);
+        self.health(&m.health, &m.quartiles);
         match &m.resume {
             None => self.u8(0),
             Some(r) => {
@@ -166,11 +166,15 @@ impl Writer {
         }
     }
 
-    fn health(&mut self, h: &Health) {
+    /// The health, with each neuron's quartiles beside its z range (NaN where `quartiles`
+    /// has none).
+    fn health(&mut self, h: &Health, quartiles: &[Vec<(f64, f64)>]) {
         self.u64(h.neurons.len() as u64);
-        for row in &h.neurons {
+        for (l, row) in h.neurons.iter().enumerate() {
             self.u64(row.len() as u64);
-            for n in row {
+            for (i, n) in row.iter().enumerate() {
+                let q = quartiles.get(l).and_then(|r| r.get(i));
+                let (z_q1, z_q3) = q.copied().unwrap_or((f64::NAN, f64::NAN));
                 self.u8(match n.state {
                     NeuronState::Alive => 0,
                     NeuronState::Dead => 1,
@@ -180,7 +184,7 @@ impl Writer {
                     self.f64(v);
                 }
                 self.u64(n.epochs_dead);
-                for v in [n.z_min, n.z_max, n.z_q1, n.z_q3] {
+                for v in [n.z_min, n.z_max, z_q1, z_q3] {
                     self.f64(v);
                 }
             }
@@ -246,7 +250,8 @@ impl Writer {
             }
         }
         self.f64s(&r.step_grad_norms);
-        self.health(&r.epoch_health);
+        // The counters are what the epoch's health carries on; no quartiles.
+        self.health(&r.epoch_health, &[]);
     }
 }
 
@@ -341,7 +346,7 @@ impl<'a> Reader<'a> {
         let loss = loss_name
             .parse()
             .map_err(|_| format!("unknown loss `{loss_name}`"))?;
-        let health = self.health()?;
+        let (health, quartiles) = self.health()?;
         let resume = match self.u8()? {
             0 => None,
             1 => Some(Box::new(self.resume(config)?)),
@@ -352,6 +357,7 @@ impl<'a> Reader<'a> {
             steps,
             network: Network { layers, loss },
             health,
+            quartiles,
             train_loss,
             grad_norms,
             diverged,
@@ -359,10 +365,12 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn health(&mut self) -> Result<Health, String> {
+    fn health(&mut self) -> Result<(Health, ZQuartiles), String> {
         let mut neurons = Vec::new();
+        let mut quartiles = Vec::new();
         for _ in 0..self.len()? {
             let mut row = Vec::new();
+            let mut qs = Vec::new();
             for _ in 0..self.len()? {
                 let state = match self.u8()? {
                     0 => NeuronState::Alive,
@@ -377,11 +385,11 @@ impl<'a> Reader<'a> {
                     epochs_dead: self.u64()?,
                     z_min: self.f64()?,
                     z_max: self.f64()?,
-                    z_q1: self.f64()?,
-                    z_q3: self.f64()?,
                 });
+                qs.push((self.f64()?, self.f64()?));
             }
             neurons.push(row);
+            quartiles.push(qs);
         }
         let layers = (0..self.len()?)
             .map(|_| {
@@ -392,7 +400,7 @@ impl<'a> Reader<'a> {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Health {
+        let health = Health {
             neurons,
             layers,
             alive: self.len()?,
@@ -404,7 +412,8 @@ impl<'a> Reader<'a> {
             born_dead: self.bool()?,
             output_constant: self.bool()?,
             passes: self.u64()?,
-        })
+        };
+        Ok((health, quartiles))
     }
 
     fn grads(&mut self) -> Result<Gradients, String> {
@@ -485,7 +494,7 @@ impl<'a> Reader<'a> {
             epoch_grads,
             full,
             step_grad_norms: self.f64s()?,
-            epoch_health: self.health()?,
+            epoch_health: self.health()?.0,
         })
     }
 }

@@ -23,7 +23,9 @@ pub(crate) struct Strided<'a> {
 }
 
 /// `C[r][j] ← fold over p of fma(A(r, p), M[p][j], C[r][j])` for r < rows, j < cols, with
-/// `M[p][j] = m[p * m_row + j]` and `C[r][j] = c[r * c_row + j]`.
+/// `M[p][j] = m[p * m_row + j]` and `C[r][j] = c[r * c_row + j]`. With a `bias` (`cols`
+/// values), each chain starts from `bias[j]` instead of C's value: as if the bias had been
+/// copied into every row of C first, without the copy.
 ///
 /// # Panics
 /// If an operand is too short for the shape.
@@ -31,6 +33,7 @@ pub(crate) struct Strided<'a> {
 // indirection.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn mul_acc(
+    bias: Option<&[f64]>,
     rows: usize,
     cols: usize,
     depth: usize,
@@ -40,7 +43,16 @@ pub(crate) fn mul_acc(
     c: &mut [f64],
     c_row: usize,
 ) {
-    if rows == 0 || cols == 0 || depth == 0 {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    assert!(bias.is_none_or(|b| b.len() >= cols), "bias too short");
+    if depth == 0 {
+        if let Some(b) = bias {
+            for r in 0..rows {
+                c[r * c_row..r * c_row + cols].copy_from_slice(&b[..cols]);
+            }
+        }
         return;
     }
     let last = |row: usize, col: usize, r: usize, p: usize| r * row + p * col;
@@ -53,10 +65,10 @@ pub(crate) fn mul_acc(
     #[cfg(target_arch = "x86_64")]
     if fma_available() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        unsafe { mul_acc_fma(rows, cols, depth, a, m, m_row, c, c_row) };
+        unsafe { mul_acc_fma(bias, rows, cols, depth, a, m, m_row, c, c_row) };
         return;
     }
-    mul_acc_body(rows, cols, depth, a, m, m_row, c, c_row);
+    mul_acc_body(bias, rows, cols, depth, a, m, m_row, c, c_row);
 }
 
 /// Whether the 256-bit FMA path can run (x86-64 only; detected once, then a cached load).
@@ -86,6 +98,7 @@ pub fn hardware_fma() -> bool {
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn mul_acc_fma(
+    bias: Option<&[f64]>,
     rows: usize,
     cols: usize,
     depth: usize,
@@ -95,7 +108,7 @@ unsafe fn mul_acc_fma(
     c: &mut [f64],
     c_row: usize,
 ) {
-    mul_acc_body(rows, cols, depth, a, m, m_row, c, c_row);
+    mul_acc_body(bias, rows, cols, depth, a, m, m_row, c, c_row);
 }
 
 /// Runs `f` compiled for AVX2 and FMA when the CPU has them, else as is: for element-wise loops
@@ -117,6 +130,7 @@ pub(crate) fn with_fast_path<R>(f: impl FnOnce() -> R) -> R {
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn mul_acc_body(
+    bias: Option<&[f64]>,
     rows: usize,
     cols: usize,
     depth: usize,
@@ -130,10 +144,10 @@ fn mul_acc_body(
     while r < rows {
         let left = rows - r;
         let n = match left {
-            1 => row_tiles::<1>(r, cols, depth, a, m, m_row, c, c_row),
-            2 => row_tiles::<2>(r, cols, depth, a, m, m_row, c, c_row),
-            3 => row_tiles::<3>(r, cols, depth, a, m, m_row, c, c_row),
-            _ => row_tiles::<4>(r, cols, depth, a, m, m_row, c, c_row),
+            1 => row_tiles::<1>(bias, r, cols, depth, a, m, m_row, c, c_row),
+            2 => row_tiles::<2>(bias, r, cols, depth, a, m, m_row, c, c_row),
+            3 => row_tiles::<3>(bias, r, cols, depth, a, m, m_row, c, c_row),
+            _ => row_tiles::<4>(bias, r, cols, depth, a, m, m_row, c, c_row),
         };
         r += n;
     }
@@ -143,6 +157,7 @@ fn mul_acc_body(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn row_tiles<const R: usize>(
+    bias: Option<&[f64]>,
     r0: usize,
     cols: usize,
     depth: usize,
@@ -154,19 +169,19 @@ fn row_tiles<const R: usize>(
 ) -> usize {
     let mut j = 0;
     while cols - j >= 8 {
-        tile::<R, 8>(r0, j, depth, a, m, m_row, c, c_row);
+        tile::<R, 8>(bias, r0, j, depth, a, m, m_row, c, c_row);
         j += 8;
     }
     if cols - j >= 4 {
-        tile::<R, 4>(r0, j, depth, a, m, m_row, c, c_row);
+        tile::<R, 4>(bias, r0, j, depth, a, m, m_row, c, c_row);
         j += 4;
     }
     if cols - j >= 2 {
-        tile::<R, 2>(r0, j, depth, a, m, m_row, c, c_row);
+        tile::<R, 2>(bias, r0, j, depth, a, m, m_row, c, c_row);
         j += 2;
     }
     if cols - j >= 1 {
-        tile::<R, 1>(r0, j, depth, a, m, m_row, c, c_row);
+        tile::<R, 1>(bias, r0, j, depth, a, m, m_row, c, c_row);
     }
     R
 }
@@ -175,6 +190,7 @@ fn row_tiles<const R: usize>(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn tile<const R: usize, const W: usize>(
+    bias: Option<&[f64]>,
     r0: usize,
     j0: usize,
     depth: usize,
@@ -186,8 +202,13 @@ fn tile<const R: usize, const W: usize>(
 ) {
     let mut acc = [[0.0f64; W]; R];
     for (r, acc_r) in acc.iter_mut().enumerate() {
-        let at = (r0 + r) * c_row + j0;
-        acc_r.copy_from_slice(&c[at..at + W]);
+        match bias {
+            Some(b) => acc_r.copy_from_slice(&b[j0..j0 + W]),
+            None => {
+                let at = (r0 + r) * c_row + j0;
+                acc_r.copy_from_slice(&c[at..at + W]);
+            }
+        }
     }
     let a_base = r0 * a.row;
     for p in 0..depth {
@@ -268,12 +289,32 @@ mod tests {
                     let c0 = values(rows * (cols + 1), 3);
                     let (mut c, mut want) = (c0.clone(), c0);
                     let sa = Strided { data: &a, row, col };
-                    mul_acc(rows, cols, depth, sa, &m, cols + 3, &mut c, cols + 1);
+                    mul_acc(None, rows, cols, depth, sa, &m, cols + 3, &mut c, cols + 1);
                     naive(rows, cols, depth, sa, &m, cols + 3, &mut want, cols + 1);
                     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&c), bits(&want), "{rows}×{cols}×{depth}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn starting_from_a_bias_is_copying_it_first() {
+        for (rows, cols, depth) in [(1, 1, 1), (5, 9, 3), (13, 17, 64), (4, 8, 0)] {
+            let a = values(rows * depth.max(1), 4);
+            let m = values(depth.max(1) * cols, 5);
+            let bias = values(cols, 6);
+            let sa = Strided {
+                data: &a,
+                row: depth.max(1),
+                col: 1,
+            };
+            let mut want: Vec<f64> = (0..rows).flat_map(|_| bias.iter().copied()).collect();
+            mul_acc(None, rows, cols, depth, sa, &m, cols, &mut want, cols);
+            let mut got = values(rows * cols, 7);
+            mul_acc(Some(&bias), rows, cols, depth, sa, &m, cols, &mut got, cols);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{rows}×{cols}×{depth}");
         }
     }
 

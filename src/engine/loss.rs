@@ -16,7 +16,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::activation::{Activation, sigmoid, softplus};
+use crate::activation::{Activation, sigmoid};
 
 use super::error::EngineError;
 
@@ -84,8 +84,10 @@ impl Loss {
                 if !z.is_finite() {
                     return f64::NAN;
                 }
-                let neg_log_p = softplus(-z).min(-BCE_LOG_FLOOR);
-                let neg_log_q = softplus(z).min(-BCE_LOG_FLOOR);
+                // softplus(±z) share ln(1 + e^{−|z|}): one exp and one log1p, not two of each.
+                let tail = libm::log1p(libm::exp(-z.abs()));
+                let neg_log_p = ((-z).max(0.0) + tail).min(-BCE_LOG_FLOOR);
+                let neg_log_q = (z.max(0.0) + tail).min(-BCE_LOG_FLOOR);
                 y * neg_log_p + (1.0 - y) * neg_log_q
             }
             Loss::Mse => {

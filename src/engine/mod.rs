@@ -49,7 +49,7 @@ pub use csv::{CsvData, CsvOptions, TaskChoice};
 pub use dataset::{Dataset, DatasetKind, SplitRule};
 pub use error::EngineError;
 pub use feature::Feature;
-pub use health::{Health, LayerHealth, NeuronHealth, NeuronState};
+pub use health::{Health, LayerHealth, NeuronHealth, NeuronState, ZQuartiles};
 pub use init::{BiasInit, Init, init_layer, rng_from_seed};
 pub use loss::Loss;
 pub use model_file::ModelFile;

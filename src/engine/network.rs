@@ -138,17 +138,20 @@ impl Gradients {
 
     /// Adds `k` × `other` (same shape).
     pub fn add_scaled(&mut self, other: &Gradients, k: f64) {
-        kernels::with_fast_path(|| {
-            for (g, o) in self.layers.iter_mut().zip(&other.layers) {
-                for (x, &y) in g.weights.iter_mut().zip(&o.weights) {
-                    *x += y * k;
+        kernels::with_fast_path(
+            #[inline(always)]
+            || {
+                for (g, o) in self.layers.iter_mut().zip(&other.layers) {
+                    for (x, &y) in g.weights.iter_mut().zip(&o.weights) {
+                        *x += y * k;
+                    }
+                    for (x, &y) in g.bias.iter_mut().zip(&o.bias) {
+                        *x += y * k;
+                    }
+                    g.slope += o.slope * k;
                 }
-                for (x, &y) in g.bias.iter_mut().zip(&o.bias) {
-                    *x += y * k;
-                }
-                g.slope += o.slope * k;
-            }
-        });
+            },
+        );
     }
 
     /// Multiplies every gradient by `k`.
@@ -441,35 +444,35 @@ impl Network {
         let b = s.rows;
         let last = self.layers.len() - 1;
         let Scratch { z, a, d, x, wt, .. } = s;
-        kernels::with_fast_path(|| {
-            for (l, layer) in self.layers.iter().enumerate().take(upto + 1) {
-                let (k, n) = (layer.fan_in, layer.fan_out);
-                let (below, here) = a.split_at_mut(l);
-                let input: &[f64] = if l == 0 {
-                    &x[..b * k]
-                } else {
-                    &below[l - 1][..b * k]
-                };
-                let zl = &mut z[l][..b * n];
-                for row in zl.chunks_exact_mut(n) {
-                    row.copy_from_slice(&layer.bias);
+        kernels::with_fast_path(
+            #[inline(always)]
+            || {
+                for (l, layer) in self.layers.iter().enumerate().take(upto + 1) {
+                    let (k, n) = (layer.fan_in, layer.fan_out);
+                    let (below, here) = a.split_at_mut(l);
+                    let input: &[f64] = if l == 0 {
+                        &x[..b * k]
+                    } else {
+                        &below[l - 1][..b * k]
+                    };
+                    let zl = &mut z[l][..b * n];
+                    let input = Strided {
+                        data: input,
+                        row: k,
+                        col: 1,
+                    };
+                    kernels::mul_acc(Some(&layer.bias), b, n, k, input, &wt[l], n, zl, n);
+                    if l < last {
+                        apply_activation(
+                            &layer.activation,
+                            zl,
+                            &mut here[0][..b * n],
+                            &mut d[l][..b * n],
+                        );
+                    }
                 }
-                let input = Strided {
-                    data: input,
-                    row: k,
-                    col: 1,
-                };
-                kernels::mul_acc(b, n, k, input, &wt[l], n, zl, n);
-                if l < last {
-                    apply_activation(
-                        &layer.activation,
-                        zl,
-                        &mut here[0][..b * n],
-                        &mut d[l][..b * n],
-                    );
-                }
-            }
-        });
+            },
+        );
     }
 
     /// Sets each sample's d loss / d logits (times `scale`) for the block and carries the loss
@@ -508,61 +511,65 @@ impl Network {
             x,
             ..
         } = s;
-        kernels::with_fast_path(|| {
-            for l in (0..=last).rev() {
-                let layer = &self.layers[l];
-                let (k, n) = (layer.fan_in, layer.fan_out);
-                let input: &[f64] = if l == 0 {
-                    &x[..b * k]
-                } else {
-                    &a[l - 1][..b * k]
-                };
-                let (below, here) = delta.split_at_mut(l);
-                let dl = &here[0][..b * n];
-                let g = &mut grads.layers[l];
-                // dW += Δᵀ · input: each weight's gradient summed over the samples in order.
-                let dt = Strided {
-                    data: dl,
-                    row: 1,
-                    col: n,
-                };
-                kernels::mul_acc(n, k, b, dt, input, k, &mut g.weights, k);
-                for row in dl.chunks_exact(n) {
-                    for (gb, &v) in g.bias.iter_mut().zip(row) {
-                        *gb += v;
+        kernels::with_fast_path(
+            #[inline(always)]
+            || {
+                for l in (0..=last).rev() {
+                    let layer = &self.layers[l];
+                    let (k, n) = (layer.fan_in, layer.fan_out);
+                    let input: &[f64] = if l == 0 {
+                        &x[..b * k]
+                    } else {
+                        &a[l - 1][..b * k]
+                    };
+                    let (below, here) = delta.split_at_mut(l);
+                    let dl = &here[0][..b * n];
+                    let g = &mut grads.layers[l];
+                    // dW += Δᵀ · input: each weight's gradient summed over the samples in order.
+                    let dt = Strided {
+                        data: dl,
+                        row: 1,
+                        col: n,
+                    };
+                    kernels::mul_acc(None, n, k, b, dt, input, k, &mut g.weights, k);
+                    for row in dl.chunks_exact(n) {
+                        for (gb, &v) in g.bias.iter_mut().zip(row) {
+                            *gb += v;
+                        }
+                    }
+                    if l == 0 {
+                        break;
+                    }
+                    // d loss / d a below = Δ · W, each a chain over this layer's neurons in order.
+                    let back = &mut back[..b * k];
+                    back.fill(0.0);
+                    let rows = Strided {
+                        data: dl,
+                        row: n,
+                        col: 1,
+                    };
+                    kernels::mul_acc(None, b, k, n, rows, &layer.weights, k, back, k);
+                    let prev = &self.layers[l - 1];
+                    if let Activation::Prelu { .. } = prev.activation {
+                        // d prelu(z)/d a = z for z ≤ 0, else 0: summed per sample, then over samples.
+                        let zs = &z[l - 1][..b * k];
+                        let slope = &mut grads.layers[l - 1].slope;
+                        for (br, zr) in back.chunks_exact(k).zip(zs.chunks_exact(k)) {
+                            *slope += br
+                                .iter()
+                                .zip(zr)
+                                .fold(0.0, |acc, (bv, &zv)| acc + bv * zv.min(0.0));
+                        }
+                    }
+                    let dprev = &d[l - 1][..b * k];
+                    for ((t, &bv), &dv) in
+                        below[l - 1][..b * k].iter_mut().zip(back.iter()).zip(dprev)
+                    {
+                        *t = bv * dv;
                     }
                 }
-                if l == 0 {
-                    break;
-                }
-                // d loss / d a below = Δ · W, each a chain over this layer's neurons in order.
-                let back = &mut back[..b * k];
-                back.fill(0.0);
-                let rows = Strided {
-                    data: dl,
-                    row: n,
-                    col: 1,
-                };
-                kernels::mul_acc(b, k, n, rows, &layer.weights, k, back, k);
-                let prev = &self.layers[l - 1];
-                if let Activation::Prelu { .. } = prev.activation {
-                    // d prelu(z)/d a = z for z ≤ 0, else 0: summed per sample, then over samples.
-                    let zs = &z[l - 1][..b * k];
-                    let slope = &mut grads.layers[l - 1].slope;
-                    for (br, zr) in back.chunks_exact(k).zip(zs.chunks_exact(k)) {
-                        *slope += br
-                            .iter()
-                            .zip(zr)
-                            .fold(0.0, |acc, (bv, &zv)| acc + bv * zv.min(0.0));
-                    }
-                }
-                let dprev = &d[l - 1][..b * k];
-                for ((t, &bv), &dv) in below[l - 1][..b * k].iter_mut().zip(back.iter()).zip(dprev)
-                {
-                    *t = bv * dv;
-                }
-            }
-        });
+            },
+        );
     }
 
     /// Sets `grads` to the gradient of the mean loss over the samples `rows` of the feature
@@ -615,6 +622,29 @@ impl Network {
             sum += self.block_loss(s);
         }
         sum / n as f64
+    }
+
+    /// The mean loss of logits already computed (`outputs()` per sample, in sample order)
+    /// against the targets `ys`: summed sample by sample and scaled as
+    /// [`Network::batch_gradient`] does, so the two agree bit for bit.
+    pub(crate) fn logits_loss(&self, logits: &[f64], ys: &[f64]) -> f64 {
+        let k = self.outputs().max(1);
+        let n = ys.len().min(logits.len() / k);
+        if n == 0 {
+            return 0.0;
+        }
+        let out_act = self.output_layer().activation;
+        let mut sum = 0.0;
+        if k == 1 {
+            for (&z, &y) in logits.iter().zip(&ys[..n]) {
+                sum += self.loss.sample_loss(z, &out_act, y);
+            }
+        } else {
+            for (z, &y) in logits.chunks_exact(k).zip(&ys[..n]) {
+                sum += self.loss.row_loss(z, &out_act, y);
+            }
+        }
+        sum * (1.0 / n as f64)
     }
 
     /// The loss summed over the block in `s` after its forward pass, sample by sample.
@@ -766,7 +796,7 @@ fn neuron_chains(layer: &Layer, input: &[f64], z: &mut [f64]) {
         row: layer.fan_in,
         col: 1,
     };
-    kernels::mul_acc(layer.fan_out, 1, layer.fan_in, w, input, 1, z, 1);
+    kernels::mul_acc(None, layer.fan_out, 1, layer.fan_in, w, input, 1, z, 1);
 }
 
 /// Checks the number of output neurons fits the loss: one, or 2..=20 classes for
@@ -832,7 +862,8 @@ pub fn parse_hidden(s: &str) -> Result<Vec<usize>, EngineError> {
 /// a = f(z) and d = f'(z) over a layer, choosing the function once per layer rather than per
 /// neuron. The piecewise-linear activations get tight loops; results are identical to
 /// [`Activation::value`] and [`Activation::derivative`].
-#[inline]
+// Always inlined, so it compiles with the caller's fast path.
+#[inline(always)]
 fn apply_activation(act: &Activation, z: &[f64], a: &mut [f64], d: &mut [f64]) {
     match *act {
         Activation::Relu => {

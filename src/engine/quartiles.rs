@@ -18,9 +18,10 @@
 //! number of passes.
 //!
 //! When a pass has at most [`DIRECT_BUDGET`] values in all (the datasets the explorer trains on
-//! most), they are simply kept, one column per neuron, and each quartile's two order
-//! statistics are selected from its column (`select_nth_unstable_by`, deterministic): one pass,
-//! no windows, whatever training did to the values.
+//! most), the windows are not used: [`KeptValues`] keeps the values as the pass produced them
+//! (a copy per block), and each quartile's two order statistics are selected from its neuron's
+//! column when the quartiles are first read (`select_nth_unstable`, deterministic). A pass
+//! whose quartiles nobody reads (headless training, experiments) pays only the copy.
 
 /// Buckets of a refining pass.
 const BUCKETS: usize = 64;
@@ -30,6 +31,107 @@ const COLLECT_BUDGET: usize = 1 << 20;
 const VALUE_PASSES: u32 = 4;
 /// Values per pass (samples × hidden neurons) up to which they are kept and selected from.
 pub(crate) const DIRECT_BUDGET: usize = 1 << 18;
+
+/// A small pass's pre-activations, kept per hidden layer as the pass produced them
+/// (sample-major), so that the quartiles are selected when first read rather than at every
+/// pass. Buffers are reused from pass to pass.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeptValues {
+    layers: Vec<Vec<f64>>,
+    widths: Vec<usize>,
+    /// Samples received per layer this pass.
+    filled: Vec<usize>,
+    n: usize,
+}
+
+impl KeptValues {
+    /// Ready for a pass of `n` samples through hidden layers of `widths`. Returns false, and
+    /// keeps nothing, when the pass has more than [`DIRECT_BUDGET`] values.
+    pub(crate) fn begin(&mut self, widths: &[usize], n: usize) -> bool {
+        let values = n.saturating_mul(widths.iter().sum::<usize>());
+        self.widths.clear();
+        self.filled.clear();
+        if values > DIRECT_BUDGET {
+            self.layers.clear();
+            self.n = 0;
+            return false;
+        }
+        self.layers.resize_with(widths.len(), Vec::new);
+        for (v, &w) in self.layers.iter_mut().zip(widths) {
+            v.resize(w * n, 0.0);
+        }
+        self.widths.extend_from_slice(widths);
+        self.filled.resize(widths.len(), 0);
+        self.n = n;
+        true
+    }
+
+    /// Keeps one block of layer `l`'s values: whole samples, sample-major.
+    #[inline]
+    pub(crate) fn keep(&mut self, l: usize, z: &[f64]) {
+        let (Some(v), Some(f), Some(&w)) = (
+            self.layers.get_mut(l),
+            self.filled.get_mut(l),
+            self.widths.get(l),
+        ) else {
+            return;
+        };
+        let at = *f * w;
+        let len = z.len().min(v.len() - at);
+        v[at..at + len].copy_from_slice(&z[..len]);
+        *f += len / w.max(1);
+    }
+
+    /// Quartiles 1 and 3 of every kept neuron, as `torch.quantile`; `nan(l, i)` says neuron i
+    /// of layer l saw a NaN (its quartiles are NaN then). Each quartile's order statistics are
+    /// selected from the neuron's column: quartile 1 from the whole column, quartile 3 from the
+    /// part above it.
+    pub(crate) fn quartiles(&self, nan: impl Fn(usize, usize) -> bool) -> Vec<Vec<(f64, f64)>> {
+        let n = self.n;
+        let mut col = vec![0u64; n];
+        let mut out = Vec::with_capacity(self.widths.len());
+        for (l, (values, &w)) in self.layers.iter().zip(&self.widths).enumerate() {
+            let rows = self.filled[l];
+            let mut layer = Vec::with_capacity(w);
+            for i in 0..w {
+                if rows == 0 || nan(l, i) {
+                    layer.push((f64::NAN, f64::NAN));
+                    continue;
+                }
+                let col = &mut col[..rows];
+                for (c, row) in col.iter_mut().zip(values.chunks_exact(w)) {
+                    // As order-preserving keys: selection then compares integers.
+                    *c = key(row[i]);
+                }
+                layer.push(select_quartiles(col));
+            }
+            out.push(layer);
+        }
+        out
+    }
+}
+
+/// Quartiles 1 and 3 of the values whose [`key`]s are `col` (reordered in the process).
+fn select_quartiles(col: &mut [u64]) -> (f64, f64) {
+    let n = col.len();
+    let (r1, r3) = (Ranks::of(n, 1), Ranks::of(n, 3));
+    let mut start = 0;
+    let mut found = [(0.0, 0.0); 2];
+    for (q, r) in [r1, r3].into_iter().enumerate() {
+        let (_, &mut a, above) = col[start..].select_nth_unstable(r.lo - start);
+        // Rank hi (lo or lo + 1) is the least value above rank lo.
+        let b = if r.hi == r.lo {
+            a
+        } else {
+            above.iter().copied().min().unwrap_or(a)
+        };
+        found[q] = (unkey(a), unkey(b));
+        // Quartile 3's ranks lie at or above quartile 1's: search only there.
+        start = (r.lo + 1).min(r3.lo);
+    }
+    let q = |(a, b): (f64, f64), r: Ranks| lerp(a, b, r.frac);
+    (q(found[0], r1), q(found[1], r3))
+}
 
 /// The two order statistics a quartile interpolates, and its weight: ranks `lo` and `hi`
 /// (`hi` = `lo` + 1, or `lo` for a single value) and h − ⌊h⌋.
@@ -187,12 +289,6 @@ pub(crate) struct Quartiles {
     cap: usize,
     /// Passes made in the current health pass.
     passes: u32,
-    /// Direct mode: every value of the pass, per layer one column of `n` per neuron, and how
-    /// many rows each layer has received. Empty when the pass is too large to keep.
-    columns: Vec<Vec<u64>>,
-    filled: Vec<usize>,
-    /// Use the windows even for small passes (the tests of the windowed path).
-    windows_only: bool,
 }
 
 impl Quartiles {
@@ -233,19 +329,6 @@ impl Quartiles {
                 .collect();
         }
         self.passes = 0;
-        let values = n.saturating_mul(widths.iter().sum::<usize>());
-        if values <= DIRECT_BUDGET && !self.windows_only {
-            // Reused from pass to pass: allocated only when the shape or n changes.
-            self.columns.resize_with(widths.len(), Vec::new);
-            for (c, &w) in self.columns.iter_mut().zip(widths) {
-                c.resize(w * n, 0);
-            }
-            self.filled.clear();
-            self.filled.resize(widths.len(), 0);
-        } else {
-            self.columns.clear();
-            self.filled.clear();
-        }
         for l in &mut self.layers {
             for q in 0..2 {
                 for t in &mut l.targets[q] {
@@ -282,21 +365,6 @@ impl Quartiles {
     /// neurons, sample-major.
     #[inline]
     pub(crate) fn observe(&mut self, l: usize, z: &[f64]) {
-        if let (Some(col), Some(f)) = (self.columns.get_mut(l), self.filled.get_mut(l)) {
-            let width = self.layers.get(l).map_or(0, |w| w.lo[0].len());
-            let n = self.n;
-            for row in z.chunks_exact(width.max(1)) {
-                if *f >= n {
-                    break;
-                }
-                for (i, &v) in row.iter().enumerate() {
-                    // As order-preserving keys: selection then compares integers.
-                    col[i * n + *f] = key(v);
-                }
-                *f += 1;
-            }
-            return;
-        }
         let Some(w) = self.layers.get_mut(l) else {
             return;
         };
@@ -339,10 +407,6 @@ impl Quartiles {
     /// gives neuron i of layer l's (min, max, has NaN) over the pass. Returns true when every
     /// target is known.
     pub(crate) fn end_pass(&mut self, range: impl Fn(usize, usize) -> (f64, f64, bool)) -> bool {
-        if !self.columns.is_empty() {
-            self.select_direct(&range);
-            return true;
-        }
         let cap = self.cap as u64;
         let mut done = true;
         for (l, w) in self.layers.iter_mut().enumerate() {
@@ -423,42 +487,6 @@ impl Quartiles {
         done
     }
 
-    /// Direct mode: each target's order statistics selected from its neuron's column:
-    /// quartile 1 from the whole column, quartile 3 from the part above it.
-    fn select_direct(&mut self, range: &impl Fn(usize, usize) -> (f64, f64, bool)) {
-        let n = self.n;
-        for (l, (w, col)) in self.layers.iter_mut().zip(&mut self.columns).enumerate() {
-            for i in 0..w.lo[0].len() {
-                let (_, _, nan) = range(l, i);
-                if nan || n == 0 {
-                    for q in 0..2 {
-                        w.targets[q][i].found = Some((f64::NAN, f64::NAN));
-                    }
-                    continue;
-                }
-                let values = &mut col[i * n..(i + 1) * n];
-                let mut start = 0;
-                for q in 0..2 {
-                    let r = w.targets[q][i].ranks;
-                    let part = &mut values[start..];
-                    let (_, &mut a, above) = part.select_nth_unstable(r.lo - start);
-                    // Rank hi (lo or lo + 1) is the least value above rank lo.
-                    let b = if r.hi == r.lo {
-                        a
-                    } else {
-                        above.iter().copied().min().unwrap_or(a)
-                    };
-                    w.targets[q][i].found = Some((unkey(a), unkey(b)));
-                    start = r.lo + 1;
-                    if q == 0 && w.targets[1][i].ranks.lo < start {
-                        // Few values: quartile 3 shares quartile 1's ranks or lies at them.
-                        start = w.targets[1][i].ranks.lo;
-                    }
-                }
-            }
-        }
-    }
-
     /// Quartile 1 and 3 of neuron `i` of hidden layer `l`, once every pass is done.
     pub(crate) fn get(&self, l: usize, i: usize) -> (f64, f64) {
         let w = &self.layers[l];
@@ -497,11 +525,7 @@ mod tests {
             (min, max, nan)
         };
         let feed = |q: &mut Quartiles| {
-            for start in (0..n).step_by(block) {
-                let rows = block.min(n - start);
-                let z: Vec<f64> = (start..start + rows)
-                    .flat_map(|s| columns.iter().map(move |c| c[s]))
-                    .collect();
+            for z in blocks(columns, block) {
                 q.observe(0, &z);
             }
         };
@@ -513,6 +537,29 @@ mod tests {
             assert!(passes < 64, "no convergence");
         }
         ((0..w).map(|i| q.get(0, i)).collect(), passes)
+    }
+
+    /// The values of `columns` (one per neuron) as a pass's blocks of `block` samples,
+    /// sample-major.
+    fn blocks(columns: &[Vec<f64>], block: usize) -> impl Iterator<Item = Vec<f64>> + '_ {
+        let n = columns[0].len();
+        (0..n).step_by(block).map(move |start| {
+            (start..(start + block).min(n))
+                .flat_map(|s| columns.iter().map(move |c| c[s]))
+                .collect()
+        })
+    }
+
+    /// The same values through [`KeptValues`]: kept block by block, selected when read.
+    fn kept(columns: &[Vec<f64>], block: usize) -> Vec<(f64, f64)> {
+        let mut k = KeptValues::default();
+        let n = columns[0].len();
+        assert!(k.begin(&[columns.len()], n));
+        for z in blocks(columns, block) {
+            k.keep(0, &z);
+        }
+        let nan = |_, i: usize| columns[i].iter().any(|x| x.is_nan());
+        k.quartiles(nan).remove(0)
     }
 
     fn noise(n: usize, seed: u64) -> Vec<f64> {
@@ -576,15 +623,7 @@ mod tests {
 
     #[test]
     fn exact_on_many_shapes_and_over_moving_values() {
-        for windows_only in [false, true] {
-            exact_on_many_shapes(Quartiles {
-                windows_only,
-                ..Quartiles::default()
-            });
-        }
-    }
-
-    fn exact_on_many_shapes(mut q: Quartiles) {
+        let mut q = Quartiles::default();
         for n in [1, 2, 3, 4, 5, 7, 100, 257, 1000, 5000, 100_000] {
             for seed in 0..3 {
                 let u = noise(n, seed);
@@ -603,17 +642,17 @@ mod tests {
                 ];
                 let (got, _) = run(&mut q, &columns, 32);
                 check(&columns, &got);
+                if n * columns.len() <= DIRECT_BUDGET {
+                    check(&columns, &kept(&columns, 32));
+                }
             }
         }
     }
 
     #[test]
     fn infinities_and_nan() {
-        for windows_only in [false, true] {
-            let mut q = Quartiles {
-                windows_only,
-                ..Quartiles::default()
-            };
+        for keep in [false, true] {
+            let mut q = Quartiles::default();
             let n = 10_000;
             let u = noise(n, 9);
             let columns = vec![
@@ -628,26 +667,30 @@ mod tests {
                     .map(|(i, &x)| if i == 17 { f64::NAN } else { x })
                     .collect(),
             ];
-            let (got, _) = run(&mut q, &columns, 32);
+            let got = if keep {
+                kept(&columns, 32)
+            } else {
+                run(&mut q, &columns, 32).0
+            };
             assert!(got[2].0.is_nan() && got[2].1.is_nan());
             check(&columns[..2], &got[..2]);
         }
     }
 
-    /// Small passes keep their values and select: one pass, however far the values moved.
+    /// Small passes keep their values, whatever shape the blocks have; large ones keep none.
     #[test]
-    fn small_passes_are_one_sweep_whatever_the_values_did() {
-        let mut q = Quartiles::default();
+    fn kept_values_are_whole_samples_in_order_and_only_for_small_passes() {
         let columns: Vec<Vec<f64>> = (0..16).map(|k| noise(250, k)).collect();
-        let (_, passes) = run(&mut q, &columns, 32);
-        assert_eq!(passes, 1);
-        let moved: Vec<Vec<f64>> = columns
-            .iter()
-            .map(|c| c.iter().map(|x| x * -40.0 + 7.0).collect())
-            .collect();
-        let (got, passes) = run(&mut q, &moved, 32);
-        check(&moved, &got);
-        assert_eq!(passes, 1);
+        for block in [1, 7, 32, 250] {
+            check(&columns, &kept(&columns, block));
+        }
+        let mut k = KeptValues::default();
+        assert!(!k.begin(&[64; 8], 1000));
+        k.keep(0, &[1.0; 64]);
+        assert!(k.quartiles(|_, _| false).is_empty());
+        // No samples: NaN, as torch.quantile of an empty tensor.
+        assert!(k.begin(&[2], 0));
+        assert!(k.quartiles(|_, _| false)[0][0].0.is_nan());
     }
 
     #[test]

@@ -12,14 +12,13 @@ use super::config::TrainConfig;
 use super::dataset::{Dataset, SplitRule, Task, shuffle};
 use super::error::EngineError;
 use super::feature::Feature;
-use super::health::{Health, Probe};
+use super::health::{Health, PassValues, Probe, ZQuartiles};
 use super::init::rng_from_seed;
 use super::loss::Loss;
 use super::model_file::ModelFile;
 use super::network::{Gradients, MAX_WIDTH, Network, Scratch};
 use super::optim::Optimizer;
 use super::plane::{PlaneView, Projection};
-use super::quartiles::Quartiles;
 use super::standardize::Standardize;
 
 /// Independent random streams of one seed, so that e.g. changing the batch size does not change
@@ -92,17 +91,23 @@ pub struct Session {
     shuffle_rng: ChaCha8Rng,
     steps: u64,
     epochs: u64,
-    train_loss: f64,
+    /// The mean training loss at the last health pass: from its logits when first asked for
+    /// (set at once when the pass computed it anyway, or must know it to detect divergence).
+    train_loss: OnceLock<f64>,
     /// Computed when first asked for after each health pass, not at every epoch.
     test_loss: OnceLock<f64>,
+    /// The last health pass's z quartiles: selected from its kept values when first asked for
+    /// (large passes find them during the pass).
+    z_quartiles: OnceLock<ZQuartiles>,
     /// The training mean of each raw input (where the plane views hold the inputs they do not
     /// show).
     input_means: OnceLock<Vec<f64>>,
     /// Buffers for what is computed from `&self`: the test loss, accuracies, batched
     /// predictions.
     eval: Eval,
-    /// The health pass's quartile windows, carried from one pass to the next.
-    quartiles: Quartiles,
+    /// What the last health pass kept for the figures computed when read, and the quartile
+    /// windows carried from one pass to the next.
+    pass: PassValues,
     health: Health,
     /// The health at the last epoch end (or at the start): the counters (deaths, revivals,
     /// epochs dead) advance from it at epoch ends only, so on-demand passes never change them.
@@ -286,11 +291,12 @@ impl Session {
             shuffle_rng: stream(config.seed, SHUFFLE_STREAM),
             steps: 0,
             epochs: 0,
-            train_loss: f64::NAN,
+            train_loss: OnceLock::new(),
             test_loss: OnceLock::new(),
             input_means: OnceLock::new(),
             eval: Eval::default(),
-            quartiles: Quartiles::default(),
+            z_quartiles: OnceLock::new(),
+            pass: PassValues::default(),
             health: Health::default(),
             epoch_health: Health::default(),
             diverged: false,
@@ -404,8 +410,8 @@ impl Session {
         }
     }
 
-    /// Runs the health pass over the training set now and recomputes the training loss (the
-    /// test loss is recomputed when next asked for). The states, rates, sparsity and quartiles
+    /// Runs the health pass over the training set now (the training and test loss and the
+    /// quartiles are recomputed when next asked for). The states, rates, sparsity and quartiles
     /// are those of the current network; the gradient norms stay those of the last finished
     /// epoch; the counters (deaths, revivals, epochs dead) are counted from the last epoch end
     /// as if this were the next one, so how often this is called never changes them.
@@ -420,32 +426,40 @@ impl Session {
     fn health_pass(&mut self, epoch_end: bool) {
         let first = self.health.passes == 0;
         let backward = !self.diverged && (first || (epoch_end && self.full_batch()));
-        let probe = Probe::run(
+        let mut probe = Probe::run(
             &self.network,
             &self.train_x,
             &self.train_y,
             &self.all_rows,
             &mut self.scratch,
-            &mut self.quartiles,
+            &mut self.pass,
             backward.then_some(&mut self.full_grads),
         );
-        if backward {
-            self.full_loss = probe.loss;
+        self.train_loss = OnceLock::new();
+        self.test_loss = OnceLock::new();
+        self.z_quartiles = OnceLock::new();
+        if let Some(loss) = probe.loss {
+            self.full_loss = loss;
             self.full_ready = true;
             if first {
                 self.grad_norms = self.full_grads.layer_norms();
             }
+            self.train_loss = OnceLock::from(loss);
+        } else if !probe.loss_surely_finite(self.network.loss) {
+            // Divergence is decided now, so the loss cannot wait.
+            self.train_loss = OnceLock::from(self.pass_loss());
         }
-        self.train_loss = probe.loss;
-        self.test_loss = OnceLock::new();
+        let loss_finite = self.train_loss.get().is_none_or(|l| l.is_finite());
+        if let Some(q) = probe.quartiles.take() {
+            self.z_quartiles = OnceLock::from(q);
+        }
         let mut health = probe.finish(
             &self.network,
             &self.grad_norms,
-            &self.quartiles,
             self.config.saturation_threshold,
             &self.epoch_health,
         );
-        if !self.train_loss.is_finite() || !self.network.is_finite() {
+        if !loss_finite || !self.network.is_finite() {
             self.diverged = true;
         }
         if self.diverged {
@@ -467,7 +481,8 @@ impl Session {
             steps: self.steps,
             network: self.network.clone(),
             health: self.health.clone(),
-            train_loss: self.train_loss,
+            train_loss: self.train_loss(),
+            quartiles: self.z_quartiles().clone(),
             grad_norms: self.grad_norms.clone(),
             diverged: self.diverged,
             resume: Some(Box::new(Resume {
@@ -519,7 +534,7 @@ impl Session {
         self.step_grad_norms.clone_from(&r.step_grad_norms);
         self.epoch_health = r.epoch_health.clone();
         // The quartile windows only speed the next pass up; its quartiles are exact anyway.
-        self.quartiles = Quartiles::default();
+        self.pass = PassValues::default();
         Ok(())
     }
 
@@ -532,7 +547,8 @@ impl Session {
         }
         self.network.clone_from(&cp.network);
         self.health = cp.health.clone();
-        self.train_loss = cp.train_loss;
+        self.train_loss = OnceLock::from(cp.train_loss);
+        self.z_quartiles = OnceLock::from(cp.quartiles.clone());
         self.test_loss = OnceLock::new();
         self.grad_norms.clone_from(&cp.grad_norms);
         self.steps = cp.steps;
@@ -595,7 +611,27 @@ impl Session {
 
     /// Mean loss over the training set at the last health pass (epoch end or `refresh`).
     pub fn train_loss(&self) -> f64 {
-        self.train_loss
+        *self.train_loss.get_or_init(|| self.pass_loss())
+    }
+
+    /// The mean loss of the last health pass's logits, summed sample by sample in order as
+    /// the gradient pass does.
+    fn pass_loss(&self) -> f64 {
+        self.network.logits_loss(&self.pass.logits, &self.train_y)
+    }
+
+    /// Per hidden layer, per neuron: the z quartiles over the training set at the last health
+    /// pass (see [`ZQuartiles`]). Selected when first asked for after each pass, so runs that
+    /// never show them do not pay for them.
+    pub fn z_quartiles(&self) -> &ZQuartiles {
+        self.z_quartiles.get_or_init(|| {
+            let neurons = &self.health.neurons;
+            let nan = |l: usize, i: usize| {
+                let n = neurons.get(l).and_then(|r| r.get(i));
+                n.is_none_or(|n| n.z_min.is_nan())
+            };
+            self.pass.kept.quartiles(nan)
+        })
     }
 
     /// Mean loss over the test set at the weights of the last health pass (0 when the test

@@ -566,6 +566,7 @@ impl Worker {
         let s = self.shown();
         let net = s.network();
         let health = s.health();
+        let quartiles = s.z_quartiles();
         let ds = s.dataset();
         let domain = self.domain;
         let proj = &self.projection;
@@ -592,15 +593,18 @@ impl Worker {
                     .get(l)
                     .map(|ns| {
                         ns.iter()
-                            .map(|n| NeuronView {
+                            .enumerate()
+                            .map(|(i, n)| (n, quartiles.get(l).and_then(|q| q.get(i))))
+                            .map(|(n, q)| (n, q.copied().unwrap_or((f64::NAN, f64::NAN))))
+                            .map(|(n, (q1, q3))| NeuronView {
                                 health: health_of(n.state),
                                 activation_rate: n.activation_rate,
                                 mean_abs_grad: n.mean_abs_grad,
                                 epochs_dead: n.epochs_dead,
                                 z: ZRange {
                                     min: n.z_min,
-                                    q1: n.z_q1,
-                                    q3: n.z_q3,
+                                    q1,
+                                    q3,
                                     max: n.z_max,
                                 },
                             })
