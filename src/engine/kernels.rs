@@ -211,15 +211,37 @@ fn tile<const R: usize, const W: usize>(
         }
     }
     let a_base = r0 * a.row;
-    for p in 0..depth {
-        let at = p * m_row + j0;
-        let mv: &[f64; W] = m[at..at + W].try_into().expect("tile width");
-        let ap = a_base + p * a.col;
-        for (r, acc_r) in acc.iter_mut().enumerate() {
-            let x = a.data[ap + r * a.row];
+    let m_rows = (0..depth).map(|p| &m[p * m_row + j0..p * m_row + j0 + W]);
+    let step = |acc: &mut [[f64; W]; R], x: [f64; R], m_p: &[f64]| {
+        let mv: &[f64; W] = m_p.try_into().expect("tile width");
+        for (acc_r, &x) in acc.iter_mut().zip(&x) {
             for (acc_rj, &mj) in acc_r.iter_mut().zip(mv) {
                 *acc_rj = x.mul_add(mj, *acc_rj);
             }
+        }
+    };
+    // The same chains whatever A's layout; slicing A once per row (or once per p) lets the
+    // compiler drop the per-element bounds checks.
+    if a.col == 1 {
+        let rows: [&[f64]; R] = std::array::from_fn(|r| &a.data[a_base + r * a.row..][..depth]);
+        for (p, m_p) in m_rows.enumerate() {
+            step(&mut acc, std::array::from_fn(|r| rows[r][p]), m_p);
+        }
+    } else if a.row == 1 {
+        for (p, m_p) in m_rows.enumerate() {
+            let x: &[f64; R] = a.data[a_base + p * a.col..][..R]
+                .try_into()
+                .expect("tile rows");
+            step(&mut acc, *x, m_p);
+        }
+    } else {
+        for (p, m_p) in m_rows.enumerate() {
+            let at = a_base + p * a.col;
+            step(
+                &mut acc,
+                std::array::from_fn(|r| a.data[at + r * a.row]),
+                m_p,
+            );
         }
     }
     for (r, acc_r) in acc.iter().enumerate() {
@@ -283,8 +305,13 @@ mod tests {
         for rows in [1, 2, 3, 4, 5, 7, 10, 13] {
             for cols in [1, 2, 3, 5, 8, 9, 15, 17, 64] {
                 for depth in [1, 2, 7, 64] {
-                    let (row, col) = if rows % 2 == 0 { (depth, 1) } else { (1, rows) };
-                    let a = values(rows * depth, 1);
+                    // Row-major, column-major, and every other element of a wider matrix.
+                    let (row, col) = match rows % 3 {
+                        0 => (depth, 1),
+                        1 => (1, rows),
+                        _ => (2 * depth, 2),
+                    };
+                    let a = values(2 * rows * depth, 1);
                     let m = values(depth * (cols + 3), 2);
                     let c0 = values(rows * (cols + 1), 3);
                     let (mut c, mut want) = (c0.clone(), c0);
