@@ -270,7 +270,6 @@ mod screen;
 
 use reluscope::action::Action;
 use reluscope::app::Pane;
-use reluscope::trainer::Health;
 use screen::{Screen, truecolor};
 
 fn start(name: &str) -> Screen {
@@ -391,7 +390,7 @@ fn dying_high_lr_shows_the_deaths_their_cost_and_the_update_that_did_it() {
             layer
                 .neurons
                 .iter()
-                .position(|v| v.health == Health::Dead)
+                .position(|v| v.health == NeuronState::Dead)
                 .map(|n| (l, n))
         })
         .unwrap();

@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use reluscope::engine::TrainConfig;
-use reluscope::trainer::{Command as Cmd, Health, Seek, Snapshot, View, Worker};
+use reluscope::trainer::{Command as Cmd, NeuronState, Seek, Snapshot, View, Worker};
 
 fn view() -> View {
     View {
@@ -132,14 +132,14 @@ fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
     // Some neuron is dead here, was not one epoch before, and its story says it died here.
     let dead: Vec<(usize, usize)> = (0..2)
         .flat_map(|l| (0..8).map(move |n| (l, n)))
-        .filter(|&(l, n)| at.hidden()[l].neurons[n].health == Health::Dead)
+        .filter(|&(l, n)| at.hidden()[l].neurons[n].health == NeuronState::Dead)
         .collect();
     w.apply(Cmd::Seek(Seek::Back));
     let before = w.capture();
     assert_eq!(before.timeline.viewing, Some(e - 1));
     let died: Vec<_> = dead
         .iter()
-        .filter(|&&(l, n)| before.hidden()[l].neurons[n].health != Health::Dead)
+        .filter(|&&(l, n)| before.hidden()[l].neurons[n].health != NeuronState::Dead)
         .collect();
     assert!(!died.is_empty(), "someone died at epoch {e}");
     for &&(l, n) in &died {

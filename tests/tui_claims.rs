@@ -11,7 +11,7 @@ use ratatui::style::{Color, Modifier, Style};
 use reluscope::action::Action;
 use reluscope::app::Pane;
 use reluscope::engine::TrainConfig;
-use reluscope::trainer::Health;
+use reluscope::trainer::NeuronState;
 use reluscope::ui::network::{self, Options};
 use reluscope::ui::theme::{ColorTier, EDGE_LEVELS, Theme};
 use screen::{SIZES, Screen, cells_with, shipped, style_at, truecolor};
@@ -129,11 +129,11 @@ fn crafted(theme: &Theme, dead: Option<usize>, rows: &[[f64; 2]]) -> Screen {
     let mut snap = (**s.app.snapshot.as_ref().unwrap()).clone();
     for layer in snap.layers.iter_mut().take(2) {
         for n in &mut layer.neurons {
-            n.health = Health::Alive;
+            n.health = NeuronState::Alive;
         }
     }
     if let Some(d) = dead {
-        snap.layers[0].neurons[d].health = Health::Dead;
+        snap.layers[0].neurons[d].health = NeuronState::Dead;
     }
     for (i, r) in rows.iter().enumerate() {
         snap.layers[0].weights[i] = r.to_vec();
@@ -273,7 +273,7 @@ fn the_dying_screen_tells_how_many_which_and_that_z_is_below_zero() {
         let d = layer
             .neurons
             .iter()
-            .filter(|n| n.health == Health::Dead)
+            .filter(|n| n.health == NeuronState::Dead)
             .count();
         assert!(text.contains(&format!("○{d} ◐")), "{text}");
     }
@@ -298,7 +298,7 @@ fn the_dying_screen_tells_how_many_which_and_that_z_is_below_zero() {
     // And every dead neuron's largest z is at or below 0.
     for layer in snap.hidden() {
         for n in &layer.neurons {
-            assert_eq!(n.health == Health::Dead, n.z.max <= 0.0, "{n:?}");
+            assert_eq!(n.health == NeuronState::Dead, n.z.max <= 0.0, "{n:?}");
         }
     }
 }

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use reluscope::action::Action;
 use reluscope::app::{Msg, update};
 use reluscope::engine::{BiasInit, TrainConfig};
-use reluscope::trainer::{Health, Worker};
+use reluscope::trainer::{NeuronState, Worker};
 use reluscope::ui::theme::{ColorTier, Theme};
 
 mod common;
@@ -177,13 +177,13 @@ fn dead_and_alive_neurons_have_their_styles() {
         let mut app = app_with(TrainConfig::default(), theme.clone(), (160, 48), 0);
         // Mark neuron h1.1 dead and h1.2 saturated; the rest stay alive.
         let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
-        snap.layers[0].neurons[0].health = Health::Dead;
-        snap.layers[0].neurons[1].health = Health::Saturated;
+        snap.layers[0].neurons[0].health = NeuronState::Dead;
+        snap.layers[0].neurons[1].health = NeuronState::Saturated;
         for n in &mut snap.layers[0].neurons[2..] {
-            n.health = Health::Alive;
+            n.health = NeuronState::Alive;
         }
         for n in &mut snap.layers[1].neurons {
-            n.health = Health::Alive;
+            n.health = NeuronState::Alive;
         }
         (snap.alive, snap.dead, snap.saturated) = (14, 1, 1);
         update(&mut app, Msg::Snapshot(Arc::new(snap)));
@@ -236,7 +236,7 @@ fn born_dead_network_shows_dead_neurons() {
     let h1_dead = snap.hidden()[0]
         .neurons
         .iter()
-        .filter(|n| n.health == Health::Dead)
+        .filter(|n| n.health == NeuronState::Dead)
         .count();
     assert!(text.contains(&format!("○{h1_dead} ◐")), "{text}");
     insta::assert_snapshot!(text);

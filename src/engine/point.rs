@@ -13,9 +13,10 @@ pub struct Point {
 }
 
 /// What the targets ask of the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Task {
     /// Two classes: one sigmoid output, binary cross-entropy, labels 0/1.
+    #[default]
     Classification,
     /// 3 to [`MAX_CLASSES`] classes: one linear output per class, softmax cross-entropy,
     /// labels the class index.

@@ -3,7 +3,7 @@
 //! and the deaths and revivals it went through, with the update that killed it when it could
 //! be found.
 
-use super::Health;
+use super::NeuronState;
 
 /// Epoch ends kept per run at most.
 const CAPACITY: usize = 256;
@@ -60,11 +60,11 @@ pub struct Lives {
     /// The epoch of each kept sample.
     epochs: Vec<u64>,
     /// Per kept sample, every hidden neuron's state, layer by layer.
-    states: Vec<Vec<Health>>,
+    states: Vec<Vec<NeuronState>>,
     stride: u64,
     seen: u64,
     /// The states at the last record, kept or not.
-    last_all: Option<Vec<Health>>,
+    last_all: Option<Vec<NeuronState>>,
     stories: Vec<Story>,
 }
 
@@ -85,21 +85,21 @@ impl Lives {
     }
 
     /// The states at the last recorded epoch end, layer by layer.
-    pub fn last(&self) -> Option<&[Health]> {
+    pub fn last(&self) -> Option<&[NeuronState]> {
         self.last_all.as_deref()
     }
 
     /// Record the states at an epoch end (or the start: epoch 0). Returns the neurons whose
     /// dead-or-not changed since the previous record, as (layer, neuron, turn).
-    pub fn record(&mut self, epoch: u64, states: &[Vec<Health>]) -> Vec<(usize, usize, Turn)> {
-        let flat: Vec<Health> = states.iter().flatten().copied().collect();
+    pub fn record(&mut self, epoch: u64, states: &[Vec<NeuronState>]) -> Vec<(usize, usize, Turn)> {
+        let flat: Vec<NeuronState> = states.iter().flatten().copied().collect();
         if flat.len() != self.stories.len() {
             return Vec::new();
         }
         let mut turns = Vec::new();
         if let Some(prev) = &self.last_all {
             for (k, (&was, &now)) in prev.iter().zip(&flat).enumerate() {
-                let turn = match (was == Health::Dead, now == Health::Dead) {
+                let turn = match (was == NeuronState::Dead, now == NeuronState::Dead) {
                     (false, true) => Turn::Died,
                     (true, false) => Turn::Revived,
                     _ => continue,
@@ -161,12 +161,12 @@ impl Lives {
 
     /// The stories as they were at `epoch` (the records after it dropped), with `now` the
     /// states there, layer by layer.
-    pub fn truncate_after(&mut self, epoch: u64, now: &[Vec<Health>]) {
+    pub fn truncate_after(&mut self, epoch: u64, now: &[Vec<NeuronState>]) {
         let keep = self.epochs.iter().filter(|&&e| e <= epoch).count();
         self.epochs.truncate(keep);
         self.states.truncate(keep);
         self.seen = (keep as u64).saturating_sub(1) * self.stride + 1;
-        let flat: Vec<Health> = now.iter().flatten().copied().collect();
+        let flat: Vec<NeuronState> = now.iter().flatten().copied().collect();
         if flat.len() == self.stories.len() {
             self.last_all = Some(flat);
         }
@@ -201,7 +201,7 @@ impl Lives {
     }
 
     /// A neuron's state at each kept epoch end, oldest first, with the epoch.
-    pub fn strip(&self, layer: usize, neuron: usize) -> Vec<(u64, Health)> {
+    pub fn strip(&self, layer: usize, neuron: usize) -> Vec<(u64, NeuronState)> {
         let Some(i) = self.index(layer, neuron) else {
             return Vec::new();
         };
@@ -217,9 +217,9 @@ impl Lives {
 mod tests {
     use super::*;
 
-    const A: Health = Health::Alive;
-    const D: Health = Health::Dead;
-    const S: Health = Health::Saturated;
+    const A: NeuronState = NeuronState::Alive;
+    const D: NeuronState = NeuronState::Dead;
+    const S: NeuronState = NeuronState::Saturated;
 
     #[test]
     fn turns_are_found_between_records() {

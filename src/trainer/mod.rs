@@ -20,7 +20,7 @@ use crate::engine::{ModelFile, TrainConfig};
 pub use life::{Event, Story, Turn, Update};
 pub use mailbox::Mailbox;
 pub use snapshot::{
-    BornDeadTally, DataPoint, Divergence, Domain, Grid, Health, History, LayerView, Lives,
+    BornDeadTally, DataPoint, Divergence, Extent, Grid, History, LayerView, Lives, NeuronState,
     NeuronView, PlaneInfo, Sample, Snapshot, TILE_PIXELS, Task, TimelineMark, ZRange,
 };
 pub use worker::Worker;

@@ -8,21 +8,15 @@ use crate::activation::Activation;
 
 pub use super::life::Lives;
 
-/// A hidden neuron's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Health {
-    #[default]
-    Alive,
-    /// Outputs no gradient on any training input: it cannot learn again by itself.
-    Dead,
-    /// Stuck on a flat part of a saturating activation on (almost) every input.
-    Saturated,
-}
+/// A hidden neuron's state, and whether the target is a class, one of several classes, or a
+/// number: the engine's own types, which are plain data (the panes still import them from
+/// here).
+pub use crate::engine::{NeuronState, Task};
 
 /// One hidden neuron.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct NeuronView {
-    pub health: Health,
+    pub health: NeuronState,
     /// Share of training inputs on which the neuron passes gradient.
     pub activation_rate: f64,
     pub mean_abs_grad: f64,
@@ -84,16 +78,6 @@ pub struct LayerView {
     pub grad_norm: f64,
 }
 
-/// Whether the target is a class (±1), one of several classes, or a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Task {
-    #[default]
-    Classification,
-    /// The label is the class index; [`Snapshot::classes`] names them.
-    MultiClass,
-    Regression,
-}
-
 /// A data point in raw input coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DataPoint {
@@ -123,7 +107,7 @@ impl Grid {
     }
 
     /// The cell centres of a `width` × `height` grid over `domain`, row 0 at the top.
-    pub fn centres(width: usize, height: usize, domain: Domain) -> Vec<(f64, f64)> {
+    pub fn centres(width: usize, height: usize, domain: Extent) -> Vec<(f64, f64)> {
         let mut points = Vec::with_capacity(width * height);
         for row in 0..height {
             let x2 = domain.y_max - (row as f64 + 0.5) / height as f64 * domain.height();
@@ -139,7 +123,7 @@ impl Grid {
     pub fn sample_all(
         width: usize,
         height: usize,
-        domain: Domain,
+        domain: Extent,
         f: impl FnOnce(&[(f64, f64)], &mut [f64]),
     ) -> Grid {
         let points = Grid::centres(width, height, domain);
@@ -156,7 +140,7 @@ impl Grid {
     pub fn sample(
         width: usize,
         height: usize,
-        domain: Domain,
+        domain: Extent,
         mut f: impl FnMut(f64, f64) -> f64,
     ) -> Grid {
         let values = Grid::centres(width, height, domain)
@@ -175,18 +159,18 @@ impl Grid {
 /// draws is 4 cells of 2 half-block pixels each way.
 pub const TILE_PIXELS: (usize, usize) = (4, 4);
 
-/// The input plane's extent.
+/// The input plane's extent: the x1 and x2 ranges the plane views draw.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Domain {
+pub struct Extent {
     pub x_min: f64,
     pub x_max: f64,
     pub y_min: f64,
     pub y_max: f64,
 }
 
-impl Default for Domain {
-    fn default() -> Domain {
-        Domain {
+impl Default for Extent {
+    fn default() -> Extent {
+        Extent {
             x_min: -6.0,
             x_max: 6.0,
             y_min: -6.0,
@@ -195,7 +179,7 @@ impl Default for Domain {
     }
 }
 
-impl Domain {
+impl Extent {
     pub fn width(&self) -> f64 {
         self.x_max - self.x_min
     }
@@ -350,7 +334,7 @@ pub struct Snapshot {
     /// Set once training has diverged.
     pub divergence: Option<Divergence>,
     pub points: Arc<Vec<DataPoint>>,
-    pub domain: Domain,
+    pub domain: Extent,
     /// The class names in index order (classification).
     pub classes: Vec<String>,
     /// The slice of the inputs the plane views show.
@@ -437,7 +421,7 @@ mod tests {
 
     #[test]
     fn grid_samples_top_row_first() {
-        let d = Domain {
+        let d = Extent {
             x_min: 0.0,
             x_max: 2.0,
             y_min: 0.0,

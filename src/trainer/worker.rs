@@ -10,9 +10,9 @@ use tokio::sync::watch;
 use super::life::{Event, Lives, Turn, Update};
 use super::mailbox::Mailbox;
 use super::{
-    BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Domain, Grid, Health, History,
-    LayerView, NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Seek, Snapshot,
-    TILE_PIXELS, Task, TimelineMark, View, ZRange,
+    BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Extent, Grid, History, LayerView,
+    NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Seek, Snapshot, TILE_PIXELS, Task,
+    TimelineMark, View, ZRange,
 };
 use crate::engine::{
     EngineError, ModelFile, NeuronState, Projection, Session, Timeline, TrainConfig, rng_from_seed,
@@ -48,7 +48,7 @@ pub struct Worker {
     points: Arc<Vec<DataPoint>>,
     /// The slice of the inputs the plane views show, and the plane's extent under it.
     projection: Projection,
-    domain: Domain,
+    domain: Extent,
     /// Steps and time at the start of the current pacing window.
     pace_start: (Instant, u64),
     rate: (Instant, u64, f64),
@@ -570,11 +570,7 @@ impl Worker {
         let ds = s.dataset();
         let domain = self.domain;
         let proj = &self.projection;
-        let task = match ds.task {
-            crate::engine::Task::Classification => Task::Classification,
-            crate::engine::Task::MultiClass => Task::MultiClass,
-            crate::engine::Task::Regression => Task::Regression,
-        };
+        let task = ds.task;
         // Classification outputs are probabilities; the UI works in [-1, 1].
         let to_ui = |p: f64| match task {
             Task::Classification => 2.0 * p - 1.0,
@@ -597,7 +593,7 @@ impl Worker {
                             .map(|(i, n)| (n, quartiles.get(l).and_then(|q| q.get(i))))
                             .map(|(n, q)| (n, q.copied().unwrap_or((f64::NAN, f64::NAN))))
                             .map(|(n, (q1, q3))| NeuronView {
-                                health: health_of(n.state),
+                                health: n.state,
                                 activation_rate: n.activation_rate,
                                 mean_abs_grad: n.mean_abs_grad,
                                 epochs_dead: n.epochs_dead,
@@ -865,20 +861,12 @@ fn sample_of(s: &Session, epoch: f64, step_norms: Option<&[f64]>) -> Sample {
 }
 
 /// Every hidden neuron's state, layer by layer.
-fn states_of(s: &Session) -> Vec<Vec<Health>> {
+fn states_of(s: &Session) -> Vec<Vec<NeuronState>> {
     s.health()
         .neurons
         .iter()
-        .map(|row| row.iter().map(|n| health_of(n.state)).collect())
+        .map(|row| row.iter().map(|n| n.state).collect())
         .collect()
-}
-
-fn health_of(state: NeuronState) -> Health {
-    match state {
-        NeuronState::Alive => Health::Alive,
-        NeuronState::Dead => Health::Dead,
-        NeuronState::Saturated => Health::Saturated,
-    }
 }
 
 /// What makes two fresh networks comparable for the born-dead tally (shape, activation, data)
@@ -904,7 +892,7 @@ fn tally_key(c: &TrainConfig) -> (String, String) {
 
 /// Every hidden neuron's output over the plane at [`TILE_PIXELS`]: one batched forward pass
 /// over the pixels for all neurons at once.
-fn tiles_of(s: &Session, proj: &Projection, domain: Domain) -> Vec<Vec<Grid>> {
+fn tiles_of(s: &Session, proj: &Projection, domain: Extent) -> Vec<Vec<Grid>> {
     let (w, h) = TILE_PIXELS;
     let points = Grid::centres(w, h, domain);
     let per_layer = s.hidden_outputs_on(proj, &points);
@@ -931,7 +919,7 @@ fn output_planes(
     proj: &Projection,
     width: usize,
     height: usize,
-    domain: Domain,
+    domain: Extent,
     to_ui: impl Fn(f64) -> f64,
 ) -> (Grid, Option<Grid>) {
     let k = s.network().outputs();
@@ -1084,7 +1072,7 @@ fn confusion_of(
 /// The examples' places on the slice `proj` (labels ±1 for binary classes, the class index
 /// for multi-class, the value for regression) and the plane's extent: the dataset's own
 /// for its first two inputs, else the projected points' range, widened by 5%.
-fn points_of(s: &Session, proj: &Projection) -> (Vec<DataPoint>, Domain) {
+fn points_of(s: &Session, proj: &Projection) -> (Vec<DataPoint>, Extent) {
     let ds = s.dataset();
     let binary = ds.task == crate::engine::Task::Classification;
     let label = |l: f64| {
@@ -1105,7 +1093,7 @@ fn points_of(s: &Session, proj: &Projection) -> (Vec<DataPoint>, Domain) {
         })
         .collect();
     let domain = if proj.view == crate::engine::PlaneView::Inputs(0, 1) {
-        Domain {
+        Extent {
             x_min: ds.x1_range.0,
             x_max: ds.x1_range.1,
             y_min: ds.x2_range.0,
@@ -1128,7 +1116,7 @@ fn points_of(s: &Session, proj: &Projection) -> (Vec<DataPoint>, Domain) {
             }
         };
         let (x, y) = (range(|p| p.x1), range(|p| p.x2));
-        Domain {
+        Extent {
             x_min: x.0,
             x_max: x.1,
             y_min: y.0,

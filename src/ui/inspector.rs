@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::theme::health_glyph;
 use crate::format::nice_step;
 use crate::format::num;
-use crate::trainer::{Event, Health, Snapshot, Turn, ZRange};
+use crate::trainer::{Event, NeuronState, Snapshot, Turn, ZRange};
 
 /// Draw the inspector of neuron `n` of hidden layer `li` inside `area`.
 pub fn render(
@@ -34,10 +34,12 @@ pub fn render(
     let width = area.width as usize;
     let (glyph, style) = health_glyph(theme, view.health);
     let state = match view.health {
-        Health::Alive => "alive".to_string(),
-        Health::Dead if view.epochs_dead == 0 && snap.epoch == 0 => "dead from the start".into(),
-        Health::Dead => format!("dead for {} epochs", view.epochs_dead),
-        Health::Saturated => "saturated".to_string(),
+        NeuronState::Alive => "alive".to_string(),
+        NeuronState::Dead if view.epochs_dead == 0 && snap.epoch == 0 => {
+            "dead from the start".into()
+        }
+        NeuronState::Dead => format!("dead for {} epochs", view.epochs_dead),
+        NeuronState::Saturated => "saturated".to_string(),
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("h{}.{} ", li + 1, n + 1), theme.bold),
@@ -185,7 +187,7 @@ fn wrap(lines: &mut Vec<Line<'static>>, items: Vec<Vec<Span<'static>>>, width: u
 
 /// The pre-activation range on a symmetric axis around 0 as wide as the inspector: thin from
 /// min to max, thick over the middle half, `┊` at z = 0, with the axis limit at both ends.
-fn z_bar(z: &ZRange, health: Health, width: usize, theme: &Theme) -> Line<'static> {
+fn z_bar(z: &ZRange, health: NeuronState, width: usize, theme: &Theme) -> Line<'static> {
     let reach = z.min.abs().max(z.max.abs()).max(1e-9);
     let step = nice_step(reach / 2.0);
     let limit = (reach / step).ceil() * step;
@@ -254,7 +256,7 @@ fn life(snap: &Snapshot, li: usize, n: usize, width: usize, theme: &Theme) -> Ve
     spans.push(Span::styled(format!(" {label}"), theme.dim));
     lines.push(Line::from(spans));
     let story = snap.lives.story(li, n);
-    let born_dead = strip[0].1 == Health::Dead;
+    let born_dead = strip[0].1 == NeuronState::Dead;
     if born_dead {
         lines.push(Line::styled(
             "born dead: z ≤ 0 on every input from the start",

@@ -17,7 +17,7 @@ use ratatui::widgets::Widget;
 
 use super::lines::{Lines, Pattern};
 use super::theme::{EDGE_LEVELS, Theme, health_glyph, heat_level};
-use crate::trainer::{Grid, Health, LayerView, Snapshot, ZRange};
+use crate::trainer::{Grid, LayerView, NeuronState, Snapshot, ZRange};
 
 pub use super::inspector::render as render_inspector;
 
@@ -46,9 +46,9 @@ pub fn legend(snap: &Snapshot, theme: &Theme) -> Line<'static> {
     let g = theme.glyphs;
     let mut spans = Vec::new();
     for (i, (h, name, n)) in [
-        (Health::Alive, "alive", snap.alive),
-        (Health::Dead, "dead", snap.dead),
-        (Health::Saturated, "saturated", snap.saturated),
+        (NeuronState::Alive, "alive", snap.alive),
+        (NeuronState::Dead, "dead", snap.dead),
+        (NeuronState::Saturated, "saturated", snap.saturated),
     ]
     .into_iter()
     .enumerate()
@@ -78,7 +78,7 @@ pub fn working_shape(snap: &Snapshot) -> String {
         let live = layer
             .neurons
             .iter()
-            .filter(|n| n.health != Health::Dead)
+            .filter(|n| n.health != NeuronState::Dead)
             .count();
         parts.push(live.to_string());
     }
@@ -412,7 +412,7 @@ fn render_tiles(
             && hidden
                 .get(c - 1)
                 .and_then(|l| l.neurons.get(i))
-                .is_some_and(|n| n.health == Health::Dead)
+                .is_some_and(|n| n.health == NeuronState::Dead)
     };
 
     // Connections, faint ones first so live ones stay on top.
@@ -587,8 +587,8 @@ fn render_tiles(
             .get(li + 2)
             .map_or(area.width, |c| c.x.saturating_sub(1));
         let room = gap_right.saturating_sub(col.x) as usize;
-        let count = |h: Health| layer.neurons.iter().filter(|v| v.health == h).count();
-        let (d, s) = (count(Health::Dead), count(Health::Saturated));
+        let count = |h: NeuronState| layer.neurons.iter().filter(|v| v.health == h).count();
+        let (d, s) = (count(NeuronState::Dead), count(NeuronState::Saturated));
         let g = theme.glyphs;
         let counts = Line::from(vec![
             Span::styled(
@@ -732,7 +732,7 @@ fn draw_tile(
     buf: &mut Buffer,
     r: Rect,
     grid: Option<&Grid>,
-    health: Health,
+    health: NeuronState,
     selected: bool,
     theme: &Theme,
 ) {
@@ -766,7 +766,7 @@ fn draw_tile(
         buf.set_string(r.x + 2 + heat, y, right, border);
     }
     let map = Rect::new(r.x + 2, r.y, heat, r.height).intersection(area);
-    if health == Health::Dead {
+    if health == NeuronState::Dead {
         // Off: flat and dark whatever the weights would draw outside the data.
         let off = theme.tile_off();
         for y in map.y..map.y + map.height {
@@ -858,7 +858,7 @@ fn gauge_cell(z: f64) -> usize {
 /// The neuron's pre-activation range on a small fixed axis: `──━━┊━─`, thin from min to max,
 /// thick over the middle half, the zero mark in the middle (`┼` when the range crosses it).
 /// A dead ReLU's bar lies wholly left of the mark.
-fn draw_gauge(buf: &mut Buffer, x: u16, y: u16, z: &ZRange, health: Health, theme: &Theme) {
+fn draw_gauge(buf: &mut Buffer, x: u16, y: u16, z: &ZRange, health: NeuronState, theme: &Theme) {
     let area = buf.area;
     if y >= area.y + area.height || !z.is_finite() {
         return;

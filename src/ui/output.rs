@@ -146,7 +146,7 @@ fn mark_probe(map: Rect, buf: &mut Buffer, (fx, fy): (f64, f64), theme: &Theme) 
 }
 
 /// The cell of plane point (x1, x2) in `map`, if it lies inside.
-fn cell_of(map: Rect, d: crate::trainer::Domain, x1: f64, x2: f64) -> Option<(u16, u16)> {
+fn cell_of(map: Rect, d: crate::trainer::Extent, x1: f64, x2: f64) -> Option<(u16, u16)> {
     if !(x1.is_finite() && x2.is_finite()) || d.width() <= 0.0 || d.height() <= 0.0 {
         return None;
     }

@@ -14,7 +14,7 @@ use super::theme::Theme;
 use super::theme::health_glyph;
 use crate::format::nice_step;
 use crate::format::num;
-use crate::trainer::{Health, LayerView, Snapshot};
+use crate::trainer::{LayerView, NeuronState, Snapshot};
 
 /// Columns for the axis labels left of each chart.
 const AXIS_W: u16 = 6;
@@ -197,9 +197,9 @@ fn chart(
     if r.height < 2 || r.width <= AXIS_W {
         return;
     }
-    let count = |h: Health| layer.neurons.iter().filter(|v| v.health == h).count();
-    let dead = count(Health::Dead);
-    let sat = count(Health::Saturated);
+    let count = |h: NeuronState| layer.neurons.iter().filter(|v| v.health == h).count();
+    let dead = count(NeuronState::Dead);
+    let sat = count(NeuronState::Saturated);
     let gl = theme.glyphs;
     let mut title = vec![
         Span::styled(format!("h{} ", li + 1), theme.bold),
@@ -321,9 +321,9 @@ mod tests {
                 .iter()
                 .map(|&(a, b)| NeuronView {
                     health: if b <= 0.0 {
-                        Health::Dead
+                        NeuronState::Dead
                     } else {
-                        Health::Alive
+                        NeuronState::Alive
                     },
                     z: ZRange {
                         min: a,

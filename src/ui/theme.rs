@@ -790,11 +790,11 @@ pub fn heat_level(v: f64) -> usize {
 }
 
 /// The glyph and style of a hidden neuron's health.
-pub fn health_glyph(theme: &Theme, h: crate::trainer::Health) -> (&'static str, Style) {
+pub fn health_glyph(theme: &Theme, h: crate::trainer::NeuronState) -> (&'static str, Style) {
     match h {
-        crate::trainer::Health::Alive => (theme.glyphs.alive, theme.alive),
-        crate::trainer::Health::Dead => (theme.glyphs.dead, theme.dead),
-        crate::trainer::Health::Saturated => (theme.glyphs.saturated, theme.saturated),
+        crate::trainer::NeuronState::Alive => (theme.glyphs.alive, theme.alive),
+        crate::trainer::NeuronState::Dead => (theme.glyphs.dead, theme.dead),
+        crate::trainer::NeuronState::Saturated => (theme.glyphs.saturated, theme.saturated),
     }
 }
 
