@@ -484,8 +484,8 @@ impl Probe {
         self.samples += b;
     }
 
-    /// Turns the statistics into the new health, with the per-layer gradient norms and the
-    /// quartiles, carrying counters over from `prev`.
+    /// Turns the statistics into the new health, with the per-layer gradient norms, carrying
+    /// counters over from `prev`.
     pub(crate) fn finish(
         self,
         net: &Network,

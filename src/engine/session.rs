@@ -319,8 +319,9 @@ impl Session {
         self.cursor == 0 && (self.config.batch_size == 0 || self.config.batch_size >= n)
     }
 
-    /// One mini-batch update. At the end of an epoch it runs the health pass and refreshes the
-    /// training loss. After divergence it does nothing and reports `diverged`.
+    /// One mini-batch update. At the end of an epoch it runs the health pass (the training loss
+    /// is then recomputed when next read). After divergence it does nothing and reports
+    /// `diverged`.
     ///
     /// A full batch runs over the training set in its own order (shuffling it would change
     /// nothing but rounding), and takes the gradient the health pass after the previous step
