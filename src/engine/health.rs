@@ -268,9 +268,7 @@ impl Quad {
             .zip(ds.chunks_exact(n))
             .zip(as_.chunks_exact(n));
         for ((zr, dr), ar) in rows {
-            let Ok(z) = <&[f64; 4]>::try_from(&zr[i0..i0 + 4]) else {
-                continue;
-            };
+            let z: &[f64; 4] = zr[i0..i0 + 4].try_into().expect("four lanes");
             for k in 0..4 {
                 // Plain compares (a NaN never wins; `nan` counts it) vectorize where
                 // f64::min's NaN rule does not.
@@ -283,12 +281,8 @@ impl Quad {
                     q.nonzero[k] += one(z[k] > 0.0);
                 }
             } else {
-                let (Ok(d), Ok(a)) = (
-                    <&[f64; 4]>::try_from(&dr[i0..i0 + 4]),
-                    <&[f64; 4]>::try_from(&ar[i0..i0 + 4]),
-                ) else {
-                    continue;
-                };
+                let d: &[f64; 4] = dr[i0..i0 + 4].try_into().expect("four lanes");
+                let a: &[f64; 4] = ar[i0..i0 + 4].try_into().expect("four lanes");
                 for k in 0..4 {
                     q.nonzero[k] += one(d[k] != 0.0);
                     q.abs[k] += d[k].abs();

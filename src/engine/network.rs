@@ -628,36 +628,29 @@ impl Network {
     /// against the targets `ys`: summed sample by sample and scaled as
     /// [`Network::batch_gradient`] does, so the two agree bit for bit.
     pub(crate) fn logits_loss(&self, logits: &[f64], ys: &[f64]) -> f64 {
-        let k = self.outputs().max(1);
-        let n = ys.len().min(logits.len() / k);
+        let n = ys.len().min(logits.len() / self.outputs().max(1));
         if n == 0 {
             return 0.0;
         }
-        let out_act = self.output_layer().activation;
-        let mut sum = 0.0;
-        if k == 1 {
-            for (&z, &y) in logits.iter().zip(&ys[..n]) {
-                sum += self.loss.sample_loss(z, &out_act, y);
-            }
-        } else {
-            for (z, &y) in logits.chunks_exact(k).zip(&ys[..n]) {
-                sum += self.loss.row_loss(z, &out_act, y);
-            }
-        }
-        sum * (1.0 / n as f64)
+        self.loss_sum(logits, &ys[..n]) * (1.0 / n as f64)
     }
 
     /// The loss summed over the block in `s` after its forward pass, sample by sample.
     pub(crate) fn block_loss(&self, s: &Scratch) -> f64 {
+        self.loss_sum(s.logits(), s.targets())
+    }
+
+    /// The loss of `logits` (`outputs()` per sample) against `ys`, summed sample by sample.
+    fn loss_sum(&self, logits: &[f64], ys: &[f64]) -> f64 {
         let out_act = self.output_layer().activation;
-        let k = self.outputs();
+        let k = self.outputs().max(1);
         let mut sum = 0.0;
         if k == 1 {
-            for (&z, &y) in s.logits().iter().zip(s.targets()) {
+            for (&z, &y) in logits.iter().zip(ys) {
                 sum += self.loss.sample_loss(z, &out_act, y);
             }
         } else {
-            for (z, &y) in s.logits().chunks_exact(k).zip(s.targets()) {
+            for (z, &y) in logits.chunks_exact(k).zip(ys) {
                 sum += self.loss.row_loss(z, &out_act, y);
             }
         }
