@@ -7,7 +7,7 @@
 
 use reluscope::activation::Activation;
 use reluscope::engine::network::{Gradients, Layer, Network, Scratch};
-use reluscope::engine::{Loss, Optimizer, OptimizerKind, OptimizerSettings};
+use reluscope::engine::{Loss, Optimizer, OptimizerKind, TrainConfig};
 
 fn tiny() -> Network {
     Network {
@@ -25,26 +25,23 @@ fn tiny() -> Network {
 const X: [f64; 2] = [1.0, 2.0];
 const Y: [f64; 1] = [1.0];
 
-fn settings(kind: OptimizerKind, lr: f64) -> OptimizerSettings {
-    OptimizerSettings {
-        kind,
+/// The optimizer settings of a run: `kind` at `lr`, nothing else on.
+fn settings(kind: OptimizerKind, lr: f64) -> TrainConfig {
+    TrainConfig {
+        optimizer: kind,
         lr,
-        momentum: 0.0,
-        nesterov: false,
-        l1: 0.0,
-        l2: 0.0,
-        clip: 0.0,
+        ..TrainConfig::default()
     }
 }
 
 /// Runs `steps` steps and returns (w1, w2, b).
-fn run(net: &mut Network, s: OptimizerSettings, steps: usize) -> (f64, f64, f64) {
-    let mut opt = Optimizer::new(s, net);
+fn run(net: &mut Network, s: TrainConfig, steps: usize) -> (f64, f64, f64) {
+    let mut opt = Optimizer::new(s.optimizer, net);
     let mut g = Gradients::zeros(net);
     let mut sc = Scratch::new(net);
     for _ in 0..steps {
         net.batch_gradient(&X, &Y, &[0], &mut g, &mut sc, |_, _| {});
-        opt.step(net, &mut g);
+        opt.step(&s, net, &mut g);
     }
     let l = &net.layers[0];
     (l.weights[0], l.weights[1], l.bias[0])
@@ -80,7 +77,7 @@ fn sgd_plain() {
 #[test]
 fn sgd_weight_decay_is_weights_only() {
     // g_w ← g_w + λ·w: (−2 + 0.01·0.5, −4 + 0.01·(−0.3)) = (−1.995, −4.003); bias unchanged.
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         l2: 0.01,
         ..settings(OptimizerKind::Sgd, 0.1)
     };
@@ -90,7 +87,7 @@ fn sgd_weight_decay_is_weights_only() {
 #[test]
 fn sgd_l1_adds_sign_of_weights() {
     // g_w ← g_w + λ·sign(w): (−2 + 0.5, −4 − 0.5) = (−1.5, −4.5).
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         l1: 0.5,
         ..settings(OptimizerKind::Sgd, 0.1)
     };
@@ -102,7 +99,7 @@ fn sgd_momentum_two_steps() {
     // Step 1: buf = g = (−2, −4 | −2); p = (0.7, 0.1 | 0.3).
     // Step 2: z = 0.7 + 0.2 + 0.3 = 1.2, dL/dz = 0.4, g = (0.4, 0.8 | 0.4);
     //         buf = 0.9·buf + g = (−1.4, −2.8 | −1.4); p −= 0.1·buf.
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         momentum: 0.9,
         ..settings(OptimizerKind::Sgd, 0.1)
     };
@@ -112,7 +109,7 @@ fn sgd_momentum_two_steps() {
 #[test]
 fn sgd_nesterov_first_step() {
     // buf = g; d = g + μ·buf = 1.9·g; p −= 0.1·1.9·g.
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         momentum: 0.9,
         nesterov: true,
         ..settings(OptimizerKind::Sgd, 0.1)
@@ -130,7 +127,7 @@ fn sgd_weight_decay_enters_the_momentum_buffer() {
     //   d_w = g_w + 0.1·w = (0.4715, 0.8143); buf_w = 0.9·(−1.95, −4.03) + d_w
     //   = (−1.2835, −2.8127); buf_b = 0.9·(−2) + 0.402 = −1.398; p −= 0.1·buf.
     // (Decay added after the momentum would give buf_w = (−1.398, −2.796) + 0.1·w instead.)
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         momentum: 0.9,
         l2: 0.1,
         ..settings(OptimizerKind::Sgd, 0.1)
@@ -144,7 +141,7 @@ fn sgd_nesterov_two_steps() {
     // Step 2: z = 0.88 + 0.92 + 0.48 = 2.28, dL/dz = 2.56, g = (2.56, 5.12 | 2.56);
     //   buf = 0.9·buf + g = (0.76, 1.52 | 0.76); d = g + 0.9·buf = (3.244, 6.488 | 3.244);
     //   p −= 0.1·d.
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         momentum: 0.9,
         nesterov: true,
         ..settings(OptimizerKind::Sgd, 0.1)
@@ -203,7 +200,7 @@ fn rmsprop_first_step() {
 #[test]
 fn clipping_scales_by_max_norm_over_norm_plus_eps() {
     // ‖g‖ = √(4 + 16 + 4) = √24 > 1: g ← g·1/(√24 + 1e-6).
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         clip: 1.0,
         ..settings(OptimizerKind::Sgd, 0.1)
     };
@@ -213,7 +210,7 @@ fn clipping_scales_by_max_norm_over_norm_plus_eps() {
         (0.5 + 0.2 * c, -0.3 + 0.4 * c, 0.1 + 0.2 * c),
     );
     // A threshold above the norm leaves the gradient alone.
-    let s = OptimizerSettings {
+    let s = TrainConfig {
         clip: 10.0,
         ..settings(OptimizerKind::Sgd, 0.1)
     };
@@ -223,24 +220,28 @@ fn clipping_scales_by_max_norm_over_norm_plus_eps() {
 #[test]
 fn changing_kind_resets_state_but_lr_change_keeps_momentum() {
     let net = tiny();
-    let mut opt = Optimizer::new(
-        OptimizerSettings {
-            momentum: 0.9,
-            ..settings(OptimizerKind::Sgd, 0.1)
-        },
-        &net,
-    );
+    let s = TrainConfig {
+        momentum: 0.9,
+        ..settings(OptimizerKind::Sgd, 0.1)
+    };
+    let mut opt = Optimizer::new(s.optimizer, &net);
     let mut n = net.clone();
     let mut g = Gradients::zeros(&n);
     n.batch_gradient(&X, &Y, &[0], &mut g, &mut Scratch::new(&n), |_, _| {});
-    opt.step(&mut n, &mut g);
+    opt.step(&s, &mut n, &mut g);
     assert_eq!(opt.steps(), 1);
-    opt.set(OptimizerSettings {
-        lr: 0.05,
-        ..opt.settings
-    });
-    assert_eq!(opt.steps(), 1);
-    opt.set(settings(OptimizerKind::Adam, 0.05));
+    // A new lr is read by the next step; the state stays.
+    n.batch_gradient(&X, &Y, &[0], &mut g, &mut Scratch::new(&n), |_, _| {});
+    opt.step(
+        &TrainConfig {
+            lr: 0.05,
+            ..s.clone()
+        },
+        &mut n,
+        &mut g,
+    );
+    assert_eq!(opt.steps(), 2);
+    opt.set_kind(OptimizerKind::Adam);
     assert_eq!(opt.steps(), 0);
 }
 
@@ -262,7 +263,7 @@ mod reference {
     }
 
     pub struct Torch {
-        pub s: OptimizerSettings,
+        pub s: TrainConfig,
         pub tensors: Vec<Tensor>,
         step: u32,
     }
@@ -304,7 +305,7 @@ mod reference {
     }
 
     impl Torch {
-        pub fn new(s: OptimizerSettings, net: &Network) -> Torch {
+        pub fn new(s: TrainConfig, net: &Network) -> Torch {
             let tensors = tensors(net)
                 .into_iter()
                 .map(|(p, is_weight)| Tensor {
@@ -326,7 +327,7 @@ mod reference {
         // Indexing keeps each line next to the PyTorch statement it transcribes.
         #[allow(clippy::needless_range_loop)]
         pub fn step(&mut self) {
-            let s = self.s;
+            let s = &self.s;
             // loss + l1·Σ|w| → backward adds l1·sign(w) (torch.sign) to the weights' grads.
             for t in self.tensors.iter_mut().filter(|t| t.is_weight) {
                 for (g, &p) in t.g.iter_mut().zip(&t.p) {
@@ -359,7 +360,7 @@ mod reference {
                 let wd = if t.is_weight { s.l2 } else { 0.0 };
                 // grad = grad.add(param, alpha=weight_decay)
                 let grad: Vec<f64> = t.g.iter().zip(&t.p).map(|(g, p)| g + wd * p).collect();
-                match s.kind {
+                match s.optimizer {
                     OptimizerKind::Sgd => {
                         let mut d = grad.clone();
                         if s.momentum != 0.0 {
@@ -417,7 +418,7 @@ mod reference {
 
 /// Runs the engine and the reference side by side for `steps` mini-batches of 3 out of 8
 /// samples, each on its own copy of the network, and compares every parameter after each step.
-fn against_reference(s: OptimizerSettings, hidden_act: Activation, loss: Loss, out: Activation) {
+fn against_reference(s: TrainConfig, hidden_act: Activation, loss: Loss, out: Activation) {
     use reluscope::engine::init::rng_from_seed;
     use reluscope::engine::{BiasInit, Init};
     let mut net = Network::new(
@@ -434,14 +435,14 @@ fn against_reference(s: OptimizerSettings, hidden_act: Activation, loss: Loss, o
     let xs: Vec<f64> = (0..24).map(|i| ((i * 7 % 11) as f64 - 5.0) / 3.0).collect();
     let ys: Vec<f64> = (0..8).map(|i| f64::from(i % 3 == 0)).collect();
     let mut torch_net = net.clone();
-    let mut torch = reference::Torch::new(s, &torch_net);
-    let mut opt = Optimizer::new(s, &net);
+    let mut torch = reference::Torch::new(s.clone(), &torch_net);
+    let mut opt = Optimizer::new(s.optimizer, &net);
     let mut g = Gradients::zeros(&net);
     let mut sc = Scratch::new(&net);
     for step in 0..40 {
         let rows = [step % 8, (step * 3 + 1) % 8, (step * 5 + 2) % 8];
         net.batch_gradient(&xs, &ys, &rows, &mut g, &mut sc, |_, _| {});
-        opt.step(&mut net, &mut g);
+        opt.step(&s, &mut net, &mut g);
         let mut tg = Gradients::zeros(&torch_net);
         torch_net.batch_gradient(&xs, &ys, &rows, &mut tg, &mut sc, |_, _| {});
         for (t, g) in torch
@@ -479,51 +480,51 @@ fn against_reference(s: OptimizerSettings, hidden_act: Activation, loss: Loss, o
 #[test]
 fn many_steps_match_the_pytorch_rules_with_every_option() {
     let prelu: Activation = "prelu:a=0.2".parse().unwrap();
-    let base = OptimizerSettings {
+    let base = TrainConfig {
         l1: 0.003,
         l2: 0.02,
         ..settings(OptimizerKind::Sgd, 0.05)
     };
     let cases = [
-        base,
-        OptimizerSettings {
+        base.clone(),
+        TrainConfig {
             momentum: 0.9,
-            ..base
+            ..base.clone()
         },
-        OptimizerSettings {
+        TrainConfig {
             momentum: 0.8,
             nesterov: true,
             clip: 0.3,
-            ..base
+            ..base.clone()
         },
-        OptimizerSettings {
+        TrainConfig {
             lr: 0.01,
-            ..OptimizerSettings {
-                kind: OptimizerKind::Adam,
-                ..base
+            ..TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                ..base.clone()
             }
         },
-        OptimizerSettings {
-            kind: OptimizerKind::Adam,
+        TrainConfig {
+            optimizer: OptimizerKind::Adam,
             lr: 0.01,
             clip: 0.2,
-            ..base
+            ..base.clone()
         },
-        OptimizerSettings {
-            kind: OptimizerKind::Rmsprop,
+        TrainConfig {
+            optimizer: OptimizerKind::Rmsprop,
             lr: 0.003,
-            ..base
+            ..base.clone()
         },
-        OptimizerSettings {
-            kind: OptimizerKind::Rmsprop,
+        TrainConfig {
+            optimizer: OptimizerKind::Rmsprop,
             lr: 0.003,
             clip: 0.1,
             l1: 0.0,
-            ..base
+            ..base.clone()
         },
     ];
     for s in cases {
-        against_reference(s, prelu, Loss::Bce, Activation::Sigmoid);
+        against_reference(s.clone(), prelu, Loss::Bce, Activation::Sigmoid);
         against_reference(s, Activation::Tanh, Loss::Mse, Activation::Tanh);
     }
 }

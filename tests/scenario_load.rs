@@ -58,7 +58,7 @@ fn every_shipped_scenario_loads_and_is_complete() {
             assert!(!does.is_empty());
         }
         assert!(
-            s.overrides.train.activation.is_some(),
+            s.overrides.origin("activation").is_some(),
             "{}: names its activation",
             s.name
         );
@@ -86,7 +86,11 @@ fn scenario_flag_overrides_the_file_train_section_and_yields_to_env_and_flags() 
         ..LoadOptions::default()
     };
     let preset = scenario::find("dying-high-lr").unwrap();
-    let lr = preset.overrides.train.lr.as_ref().unwrap().value;
+    let lr = {
+        let mut c = reluscope::engine::TrainConfig::default();
+        preset.overrides.apply(&mut c);
+        c.lr
+    };
 
     let s = load_with(&opts, &Environment::default()).unwrap();
     assert_eq!(s.train.lr, lr, "the scenario's lr wins over the file's");
@@ -138,10 +142,11 @@ fn picking_a_scenario_later_uses_its_preset_and_keeps_the_display() {
     // Picking another one later starts from the same base.
     let leaky = scenario::find("leaky-rescue").unwrap();
     let again = picked.with_scenario(&leaky).unwrap();
-    assert_eq!(
-        again.train.activation,
-        leaky.overrides.train.activation.as_ref().unwrap().value
-    );
+    assert_eq!(again.train.activation, {
+        let mut c = reluscope::engine::TrainConfig::default();
+        leaky.overrides.apply(&mut c);
+        c.activation
+    });
 }
 
 #[test]

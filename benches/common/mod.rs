@@ -123,9 +123,8 @@ pub fn step_classes(
     let settings = TrainConfig {
         lr: 0.03,
         ..TrainConfig::default()
-    }
-    .optimizer_settings();
-    let mut opt = Optimizer::new(settings, &net);
+    };
+    let mut opt = Optimizer::new(settings.optimizer, &net);
     let mut grads = Gradients::zeros(&net);
     let mut scratch = Scratch::new(&net);
     let (xs, mut ys) = data(inputs, pool);
@@ -141,7 +140,7 @@ pub fn step_classes(
         params: params(&net),
         run: Box::new(move || {
             let loss = net.batch_gradient(&xs, &ys, &rows, &mut grads, &mut scratch, |_, _| {});
-            black_box(opt.step(&mut net, &mut grads));
+            black_box(opt.step(&settings, &mut net, &mut grads));
             black_box(loss);
             for r in &mut rows {
                 *r = (*r + batch) % pool;

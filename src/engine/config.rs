@@ -10,7 +10,10 @@ use super::error::EngineError;
 use super::feature::Feature;
 use super::init::{BiasInit, Init};
 use super::network::check_shape;
-use super::optim::{OptimizerKind, OptimizerSettings};
+use std::fmt;
+use std::str::FromStr;
+
+use super::error::suggestion;
 
 /// The largest learning rate accepted: far beyond any useful rate, low enough that a typo
 /// like `3e30` is caught.
@@ -197,19 +200,6 @@ impl TrainConfig {
         Ok(())
     }
 
-    /// The optimizer settings part of the config.
-    pub fn optimizer_settings(&self) -> OptimizerSettings {
-        OptimizerSettings {
-            kind: self.optimizer,
-            lr: self.lr,
-            momentum: self.momentum,
-            nesterov: self.nesterov,
-            l1: self.l1,
-            l2: self.l2,
-            clip: self.clip,
-        }
-    }
-
     /// Whether going from `self` to `other` needs a new session (new data or a new network),
     /// rather than [`Session::set_live`](super::Session::set_live).
     pub fn needs_reset(&self, other: &TrainConfig) -> bool {
@@ -254,5 +244,68 @@ impl TrainConfig {
     /// something: without shuffling, it is split in that order.
     pub fn file_data(&self) -> bool {
         self.csv.is_some() || self.dataset.is_table()
+    }
+}
+
+/// Which optimizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OptimizerKind {
+    /// Stochastic gradient descent, optional momentum (dampening 0) and Nesterov.
+    #[default]
+    Sgd,
+    /// Adam with bias correction.
+    Adam,
+    /// RMSprop (not centered, no momentum).
+    Rmsprop,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 3] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Adam,
+        OptimizerKind::Rmsprop,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Rmsprop => "rmsprop",
+        }
+    }
+
+    pub fn cycle(self, back: bool) -> OptimizerKind {
+        let all = OptimizerKind::ALL;
+        let i = all.iter().position(|&k| k == self).unwrap_or(0);
+        all[if back {
+            (i + all.len() - 1) % all.len()
+        } else {
+            (i + 1) % all.len()
+        }]
+    }
+}
+
+impl fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for OptimizerKind {
+    type Err = EngineError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase();
+        OptimizerKind::ALL
+            .into_iter()
+            .find(|k| k.name() == key)
+            .ok_or_else(|| {
+                let names: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.name()).collect();
+                EngineError::invalid(format!(
+                    "unknown optimizer '{s}'{}; valid: {}",
+                    suggestion(&key, &names),
+                    names.join(", ")
+                ))
+            })
     }
 }

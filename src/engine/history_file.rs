@@ -22,10 +22,11 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
 use super::checkpoint::{Checkpoint, Resume};
+use super::config::OptimizerKind;
 use super::config::TrainConfig;
 use super::health::{Health, LayerHealth, NeuronHealth, NeuronState, ZQuartiles};
 use super::network::{Gradients, Layer, LayerGrad, Network};
-use super::optim::{Optimizer, OptimizerKind, OptimizerSettings, Slots};
+use super::optim::{Optimizer, Slots};
 
 const MAGIC: &[u8; 8] = b"RELUHIST";
 pub const VERSION: u32 = 1;
@@ -217,8 +218,9 @@ impl Writer {
 
     fn resume(&mut self, r: &Resume) {
         let o = &r.optimizer;
-        let s = &o.settings;
-        self.str(s.kind.name());
+        // The optimizer settings are the resume state's config's (the layout is unchanged).
+        let s = &r.config;
+        self.str(s.optimizer.name());
         for v in [s.lr, s.momentum, s.l1, s.l2, s.clip] {
             self.f64(v);
         }
@@ -442,17 +444,9 @@ impl<'a> Reader<'a> {
             self.f64()?,
             self.f64()?,
         );
-        let settings = OptimizerSettings {
-            kind,
-            lr,
-            momentum,
-            nesterov: self.bool()?,
-            l1,
-            l2,
-            clip,
-        };
+        let nesterov = self.bool()?;
         let optimizer = Optimizer {
-            settings,
+            kind,
             slots: Slots {
                 first: self.grads()?,
                 second: self.grads()?,
@@ -481,7 +475,7 @@ impl<'a> Reader<'a> {
         config.optimizer = kind;
         config.lr = lr;
         config.momentum = momentum;
-        config.nesterov = settings.nesterov;
+        config.nesterov = nesterov;
         config.l1 = l1;
         config.l2 = l2;
         config.clip = clip;

@@ -44,6 +44,7 @@ pub mod session;
 pub mod standardize;
 
 pub use checkpoint::{Checkpoint, Timeline};
+pub use config::OptimizerKind;
 pub use config::TrainConfig;
 pub use csv::{CsvData, CsvOptions, TaskChoice};
 pub use dataset::{Dataset, DatasetKind, SplitRule};
@@ -54,7 +55,7 @@ pub use init::{BiasInit, Init, init_layer, rng_from_seed};
 pub use loss::Loss;
 pub use model_file::ModelFile;
 pub use network::{Gradients, Layer, Network, Scratch};
-pub use optim::{Optimizer, OptimizerKind, OptimizerSettings};
+pub use optim::Optimizer;
 pub use plane::{PlaneView, Projection};
 pub use point::{MAX_CLASSES, Point, Task};
 pub use session::{Session, StepReport};

@@ -11,12 +11,9 @@
 //! so L1 is part of the clipped gradient, and L2 (PyTorch's `weight_decay`) is added inside the
 //! optimizer after clipping. Biases and PReLU slopes are never regularized.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::activation::Activation;
 
-use super::error::{EngineError, suggestion};
+use super::config::{OptimizerKind, TrainConfig};
 use super::network::{Gradients, Network};
 
 /// Adam's β₁, β₂ and ε (PyTorch defaults).
@@ -28,86 +25,6 @@ pub const RMSPROP_EPS: f64 = 1e-8;
 /// `clip_grad_norm_` adds this to the norm before dividing.
 pub const CLIP_EPS: f64 = 1e-6;
 
-/// Which optimizer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum OptimizerKind {
-    /// Stochastic gradient descent, optional momentum (dampening 0) and Nesterov.
-    #[default]
-    Sgd,
-    /// Adam with bias correction.
-    Adam,
-    /// RMSprop (not centered, no momentum).
-    Rmsprop,
-}
-
-impl OptimizerKind {
-    pub const ALL: [OptimizerKind; 3] = [
-        OptimizerKind::Sgd,
-        OptimizerKind::Adam,
-        OptimizerKind::Rmsprop,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::Rmsprop => "rmsprop",
-        }
-    }
-
-    pub fn cycle(self, back: bool) -> OptimizerKind {
-        let all = OptimizerKind::ALL;
-        let i = all.iter().position(|&k| k == self).unwrap_or(0);
-        all[if back {
-            (i + all.len() - 1) % all.len()
-        } else {
-            (i + 1) % all.len()
-        }]
-    }
-}
-
-impl fmt::Display for OptimizerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for OptimizerKind {
-    type Err = EngineError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key = s.trim().to_ascii_lowercase();
-        OptimizerKind::ALL
-            .into_iter()
-            .find(|k| k.name() == key)
-            .ok_or_else(|| {
-                let names: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.name()).collect();
-                EngineError::invalid(format!(
-                    "unknown optimizer '{s}'{}; valid: {}",
-                    suggestion(&key, &names),
-                    names.join(", ")
-                ))
-            })
-    }
-}
-
-/// The settings of an optimizer; all can change between steps.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OptimizerSettings {
-    pub kind: OptimizerKind,
-    pub lr: f64,
-    /// SGD momentum (0 = plain SGD); ignored by Adam and RMSprop.
-    pub momentum: f64,
-    /// Nesterov momentum (SGD with momentum > 0).
-    pub nesterov: bool,
-    /// L1 rate: adds l1·sign(w) to each weight's gradient.
-    pub l1: f64,
-    /// L2 rate: PyTorch weight_decay, adds l2·w to each weight's gradient.
-    pub l2: f64,
-    /// Clip the global gradient norm to this (0 = off).
-    pub clip: f64,
-}
-
 /// Per-parameter state buffers, laid out like the network.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Slots {
@@ -115,10 +32,13 @@ pub(crate) struct Slots {
     pub(crate) second: Gradients,
 }
 
-/// An optimizer: settings plus state (momentum buffers or moment estimates, step count).
+/// An optimizer's state (momentum buffers or moment estimates, step count). Its settings are
+/// the run's own ([`TrainConfig`]'s optimizer, lr, momentum, nesterov, l1, l2, clip), read at
+/// every step, so they exist in one place and a live change reaches the next step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Optimizer {
-    pub settings: OptimizerSettings,
+    /// The kind this state belongs to: a change of kind starts afresh.
+    pub(crate) kind: OptimizerKind,
     pub(crate) slots: Slots,
     /// Steps taken with the current kind (Adam's t).
     pub(crate) t: u64,
@@ -132,9 +52,9 @@ impl Optimizer {
         self.slots.first.bytes() + self.slots.second.bytes()
     }
 
-    pub fn new(settings: OptimizerSettings, net: &Network) -> Optimizer {
+    pub fn new(kind: OptimizerKind, net: &Network) -> Optimizer {
         Optimizer {
-            settings,
+            kind,
             slots: Slots {
                 first: Gradients::zeros(net),
                 second: Gradients::zeros(net),
@@ -144,13 +64,19 @@ impl Optimizer {
         }
     }
 
-    /// Changes settings between steps; a different kind starts with fresh state, as a new
-    /// PyTorch optimizer would. Momentum buffers survive a change of lr or momentum.
-    pub fn set(&mut self, settings: OptimizerSettings) {
-        if settings.kind != self.settings.kind {
+    /// Changes the kind between steps: a different kind starts with fresh state, as a new
+    /// PyTorch optimizer would. Momentum buffers survive a change of lr or momentum, which the
+    /// next step simply reads.
+    pub fn set_kind(&mut self, kind: OptimizerKind) {
+        if kind != self.kind {
             self.reset();
+            self.kind = kind;
         }
-        self.settings = settings;
+    }
+
+    /// The kind its state is for.
+    pub fn kind(&self) -> OptimizerKind {
+        self.kind
     }
 
     /// Forgets all state.
@@ -167,9 +93,10 @@ impl Optimizer {
     }
 
     /// Applies one update to `net` from the data-loss gradient `grads` (modified in place: L1
-    /// added, then clipped). Returns the global gradient norm before clipping.
-    pub fn step(&mut self, net: &mut Network, grads: &mut Gradients) -> f64 {
-        let s = self.settings;
+    /// added, then clipped) with the settings of `s`. Returns the global gradient norm before
+    /// clipping.
+    pub fn step(&mut self, s: &TrainConfig, net: &mut Network, grads: &mut Gradients) -> f64 {
+        self.set_kind(s.optimizer);
         if s.l1 != 0.0 {
             for (layer, g) in net.layers.iter().zip(grads.layers.iter_mut()) {
                 for (gw, &w) in g.weights.iter_mut().zip(&layer.weights) {
@@ -244,7 +171,7 @@ fn sign(w: f64) -> f64 {
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn update(
-    s: &OptimizerSettings,
+    s: &TrainConfig,
     t: u64,
     first_step: bool,
     p: &mut [f64],
@@ -254,7 +181,7 @@ fn update(
     weight_decay: f64,
 ) {
     let lr = s.lr;
-    match s.kind {
+    match s.optimizer {
         OptimizerKind::Sgd => {
             let mu = s.momentum;
             for i in 0..p.len() {
@@ -302,15 +229,11 @@ fn update(
 mod tests {
     use super::*;
 
-    fn adam(lr: f64) -> OptimizerSettings {
-        OptimizerSettings {
-            kind: OptimizerKind::Adam,
+    fn adam(lr: f64) -> TrainConfig {
+        TrainConfig {
+            optimizer: OptimizerKind::Adam,
             lr,
-            momentum: 0.0,
-            nesterov: false,
-            l1: 0.0,
-            l2: 0.0,
-            clip: 0.0,
+            ..TrainConfig::default()
         }
     }
 

@@ -283,7 +283,7 @@ impl Session {
             epoch_grads: Gradients::zeros(&network),
             grad_norms: Vec::new(),
             step_grad_norms: vec![0.0; network.layers.len()],
-            optimizer: Optimizer::new(config.optimizer_settings(), &network),
+            optimizer: Optimizer::new(config.optimizer, &network),
             scratch: Scratch::new(&network),
             order: (0..n).collect(),
             all_rows: (0..n).collect(),
@@ -373,7 +373,9 @@ impl Session {
         }
         self.epoch_grads
             .add_scaled(&self.grads, samples as f64 / n as f64);
-        let grad_norm = self.optimizer.step(&mut self.network, &mut self.grads);
+        let grad_norm = self
+            .optimizer
+            .step(&self.config, &mut self.network, &mut self.grads);
         self.steps += 1;
         if !batch_loss.is_finite() || !grad_norm.is_finite() || !self.network.is_finite() {
             self.diverged = true;
@@ -567,27 +569,21 @@ impl Session {
         shape(&cp.network) == shape(&self.network) && cp.network.loss == self.network.loss
     }
 
-    /// Applies the settings that can change mid-run without touching the network's weights:
-    /// learning rate, optimizer (a different kind starts with fresh state), momentum, nesterov,
-    /// regularization, clipping, batch size, shuffling, saturation threshold, and the hidden
-    /// activation (same shape: the weights stay, the function changes). Settings that need new
-    /// data or a new network (see [`TrainConfig::needs_reset`]) are ignored; build a new
-    /// session for those.
+    /// Takes `config` mid-run without touching the network's weights: every setting that
+    /// [`TrainConfig::needs_reset`] does not call a rebuild is live (a different optimizer
+    /// starts with fresh state; a new hidden activation keeps the weights and changes the
+    /// function). A change that needs new data or a new network is ignored whole; build a new
+    /// session for it.
     pub fn set_live(&mut self, config: &TrainConfig) {
-        self.optimizer.set(config.optimizer_settings());
-        let c = &mut self.config;
-        c.optimizer = config.optimizer;
-        c.lr = config.lr;
-        c.momentum = config.momentum;
-        c.nesterov = config.nesterov;
-        c.l1 = config.l1;
-        c.l2 = config.l2;
-        c.clip = config.clip;
-        c.batch_size = config.batch_size;
-        c.shuffle = config.shuffle;
-        c.saturation_threshold = config.saturation_threshold;
-        if c.activation != config.activation {
-            c.activation = config.activation;
+        // The fields that shape the data and the network are equal here, so the whole config
+        // is taken: there is no copy list a new live setting could be left out of.
+        if self.config.needs_reset(config) {
+            return;
+        }
+        let activation_changed = self.config.activation != config.activation;
+        self.config = config.clone();
+        self.optimizer.set_kind(config.optimizer);
+        if activation_changed {
             // The gradient the last health pass computed was for the old function.
             self.full_ready = false;
             let hidden = self.network.layers.len() - 1;

@@ -28,7 +28,7 @@ pub use diag::{Diagnostic, Origin, Problem, Sourced};
 pub use file::{FileLayer, KeyEntry};
 pub use keys::{apply_keys, builtin_keymap};
 pub use load::{CliValue, Environment, LoadOptions, default_config_path, load_from, load_with};
-pub use overrides::{ColorChoice, DisplayOverrides, HealthOverrides, Overrides, TrainOverrides};
+pub use overrides::{ColorChoice, DisplaySettings, Overrides, Targets};
 pub use preset::Scenario;
 pub use raw::Raw;
 pub use schema::{Section, Setting};
@@ -43,32 +43,6 @@ pub use diag::into_error;
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
 /// How the embedded default file is named in messages.
 pub(crate) const DEFAULT_CONFIG_NAME: &str = "config/default.toml";
-
-/// Display settings, validated.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DisplaySettings {
-    pub fps: u32,
-    pub color: ColorChoice,
-    pub ascii: bool,
-    pub theme: String,
-    pub x_range: (f64, f64),
-    pub mouse: bool,
-    pub paused: bool,
-}
-
-impl Default for DisplaySettings {
-    fn default() -> Self {
-        DisplaySettings {
-            fps: 15,
-            color: ColorChoice::Auto,
-            ascii: false,
-            theme: "default".to_string(),
-            x_range: (-5.0, 10.0),
-            mouse: false,
-            paused: false,
-        }
-    }
-}
 
 /// Everything reluscope is configured with.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,16 +113,14 @@ impl Settings {
         merged.merge(layers.above.clone());
 
         let mut diags = Vec::new();
-        let train = build_train(&merged.train, &merged.health, &mut diags);
-        let display = build_display(&merged.display);
+        let mut targets = Targets::default();
+        merged.apply_all(&mut targets);
+        let Targets { train, display } = targets;
+        check_train(&train, &merged, &mut diags);
         let theme = match ThemeFile::builtin(&display.theme) {
             Some(t) => Some(t.with_overrides(&layers.file.styles)),
             None => {
-                let origin = merged
-                    .display
-                    .theme
-                    .as_ref()
-                    .map_or(Origin::Default, |s| s.origin.clone());
+                let origin = merged.origin("theme").cloned().unwrap_or(Origin::Default);
                 diags.push(
                     Problem::new(
                         format!("unknown theme '{}'", display.theme),
@@ -190,7 +162,9 @@ impl Settings {
     /// display and health settings, the keys and the theme stay.
     pub fn with_scenario(&self, scenario: &Scenario) -> Result<Settings> {
         let mut layers = self.layers.clone();
-        layers.above.train = TrainOverrides::default();
+        layers
+            .above
+            .retain(|key| !schema::in_section(key, Section::Train));
         Settings::from_layers(layers, Some(scenario.clone())).map_err(into_error)
     }
 
@@ -221,42 +195,14 @@ pub fn set_text(
     let mut o = Overrides::default();
     row.read(&mut o, Raw::Text(text), &origin)
         .map_err(|p| p.at(origin))?;
-    o.train.apply(config);
-    if let Some(s) = &o.health.saturation_threshold {
-        config.saturation_threshold = s.value;
-    }
+    o.apply(config);
     Ok(())
 }
 
-fn build_display(d: &DisplayOverrides) -> DisplaySettings {
-    let base = DisplaySettings::default();
-    DisplaySettings {
-        fps: d.fps.as_ref().map_or(base.fps, |s| s.value),
-        color: d.color.as_ref().map_or(base.color, |s| s.value),
-        ascii: d.ascii.as_ref().map_or(base.ascii, |s| s.value),
-        theme: d.theme.as_ref().map_or(base.theme, |s| s.value.clone()),
-        x_range: d.x_range.as_ref().map_or(base.x_range, |s| s.value),
-        mouse: d.mouse.as_ref().map_or(base.mouse, |s| s.value),
-        paused: d.paused.as_ref().map_or(base.paused, |s| s.value),
-    }
-}
-
-fn build_train(
-    t: &TrainOverrides,
-    h: &HealthOverrides,
-    diags: &mut Vec<Diagnostic>,
-) -> TrainConfig {
-    let mut c = TrainConfig::default();
-    t.apply(&mut c);
-    if let Some(s) = &h.saturation_threshold {
-        c.saturation_threshold = s.value;
-    }
-    // Cross-setting checks, pointing at the setting that asks for the impossible.
+/// The checks across settings of the run, pointing at the setting that asks for the impossible.
+fn check_train(c: &TrainConfig, set: &Overrides, diags: &mut Vec<Diagnostic>) {
     if c.nesterov && c.momentum <= 0.0 {
-        let origin = t
-            .nesterov
-            .as_ref()
-            .map_or(Origin::Default, |s| s.origin.clone());
+        let origin = set.origin("nesterov").cloned().unwrap_or(Origin::Default);
         // The fix is spelled in the language of the layer that asked for Nesterov.
         let fix = match &origin {
             Origin::Cli(_) => "add --momentum 0.9, or drop --nesterov",
@@ -271,5 +217,4 @@ fn build_train(
     {
         diags.push(Problem::new(e.to_string(), "change the setting it names").at(Origin::Merged));
     }
-    c
 }

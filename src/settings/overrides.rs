@@ -1,15 +1,20 @@
-//! The one shape every configuration layer produces: each setting optional, each set value
-//! remembering where it came from. Layers are merged field by field (a higher layer's set
-//! field wins) and the result is validated once into [`super::Settings`].
+//! The one shape every configuration layer produces: the settings it sets, each remembering
+//! where it came from. Layers are merged setting by setting (a higher layer's value wins) and
+//! the result is put into [`Targets`] once and validated into [`super::Settings`].
 //!
 //! Every value is read by its row of [`super::schema`], whichever layer supplies it: the
 //! same key names, the same checks and the same messages for a file, an environment variable,
-//! a flag and a value typed into the Parameters pane.
+//! a flag and a value typed into the Parameters pane. The row also says where the value goes
+//! (`|t, v| t.train.lr = v`), so a setting is declared in its row alone: there is no field
+//! list here to extend.
 
-use crate::activation::Activation;
-use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind, TrainConfig};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
-use super::diag::Sourced;
+use crate::engine::TrainConfig;
+
+use super::diag::Origin;
 
 /// How much colour the explorer uses: `auto` (from NO_COLOR, COLORTERM and TERM) or a fixed
 /// tier.
@@ -36,133 +41,146 @@ impl ColorChoice {
     }
 }
 
-/// Training settings, each optional.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TrainOverrides {
-    pub dataset: Option<Sourced<DatasetKind>>,
-    pub classes: Option<Sourced<usize>>,
-    pub standardize: Option<Sourced<Option<bool>>>,
-    pub noise: Option<Sourced<f64>>,
-    pub train_fraction: Option<Sourced<f64>>,
-    pub features: Option<Sourced<Vec<Feature>>>,
-    pub layers: Option<Sourced<Vec<usize>>>,
-    pub activation: Option<Sourced<Activation>>,
-    pub regression_output: Option<Sourced<Activation>>,
-    pub init: Option<Sourced<Init>>,
-    pub bias_init: Option<Sourced<BiasInit>>,
-    pub optimizer: Option<Sourced<OptimizerKind>>,
-    pub lr: Option<Sourced<f64>>,
-    pub momentum: Option<Sourced<f64>>,
-    pub nesterov: Option<Sourced<bool>>,
-    pub l1: Option<Sourced<f64>>,
-    pub l2: Option<Sourced<f64>>,
-    pub clip: Option<Sourced<f64>>,
-    pub batch_size: Option<Sourced<usize>>,
-    pub shuffle: Option<Sourced<bool>>,
-    pub seed: Option<Sourced<u64>>,
+/// Display settings, validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisplaySettings {
+    pub fps: u32,
+    pub color: ColorChoice,
+    pub ascii: bool,
+    pub theme: String,
+    pub x_range: (f64, f64),
+    pub mouse: bool,
+    pub paused: bool,
 }
 
-/// Display settings, each optional.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisplayOverrides {
-    pub fps: Option<Sourced<u32>>,
-    pub color: Option<Sourced<ColorChoice>>,
-    pub ascii: Option<Sourced<bool>>,
-    pub theme: Option<Sourced<String>>,
-    pub x_range: Option<Sourced<(f64, f64)>>,
-    pub mouse: Option<Sourced<bool>>,
-    pub paused: Option<Sourced<bool>>,
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        DisplaySettings {
+            fps: 15,
+            color: ColorChoice::Auto,
+            ascii: false,
+            theme: "default".to_string(),
+            x_range: (-5.0, 10.0),
+            mouse: false,
+            paused: false,
+        }
+    }
 }
 
-/// Health settings, each optional.
+/// Where the settings' values end up: the run's and the viewer's.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct HealthOverrides {
-    pub saturation_threshold: Option<Sourced<f64>>,
+pub struct Targets {
+    pub train: TrainConfig,
+    pub display: DisplaySettings,
 }
 
-/// Everything a layer can set except keys and theme styles (which only files set).
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One set value: where it came from, how it reads (for equality and debugging), and what it
+/// does to the targets.
+#[derive(Clone)]
+struct Entry {
+    origin: Origin,
+    shown: String,
+    put: Arc<dyn Fn(&mut Targets) + Send + Sync>,
+}
+
+/// The settings one layer (or several merged) sets, by key.
+#[derive(Clone, Default)]
 pub struct Overrides {
-    pub train: TrainOverrides,
-    pub display: DisplayOverrides,
-    pub health: HealthOverrides,
-}
-
-macro_rules! merge_fields {
-    ($low:expr, $high:expr; $($field:ident),* $(,)?) => {
-        $( if $high.$field.is_some() { $low.$field = $high.$field; } )*
-    };
-}
-
-impl TrainOverrides {
-    /// Sets every field `higher` sets.
-    pub fn merge(&mut self, higher: TrainOverrides) {
-        merge_fields!(self, higher; dataset, classes, standardize, noise, train_fraction, features, layers, activation,
-            regression_output,
-            init, bias_init, optimizer, lr, momentum, nesterov, l1, l2, clip, batch_size, shuffle,
-            seed);
-    }
-}
-
-impl DisplayOverrides {
-    /// Sets every field `higher` sets.
-    pub fn merge(&mut self, higher: DisplayOverrides) {
-        merge_fields!(self, higher; fps, color, ascii, theme, x_range, mouse, paused);
-    }
-}
-
-impl HealthOverrides {
-    /// Sets every field `higher` sets.
-    pub fn merge(&mut self, higher: HealthOverrides) {
-        merge_fields!(self, higher; saturation_threshold);
-    }
+    entries: BTreeMap<&'static str, Entry>,
 }
 
 impl Overrides {
-    /// Sets every field `higher` sets: `higher` is the layer with precedence.
+    /// Sets `key` to `value` from `origin`; `write` puts it where it belongs.
+    pub fn put<T>(
+        &mut self,
+        key: &'static str,
+        origin: &Origin,
+        value: T,
+        write: fn(&mut Targets, T),
+    ) where
+        T: Clone + fmt::Debug + Send + Sync + 'static,
+    {
+        let shown = format!("{value:?}");
+        let put = Arc::new(move |t: &mut Targets| write(t, value.clone()));
+        self.entries.insert(
+            key,
+            Entry {
+                origin: origin.clone(),
+                shown,
+                put,
+            },
+        );
+    }
+
+    /// Sets every setting `higher` sets: `higher` is the layer with precedence.
     pub fn merge(&mut self, higher: Overrides) {
-        self.train.merge(higher.train);
-        self.display.merge(higher.display);
-        self.health.merge(higher.health);
+        self.entries.extend(higher.entries);
+    }
+
+    /// Keeps the settings whose key `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.entries.retain(|k, _| keep(k));
+    }
+
+    /// These overrides with only the settings whose key `keep` accepts.
+    pub fn only(&self, keep: impl FnMut(&str) -> bool) -> Overrides {
+        let mut o = self.clone();
+        o.retain(keep);
+        o
+    }
+
+    /// Where `key`'s value came from, if it is set.
+    pub fn origin(&self, key: &str) -> Option<&Origin> {
+        self.entries.get(key).map(|e| &e.origin)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keys set, in key order.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.keys().copied()
+    }
+
+    /// Puts every set value into `targets`.
+    pub fn apply_all(&self, targets: &mut Targets) {
+        for e in self.entries.values() {
+            (e.put)(targets);
+        }
+    }
+
+    /// Puts every setting of the run these overrides set into `config` (display settings,
+    /// which belong to the viewer, are not the run's).
+    pub fn apply(&self, config: &mut TrainConfig) {
+        let mut t = Targets {
+            train: std::mem::take(config),
+            display: DisplaySettings::default(),
+        };
+        self.apply_all(&mut t);
+        *config = t.train;
     }
 }
 
-impl TrainOverrides {
-    /// Puts every setting these overrides set into `config`.
-    pub fn apply(&self, config: &mut TrainConfig) {
-        macro_rules! take {
-            ($($field:ident),*) => {
-                $( if let Some(s) = &self.$field { config.$field = s.value.clone(); } )*
-            };
-        }
-        take!(
-            classes,
-            standardize,
-            noise,
-            train_fraction,
-            features,
-            activation,
-            regression_output,
-            init,
-            bias_init,
-            optimizer,
-            lr,
-            momentum,
-            nesterov,
-            l1,
-            l2,
-            clip,
-            batch_size,
-            shuffle,
-            seed
-        );
-        if let Some(s) = &self.dataset {
-            // A built-in dataset replaces a CSV file (the Parameters pane's dataset knob).
-            config.dataset = s.value;
-            config.csv = None;
-        }
-        if let Some(s) = &self.layers {
-            config.hidden = s.value.clone();
-        }
+impl PartialEq for Overrides {
+    fn eq(&self, other: &Overrides) -> bool {
+        self.entries.len() == other.entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(&other.entries)
+                .all(|((ka, a), (kb, b))| ka == kb && a.origin == b.origin && a.shown == b.shown)
+    }
+}
+
+impl fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.entries
+                    .iter()
+                    .map(|(k, e)| (k, format!("{} ({:?})", e.shown, e.origin))),
+            )
+            .finish()
     }
 }

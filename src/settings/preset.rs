@@ -20,6 +20,7 @@ use super::diag::{Diagnostic, Origin, Problem, SourceText, unknown_name_fix};
 use super::file::{expect_table, read_settings};
 use super::overrides::Overrides;
 use super::raw::type_name;
+use super::schema::{Section, in_section};
 
 use toml::de::DeValue;
 
@@ -59,7 +60,7 @@ pub struct Scenario {
     /// The preset: `[train]` is complete once the built-in defaults fill the rest.
     pub overrides: Overrides,
     /// Open as an A/B comparison: run B is the preset with these training settings changed.
-    pub compare: Option<super::overrides::TrainOverrides>,
+    pub compare: Option<Overrides>,
 }
 
 impl Scenario {
@@ -68,8 +69,11 @@ impl Scenario {
     /// the effect), and its display settings replace those it names. Keys, theme and health
     /// settings stay as they were.
     pub fn apply(&self, overrides: &mut Overrides) {
-        overrides.train = self.overrides.train.clone();
-        overrides.display.merge(self.overrides.display.clone());
+        overrides.retain(|key| !in_section(key, Section::Train));
+        overrides.merge(
+            self.overrides
+                .only(|key| in_section(key, Section::Train) || in_section(key, Section::Display)),
+        );
     }
 
     /// The actions to try with the keys currently bound to them, e.g. `("+ =", "raise ...")`;
@@ -214,7 +218,7 @@ pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>>
                 if let Some(table) = expect_table(src, k, value, &mut diags) {
                     let mut b = Overrides::default();
                     read_settings(src, "train", table, &mut b, &mut diags);
-                    compare = Some(b.train);
+                    compare = Some(b);
                 }
             }
             other => diags.push(

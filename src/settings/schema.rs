@@ -17,7 +17,7 @@ use crate::engine::{BiasInit, DatasetKind, Feature, Init, OptimizerKind, TrainCo
 use crate::format;
 use crate::message::quote;
 
-use super::diag::{Origin, Problem, Sourced};
+use super::diag::{Origin, Problem};
 use super::ladder;
 use super::overrides::{ColorChoice, Overrides};
 use super::raw::Raw;
@@ -219,6 +219,11 @@ pub fn section_of(key: &str) -> Option<Section> {
     find(key).map(|s| s.section)
 }
 
+/// Whether `key` is a setting of `section`.
+pub fn in_section(key: &str, section: Section) -> bool {
+    section_of(key) == Some(section)
+}
+
 fn range_problem(s: &Setting, what: &str) -> Problem {
     Problem::new(
         format!("`{}` {what}", s.key),
@@ -240,10 +245,6 @@ where
             format!("for example {}", s.example),
         )
     })
-}
-
-fn at<T>(v: T, origin: &Origin) -> Option<Sourced<T>> {
-    Some(Sourced::new(v, origin.clone()))
 }
 
 /// A number within `lo..=hi`, or the problem `what` says.
@@ -307,7 +308,10 @@ pub static DATASET: Setting = Setting {
     help: "Built-in dataset: circle, xor, gauss, spiral, moons, plane, multi-gauss.",
     example: "dataset = \"circle\"",
     set: |s, o, raw, origin| {
-        o.train.dataset = at(parse_name::<DatasetKind>(s, raw)?, origin);
+        o.put(s.key, origin, parse_name::<DatasetKind>(s, raw)?, |t, v| {
+            t.train.dataset = v;
+            t.train.csv = None;
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -344,7 +348,7 @@ pub static CLASSES: Setting = Setting {
                 &format!("is {v}; the blobs dataset makes {lo} to {hi} classes"),
             ));
         }
-        o.train.classes = at(v as usize, origin);
+        o.put(s.key, origin, v as usize, |t, v| t.train.classes = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -394,7 +398,7 @@ pub static STANDARDIZE: Setting = Setting {
                 )
             })?)
         };
-        o.train.standardize = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.standardize = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -442,7 +446,7 @@ pub static NOISE: Setting = Setting {
             50.0,
             "is a noise level in percent from 0 to 50 (it jitters the points, as Playground)",
         )?;
-        o.train.noise = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.noise = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -472,7 +476,7 @@ pub static TRAIN_FRACTION: Setting = Setting {
             1.0,
             "must be from 0.1 to 1 (the rest is the test set; 1 keeps no test set)",
         )?;
-        o.train.train_fraction = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.train_fraction = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -515,7 +519,7 @@ pub static FEATURES: Setting = Setting {
             }
             features.push(f);
         }
-        o.train.features = at(features, origin);
+        o.put(s.key, origin, features, |t, v| t.train.features = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -572,7 +576,12 @@ pub static LAYERS: Setting = Setting {
                 &format!("has a layer of {w} neurons; each layer needs 1 to {MAX_WIDTH}"),
             ));
         }
-        o.train.layers = at(widths.iter().map(|&w| w as usize).collect(), origin);
+        o.put(
+            s.key,
+            origin,
+            widths.iter().map(|&w| w as usize).collect(),
+            |t, v| t.train.hidden = v,
+        );
         Ok(())
     },
     knob: Some(Knob {
@@ -614,7 +623,9 @@ pub static ACTIVATION: Setting = Setting {
     help: "Activation spec for the hidden layers, e.g. relu or leaky-relu:slope=0.1.",
     example: "activation = \"leaky-relu:slope=0.1\"",
     set: |s, o, raw, origin| {
-        o.train.activation = at(parse_name::<Activation>(s, raw)?, origin);
+        o.put(s.key, origin, parse_name::<Activation>(s, raw)?, |t, v| {
+            t.train.activation = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -648,7 +659,7 @@ pub static REGRESSION_OUTPUT: Setting = Setting {
                 &format!("is '{a}'; the regression output is linear or tanh"),
             ));
         }
-        o.train.regression_output = at(a, origin);
+        o.put(s.key, origin, a, |t, v| t.train.regression_output = v);
         Ok(())
     },
     knob: None,
@@ -666,7 +677,9 @@ pub static INIT: Setting = Setting {
            playground, zero, rai.",
     example: "init = \"he-normal\"",
     set: |s, o, raw, origin| {
-        o.train.init = at(parse_name::<Init>(s, raw)?, origin);
+        o.put(s.key, origin, parse_name::<Init>(s, raw)?, |t, v| {
+            t.train.init = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -694,7 +707,7 @@ pub static BIAS_INIT: Setting = Setting {
             Raw::Toml(toml::de::DeValue::String(_)) | Raw::Text(_) => parse_name(s, raw)?,
             _ => BiasInit::Constant(raw.number(s.key, s.example)?),
         };
-        o.train.bias_init = at(value, origin);
+        o.put(s.key, origin, value, |t, v| t.train.bias_init = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -720,7 +733,12 @@ pub static OPTIMIZER: Setting = Setting {
     help: "Optimizer: sgd, adam, rmsprop.",
     example: "optimizer = \"sgd\"",
     set: |s, o, raw, origin| {
-        o.train.optimizer = at(parse_name::<OptimizerKind>(s, raw)?, origin);
+        o.put(
+            s.key,
+            origin,
+            parse_name::<OptimizerKind>(s, raw)?,
+            |t, v| t.train.optimizer = v,
+        );
         Ok(())
     },
     knob: Some(Knob {
@@ -745,7 +763,12 @@ pub static LR: Setting = Setting {
     set: |s, o, raw, origin| {
         // The engine's rule, PyTorch's: 0 is allowed (a frozen baseline in a sweep).
         let what = format!("must be at least 0 and at most {MAX_LR}");
-        o.train.lr = at(number_in(s, raw, 0.0, MAX_LR, &what)?, origin);
+        o.put(
+            s.key,
+            origin,
+            number_in(s, raw, 0.0, MAX_LR, &what)?,
+            |t, v| t.train.lr = v,
+        );
         Ok(())
     },
     knob: Some(Knob {
@@ -772,7 +795,7 @@ pub static MOMENTUM: Setting = Setting {
         if !(0.0..1.0).contains(&v) {
             return Err(range_problem(s, "must be at least 0 and below 1"));
         }
-        o.train.momentum = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.momentum = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -803,7 +826,9 @@ pub static NESTEROV: Setting = Setting {
     help: "Nesterov momentum (SGD with momentum > 0).",
     example: "nesterov = true",
     set: |s, o, raw, origin| {
-        o.train.nesterov = at(raw.boolean(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
+            t.train.nesterov = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -831,7 +856,9 @@ pub static L1: Setting = Setting {
     help: "L1 regularization rate (weights only).",
     example: "l1 = 0.001",
     set: |s, o, raw, origin| {
-        o.train.l1 = at(regularization(s, raw)?, origin);
+        o.put(s.key, origin, regularization(s, raw)?, |t, v| {
+            t.train.l1 = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -854,7 +881,9 @@ pub static L2: Setting = Setting {
     help: "L2 regularization rate, as PyTorch's weight_decay (weights only).",
     example: "l2 = 0.001",
     set: |s, o, raw, origin| {
-        o.train.l2 = at(regularization(s, raw)?, origin);
+        o.put(s.key, origin, regularization(s, raw)?, |t, v| {
+            t.train.l2 = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -881,7 +910,7 @@ pub static CLIP: Setting = Setting {
         if v < 0.0 {
             return Err(range_problem(s, "must be 0 (off) or above"));
         }
-        o.train.clip = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.clip = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -921,7 +950,7 @@ pub static BATCH_SIZE: Setting = Setting {
                 &format!("is {v}; use 0 for the full batch or a size up to {MAX_BATCH}"),
             ));
         }
-        o.train.batch_size = at(v as usize, origin);
+        o.put(s.key, origin, v as usize, |t, v| t.train.batch_size = v);
         Ok(())
     },
     knob: Some(Knob {
@@ -950,7 +979,9 @@ pub static SHUFFLE: Setting = Setting {
     help: "Keep the training set's order instead of shuffling every epoch.",
     example: "shuffle = true",
     set: |s, o, raw, origin| {
-        o.train.shuffle = at(raw.boolean(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
+            t.train.shuffle = v
+        });
         Ok(())
     },
     knob: None,
@@ -967,7 +998,9 @@ pub static SEED: Setting = Setting {
     help: "Random seed: the same seed gives the same run on every machine.",
     example: "seed = 42",
     set: |s, o, raw, origin| {
-        o.train.seed = at(raw.unsigned(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.unsigned(s.key, s.example)?, |t, v| {
+            t.train.seed = v
+        });
         Ok(())
     },
     knob: Some(Knob {
@@ -1003,7 +1036,7 @@ pub static FPS: Setting = Setting {
                 format!("use 1 to 60 frames per second, e.g. {}", s.example),
             ));
         }
-        o.display.fps = at(v as u32, origin);
+        o.put(s.key, origin, v as u32, |t, v| t.display.fps = v);
         Ok(())
     },
     knob: None,
@@ -1033,7 +1066,7 @@ pub static COLOR: Setting = Setting {
                 "use one of auto, never, 16, 256, truecolor",
             )
         })?;
-        o.display.color = at(choice, origin);
+        o.put(s.key, origin, choice, |t, v| t.display.color = v);
         Ok(())
     },
     knob: None,
@@ -1050,7 +1083,9 @@ pub static ASCII: Setting = Setting {
     help: "ASCII borders, glyphs and chart markers (automatic in a non-UTF-8 locale).",
     example: "ascii = false",
     set: |s, o, raw, origin| {
-        o.display.ascii = at(raw.boolean(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
+            t.display.ascii = v
+        });
         Ok(())
     },
     knob: None,
@@ -1067,7 +1102,9 @@ pub static THEME: Setting = Setting {
     help: "Colour theme: default, high-contrast, colorblind-safe.",
     example: "theme = \"default\"",
     set: |s, o, raw, origin| {
-        o.display.theme = at(raw.string(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.string(s.key, s.example)?, |t, v| {
+            t.display.theme = v
+        });
         Ok(())
     },
     knob: None,
@@ -1088,7 +1125,7 @@ pub static X_RANGE: Setting = Setting {
                 "must be a range START < END within -1e6..1e6",
             ));
         }
-        o.display.x_range = at((a, b), origin);
+        o.put(s.key, origin, (a, b), |t, v| t.display.x_range = v);
         Ok(())
     },
     knob: None,
@@ -1105,7 +1142,9 @@ pub static MOUSE: Setting = Setting {
     help: "Enable mouse support (off by default: it steals copy-and-paste).",
     example: "mouse = false",
     set: |s, o, raw, origin| {
-        o.display.mouse = at(raw.boolean(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
+            t.display.mouse = v
+        });
         Ok(())
     },
     knob: None,
@@ -1122,7 +1161,9 @@ pub static PAUSED: Setting = Setting {
     help: "Start with training paused.",
     example: "paused = false",
     set: |s, o, raw, origin| {
-        o.display.paused = at(raw.boolean(s.key, s.example)?, origin);
+        o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
+            t.display.paused = v
+        });
         Ok(())
     },
     knob: None,
@@ -1143,7 +1184,7 @@ pub static SATURATION_THRESHOLD: Setting = Setting {
             1.0,
             "must be from 0 to 1 (a mean |f'(z)| below it is saturated)",
         )?;
-        o.health.saturation_threshold = at(v, origin);
+        o.put(s.key, origin, v, |t, v| t.train.saturation_threshold = v);
         Ok(())
     },
     knob: None,
