@@ -26,45 +26,10 @@ pub const SPEEDS: [Option<f64>; 9] = [
 /// watch neurons die, slow enough to follow.
 pub const DEFAULT_SPEED: usize = 5;
 
-/// One line of the Parameters pane.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Knob {
-    /// A setting with a knob in its schema row.
-    Setting(&'static Setting),
-    /// The first parameter of the activation (leaky ReLU's slope, ELU's alpha, ...).
-    ActivationParam,
-    /// Neurons per hidden layer (the `layers` setting's widths).
-    Neurons,
-    /// Training steps per second (not a setting: the explorer's own pace).
-    Speed,
-}
+pub use crate::settings::schema::Knob;
 
 impl Knob {
-    /// In the order the pane lists them.
-    pub const ALL: [Knob; 20] = [
-        Knob::Setting(&schema::ACTIVATION),
-        Knob::ActivationParam,
-        Knob::Setting(&schema::LR),
-        Knob::Setting(&schema::OPTIMIZER),
-        Knob::Setting(&schema::MOMENTUM),
-        Knob::Setting(&schema::NESTEROV),
-        Knob::Setting(&schema::BATCH_SIZE),
-        Knob::Setting(&schema::INIT),
-        Knob::Setting(&schema::BIAS_INIT),
-        Knob::Setting(&schema::LAYERS),
-        Knob::Neurons,
-        Knob::Setting(&schema::DATASET),
-        Knob::Setting(&schema::NOISE),
-        Knob::Setting(&schema::TRAIN_FRACTION),
-        Knob::Setting(&schema::FEATURES),
-        Knob::Setting(&schema::L1),
-        Knob::Setting(&schema::L2),
-        Knob::Setting(&schema::CLIP),
-        Knob::Setting(&schema::SEED),
-        Knob::Speed,
-    ];
-
-    fn spec(self) -> Option<&'static schema::Knob> {
+    fn spec(self) -> Option<&'static schema::KnobSpec> {
         match self {
             Knob::Setting(s) => s.knob.as_ref(),
             _ => None,
@@ -80,13 +45,16 @@ impl Knob {
         }
     }
 
-    /// Whether a change needs new data or a new network; the others apply live.
-    pub fn rebuilds(self) -> bool {
-        match self {
-            Knob::Setting(_) => self.spec().is_some_and(|k| k.rebuilds),
-            Knob::Neurons => true,
-            Knob::ActivationParam | Knob::Speed => false,
+    /// Whether a step of this knob from `cfg` needs new data or a new network; the others
+    /// apply live. The engine's `needs_reset` decides, so the pane cannot disagree with it.
+    pub fn rebuilds(self, cfg: &TrainConfig) -> bool {
+        let mut speed = DEFAULT_SPEED;
+        let mut next = cfg.clone();
+        self.step(&mut next, &mut speed, true);
+        if next == *cfg {
+            self.step(&mut next, &mut speed, false);
         }
+        cfg.needs_reset(&next)
     }
 
     /// The value as the pane shows it.
@@ -318,7 +286,7 @@ mod tests {
             if knob != Knob::Speed && knob != Knob::ActivationParam {
                 assert_ne!(cfg, base, "{knob:?} changed nothing");
             }
-            assert_eq!(base.needs_reset(&cfg), knob.rebuilds(), "{knob:?}");
+            assert_eq!(base.needs_reset(&cfg), knob.rebuilds(&base), "{knob:?}");
         }
     }
 

@@ -84,13 +84,11 @@ pub enum Flag {
     },
 }
 
-/// How the Parameters pane shows a setting and steps it with ← →.
+/// How the Parameters pane shows a setting and steps it with ← →. Whether a change applies
+/// live or rebuilds the network is not said here: `TrainConfig::needs_reset` alone decides.
 #[derive(Clone, Copy)]
-pub struct Knob {
+pub struct KnobSpec {
     pub label: &'static str,
-    /// Whether a change needs new data or a new network (`TrainConfig::needs_reset` decides
-    /// the same; a test holds them equal); the others apply live.
-    pub rebuilds: bool,
     /// The value as the pane shows it.
     pub show: fn(&TrainConfig) -> String,
     /// One notch up (→) or down (←).
@@ -114,7 +112,7 @@ pub struct Setting {
     /// Reads a raw value from any layer, checks it and stores it in its field of `Overrides`.
     pub set: fn(&Setting, &mut Overrides, Raw<'_, '_>, &Origin) -> Result<(), Problem>,
     /// Its place in the Parameters pane, if it has one.
-    pub knob: Option<Knob>,
+    pub knob: Option<KnobSpec>,
     /// Its short key and current value for state strings and saved configs: every setting of
     /// the run (`[train]`, `[health]`) has one; display settings, which belong to the viewer's
     /// terminal, have none.
@@ -290,6 +288,47 @@ pub static ALL: [&Setting; 29] = [
     &SATURATION_THRESHOLD,
 ];
 
+/// One line of the Parameters pane: a setting with a knob in its row, or one of the three
+/// lines that are not settings. The pane's order is here, beside the rows, so a setting and its
+/// place in the pane are declared in one file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Knob {
+    /// A setting with a knob in its schema row.
+    Setting(&'static Setting),
+    /// The first parameter of the activation (leaky ReLU's slope, ELU's alpha, ...).
+    ActivationParam,
+    /// Neurons per hidden layer (the `layers` setting's widths).
+    Neurons,
+    /// Training steps per second (not a setting: the explorer's own pace).
+    Speed,
+}
+
+impl Knob {
+    /// In the order the pane lists them.
+    pub const ALL: [Knob; 20] = [
+        Knob::Setting(&ACTIVATION),
+        Knob::ActivationParam,
+        Knob::Setting(&LR),
+        Knob::Setting(&OPTIMIZER),
+        Knob::Setting(&MOMENTUM),
+        Knob::Setting(&NESTEROV),
+        Knob::Setting(&BATCH_SIZE),
+        Knob::Setting(&INIT),
+        Knob::Setting(&BIAS_INIT),
+        Knob::Setting(&LAYERS),
+        Knob::Neurons,
+        Knob::Setting(&DATASET),
+        Knob::Setting(&NOISE),
+        Knob::Setting(&TRAIN_FRACTION),
+        Knob::Setting(&FEATURES),
+        Knob::Setting(&L1),
+        Knob::Setting(&L2),
+        Knob::Setting(&CLIP),
+        Knob::Setting(&SEED),
+        Knob::Speed,
+    ];
+}
+
 const VALUE: Flag = Flag::Value {
     value_name: "",
     hyphen: false,
@@ -314,9 +353,8 @@ pub static DATASET: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "dataset",
-        rebuilds: true,
         show: |c| match c.csv {
             Some(_) => "csv file".to_string(),
             None => c.dataset.name().to_string(),
@@ -351,21 +389,7 @@ pub static CLASSES: Setting = Setting {
         o.put(s.key, origin, v as usize, |t, v| t.train.classes = v);
         Ok(())
     },
-    knob: Some(Knob {
-        label: "blob classes",
-        rebuilds: true,
-        show: |c| c.classes.to_string(),
-        step: |c, up| {
-            let (lo, hi) = crate::engine::dataset::BLOB_CLASSES;
-            c.classes = if up {
-                c.classes + 1
-            } else {
-                c.classes.saturating_sub(1)
-            }
-            .clamp(lo, hi);
-        },
-        edit: |c| c.classes.to_string(),
-    }),
+    knob: None,
     state: Some(State {
         key: "classes",
         value: |c| Value::Whole(c.classes as u64),
@@ -401,20 +425,7 @@ pub static STANDARDIZE: Setting = Setting {
         o.put(s.key, origin, v, |t, v| t.train.standardize = v);
         Ok(())
     },
-    knob: Some(Knob {
-        label: "standardize",
-        rebuilds: true,
-        show: |c| standardize_text(c.standardize).to_string(),
-        step: |c, up| {
-            // auto → on → off → auto
-            c.standardize = match (c.standardize, up) {
-                (None, true) | (Some(false), false) => Some(true),
-                (Some(true), true) | (None, false) => Some(false),
-                (Some(false), true) | (Some(true), false) => None,
-            }
-        },
-        edit: |c| standardize_text(c.standardize).to_string(),
-    }),
+    knob: None,
     state: Some(State {
         key: "std",
         value: |c| match c.standardize {
@@ -423,14 +434,6 @@ pub static STANDARDIZE: Setting = Setting {
         },
     }),
 };
-
-fn standardize_text(v: Option<bool>) -> &'static str {
-    match v {
-        None => "auto",
-        Some(true) => "on",
-        Some(false) => "off",
-    }
-}
 
 pub static NOISE: Setting = Setting {
     key: "noise",
@@ -449,9 +452,8 @@ pub static NOISE: Setting = Setting {
         o.put(s.key, origin, v, |t, v| t.train.noise = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "noise %",
-        rebuilds: true,
         show: |c| format::num(c.noise),
         step: |c, up| c.noise = (c.noise + if up { 5.0 } else { -5.0 }).clamp(0.0, 50.0),
         edit: |c| c.noise.to_string(),
@@ -479,9 +481,8 @@ pub static TRAIN_FRACTION: Setting = Setting {
         o.put(s.key, origin, v, |t, v| t.train.train_fraction = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "train share",
-        rebuilds: true,
         show: |c| format::num(c.train_fraction),
         step: |c, up| {
             let v = ((c.train_fraction * 10.0).round() + if up { 1.0 } else { -1.0 }) / 10.0;
@@ -522,9 +523,8 @@ pub static FEATURES: Setting = Setting {
         o.put(s.key, origin, features, |t, v| t.train.features = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "features",
-        rebuilds: true,
         show: |c| {
             if c.features_apply() {
                 feature_list(&c.features)
@@ -584,9 +584,8 @@ pub static LAYERS: Setting = Setting {
         );
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "hidden layers",
-        rebuilds: true,
         show: |c| c.hidden.len().to_string(),
         step: |c, up| {
             if up && c.hidden.len() < ladder::PANE_MAX_LAYERS {
@@ -628,9 +627,8 @@ pub static ACTIVATION: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "activation",
-        rebuilds: false,
         show: |c| c.activation.info().name.to_string(),
         step: |c, up| c.activation = c.activation.kind().cycle(!up).default_activation(),
         edit: |c| c.activation.to_string(),
@@ -682,9 +680,8 @@ pub static INIT: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "weight init",
-        rebuilds: true,
         show: |c| c.init.name().to_string(),
         step: |c, up| c.init = c.init.cycle(!up),
         edit: |c| c.init.name().to_string(),
@@ -710,9 +707,8 @@ pub static BIAS_INIT: Setting = Setting {
         o.put(s.key, origin, value, |t, v| t.train.bias_init = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "bias init",
-        rebuilds: true,
         show: |c| c.bias_init.to_string(),
         step: |c, up| c.bias_init = ladder::bias_step(c.bias_init, up),
         edit: |c| c.bias_init.to_string(),
@@ -741,9 +737,8 @@ pub static OPTIMIZER: Setting = Setting {
         );
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "optimizer",
-        rebuilds: false,
         show: |c| c.optimizer.name().to_string(),
         step: |c, up| c.optimizer = c.optimizer.cycle(!up),
         edit: |c| c.optimizer.name().to_string(),
@@ -771,9 +766,8 @@ pub static LR: Setting = Setting {
         );
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "learning rate",
-        rebuilds: false,
         show: |c| format::rate(c.lr),
         step: |c, up| c.lr = ladder::step(&ladder::LR, c.lr, up),
         edit: |c| c.lr.to_string(),
@@ -798,9 +792,8 @@ pub static MOMENTUM: Setting = Setting {
         o.put(s.key, origin, v, |t, v| t.train.momentum = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "momentum",
-        rebuilds: false,
         show: |c| format::num(c.momentum),
         step: |c, up| {
             c.momentum = ladder::step(&ladder::MOMENTUM, c.momentum, up);
@@ -831,9 +824,8 @@ pub static NESTEROV: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "  nesterov",
-        rebuilds: false,
         show: |c| if c.nesterov { "on" } else { "off" }.to_string(),
         step: |c, _| c.nesterov = !c.nesterov,
         edit: |c| if c.nesterov { "on" } else { "off" }.to_string(),
@@ -861,9 +853,8 @@ pub static L1: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "L1",
-        rebuilds: false,
         show: |c| format::rate(c.l1),
         step: |c, up| c.l1 = ladder::step(&ladder::REGULARIZATION, c.l1, up),
         edit: |c| c.l1.to_string(),
@@ -886,9 +877,8 @@ pub static L2: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "L2",
-        rebuilds: false,
         show: |c| format::rate(c.l2),
         step: |c, up| c.l2 = ladder::step(&ladder::REGULARIZATION, c.l2, up),
         edit: |c| c.l2.to_string(),
@@ -913,9 +903,8 @@ pub static CLIP: Setting = Setting {
         o.put(s.key, origin, v, |t, v| t.train.clip = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "clip norm",
-        rebuilds: false,
         show: |c| {
             if c.clip == 0.0 {
                 "off".to_string()
@@ -953,9 +942,8 @@ pub static BATCH_SIZE: Setting = Setting {
         o.put(s.key, origin, v as usize, |t, v| t.train.batch_size = v);
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "batch size",
-        rebuilds: false,
         show: |c| match c.batch_size {
             0 => "full".to_string(),
             n => n.to_string(),
@@ -1003,9 +991,8 @@ pub static SEED: Setting = Setting {
         });
         Ok(())
     },
-    knob: Some(Knob {
+    knob: Some(KnobSpec {
         label: "seed",
-        rebuilds: true,
         show: |c| c.seed.to_string(),
         step: |c, up| {
             c.seed = if up {
@@ -1247,10 +1234,15 @@ mod tests {
     }
 
     #[test]
-    fn knob_rebuilds_matches_the_engine() {
+    fn every_knob_is_in_the_pane_once_and_changes_something() {
         let base = TrainConfig::default();
         for s in ALL {
             let Some(knob) = s.knob else { continue };
+            let lines = Knob::ALL
+                .iter()
+                .filter(|k| matches!(k, Knob::Setting(r) if r.key == s.key))
+                .count();
+            assert_eq!(lines, 1, "{} has a knob: list it once in Knob::ALL", s.key);
             let mut cfg = base.clone();
             (knob.step)(&mut cfg, true);
             if cfg == base {
@@ -1258,7 +1250,6 @@ mod tests {
                 (knob.step)(&mut cfg, false);
             }
             assert_ne!(cfg, base, "{} changed nothing", s.key);
-            assert_eq!(base.needs_reset(&cfg), knob.rebuilds, "{}", s.key);
         }
     }
 }

@@ -69,7 +69,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             format!("enter apply{sep}esc cancel")
         } else {
             let arrows = if t.ascii { "<>" } else { "←→" };
-            let effect = if Knob::ALL[app.knob.min(Knob::ALL.len() - 1)].rebuilds() {
+            let effect = if Knob::ALL[app.knob.min(Knob::ALL.len() - 1)].rebuilds(&app.config) {
                 "rebuilds"
             } else {
                 "live"
