@@ -120,7 +120,7 @@ impl Optimizer {
             let m = &mut self.slots.first.layers[l];
             let v = &mut self.slots.second.layers[l];
             update(
-                &s,
+                s,
                 t,
                 first_step,
                 &mut layer.weights,
@@ -130,7 +130,7 @@ impl Optimizer {
                 s.l2,
             );
             update(
-                &s,
+                s,
                 t,
                 first_step,
                 &mut layer.bias,
@@ -141,7 +141,7 @@ impl Optimizer {
             );
             if let Activation::Prelu { a } = &mut layer.activation {
                 update(
-                    &s,
+                    s,
                     t,
                     first_step,
                     std::slice::from_mut(a),
