@@ -339,3 +339,36 @@ fn truncated_or_garbled_files_name_the_line() {
         "cells.csv: has 7 of the 8 cells; run shard 1/2 again",
     );
 }
+
+/// A shard names every setting of the run (the sweep's lists stand for lr and bias_init), so
+/// shards of runs that differ in any setting never merge: a new setting of the schema fails
+/// here until `experiment/sweep_shard.rs` writes and reads it.
+#[test]
+fn a_shard_names_every_setting_of_the_run() {
+    use reluscope::settings::schema::Section;
+    let out = stdout(&[
+        "experiment",
+        "sweep",
+        "--lr",
+        "0.1",
+        "--bias-init",
+        "0",
+        "--epochs",
+        "1",
+        "--repeats",
+        "1",
+        "--shard",
+        "1/1",
+    ]);
+    let text = String::from_utf8(out).unwrap();
+    for row in Section::Train.settings().chain(Section::Health.settings()) {
+        if ["lr", "bias_init"].contains(&row.key) {
+            continue;
+        }
+        assert!(
+            text.contains(&format!("\n# {} = ", row.key)),
+            "the shard file lacks `{}`:\n{text}",
+            row.key
+        );
+    }
+}
