@@ -194,6 +194,16 @@ fn refused(files: &[PathBuf], want: &str) {
 }
 
 #[test]
+fn an_absurd_shard_count_is_refused_before_any_work() {
+    let want = "--shard 1/1000000000: at most 100000 shards";
+    common::fails_with(&[SWEEP, &["--shard", "1/1000000000"]].concat(), want);
+    common::fails_with(
+        &[BORN_DEAD, &["--shard", "1/100001"]].concat(),
+        want.replace("1000000000", "100001").as_str(),
+    );
+}
+
+#[test]
 fn bad_shard_flags_are_refused() {
     for bad in ["3/2", "0/2", "2", "1/0", "a/b", "-1/2"] {
         let want = format!("--shard: '{bad}' is not a shard; use K/N with 1<=K<=N");
@@ -371,4 +381,30 @@ fn a_shard_names_every_setting_of_the_run() {
             row.key
         );
     }
+}
+
+/// A shard file claiming a huge N (edited, or from an older version) is merged in memory
+/// proportional to the files given: the missing shards are one range, in a short message.
+#[test]
+fn a_merge_of_one_shard_of_a_billion_names_the_missing_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = shards(dir.path(), SWEEP, 1, "s");
+    let text = std::fs::read_to_string(&one[0]).unwrap();
+    let huge = text.replacen("shard 1/1\n", "shard 1/1000000000\n", 1);
+    assert_ne!(huge, text, "the header names the shard");
+    let path = write(dir.path(), "huge.csv", &huge);
+    let out = common::reluscope()
+        .args(["experiment", "merge"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8(out).unwrap();
+    assert!(
+        msg.contains("shards 2-1000000000 of 1000000000 are missing"),
+        "{msg}"
+    );
+    assert!(msg.len() < 400, "{msg}");
 }

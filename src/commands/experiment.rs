@@ -82,9 +82,23 @@ pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
     Ok(config)
 }
 
-/// The shard `--shard` asks for, if any.
+/// The most shards an experiment is cut into: far more than any cluster runs at once, few
+/// enough that a merge's accounting of them stays small.
+pub const MAX_SHARDS: u64 = 100_000;
+
+/// The shard `--shard` asks for, if any. Shards beyond the experiment's units of work are
+/// empty but valid; an N above [`MAX_SHARDS`] is refused before any work is done.
 fn shard(flag: &Option<String>) -> Result<Option<Shard>> {
-    flag.as_deref().map(Shard::parse).transpose()
+    let Some(shard) = flag.as_deref().map(Shard::parse).transpose()? else {
+        return Ok(None);
+    };
+    if shard.count() > MAX_SHARDS {
+        return Err(crate::error::input_error(format!(
+            "--shard {shard}: at most {MAX_SHARDS} shards; use a smaller N (each shard is one \
+             process: N beyond the experiment's runs or trials only adds empty files)"
+        )));
+    }
+    Ok(Some(shard))
 }
 
 /// The error for a shard run that did not finish: its file would lack runs.

@@ -297,28 +297,58 @@ pub fn complete_set(mut files: Vec<ShardFile>, kind: &str) -> Result<Vec<ShardFi
         }
     }
     let n = first.shard.count();
-    let have: Vec<u64> = files.iter().map(|f| f.shard.index()).collect();
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| !have.contains(k))
-        .map(|k| format!("{k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        let (what, verb) = if missing.len() == 1 {
+    let gaps = missing_ranges(files.iter().map(|f| f.shard.index()), n);
+    if !gaps.is_empty() {
+        let count: u64 = gaps.iter().map(|r| r.end() - r.start() + 1).sum();
+        let (what, verb) = if count == 1 {
             ("shard", "is")
         } else {
             ("shards", "are")
         };
+        // At most a few gaps are spelled out, so the message stays short whatever N is.
+        const SHOWN: usize = 8;
+        let mut parts: Vec<String> = gaps
+            .iter()
+            .take(SHOWN)
+            .flat_map(|r| match r.end() - r.start() {
+                0 => vec![format!("{}/{n}", r.start())],
+                1 => vec![format!("{}/{n}", r.start()), format!("{}/{n}", r.end())],
+                _ => vec![format!("{}-{} of {n}", r.start(), r.end())],
+            })
+            .collect();
+        if gaps.len() > SHOWN {
+            parts.push(format!("and {} more gaps", gaps.len() - SHOWN));
+        }
+        let given: Vec<String> = files
+            .iter()
+            .take(SHOWN)
+            .map(|f| format!("{} = {}", f.name, f.shard))
+            .chain((files.len() > SHOWN).then(|| format!("{} more", files.len() - SHOWN)))
+            .collect();
         return Err(input_error(format!(
             "{what} {} {verb} missing: merge needs all {n} shards (given: {})",
-            missing.join(", "),
-            files
-                .iter()
-                .map(|f| format!("{} = {}", f.name, f.shard))
-                .collect::<Vec<_>>()
-                .join(", ")
+            parts.join(", "),
+            given.join(", ")
         )));
     }
     Ok(files)
+}
+
+/// The shards of `1..=n` not in `have` (sorted, distinct), as inclusive ranges: memory in
+/// proportion to the files given, not to N.
+fn missing_ranges(have: impl Iterator<Item = u64>, n: u64) -> Vec<std::ops::RangeInclusive<u64>> {
+    let mut gaps = Vec::new();
+    let mut next = 1;
+    for k in have {
+        if k > next {
+            gaps.push(next..=k - 1);
+        }
+        next = k + 1;
+    }
+    if next <= n {
+        gaps.push(next..=n);
+    }
+    gaps
 }
 
 /// The first setting two files disagree on, in words.
@@ -460,6 +490,27 @@ mod tests {
             settings: vec![("x".to_string(), x.to_string())],
             rows: Vec::new(),
         }
+    }
+
+    #[test]
+    fn missing_shards_are_ranges_whatever_n_is() {
+        let err = |files: Vec<ShardFile>| complete_set(files, "sweep").unwrap_err().to_string();
+        let huge = err(vec![shard("a", 1, 1_000_000_000, "1")]);
+        assert!(
+            huge.starts_with("shards 2-1000000000 of 1000000000 are missing"),
+            "{huge}"
+        );
+        assert!(huge.len() < 200, "{huge}");
+        let gaps = err(vec![
+            shard("a", 2, 9, "1"),
+            shard("b", 5, 9, "1"),
+            shard("c", 9, 9, "1"),
+        ]);
+        assert!(
+            gaps.starts_with("shards 1/9, 3/9, 4/9, 6-8 of 9 are missing"),
+            "{gaps}"
+        );
+        assert_eq!(missing_ranges([1, 2, 3].into_iter(), 3), Vec::new());
     }
 
     #[test]
