@@ -8,6 +8,24 @@ use reluscope::cli::{Cli, Command, ExperimentCmd};
 
 use reluscope::{commands, error, settings};
 
+/// Looks at descriptor 1 before Rust's runtime replaces a closed one with /dev/null, so that a
+/// closed stdout (`>&-`) can be told from a discarded one (see `commands::stdout_closed`). An
+/// ELF `.init_array` entry runs before `main` and before the runtime's own start-up.
+#[cfg(target_os = "linux")]
+mod stdout_at_start {
+    extern "C" fn look() {
+        // SAFETY: fcntl(F_GETFD) only reads the descriptor table; any fd number is valid to ask.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        reluscope::commands::STDOUT_CLOSED_AT_START
+            .store(closed, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static LOOK: extern "C" fn() = look;
+}
+
+
 fn main() -> ExitCode {
     if let Some(code) = help_or_version() {
         return code;

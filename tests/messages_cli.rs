@@ -119,7 +119,31 @@ fn a_closed_stdout_is_an_error_naming_stdout() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{args} > /dev/null");
+        // /dev/null opened read-write (Python's subprocess.DEVNULL) is discarded output too.
+        let out = Process::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" {args} 1<>/dev/null"))
+            .arg(bin)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args} 1<>/dev/null: {out:?}");
     }
+}
+
+/// A training run started with its stdout discarded read-write still does its work.
+#[test]
+fn a_read_write_dev_null_stdout_still_saves_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let out = Process::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" train --epochs 2 --save \"$1\" 1<>/dev/null")
+        .arg(env!("CARGO_BIN_EXE_reluscope"))
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(model.exists(), "the model was written");
 }
 
 #[test]

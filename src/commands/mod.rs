@@ -108,27 +108,15 @@ pub fn stdout_closed_error() -> anyhow::Error {
     OutputError("cannot write to stdout: it is closed (started with >&-?)".into()).into()
 }
 
-/// Whether stdout was closed when the process started (`reluscope eval … >&-`).
-///
-/// Rust's runtime puts /dev/null, opened read-write, on a standard descriptor it finds closed,
-/// so writes would succeed and the output vanish. A shell's `> /dev/null` opens it write-only:
-/// a zero-byte read succeeds only on the former.
-#[cfg(unix)]
-pub fn stdout_closed() -> bool {
-    use std::io::Read;
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
-        return true;
-    };
-    let file = std::fs::File::from(fd);
-    let (Ok(meta), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
-        return false;
-    };
-    meta.file_type().is_char_device() && meta.rdev() == null.rdev() && (&file).read(&mut []).is_ok()
-}
+/// Set before `main` by the binary when descriptor 1 was closed at exec (`>&-`): Rust's runtime
+/// then puts /dev/null on it, so writes would succeed and the output vanish. It cannot be told
+/// afterwards from a /dev/null the caller opened on purpose (Python's `subprocess.DEVNULL`,
+/// `1<>/dev/null`, read-write like the runtime's), so it is looked at before the runtime starts.
+pub static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
-#[cfg(not(unix))]
+/// Whether stdout was closed when the process started (`reluscope eval … >&-`). Discarded
+/// output (`> /dev/null` in any mode) is not closed: writing to it succeeds.
 pub fn stdout_closed() -> bool {
-    false
+    STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed)
 }
