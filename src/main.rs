@@ -25,7 +25,6 @@ mod stdout_at_start {
     static LOOK: extern "C" fn() = look;
 }
 
-
 fn main() -> ExitCode {
     if let Some(code) = help_or_version() {
         return code;

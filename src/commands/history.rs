@@ -96,6 +96,17 @@ impl Opened {
         if moments.is_empty() {
             return Err(bad(&self.path, "the file holds no moment"));
         }
+        // Every moment is held against the run it claims to be, so a damaged or crafted file
+        // is refused here rather than crash the trainer when it is shown or resumed.
+        let run = Session::new(config.clone()).map_err(|e| bad(&self.path, e))?;
+        for (i, m) in moments.iter().enumerate() {
+            run.check(m).map_err(|e| {
+                bad(
+                    &self.path,
+                    format!("moment {} (epoch {}): {e}", i + 1, m.epoch()),
+                )
+            })?;
+        }
         Ok(Timeline::from_entries(moments))
     }
 }

@@ -108,6 +108,164 @@ impl Checkpoint {
     }
 }
 
+/// Whether `g` is laid out like `net`'s parameters; what differs, in words.
+fn check_grads(g: &Gradients, net: &Network, what: &str) -> Result<(), String> {
+    if g.layers.len() != net.layers.len() {
+        return Err(format!(
+            "{what} has {} layers, the network {}",
+            g.layers.len(),
+            net.layers.len()
+        ));
+    }
+    for (l, (g, layer)) in g.layers.iter().zip(&net.layers).enumerate() {
+        if g.weights.len() != layer.weights.len() || g.bias.len() != layer.bias.len() {
+            return Err(format!(
+                "{what} of layer {} holds {} weights and {} biases, the layer {} and {}",
+                l + 1,
+                g.weights.len(),
+                g.bias.len(),
+                layer.weights.len(),
+                layer.bias.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Checkpoint {
+    /// Whether this moment (read from a file, say) is one of a run shaped like `net` on
+    /// `rows` training examples: every buffer the views, a restore and the next step index has
+    /// the length they expect. What does not fit, in words ("the Adam state has 3 slots, the
+    /// network 5 tensors"), so a damaged or crafted file is refused before it is used.
+    pub fn check(&self, net: &Network, rows: usize) -> Result<(), String> {
+        let own = &self.network;
+        if own.layers.len() != net.layers.len() || own.loss != net.loss {
+            return Err(format!(
+                "its network has {} layers ({:?} loss), this run's {} ({:?})",
+                own.layers.len(),
+                own.loss,
+                net.layers.len(),
+                net.loss
+            ));
+        }
+        for (l, (a, b)) in own.layers.iter().zip(&net.layers).enumerate() {
+            if (a.fan_in, a.fan_out) != (b.fan_in, b.fan_out)
+                || a.weights.len() != b.fan_in * b.fan_out
+                || a.bias.len() != b.fan_out
+            {
+                return Err(format!(
+                    "layer {} holds {} weights and {} biases; this run's is {}x{} \
+                     ({} weights, {} biases)",
+                    l + 1,
+                    a.weights.len(),
+                    a.bias.len(),
+                    b.fan_out,
+                    b.fan_in,
+                    b.fan_in * b.fan_out,
+                    b.fan_out
+                ));
+            }
+        }
+        let widths: Vec<usize> = net.layers[..net.layers.len() - 1]
+            .iter()
+            .map(|l| l.fan_out)
+            .collect();
+        check_health(&self.health, &widths, net.layers.len(), "its health")?;
+        let quartiles: Vec<usize> = self.quartiles.iter().map(Vec::len).collect();
+        if !self.quartiles.is_empty() && quartiles != widths {
+            return Err(format!(
+                "its z quartiles are for layers of {quartiles:?} neurons, the network's {widths:?}"
+            ));
+        }
+        if !self.grad_norms.is_empty() && self.grad_norms.len() != net.layers.len() {
+            return Err(format!(
+                "it has {} gradient norms, the network {} layers",
+                self.grad_norms.len(),
+                net.layers.len()
+            ));
+        }
+        let Some(r) = self.resume.as_deref() else {
+            return Ok(());
+        };
+        let tensors = |g: &Gradients| g.layers.len();
+        let o = &r.optimizer;
+        if tensors(&o.slots.first) != net.layers.len()
+            || tensors(&o.slots.second) != net.layers.len()
+        {
+            return Err(format!(
+                "the {} state has {} and {} slots, the network {} layers",
+                o.kind.name(),
+                tensors(&o.slots.first),
+                tensors(&o.slots.second),
+                net.layers.len()
+            ));
+        }
+        check_grads(&o.slots.first, net, "the optimizer's first moments")?;
+        check_grads(&o.slots.second, net, "the optimizer's second moments")?;
+        if let Some(g) = &r.epoch_grads {
+            check_grads(g, net, "the epoch's gradient")?;
+        }
+        if let Some((g, _)) = &r.full {
+            check_grads(g, net, "the full-batch gradient")?;
+        }
+        if r.order.len() != rows {
+            return Err(format!(
+                "its epoch order has {} examples, the training set {rows}",
+                r.order.len()
+            ));
+        }
+        let mut seen = vec![false; rows];
+        for &i in &r.order {
+            match seen.get_mut(i) {
+                Some(s) if !*s => *s = true,
+                _ => {
+                    return Err(format!(
+                        "its epoch order names example {i}, which is out of range or twice \
+                         (the training set has {rows})"
+                    ));
+                }
+            }
+        }
+        if r.cursor > rows {
+            return Err(format!(
+                "it is at example {} of an epoch of {rows}",
+                r.cursor
+            ));
+        }
+        if r.step_grad_norms.len() != net.layers.len() {
+            return Err(format!(
+                "it has {} step gradient norms, the network {} layers",
+                r.step_grad_norms.len(),
+                net.layers.len()
+            ));
+        }
+        check_health(
+            &r.epoch_health,
+            &widths,
+            net.layers.len(),
+            "its epoch health",
+        )?;
+        Ok(())
+    }
+}
+
+/// Whether `h` has one entry per neuron of hidden layers of `widths` (or none yet).
+fn check_health(h: &Health, widths: &[usize], layers: usize, what: &str) -> Result<(), String> {
+    let per_layer: Vec<usize> = h.neurons.iter().map(Vec::len).collect();
+    if !h.neurons.is_empty() && per_layer != widths {
+        return Err(format!(
+            "{what} is for layers of {per_layer:?} neurons, the network's {widths:?}"
+        ));
+    }
+    if !h.layers.is_empty() && h.layers.len() != layers {
+        return Err(format!(
+            "{what} covers {} layers, the network {layers}",
+            h.layers.len()
+        ));
+    }
+    Ok(())
+}
+
 impl Resume {
     fn bytes(&self) -> usize {
         size_of::<Resume>()

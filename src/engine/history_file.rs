@@ -523,6 +523,70 @@ mod tests {
         (cfg, out)
     }
 
+    /// One way a moment can parse cleanly yet not fit its run (each once crashed the trainer).
+    fn break_moment(cp: &mut Checkpoint, kind: u8, size: usize) {
+        let r = cp.resume.as_deref_mut().expect("a resumable moment");
+        match kind {
+            0 => r.optimizer.slots.first.layers.truncate(size % 2),
+            1 => r.optimizer.slots.second.layers[0]
+                .weights
+                .truncate(size % 3),
+            2 => r.cursor = r.order.len() + 1 + size,
+            3 => r.order[size % 7] = r.order.len() + size,
+            4 => r.order.truncate(size % 5),
+            5 => r.step_grad_norms = vec![0.5; 4 + size],
+            6 => r
+                .epoch_grads
+                .get_or_insert_with(|| Gradients::zeros(&cp.network))
+                .layers[0]
+                .bias
+                .push(1.0),
+            7 => {
+                let g = Gradients::zeros(&cp.network);
+                let mut g2 = g.clone();
+                g2.layers[1].weights.truncate(size % 4);
+                r.full = Some((g2, 0.3));
+            }
+            8 => cp.network.layers[0].bias.truncate(size % 4),
+            9 => cp.grad_norms = vec![1.0; 10 + size],
+            10 => r.order[0] = r.order[1],
+            _ => cp.health.neurons[0].truncate(size % 8),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Structurally valid but inconsistent moments, written and read back as a history file,
+        /// are refused by the check `--open` makes; the moments that pass it restore and train.
+        #[test]
+        fn inconsistent_moments_are_refused_before_use(kind in 0u8..12, size in 0usize..1000) {
+            let (cfg, moments) = run();
+            let mut bad = moments[2].clone();
+            break_moment(&mut bad, kind, size);
+            let bytes = encode(&serde_json::json!({}), &[moments[0].clone(), bad]);
+            let (_, at) = decode_header(&bytes).unwrap();
+            // Refused either while reading (a layer that does not match its own shape) or by the
+            // check against the run.
+            if let Ok(back) = decode_moments(&bytes, at, &cfg) {
+                let session = Session::new(cfg.clone()).unwrap();
+                proptest::prop_assert!(session.check(&back[0]).is_ok());
+                let why = session.check(&back[1]);
+                proptest::prop_assert!(why.is_err(), "kind {} passed the check", kind);
+            }
+        }
+    }
+
+    #[test]
+    fn moments_that_pass_the_check_restore_and_train_on() {
+        let (cfg, moments) = run();
+        let mut s = Session::new(cfg).unwrap();
+        for m in moments.iter().filter(|m| m.resumable()) {
+            s.check(m).unwrap();
+            s.restore(m).unwrap();
+            s.step();
+        }
+    }
+
     #[test]
     fn moments_round_trip_bit_for_bit() {
         let (cfg, moments) = run();

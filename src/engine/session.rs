@@ -561,6 +561,12 @@ impl Session {
         true
     }
 
+    /// Whether `cp` (read from a file, say) is a moment of this run: every buffer has the length
+    /// a view, a restore and the next step expect; else what does not fit, in words.
+    pub fn check(&self, cp: &Checkpoint) -> Result<(), String> {
+        cp.check(&self.network, self.order.len())
+    }
+
     /// Whether `cp` is a moment of a network shaped like this one.
     fn fits(&self, cp: &Checkpoint) -> bool {
         let shape = |n: &Network| -> Vec<(usize, usize)> {
