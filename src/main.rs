@@ -25,6 +25,12 @@ mod stdout_at_start {
     static LOOK: extern "C" fn() = look;
 }
 
+/// Prints one message on stderr, made safe for the terminal (control bytes escaped, long lines
+/// cut), whatever text from files or flags it carries.
+fn say(text: &str) {
+    eprintln!("reluscope: {}", reluscope::message::for_terminal(text));
+}
+
 fn main() -> ExitCode {
     if let Some(code) = help_or_version() {
         return code;
@@ -32,7 +38,7 @@ fn main() -> ExitCode {
     let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
         Err(message) => {
-            eprintln!("reluscope: {message}");
+            say(&format!("{message}"));
             return ExitCode::from(2);
         }
     };
@@ -41,7 +47,7 @@ fn main() -> ExitCode {
         return match commands::write_stdout(|out| out.write_all(text.as_bytes())) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                eprintln!("reluscope: {err:#}");
+                say(&format!("{err:#}"));
                 ExitCode::from(error::exit_code(&err) as u8)
             }
         };
@@ -65,7 +71,7 @@ fn main() -> ExitCode {
     let load = || {
         settings::load_from(&load_options).inspect(|s| {
             for note in &s.notes {
-                eprintln!("reluscope: note: {note}");
+                say(&format!("note: {note}"));
             }
         })
     };
@@ -91,7 +97,7 @@ fn main() -> ExitCode {
         // Ended by a signal: the exit code says so, as for any program a signal stops.
         Err(err) if err.is::<error::Signalled>() => ExitCode::from(error::exit_code(&err) as u8),
         Err(err) => {
-            eprintln!("reluscope: {err:#}");
+            say(&format!("{err:#}"));
             ExitCode::from(error::exit_code(&err) as u8)
         }
     }
@@ -119,7 +125,7 @@ fn open_history(cli: &Cli) -> anyhow::Result<()> {
     options.state = Some(opened.state.clone());
     let settings = settings::load_from(&options)?;
     for note in &settings.notes {
-        eprintln!("reluscope: note: {note}");
+        say(&format!("note: {note}"));
     }
     reluscope::tui::run(settings, &opened.data, &cli.train, Some(&opened))
 }
@@ -146,7 +152,7 @@ fn help_or_version() -> Option<ExitCode> {
     Some(match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("reluscope: {e:#}");
+            say(&format!("{e:#}"));
             ExitCode::from(error::exit_code(&e) as u8)
         }
     })

@@ -40,6 +40,20 @@ fn cut(text: &str, max: usize) -> (String, Option<usize>) {
     (shown, None)
 }
 
+/// Most characters of one line of a message printed to the terminal.
+pub const MAX_LINE: usize = 1000;
+
+/// A whole message as it goes to the terminal: control characters escaped (a file's bytes
+/// cannot retitle or clear the terminal), line breaks kept, and each line cut after
+/// [`MAX_LINE`] characters. The last safety net behind [`quote`], for text that reached a
+/// message unquoted.
+pub fn for_terminal(text: &str) -> String {
+    text.split('\n')
+        .map(|line| excerpt(line, MAX_LINE))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A number as Rust prints it (shortest round-trip form), but in scientific notation when it
 /// is very large or very small: `1e308`, not 309 digits; `5e-324`, not 324. Either form parses
 /// back to the same f64.
@@ -68,6 +82,11 @@ mod tests {
             60
         );
         assert_eq!(excerpt("abcdef", 3), "abc… (6 characters)");
+        assert_eq!(
+            for_terminal("bad \u{1b}]0;PWNED\u{7}\u{1b}[2J\nnext"),
+            "bad \\u{1b}]0;PWNED\\u{7}\\u{1b}[2J\nnext"
+        );
+        assert!(for_terminal(&"y".repeat(100_000)).len() < MAX_LINE + 40);
     }
 
     #[test]

@@ -202,3 +202,34 @@ fn the_save_error_names_the_path_once() {
     assert_eq!(err.matches("/proc/self/m.json").count(), 1, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Values from flags, files and headers never reach the terminal raw or in full: control bytes
+/// are escaped and a long value is cut, whichever message carries them.
+#[test]
+fn messages_escape_control_bytes_and_stay_short() {
+    let evil = "\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+    let long = "x".repeat(100_000);
+    for args in [
+        vec!["--scenario", evil],
+        vec!["train", "--features", evil],
+        vec!["train", "--init", evil],
+        vec!["train", "--optimizer", evil],
+        vec!["train", "--features", long.as_str()],
+        vec!["train", "--optimizer", long.as_str()],
+        vec!["train", "--state", long.as_str()],
+        vec!["--theme", long.as_str()],
+    ] {
+        let out = Command::cargo_bin("reluscope")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{args:?}: {err}"
+        );
+        assert!(err.len() < 4000, "{args:?}: {} bytes", err.len());
+    }
+}
