@@ -86,10 +86,10 @@ fn main() -> ExitCode {
         Some(Command::Experiment(ExperimentCmd::Sweep(args))) => {
             load().and_then(|s| commands::experiment::run_sweep(args, s.train))
         }
-        None if cli.screenshot.screenshot.is_some() => load()
-            .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
         Some(Command::Experiment(ExperimentCmd::Merge(args))) => commands::merge::run(args),
         None if cli.open.is_some() => open_history(&cli),
+        None if cli.screenshot.screenshot.is_some() => load()
+            .and_then(|s| commands::screenshot::run(&cli.screenshot, s, &cli.data, &cli.train)),
         None => load().and_then(|s| reluscope::tui::run(s, &cli.data, &cli.train, None)),
     };
     match result {
@@ -104,21 +104,36 @@ fn main() -> ExitCode {
 }
 
 /// `reluscope --open FILE`: the explorer on a run read back from a history file, its settings
-/// and data from the file's header (flags given beside it still apply on top).
+/// and data from the file's header. Display flags (colour, theme, fps, ...) apply; a flag that
+/// would change the run or its data is refused, since the moments are of the run as it was.
 fn open_history(cli: &Cli) -> anyhow::Result<()> {
     let path = cli.open.as_deref().unwrap_or(std::path::Path::new(""));
+    let setting = cli.train.given.first().map(|v| v.flag.clone());
     for (flag, given) in [
-        ("--state", cli.state.is_some()),
-        ("--scenario", cli.scenario.is_some()),
-        ("--data", cli.data.data.is_some()),
-        ("--model", cli.data.model.is_some()),
+        ("--state".to_string(), cli.state.is_some()),
+        ("--scenario".to_string(), cli.scenario.is_some()),
+        ("--data".to_string(), cli.data.data.is_some()),
+        ("--test-data".to_string(), cli.data.test_data.is_some()),
+        ("--target".to_string(), cli.data.target.is_some()),
+        ("--delimiter".to_string(), cli.data.delimiter.is_some()),
+        ("--task".to_string(), cli.data.task.is_some()),
+        ("--model".to_string(), cli.data.model.is_some()),
+        (setting.clone().unwrap_or_default(), setting.is_some()),
     ] {
         if given {
             return Err(error::input_error(format!(
-                "--open {} holds its run's settings and data; drop {flag}",
+                "--open {} holds its run's settings and data; drop {flag} (settings changed in \
+                 the explorer apply when you train on from a moment)",
                 path.display()
             )));
         }
+    }
+    if cli.screenshot.screenshot.is_some() {
+        return Err(error::input_error(format!(
+            "--screenshot draws a fresh run and cannot show an opened history; drop --open {} \
+             or --screenshot",
+            path.display()
+        )));
     }
     let opened = commands::history::open(path)?;
     let mut options = cli.load_options();

@@ -142,6 +142,28 @@ fn bad_history_files_exit_2_naming_the_file() {
         .assert()
         .code(2)
         .stderr(contains("drop --state"));
+    // A flag that would change the run or its data is refused, never silently ignored or
+    // applied to moments of another run; so is a picture that would not show the file.
+    for (flags, want) in [
+        (vec!["--dataset", "xor"], "drop --dataset"),
+        (vec!["--lr", "5"], "drop --lr"),
+        (vec!["--target", "y"], "drop --target"),
+        (vec!["--test-data", "t.csv"], "drop --test-data"),
+        (vec!["--screenshot", "x.svg"], "--screenshot draws a fresh run"),
+    ] {
+        reluscope()
+            .args(&flags)
+            .arg("--open")
+            .arg(&hist)
+            .assert()
+            .code(2)
+            .stderr(contains(want));
+    }
+    reluscope()
+        .args(["--screenshot", "x.svg", "--open"])
+        .arg(path("missing.rlh"))
+        .assert()
+        .code(2);
     // A history file that cannot be written stops the run before it trains.
     reluscope()
         .args(["train", "--epochs", "1", "--history"])
