@@ -149,7 +149,10 @@ fn bad_history_files_exit_2_naming_the_file() {
         (vec!["--lr", "5"], "drop --lr"),
         (vec!["--target", "y"], "drop --target"),
         (vec!["--test-data", "t.csv"], "drop --test-data"),
-        (vec!["--screenshot", "x.svg"], "--screenshot draws a fresh run"),
+        (
+            vec!["--screenshot", "x.svg"],
+            "--screenshot draws a fresh run",
+        ),
     ] {
         reluscope()
             .args(&flags)

@@ -39,9 +39,39 @@ pub fn write(
         "delimiter": data.delimiter,
         "task": data.task,
     });
+    // Data read from a pipe or a device (`--data <(cmd)`, /dev/stdin) is gone once read: the
+    // path in the header will not give it back.
+    for (flag, p) in [("--data", &data.data), ("--test-data", &data.test_data)] {
+        if let Some(p) = p
+            && !std::fs::metadata(p).is_ok_and(|m| m.is_file())
+        {
+            eprintln!(
+                "reluscope: note: {flag} {} is not a regular file: the history records its path, \
+                 and --open reads the data from there again; save the data to a file and train \
+                 on that to reopen this run",
+                crate::message::quote(&p.display().to_string())
+            );
+        }
+    }
     let bytes = history_file::encode(&header, timeline.entries());
-    files::write_atomic(path, &bytes)
-        .map_err(|e| input_error(format!("--history {}: {e}", path.display())))
+    let e = match files::write_atomic(path, &bytes) {
+        Ok(written) => return Ok(written),
+        Err(e) => e,
+    };
+    // As --save does: a finished run's history is not lost to a full disk or a vanished
+    // directory; it goes to the temporary directory and the error says where.
+    let name = path
+        .file_name()
+        .map_or("history.rlh".into(), |n| n.to_string_lossy());
+    let fallback = std::env::temp_dir().join(format!("reluscope-{}-{name}", std::process::id()));
+    let outcome = match files::write_atomic(&fallback, &bytes) {
+        Ok(written) => format!("the history was written to {} instead", written.display()),
+        Err(e2) => format!("writing it to {} failed too ({e2})", fallback.display()),
+    };
+    Err(input_error(format!(
+        "--history {}: {e}; {outcome}",
+        path.display()
+    )))
 }
 
 /// A history file read, its moments not decoded yet (they need the run's settings).
@@ -108,5 +138,30 @@ impl Opened {
             })?;
         }
         Ok(Timeline::from_entries(moments))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history that cannot be written where asked (a full disk, a vanished directory) is
+    /// written to the temporary directory, and the error says where, as `--save` does.
+    #[test]
+    fn an_unwritable_history_goes_to_the_temporary_directory() {
+        let session = Session::new(TrainConfig::default()).unwrap();
+        let mut timeline = Timeline::default();
+        timeline.push(session.checkpoint());
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone").join("run.rlh");
+        let e = write(&gone, &session, &DataArgs::default(), &timeline)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the history was written to"), "{e}");
+        let written = e.rsplit("written to ").next().unwrap();
+        let written = written.trim_end_matches(" instead");
+        let path = std::path::Path::new(written);
+        assert!(path.exists(), "{e}");
+        let _ = std::fs::remove_file(path);
     }
 }
