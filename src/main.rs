@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
         Err(message) => {
-            say(&format!("{message}"));
+            say(&message.to_string());
             return ExitCode::from(2);
         }
     };
