@@ -361,3 +361,27 @@ fn new_data_errors_name_the_file_and_the_fix() {
         "/nonexistent/m.json",
     );
 }
+
+/// A CRLF file's errors name the same line and column as the same file with LF endings.
+#[test]
+fn crlf_files_report_the_same_positions_as_lf() {
+    let dir = tempfile::tempdir().unwrap();
+    for (rows, want) in [
+        (
+            "a,b,y\n1,2,0\n3,4,1\n5,x,0\n",
+            ":4:3: 'x' in column 'b' is not a number",
+        ),
+        (
+            "a,b,y\n1,2,0\n3,4\n5,x,0\n",
+            ":3:4: this row has 2 field(s)",
+        ),
+    ] {
+        for (name, text) in [
+            ("lf.csv", rows.to_string()),
+            ("crlf.csv", rows.replace('\n', "\r\n")),
+        ] {
+            let path = write(dir.path(), name, &text);
+            fails_with(&["train", "--data", &path], &format!("{name}{want}"));
+        }
+    }
+}

@@ -367,13 +367,17 @@ impl Table {
             let Some(p) = pos else {
                 return (0, String::new());
             };
-            let start = (p.byte() as usize).min(text.len());
+            let mut start = (p.byte() as usize).min(text.len());
+            let mut line_no = p.line() as usize;
+            // After a CRLF line the reader's position is at its '\n' and still on that line:
+            // the record starts one byte and one line later.
+            if start > 0 && text[start..].starts_with('\n') && text[..start].ends_with('\r') {
+                start += 1;
+                line_no += 1;
+            }
             let rest = &text[start..];
             let line = rest.split('\n').next().unwrap_or("");
-            (
-                p.line() as usize,
-                line.strip_suffix('\r').unwrap_or(line).into(),
-            )
+            (line_no, line.strip_suffix('\r').unwrap_or(line).into())
         };
         let header = match records.next() {
             None => {
