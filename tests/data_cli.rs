@@ -352,6 +352,23 @@ fn new_data_errors_name_the_file_and_the_fix() {
         &["predict", "--model", &m, "--data", &ok],
         "ok.csv:1: the model reads column 'sepal_length': no such column",
     );
+    let rose = write(
+        dir.path(),
+        "rose.csv",
+        "sepal_length,sepal_width,petal_length,petal_width,species\n5,3,1,0.2,rose\n",
+    );
+    fails_with(
+        &["predict", "--model", &m, "--data", &rose],
+        "rose.csv:2:11: class 'rose' does not occur in the model",
+    );
+    let twice = std::fs::read_to_string(&model)
+        .unwrap()
+        .replace("\"versicolor\"", "\"setosa\"");
+    let twice = write(dir.path(), "twice.json", &twice);
+    fails_with(
+        &["predict", "--model", &twice, "--data", &rose],
+        "'classes' names 'setosa' twice",
+    );
     fails_with(
         &["predict", "--model", &m, "--data", "/nonexistent/x.csv"],
         "cannot read the data file",

@@ -779,3 +779,28 @@ fn flags_before_the_subcommand_are_refused() {
     // --config and --scenario are global: they may stand before the subcommand.
     run(&["--scenario", "relu-basics", "train", "--epochs", "1"]).success();
 }
+
+/// Extreme values print short and exact: `1e-320`, not 320 digits.
+#[test]
+fn extreme_values_print_short() {
+    let out = Command::cargo_bin("reluscope")
+        .unwrap()
+        .args([
+            "train",
+            "--lr",
+            "1e-320",
+            "--bias-init",
+            "1e300",
+            "--epochs",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("bias 1e300") && header.contains("lr 1e-320"),
+        "{header}"
+    );
+    assert!(header.len() < 200, "{header}");
+}

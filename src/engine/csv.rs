@@ -186,7 +186,11 @@ impl CsvData {
                 ),
             ));
         }
-        table.finish(train.task, train.guessed, Some(&train.classes))
+        table.finish(
+            train.task,
+            train.guessed,
+            Some((&train.classes, "the training file")),
+        )
     }
 
     /// Reads a file for a trained model: the inputs `options.inputs` selects, and the target
@@ -242,7 +246,7 @@ impl CsvData {
             (Task::Classification, true) => binary_default(),
             (Task::MultiClass, true) => Vec::new(),
         };
-        let given = (!known.is_empty()).then_some(known.as_slice());
+        let given = (!known.is_empty()).then_some((known.as_slice(), "the model"));
         table.finish(task, false, given)
     }
 
@@ -750,14 +754,18 @@ impl Table {
         self.first_of.len()
     }
 
-    /// Interprets the targets for `task`; `classes` are the training file's classes when this
-    /// is its test file.
+    /// Interprets the targets for `task`; `classes` are the known classes and where they come
+    /// from ("the training file" for its test file, "the model" for `predict`).
     fn finish(
         self,
         task: Task,
         guessed: bool,
-        classes: Option<&[String]>,
+        known: Option<(&[String], &str)>,
     ) -> Result<CsvData, EngineError> {
+        let (classes, source) = match known {
+            Some((c, source)) => (Some(c), source),
+            None => (None, "the training file"),
+        };
         let name = self.name.clone();
         if task == Task::Regression {
             if let Some(at) = &self.first_text {
@@ -862,8 +870,8 @@ impl Table {
                         line,
                         column,
                         &format!(
-                            "class {} does not occur in the training file (its classes: {}); \
-                             remove the row or train on data that has it",
+                            "class {} does not occur in {source} (its classes: {}); remove the \
+                             row or train on data that has it",
                             quote(&text),
                             crate::message::excerpt(&names.join(", "), 120)
                         ),

@@ -141,7 +141,8 @@ impl Default for BiasInit {
 impl fmt::Display for BiasInit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BiasInit::Constant(v) => write!(f, "{v}"),
+            // Short for very large or small values (1e300, not 301 digits), and exact.
+            BiasInit::Constant(v) => f.write_str(&crate::message::number(*v)),
             BiasInit::Scheme => f.write_str("scheme"),
         }
     }

@@ -259,6 +259,15 @@ impl ModelFile {
                 raw.classes.len()
             )));
         }
+        for (i, name) in raw.classes.iter().enumerate() {
+            if raw.classes[..i].contains(name) {
+                return Err(err(format!(
+                    "'classes' names {} twice; each output neuron is one class, give each a \
+                     name of its own",
+                    crate::message::quote(name)
+                )));
+            }
+        }
         let mut fan_in = raw.inputs.len();
         for (l, rl) in raw.layers.iter().enumerate() {
             let at = |m: String| err(format!("layers[{l}]: {m}"));

@@ -38,7 +38,7 @@ pub(super) fn write_header(
             None => format!("init {} bias {}", c.init, c.bias_init),
         },
         c.optimizer,
-        c.lr,
+        crate::message::number(c.lr),
         if c.batch_size == 0 {
             "full".to_string()
         } else {
