@@ -402,3 +402,49 @@ fn crlf_files_report_the_same_positions_as_lf() {
         }
     }
 }
+
+/// `predict --format jsonl` on a regression model gives each row's error (the prediction minus
+/// the target), as the CSV output does, and no right-or-wrong field.
+#[test]
+fn regression_predictions_in_jsonl_carry_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..40)
+        .map(|i| format!("{},{},{}\n", i % 7, i % 5, f64::from(i) * 0.37))
+        .collect();
+    let data = write(dir.path(), "reg.csv", &format!("a,b,y\n{rows}"));
+    let model = dir.path().join("m.json");
+    reluscope()
+        .args(["train", "--data", &data, "--epochs", "2", "--save"])
+        .arg(&model)
+        .assert()
+        .success();
+    let out = reluscope()
+        .args(["predict", "--format", "jsonl", "--data", &data, "--model"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let lines = jsonl(&out.stdout);
+    let first = lines
+        .iter()
+        .find(|l| l["type"] == "prediction")
+        .expect("a prediction line");
+    assert!(first.get("correct").is_none(), "{first}");
+    let (value, target) = (
+        first["value"].as_f64().unwrap(),
+        first["target"].as_f64().unwrap(),
+    );
+    assert_eq!(first["error"].as_f64().unwrap(), value - target, "{first}");
+}
+
+/// `--standardize` is a switch: its help says so, and how a config file turns it off.
+#[test]
+fn the_standardize_flag_says_it_is_a_switch() {
+    let out = reluscope().args(["train", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("kept in the model). The flag turns it on"),
+        "{help}"
+    );
+}

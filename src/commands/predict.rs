@@ -95,7 +95,13 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             }
             let class = predicted_class(row.outputs);
             let target = targets.then(|| data.y[r]);
-            let correct = target.map(|t| task != Task::Regression && class == t as usize);
+            // Regression has an error, not a right or wrong answer.
+            let correct = target
+                .filter(|_| task != Task::Regression)
+                .map(|t| class == t as usize);
+            let error = target
+                .filter(|_| task == Task::Regression)
+                .map(|t| row.outputs[0] - t);
             if correct == Some(true) {
                 right += 1;
             }
@@ -117,7 +123,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
                         match task {
                             Task::Regression => {
                                 rec.push(num(t));
-                                rec.push(num(row.outputs[0] - t));
+                                rec.push(num(error.unwrap_or(f64::NAN)));
                             }
                             _ => {
                                 rec.push(classes[t as usize].clone());
@@ -145,6 +151,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
                             _ => serde_json::json!(classes[t as usize]),
                         }),
                         correct,
+                        error,
                         fired: args.activations.then(|| {
                             row.fired
                                 .iter()
@@ -260,6 +267,9 @@ struct RowLine<'a> {
     target: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     correct: Option<bool>,
+    /// The prediction minus the target (regression).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fired: Option<Vec<Vec<u8>>>,
 }

@@ -403,8 +403,9 @@ pub static STANDARDIZE: Setting = Setting {
         long: "standardize",
         sets: "true",
     },
-    help: "Train on z-scores of the inputs (the training set's mean and sd; kept in the model): \
-           true, false, or auto (on for iris, wine and breast-cancer only).",
+    help: "Train on z-scores of the inputs (the training set's mean and sd; kept in the model). \
+           The flag turns it on; a config file or RELUSCOPE_STANDARDIZE takes true, false or \
+           auto (the default: on for iris, wine and breast-cancer only).",
     example: "standardize = \"auto\"",
     set: |s, o, raw, origin| {
         let auto = match raw {
