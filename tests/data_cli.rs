@@ -448,3 +448,42 @@ fn the_standardize_flag_says_it_is_a_switch() {
         "{help}"
     );
 }
+
+/// A model of a two-column table keeps the column names, loads back on that table, and a
+/// `--standardize` it cannot honour is refused, not ignored.
+#[test]
+fn two_column_models_keep_their_names_and_standardize_is_never_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "two.csv",
+        "f1,f2,y\n1,2,0\n3,4,1\n5,1,0\n2,2,1\n",
+    );
+    let model = dir.path().join("m.json");
+    reluscope()
+        .args(["train", "--data", &data, "--epochs", "1", "--save"])
+        .arg(&model)
+        .assert()
+        .success();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(saved["inputs"], serde_json::json!(["f1", "f2"]), "{saved}");
+    assert_eq!(saved["columns"], serde_json::json!(["f1", "f2"]), "{saved}");
+    let m = model.display().to_string();
+    reluscope()
+        .args(["train", "--data", &data, "--epochs", "1", "--model", &m])
+        .assert()
+        .success();
+    fails_with(
+        &[
+            "train",
+            "--data",
+            &data,
+            "--epochs",
+            "1",
+            "--model",
+            &m,
+            "--standardize",
+        ],
+        "the model has no input transform",
+    );
+}

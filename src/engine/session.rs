@@ -154,11 +154,17 @@ impl Session {
     pub fn from_model(mut config: TrainConfig, model: ModelFile) -> Result<Session, EngineError> {
         let ModelFile {
             features,
-            columns,
+            mut columns,
             standardize,
             classes,
             network,
         } = model;
+        if config.standardize == Some(true) && standardize.is_none() {
+            return Err(EngineError::invalid(
+                "standardize is on, but the model has no input transform (it was trained on raw \
+                 inputs); drop --standardize, or train a new model with it",
+            ));
+        }
         if !features.is_empty() {
             config.features = features;
         }
@@ -205,6 +211,12 @@ impl Session {
                 dataset.name,
                 dataset.classes.join(", ")
             )));
+        }
+        // A model of a two-column table names its columns; on the same table it is the plane
+        // model whose x1, x2 are those columns.
+        if dataset.on_plane() && !columns.is_empty() && columns == dataset.inputs {
+            columns.clear();
+            config.features = vec![Feature::X1, Feature::X2];
         }
         if columns.is_empty() != dataset.on_plane()
             || (!columns.is_empty() && columns != dataset.inputs)
@@ -932,7 +944,9 @@ impl Session {
 
     /// The current network as a model file (to save).
     pub fn model(&self) -> ModelFile {
-        let plane = self.dataset.on_plane();
+        // A two-column file read as x1, x2 keeps its column names, as every wider file does.
+        let plane = self.dataset.on_plane()
+            && !(self.config.csv.is_some() && self.config.features == [Feature::X1, Feature::X2]);
         ModelFile {
             features: if plane {
                 self.config.features.clone()
