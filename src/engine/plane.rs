@@ -30,7 +30,9 @@ impl PlaneView {
     }
 
     /// The next view for `width` inputs when the horizontal (`vertical` false) or vertical
-    /// axis steps on: through every input but the other axis's, then PCA, then back.
+    /// axis steps on, through every input but the other axis's. Only the horizontal axis goes
+    /// on to PCA (and from there back to the first two inputs); the vertical one wraps around,
+    /// so each key leaves the other's axis where it is (on iris, `o` then `O` is petal × petal).
     pub fn cycle(self, width: usize, vertical: bool) -> PlaneView {
         if width < 3 {
             return PlaneView::Inputs(0, 1);
@@ -45,7 +47,10 @@ impl PlaneView {
                     next += 1;
                 }
                 if next >= width {
-                    return PlaneView::Pca;
+                    if !vertical {
+                        return PlaneView::Pca;
+                    }
+                    next = usize::from(fixed == 0);
                 }
                 if vertical {
                     PlaneView::Inputs(a, next)
@@ -290,6 +295,18 @@ mod tests {
             PlaneView::Inputs(0, 2)
         );
         assert_eq!(v.cycle(2, false), PlaneView::Inputs(0, 1));
+        // The vertical axis wraps and never moves the horizontal one.
+        assert_eq!(
+            PlaneView::Inputs(2, 3).cycle(4, true),
+            PlaneView::Inputs(2, 0)
+        );
+        assert_eq!(
+            PlaneView::Inputs(0, 3).cycle(4, true),
+            PlaneView::Inputs(0, 1)
+        );
+        // Petal × petal on iris: one press of each key from the start.
+        let petals = v.cycle(4, false).cycle(4, true);
+        assert_eq!(petals, PlaneView::Inputs(2, 3));
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let p = Projection::new(PlaneView::Inputs(2, 0), &names, &[1.0, 2.0, 3.0], &[], 3);
         let mut row = [0.0; 3];
