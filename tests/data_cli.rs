@@ -487,3 +487,25 @@ fn two_column_models_keep_their_names_and_standardize_is_never_ignored() {
         "the model has no input transform",
     );
 }
+
+/// Raw columns far from the unit scale get a hint that `--standardize` exists; standardized
+/// or unit-scale data get none.
+#[test]
+fn raw_columns_far_from_the_unit_scale_get_a_standardize_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..60)
+        .map(|i| format!("{},{},{}\n", 10 + i % 21, f64::from(i % 7) / 7.0, i % 2))
+        .collect();
+    let raw = write(dir.path(), "raw.csv", &format!("a,b,y\n{rows}"));
+    let hint = "column 'a' spans 10 to 30";
+    reluscope()
+        .args(["train", "--data", &raw, "--epochs", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(hint).and(predicate::str::contains("--standardize")));
+    reluscope()
+        .args(["train", "--data", &raw, "--epochs", "1", "--standardize"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(hint).not());
+}

@@ -22,6 +22,9 @@ pub fn unused_flags(args: &TrainFlags, config: &TrainConfig) -> Vec<String> {
              output is sigmoid with binary cross-entropy"
         ));
     }
+    if let Some(hint) = scale_hint(config) {
+        notes.push(hint);
+    }
     if config.optimizer != OptimizerKind::Sgd {
         let flags: Vec<&str> = [
             args.has("momentum").then_some("--momentum"),
@@ -40,6 +43,42 @@ pub fn unused_flags(args: &TrainFlags, config: &TrainConfig) -> Vec<String> {
         }
     }
     notes
+}
+
+/// A hint when a data file is trained on raw inputs whose columns lie far from the unit scale
+/// (a column spanning 10 to 30, say): a ReLU network's first layer then starts saturated or
+/// dead on much of the data, and `--standardize` is the usual cure.
+pub fn scale_hint(config: &TrainConfig) -> Option<String> {
+    let csv = config.csv.as_deref()?;
+    if config.standardizes() || csv.inputs.is_empty() {
+        return None;
+    }
+    let d = csv.inputs.len();
+    let mut worst: Option<(usize, f64, f64)> = None;
+    for j in 0..d {
+        let (lo, hi) = csv
+            .x
+            .iter()
+            .skip(j)
+            .step_by(d)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        // Far from the unit scale: a magnitude above 10, or a spread above 20.
+        let off = lo.abs().max(hi.abs()) > 10.0 || hi - lo > 20.0;
+        if off && worst.is_none_or(|(_, l, h)| hi.abs().max(lo.abs()) > h.abs().max(l.abs())) {
+            worst = Some((j, lo, hi));
+        }
+    }
+    let (j, lo, hi) = worst?;
+    Some(format!(
+        "{}: column {} spans {} to {}; on raw inputs far from the unit scale many ReLU units \
+         start dead or saturated: --standardize trains on z-scores (kept in the model)",
+        csv.name,
+        crate::message::quote(&csv.inputs[j]),
+        crate::format::num(lo),
+        crate::format::num(hi)
+    ))
 }
 
 /// The network flags given on the command line that a model file overrides (its shape wins),
