@@ -45,13 +45,17 @@ pub struct Tui {
     mouse: bool,
 }
 
-/// Install a panic hook that restores the terminal before the previous hook prints the panic.
-/// Call once, before [`Tui::enter`].
+/// Install a panic hook that restores the terminal before the previous hook prints the panic,
+/// then ends the process (exit code 101), whichever thread panicked. Call once, before
+/// [`Tui::enter`].
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
+        // A panic on any thread ends the explorer: a trainer that died would leave a screen
+        // that no longer changes and keys that do nothing. 101 is Rust's exit code for a panic.
+        std::process::exit(101);
     }));
 }
 
