@@ -217,7 +217,7 @@ impl Run<'_> {
     async fn run_loop(&mut self, start: Effects, first: Arc<Snapshot>) -> Result<()> {
         let mut dirty = true;
         for effects in [start, update(self.app, Msg::Snapshot(first))] {
-            if self.carry_out(effects, &mut dirty)? {
+            if self.settle(effects, &mut dirty)? {
                 return Ok(());
             }
         }
@@ -244,7 +244,7 @@ impl Run<'_> {
                 Event::Experiment(r) => Some(Msg::Experiment(r)),
                 Event::Suspend => {
                     // Stopped from outside (SIGTSTP): as Ctrl-Z does.
-                    self.carry_out(Effects(vec![Effect::Suspend]), &mut dirty)?;
+                    self.settle(Effects(vec![Effect::Suspend]), &mut dirty)?;
                     None
                 }
                 Event::Continue => {
@@ -259,7 +259,7 @@ impl Run<'_> {
             };
             if let Some(msg) = msg {
                 let effects = update(self.app, msg);
-                if self.carry_out(effects, &mut dirty)? {
+                if self.settle(effects, &mut dirty)? {
                     return Ok(());
                 }
             }
@@ -267,7 +267,7 @@ impl Run<'_> {
     }
 
     /// Carry out an update's effects; whether the user asked to quit.
-    fn carry_out(&mut self, effects: Effects, dirty: &mut bool) -> Result<bool> {
+    fn settle(&mut self, effects: Effects, dirty: &mut bool) -> Result<bool> {
         let outcome = runtime::carry_out(self.app, &mut self.host, effects)?;
         *dirty |= outcome.redraw;
         Ok(outcome.quit)
@@ -290,7 +290,7 @@ impl Run<'_> {
                     },
                 );
                 let mut dirty = false;
-                self.carry_out(effects, &mut dirty)?;
+                self.settle(effects, &mut dirty)?;
                 return Ok(dirty);
             }
         }

@@ -133,7 +133,7 @@ fn the_saved_config_loads_back_to_the_same_run() {
     };
     assert_eq!(*p, path);
     std::fs::write(&path, text).unwrap();
-    let line = state::encode(&h.config());
+    let line = state::encode(h.config());
     let from_config = trained(
         dir.path(),
         "a.json",
@@ -172,7 +172,7 @@ fn the_model_is_saved_by_the_trainer_and_never_replaces_a_file() {
 
     assert_eq!(
         h.host.models,
-        [path.clone()],
+        std::slice::from_ref(&path),
         "the trainer is asked, nothing written yet"
     );
 
@@ -218,7 +218,7 @@ fn the_state_overlay_at_160x48() {
     let screen = h.screen();
     assert!(screen.contains(&format!(
         "reluscope --state '{}'",
-        state::encode(&h.config())
+        state::encode(h.config())
     )));
     insta::assert_snapshot!(screen);
     h.act(Action::Cancel);

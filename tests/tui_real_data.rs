@@ -3,11 +3,8 @@
 //! collapsed into a strip, a first-layer neuron's weights as an 8×8 picture), and cell checks
 //! for the class palette and the marking of misclassified points.
 
-use std::sync::Arc;
-
 use ratatui::style::Modifier;
 use reluscope::action::Action;
-use reluscope::app::{Msg, update};
 use reluscope::engine::{DatasetKind, PlaneView, TrainConfig};
 use reluscope::ui::theme::{ColorTier, Theme};
 
@@ -42,11 +39,6 @@ fn iris_shows_a_slice_of_two_inputs_with_class_regions() {
 
 #[test]
 fn the_slice_keys_step_through_the_inputs_then_pca() {
-    let config = TrainConfig {
-        dataset: DatasetKind::Iris,
-        hidden: vec![8],
-        ..TrainConfig::default()
-    };
     let mut h = on(DatasetKind::Iris, vec![8], 100);
     h.act(Action::PlaneX);
     assert_eq!(h.app.plane(), PlaneView::Inputs(2, 1));
@@ -66,11 +58,6 @@ fn the_slice_keys_step_through_the_inputs_then_pca() {
 
 #[test]
 fn digits_shows_principal_components_and_a_collapsed_input_strip() {
-    let config = TrainConfig {
-        dataset: DatasetKind::Digits,
-        hidden: vec![16],
-        ..TrainConfig::default()
-    };
     let mut h = on(DatasetKind::Digits, vec![16], 200);
     // Select the first hidden neuron: the inspector shows its 64 weights as an 8×8 picture.
     for a in [

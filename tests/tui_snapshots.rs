@@ -7,9 +7,9 @@ use std::sync::Arc;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use reluscope::action::Action;
-use reluscope::app::{Msg, update};
+use reluscope::app::Msg;
 use reluscope::engine::{BiasInit, TrainConfig};
-use reluscope::trainer::{NeuronState, Worker};
+use reluscope::trainer::NeuronState;
 use reluscope::ui::theme::{ColorTier, Theme};
 
 mod common;
