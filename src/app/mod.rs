@@ -1,12 +1,19 @@
 //! The explorer's state and the one `update` function through which every change goes (The Elm
-//! Architecture). `update` takes a [`Msg`] and returns the [`Effects`] the run loop carries
-//! out (trainer commands, experiments, suspend, clear, quit); it never touches the terminal, a
-//! thread or a channel, so tests drive the whole app by messages alone.
+//! Architecture). `update` takes a [`Msg`] and returns the [`Effects`] (an ordered list of
+//! [`Effect`]s) that `runtime::carry_out` carries out: trainer commands, experiments, files,
+//! suspend, clear, quit. It never touches the terminal, a thread or a channel, so tests drive
+//! the whole app by messages alone.
 //!
-//! Modules: [`msg`] (what goes in and out), [`input`] (keys and mouse into messages),
-//! [`layout`] and [`help`] (where things go, pure functions of the state and the size),
-//! [`params`] (the Parameters pane's knobs over the settings schema), [`curve_view`] (the
-//! activation view's range and cursor), [`experiments`] (the Experiments view's state).
+//! What takes a key first is explicit: the [`Overlay`] stack on top (help, picker, file prompt,
+//! typed value, timeline, state line, Experiments view; `Esc` closes the top one), then the
+//! panes, whose own state (focus, zoom, selection, inspector, probe, ...) is a [`PaneView`].
+//!
+//! Modules: [`state`] (the [`App`] itself, read through getters), [`msg`] (what goes in and
+//! out), [`input`] (keys and mouse into messages), [`layout`] and [`help`] (where things go,
+//! pure functions of the state and the size), [`params`] (the Parameters pane's knobs over the
+//! settings schema), [`curve_view`] (the activation view's range and cursor), [`experiments`]
+//! (the Experiments view's job and results), [`ab`] and [`share`] (the A/B comparison, and
+//! taking a run away: state string, files). None of them imports this one.
 
 pub mod ab;
 pub mod curve_view;

@@ -375,3 +375,35 @@ impl App {
         self.snapshot.as_ref().map_or(0, |s| s.epoch)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlays_stack_by_kind_and_the_top_is_the_one_esc_closes() {
+        let mut o = Overlays::default();
+        o.open(Overlay::Timeline);
+        o.open(Overlay::State);
+        o.open(Overlay::Experiments);
+        o.open(Overlay::Help { scroll: 0 });
+        // Whatever the order they opened in, they stack by kind.
+        let kinds: Vec<_> = o.iter().cloned().collect();
+        assert_eq!(
+            kinds,
+            [
+                Overlay::Experiments,
+                Overlay::State,
+                Overlay::Timeline,
+                Overlay::Help { scroll: 0 }
+            ]
+        );
+        // Reopening one replaces it in place: one of a kind at a time.
+        o.open(Overlay::Help { scroll: 3 });
+        assert_eq!(o.iter().count(), 4);
+        assert_eq!(o.top(), Some(&Overlay::Help { scroll: 3 }));
+        assert!(o.close(&Overlay::Help { scroll: 0 }));
+        assert_eq!(o.top(), Some(&Overlay::Timeline));
+        assert!(!o.close(&Overlay::Picker { sel: 0 }));
+    }
+}
