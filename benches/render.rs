@@ -23,7 +23,7 @@ fn setup(w: u16, h: u16) -> (App, Worker) {
     // The keymap the binary runs: the default config file's.
     let mut app = App::new(config.clone(), builtin_keymap(), false, false, (w, h));
     // Select a neuron so the inspector's plane is drawn too (the most expensive frame).
-    app.focus = reluscope::app::Pane::Network;
+    update(&mut app, Msg::Focus(reluscope::app::Pane::Network));
     update(&mut app, Action::Down);
     let view = reluscope::app::layout::wanted_view(&app);
     let mut worker = Worker::new(config, true, None, view).unwrap();
@@ -39,17 +39,14 @@ fn scenario(name: &str, steps: usize, preact: bool) -> App {
     use reluscope::settings::{Settings, preset};
     let s = preset::find(name).unwrap();
     let settings = Settings::default().with_scenario(&s).unwrap();
-    let mut app = App::new(
-        settings.train.clone(),
-        settings.keymap.clone(),
-        false,
-        true,
-        (160, 48),
-    );
-    app.show_scenario(&s);
-    app.preact = preact;
+    let train = settings.train.clone();
+    let mut app = App::from_settings(train.clone(), settings, false, (160, 48));
+    update(&mut app, Msg::Paused(true));
+    if preact {
+        update(&mut app, Action::TogglePreactivations);
+    }
     let view = reluscope::app::layout::wanted_view(&app);
-    let mut worker = Worker::new(settings.train, false, None, view).unwrap();
+    let mut worker = Worker::new(train, false, None, view).unwrap();
     for _ in 0..steps {
         worker.step();
     }

@@ -18,6 +18,7 @@ pub mod format;
 pub mod keymap;
 pub mod message;
 pub mod output_caps;
+pub mod runtime;
 pub mod scenario;
 pub mod settings;
 pub mod terminal;

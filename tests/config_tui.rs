@@ -48,7 +48,7 @@ fn app_with(settings: &Settings) -> App {
 }
 
 fn help_text(app: &App) -> Vec<String> {
-    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let area = ratatui::layout::Rect::new(0, 0, app.size().0, app.size().1);
     help::layout(area, app)
         .rows
         .iter()
@@ -78,7 +78,7 @@ fn the_help_overlay_shows_rebound_keys() {
     );
     // And the keys act.
     let press = |code, mods| {
-        app.keymap
+        app.keymap()
             .action_for(&crossterm::event::KeyEvent::new(code, mods))
     };
     use crossterm::event::{KeyCode, KeyModifiers};

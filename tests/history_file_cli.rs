@@ -7,7 +7,8 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use reluscope::commands::history;
 use reluscope::engine::{ModelFile, TrainConfig};
-use reluscope::trainer::{Command as Cmd, Seek, View, Worker};
+use reluscope::runtime::Local;
+use reluscope::trainer::{Command as Cmd, Seek, View};
 
 fn dying() -> TrainConfig {
     TrainConfig {
@@ -70,11 +71,11 @@ fn a_headless_history_is_the_run_the_explorer_keeps() {
     assert!(opened.data.data.is_none());
     let timeline = opened.timeline(&dying()).unwrap();
     // The explorer's own history of the same run, moment for moment.
-    let mut w = Worker::new(dying(), false, None, view()).unwrap();
-    while w.session().epoch() < 60 {
-        w.step();
+    let mut w = Local::new(dying(), None, view()).unwrap();
+    while w.a().session().epoch() < 60 {
+        w.a_mut().step();
     }
-    assert_eq!(timeline.entries(), w.timeline().entries());
+    assert_eq!(timeline.entries(), w.a().timeline().entries());
     let last = timeline.entries().last().unwrap();
     assert_eq!(
         bits(last.network()),
@@ -83,31 +84,31 @@ fn a_headless_history_is_the_run_the_explorer_keeps() {
 
     // Opened in a worker: paused at the last moment, scrubbable, and training on from a past
     // moment is the run that never stopped.
-    let mut opened_w = Worker::new(dying(), false, None, view()).unwrap();
-    opened_w.load_timeline(timeline).unwrap();
-    let snap = opened_w.capture();
+    let mut opened_w = Local::opened(dying(), timeline, view()).unwrap();
+
+    let snap = opened_w.a().capture();
     assert_eq!(
         (snap.epoch, snap.timeline.viewing, snap.running),
         (60, None, false)
     );
     assert_eq!(snap.timeline.kept, 61);
     for _ in 0..40 {
-        opened_w.apply(Cmd::Seek(Seek::Back));
+        opened_w.a_mut().apply(Cmd::Seek(Seek::Back));
     }
-    assert_eq!(opened_w.capture().timeline.viewing, Some(20));
-    assert_eq!(opened_w.capture().deaths, {
-        let mut w20 = Worker::new(dying(), false, None, view()).unwrap();
-        while w20.session().epoch() < 20 {
-            w20.step();
+    assert_eq!(opened_w.a().capture().timeline.viewing, Some(20));
+    assert_eq!(opened_w.a().capture().deaths, {
+        let mut w20 = Local::new(dying(), None, view()).unwrap();
+        while w20.a().session().epoch() < 20 {
+            w20.a_mut().step();
         }
-        w20.capture().deaths
+        w20.a().capture().deaths
     });
-    opened_w.apply(Cmd::Step);
-    while opened_w.session().epoch() < 60 {
-        opened_w.step();
+    opened_w.a_mut().apply(Cmd::Step);
+    while opened_w.a().session().epoch() < 60 {
+        opened_w.a_mut().step();
     }
-    assert_eq!(opened_w.session().network(), w.session().network());
-    assert_eq!(opened_w.session().health(), w.session().health());
+    assert_eq!(opened_w.a().session().network(), w.a().session().network());
+    assert_eq!(opened_w.a().session().health(), w.a().session().health());
 }
 
 #[test]

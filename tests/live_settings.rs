@@ -3,10 +3,13 @@
 //! config after the trainer takes it, whichever setting it is. A new live setting needs no copy
 //! list for this to hold, and this test fails if one is dropped on the way.
 
+mod common;
+
 use reluscope::engine::TrainConfig;
 use reluscope::settings::schema::{self, Section};
 use reluscope::settings::{Origin, set_text};
-use reluscope::trainer::{Command, View, Worker};
+use reluscope::trainer::Command;
+use reluscope::ui::theme::{ColorTier, Theme};
 
 /// Other values of a setting: its example's value, a few plain values its parser may take,
 /// and one notch of its knob either way.
@@ -42,18 +45,14 @@ fn every_live_change_reaches_the_running_session() {
         momentum: 0.5,
         ..TrainConfig::default()
     };
-    let view = View {
-        plane: reluscope::engine::PlaneView::default(),
-        output: (4, 4),
-        inspect: None,
-    };
     let mut live = Vec::new();
     for row in Section::Train.settings().chain(Section::Health.settings()) {
         let options = changes(row, &base);
         assert!(!options.is_empty(), "{}: no other value to try", row.key);
         for cfg in options {
-            let mut worker = Worker::new(base.clone(), false, None, view).unwrap();
-            worker.step();
+            let theme = Theme::new(ColorTier::None, false);
+            let mut h = common::Harness::new(base.clone(), theme, (100, 30), 1);
+            let worker = h.worker_mut();
             let steps = worker.session().step_count();
             worker.apply(Command::Configure(Box::new(cfg.clone())));
             if base.needs_reset(&cfg) {

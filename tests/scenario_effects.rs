@@ -266,11 +266,13 @@ fn dying_and_leaky_hold_for_other_seeds_too() {
 // What the screen shows: each scenario as the explorer starts it, trained in the test thread
 // and rendered at 160×48, must put on screen the figures its caption talks about.
 
+mod common;
 mod screen;
 
+use common::Harness as Screen;
 use reluscope::action::Action;
 use reluscope::app::Pane;
-use screen::{Screen, truecolor};
+use screen::truecolor;
 
 fn start(name: &str) -> Screen {
     Screen::scenario(name, (160, 48), truecolor())
@@ -290,7 +292,7 @@ fn every_scenario_focuses_the_pane_it_talks_about() {
         ("exploding", Pane::Metrics),
     ] {
         let s = start(name);
-        assert_eq!(s.app.focus, pane, "{name}");
+        assert_eq!(s.app.panes().focus, pane, "{name}");
         // Its caption is on screen (the inspector's place shows it).
         let first: String = scenario::find(name)
             .unwrap()
@@ -311,18 +313,18 @@ fn every_scenario_focuses_the_pane_it_talks_about() {
 #[test]
 fn relu_basics_left_moves_the_cursor_and_changes_no_setting() {
     let mut s = start("relu-basics");
-    let config = s.app.config.clone();
-    let x0 = s.app.plot.cursor;
+    let config = s.app.config().clone();
+    let x0 = s.app.panes().plot.cursor;
     for _ in 0..40 {
         s.act(Action::Left);
     }
     assert!(
-        s.app.plot.cursor < x0.min(0.0),
+        s.app.panes().plot.cursor < x0.min(0.0),
         "{} -> {}",
         x0,
-        s.app.plot.cursor
+        s.app.panes().plot.cursor
     );
-    assert_eq!(s.app.config, config, "no training setting changed");
+    assert_eq!(*s.app.config(), config, "no training setting changed");
     // Left of 0 the screen reads f(x) = 0 and f'(x) = 0.
     let text = s.text();
     assert!(text.contains("  f 0  f' 0"), "{text}");
@@ -332,7 +334,7 @@ fn relu_basics_left_moves_the_cursor_and_changes_no_setting() {
 fn sparsity_shows_each_layers_share_of_zeros() {
     let mut s = start("sparsity");
     s.steps(300);
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let text = s.text();
     for layer in snap.hidden() {
         let shown = format!("0s {:.0}%", layer.sparsity * 100.0);
@@ -347,7 +349,7 @@ fn vanishing_sigmoid_prints_every_layers_norm_and_the_ratio() {
     let mut s = start("vanishing-sigmoid");
     s.steps(100).act(Action::ToggleZoom);
     let text = s.text();
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let last = snap.history.samples().last().unwrap();
     let layers = last.grad_norms.len();
     for l in 0..layers {
@@ -369,7 +371,7 @@ fn vanishing_sigmoid_prints_every_layers_norm_and_the_ratio() {
 fn dying_high_lr_shows_the_deaths_their_cost_and_the_update_that_did_it() {
     let mut s = start("dying-high-lr");
     s.steps(9 * 60);
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let text = s.text();
     assert!(snap.dead_fraction() > 0.3, "{}", snap.dead_fraction());
     assert!(text.contains(&format!("○ dead {}", snap.dead)), "{text}");
@@ -401,7 +403,7 @@ fn dying_high_lr_shows_the_deaths_their_cost_and_the_update_that_did_it() {
     for _ in 0..n {
         s.act(Action::Down);
     }
-    assert_eq!(s.app.selected, Some((l, n)));
+    assert_eq!(s.app.panes().selected, Some((l, n)));
     let text = s.text();
     let story = snap.lives.story(l, n).unwrap();
     let death = story.events.iter().rev().find(|e| e.exact).unwrap();
@@ -419,7 +421,7 @@ fn dying_high_lr_shows_the_deaths_their_cost_and_the_update_that_did_it() {
 fn leaky_rescue_counts_stuck_units_as_saturated_not_dead() {
     let mut s = start("leaky-rescue");
     s.steps(300);
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let text = s.text();
     assert_eq!(snap.dead, 0);
     assert!(text.contains("○ dead 0"), "{text}");
@@ -434,7 +436,7 @@ fn leaky_rescue_counts_stuck_units_as_saturated_not_dead() {
 fn dying_negative_bias_shows_every_dead_bar_below_zero() {
     let mut s = start("dying-negative-bias");
     s.act(Action::TogglePreactivations);
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     assert!(snap.dead as f64 > 0.7 * 16.0);
     let text = s.text();
     assert!(text.contains("below 0"), "{text}");
@@ -447,18 +449,18 @@ fn born_dead_depth_tallies_the_draws_per_init() {
     for _ in 0..5 {
         s.act(Action::ResetNetwork);
     }
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let he = &snap.born_dead_tally[0];
     assert_eq!((he.init.as_str(), he.draws), ("he-normal, bias scheme", 6));
     assert!(he.born_dead >= 3, "{he:?}");
     let he = he.clone();
     // Switch the selected init to rai (the scenario put the cursor there) and draw again.
     s.act(Action::Left);
-    assert_eq!(s.app.config.init, Init::Rai);
+    assert_eq!(s.app.config().init, Init::Rai);
     for _ in 0..5 {
         s.act(Action::ResetNetwork);
     }
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let text = s.text();
     let tally = reluscope::ui::network::tally_line(&snap).unwrap();
     assert!(text.contains(&tally), "{tally}\n{text}");
@@ -478,7 +480,7 @@ fn born_dead_depth_tallies_the_draws_per_init() {
 fn exploding_draws_the_climb_and_marks_the_divergence() {
     let mut s = start("exploding");
     s.steps(20);
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     let d = snap.divergence.unwrap();
     let text = s.text();
     assert!(

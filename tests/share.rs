@@ -8,7 +8,7 @@ use reluscope::action::Action;
 use reluscope::app::{FileEffect, Msg, SaveKind, update};
 use reluscope::engine::{ModelFile, TrainConfig};
 use reluscope::settings::{CliValue, Environment, LoadOptions, load_with, state};
-use reluscope::trainer::{Command, Worker};
+use reluscope::trainer::Command;
 use reluscope::ui::screenshot::{CELL, cell_colors, svg};
 use reluscope::ui::theme::{ColorTier, Theme};
 
@@ -120,20 +120,20 @@ fn the_saved_config_loads_back_to_the_same_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = changed_app();
     h.act(Action::SaveConfig);
-    assert_eq!(h.saving, Some(SaveKind::Config));
-    assert_eq!(h.editing.as_deref(), Some("reluscope-config.toml"));
+    assert_eq!(h.saving(), Some(SaveKind::Config));
+    assert_eq!(h.editing(), Some("reluscope-config.toml"));
     // The prefilled name is replaced by what the user types.
     let path = dir.path().join("run.toml");
     for c in path.display().to_string().chars() {
         h.act(Msg::Input(c));
     }
     let effects = h.act(Action::Enter);
-    let [FileEffect::Text { path: p, text, .. }] = effects.files.as_slice() else {
-        panic!("{:?}", effects.files);
+    let [FileEffect::Text { path: p, text, .. }] = effects.files().as_slice() else {
+        panic!("{:?}", effects.files());
     };
     assert_eq!(*p, path);
     std::fs::write(&path, text).unwrap();
-    let line = state::encode(&h.config);
+    let line = state::encode(h.config());
     let from_config = trained(
         dir.path(),
         "a.json",
@@ -158,7 +158,7 @@ fn the_model_is_saved_by_the_trainer_and_never_replaces_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = changed_app();
     h.act(Action::SaveModel);
-    let name = h.editing.clone().unwrap();
+    let name = h.editing().map(str::to_string).unwrap();
     assert!(
         name.starts_with("reluscope-model-") && name.ends_with(".json"),
         "{name}"
@@ -168,35 +168,36 @@ fn the_model_is_saved_by_the_trainer_and_never_replaces_a_file() {
         h.act(Msg::Input(c));
     }
     let effects = h.act(Action::Enter);
-    assert_eq!(effects.trainer, [Command::SaveModel(path.clone())]);
+    assert_eq!(effects.trainer(), [Command::SaveModel(path.clone())]);
+
+    assert_eq!(
+        h.host.models,
+        std::slice::from_ref(&path),
+        "the trainer is asked, nothing written yet"
+    );
 
     // What the trainer thread does with it.
-    let config = h.config.clone();
-    let mut worker = Worker::new(config, false, None, h.requested_view.unwrap()).unwrap();
-    worker.step();
+    h.worker_mut().step();
     for n in 1..=2 {
-        worker.apply(Command::SaveModel(path.clone()));
-        let snap = std::sync::Arc::new(worker.capture());
+        h.worker_mut().apply(Command::SaveModel(path.clone()));
         let want = if n == 1 {
             path.clone()
         } else {
             dir.path().join("m-2.json")
         };
-        assert_eq!(snap.saved, Some((n, Ok(want.clone()))));
-        update(&mut h.app, Msg::Snapshot(snap));
+        assert_eq!(h.worker().capture().saved, Some((n, Ok(want.clone()))));
+        h.refresh();
         assert!(h.screen().contains("model saved:"), "{}", h.screen());
         let back = ModelFile::load(&want).unwrap();
         assert_eq!(
             back.to_json().unwrap(),
-            worker.session().model().to_json().unwrap()
+            h.worker().session().model().to_json().unwrap()
         );
     }
     // A save that fails says why.
-    worker.apply(Command::SaveModel(dir.path().join("no/such/dir/m.json")));
-    update(
-        &mut h.app,
-        Msg::Snapshot(std::sync::Arc::new(worker.capture())),
-    );
+    h.worker_mut()
+        .apply(Command::SaveModel(dir.path().join("no/such/dir/m.json")));
+    h.refresh();
     assert!(h.screen().contains("model not saved:"), "{}", h.screen());
 }
 
@@ -205,9 +206,9 @@ fn esc_closes_the_prompt_without_saving() {
     let mut h = changed_app();
     h.act(Action::SaveModel);
     let effects = h.act(Action::Cancel);
-    assert!(effects.trainer.is_empty() && effects.files.is_empty());
-    assert_eq!(h.saving, None);
-    assert_eq!(h.editing, None);
+    assert!(effects.trainer().is_empty() && effects.files().is_empty());
+    assert_eq!(h.saving(), None);
+    assert_eq!(h.editing(), None);
 }
 
 #[test]
@@ -215,10 +216,13 @@ fn the_state_overlay_at_160x48() {
     let mut h = changed_app();
     h.act(Action::ShowState);
     let screen = h.screen();
-    assert!(screen.contains(&format!("reluscope --state '{}'", state::encode(&h.config))));
+    assert!(screen.contains(&format!(
+        "reluscope --state '{}'",
+        state::encode(h.config())
+    )));
     insta::assert_snapshot!(screen);
     h.act(Action::Cancel);
-    assert!(!h.state_shown);
+    assert!(!h.state_shown());
 }
 
 #[test]
@@ -237,12 +241,12 @@ fn keys_ask_for_a_screenshot_and_the_metrics() {
     let mut h = changed_app();
     let effects = h.act(Action::Screenshot);
     assert!(matches!(
-        effects.files.as_slice(),
+        effects.files().as_slice(),
         [FileEffect::Screenshot { stem }] if stem.display().to_string().starts_with("reluscope-screen-")
     ));
     let effects = h.act(Action::SaveMetrics);
-    let [FileEffect::Text { path, text, .. }] = effects.files.as_slice() else {
-        panic!("{:?}", effects.files);
+    let [FileEffect::Text { path, text, .. }] = effects.files().as_slice() else {
+        panic!("{:?}", effects.files());
     };
     assert!(path.display().to_string().ends_with(".csv"));
     let mut lines = text.lines();
@@ -252,10 +256,7 @@ fn keys_ask_for_a_screenshot_and_the_metrics() {
             .unwrap()
             .starts_with("epoch,train_loss,test_loss,dead_fraction,grad_norm_1")
     );
-    assert_eq!(
-        lines.count(),
-        h.snapshot.as_ref().unwrap().history.samples().len()
-    );
+    assert_eq!(lines.count(), h.snapshot().unwrap().history.samples().len());
 }
 
 /// Checks an SVG against the screen it shows: well-formed, one `<text>` per cell at the cell's

@@ -5,7 +5,8 @@ mod common;
 
 use assert_cmd::Command;
 use reluscope::engine::TrainConfig;
-use reluscope::trainer::{Command as Cmd, NeuronState, Seek, Snapshot, View, Worker};
+use reluscope::runtime::Local;
+use reluscope::trainer::{Command as Cmd, NeuronState, Seek, Snapshot, View};
 
 fn view() -> View {
     View {
@@ -25,10 +26,10 @@ fn dying() -> TrainConfig {
     }
 }
 
-fn trained(cfg: &TrainConfig, epochs: u64) -> Worker {
-    let mut w = Worker::new(cfg.clone(), false, None, view()).unwrap();
-    while w.session().epoch() < epochs {
-        w.step();
+fn trained(cfg: &TrainConfig, epochs: u64) -> Local {
+    let mut w = Local::new(cfg.clone(), None, view()).unwrap();
+    while w.a().session().epoch() < epochs {
+        w.a_mut().step();
     }
     w
 }
@@ -45,9 +46,9 @@ fn layer_bits(s: &Snapshot) -> Vec<u64> {
 fn rewinding_to_epoch_k_shows_the_network_train_epochs_k_saves() {
     let mut w = trained(&dying(), 60);
     for _ in 0..23 {
-        w.apply(Cmd::Seek(Seek::Back));
+        w.a_mut().apply(Cmd::Seek(Seek::Back));
     }
-    let snap = w.capture();
+    let snap = w.a().capture();
     assert_eq!(snap.timeline.viewing, Some(37));
     assert_eq!((snap.epoch, snap.timeline.now), (37, 60));
 
@@ -87,12 +88,12 @@ fn resuming_from_a_past_moment_is_the_run_that_never_went_back() {
         let straight = trained(&cfg, 60);
         let mut w = trained(&cfg, 80);
         // Back to epoch 2 (a moment kept as a view: resuming replays from epoch 0), then on.
-        w.apply(Cmd::Seek(Seek::Start));
-        w.apply(Cmd::Seek(Seek::Forward));
-        w.apply(Cmd::Seek(Seek::Forward));
-        assert_eq!(w.capture().timeline.viewing, Some(2));
-        w.apply(Cmd::Step);
-        let snap = w.capture();
+        w.a_mut().apply(Cmd::Seek(Seek::Start));
+        w.a_mut().apply(Cmd::Seek(Seek::Forward));
+        w.a_mut().apply(Cmd::Seek(Seek::Forward));
+        assert_eq!(w.a().capture().timeline.viewing, Some(2));
+        w.a_mut().apply(Cmd::Step);
+        let snap = w.a().capture();
         assert_eq!(snap.timeline.viewing, None);
         assert!(
             snap.notice
@@ -103,30 +104,30 @@ fn resuming_from_a_past_moment_is_the_run_that_never_went_back() {
             snap.notice
         );
         // Epochs 3-80 dropped; the step may finish epoch 3 (full batch).
-        let per = w.session().steps_per_epoch();
+        let per = w.a().session().steps_per_epoch();
         assert_eq!(snap.timeline.kept, if per == 1 { 4 } else { 3 });
-        while w.session().epoch() < 60 {
-            w.step();
+        while w.a().session().epoch() < 60 {
+            w.a_mut().step();
         }
-        let (a, b) = (straight.capture(), w.capture());
+        let (a, b) = (straight.a().capture(), w.a().capture());
         assert_eq!(layer_bits(&a), layer_bits(&b));
         assert_eq!(a.step, b.step);
         assert_eq!(a.layers, b.layers, "health too");
         assert_eq!(a.history, b.history, "the metrics as recorded");
         assert_eq!(a.lives, b.lives, "the deaths and revivals");
         assert_eq!(a.timeline, b.timeline);
-        assert_eq!(straight.session().network(), w.session().network());
+        assert_eq!(straight.a().session().network(), w.a().session().network());
     }
 }
 
 #[test]
 fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
     let mut w = trained(&dying(), 40);
-    let deaths_now = w.capture().deaths;
+    let deaths_now = w.a().capture().deaths;
     assert!(deaths_now > 0);
-    w.apply(Cmd::Seek(Seek::Start));
-    w.apply(Cmd::Seek(Seek::NextDeath));
-    let at = w.capture();
+    w.a_mut().apply(Cmd::Seek(Seek::Start));
+    w.a_mut().apply(Cmd::Seek(Seek::NextDeath));
+    let at = w.a().capture();
     let e = at.timeline.viewing.expect("a past moment");
     assert!(e > 0 && e < 40);
     // Some neuron is dead here, was not one epoch before, and its story says it died here.
@@ -134,8 +135,8 @@ fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
         .flat_map(|l| (0..8).map(move |n| (l, n)))
         .filter(|&(l, n)| at.hidden()[l].neurons[n].health == NeuronState::Dead)
         .collect();
-    w.apply(Cmd::Seek(Seek::Back));
-    let before = w.capture();
+    w.a_mut().apply(Cmd::Seek(Seek::Back));
+    let before = w.a().capture();
     assert_eq!(before.timeline.viewing, Some(e - 1));
     let died: Vec<_> = dead
         .iter()
@@ -156,93 +157,70 @@ fn a_death_can_be_scrubbed_to_and_the_neuron_was_alive_just_before() {
             .all(|s| s.epoch <= (e - 1) as f64)
     );
     // Now again: the run as it is.
-    w.apply(Cmd::Seek(Seek::Now));
-    assert_eq!(w.capture().timeline.viewing, None);
-    assert_eq!(w.capture().deaths, deaths_now);
+    w.a_mut().apply(Cmd::Seek(Seek::Now));
+    assert_eq!(w.a().capture().timeline.viewing, None);
+    assert_eq!(w.a().capture().deaths, deaths_now);
 }
 
 /// The explorer on the dying-high-lr run after 40 epochs, its trainer carrying out every
 /// command the keys send.
-struct Explorer {
-    app: common::Harness,
-    worker: Worker,
-}
-
-impl Explorer {
-    fn new(size: (u16, u16)) -> Explorer {
-        use reluscope::ui::theme::{ColorTier, Theme};
-        let app = common::Harness::new(dying(), Theme::new(ColorTier::None, false), size, 0);
-        let mut worker = Worker::new(dying(), false, None, app.requested_view.unwrap()).unwrap();
-        while worker.session().epoch() < 40 {
-            worker.step();
-        }
-        let mut e = Explorer { app, worker };
-        e.send(reluscope::app::Msg::Snapshot(std::sync::Arc::new(
-            e.worker.capture(),
-        )));
-        e
+fn explorer(size: (u16, u16)) -> common::Harness {
+    use reluscope::ui::theme::{ColorTier, Theme};
+    let mut e = common::Harness::new(dying(), Theme::new(ColorTier::None, false), size, 0).live();
+    while e.worker().session().epoch() < 40 {
+        e.worker_mut().step();
     }
-
-    fn send(&mut self, msg: impl Into<reluscope::app::Msg>) {
-        let effects = self.app.act(msg);
-        if effects.trainer.is_empty() {
-            return;
-        }
-        for cmd in effects.trainer {
-            self.worker.apply(cmd);
-        }
-        let snap = std::sync::Arc::new(self.worker.capture());
-        self.app.act(reluscope::app::Msg::Snapshot(snap));
-    }
-
-    fn key(&mut self, a: reluscope::action::Action) {
-        self.send(a);
-    }
+    e.refresh();
+    e
 }
 
 #[test]
 fn the_timeline_view_snapshots() {
     use reluscope::action::Action;
     for (w, h) in [(160, 48), (100, 30)] {
-        let mut e = Explorer::new((w, h));
-        e.key(Action::ToggleTimeline);
-        assert!(e.app.timeline);
-        let text = e.app.screen();
+        let mut e = explorer((w, h));
+        e.act(Action::ToggleTimeline);
+        assert!(e.timeline_open());
+        let text = e.screen();
         assert!(text.contains("timeline: now, epoch 40"), "{text}");
-        e.key(Action::NextDeath);
+        e.act(Action::NextDeath);
         assert_eq!(
-            e.worker.capture().timeline.viewing,
+            e.worker().capture().timeline.viewing,
             None,
             "no death after now"
         );
-        e.key(Action::PrevDeath);
+        e.act(Action::PrevDeath);
         let at = e
-            .worker
+            .worker()
             .capture()
             .timeline
             .viewing
             .expect("a death before now");
-        e.key(Action::Left);
-        let text = e.app.screen();
+        e.act(Action::Left);
+        let text = e.screen();
         let marker = format!("viewing epoch {} of 40", at - 1);
         assert!(text.contains(&marker), "{text}");
         assert!(text.contains("train on from here"), "{text}");
         insta::assert_snapshot!(format!("timeline_{w}x{h}"), text);
         // Space trains on from there: the later epochs go, with a notice.
-        e.key(Action::TogglePause);
-        assert!(!e.app.timeline && !e.app.paused);
-        let msg = &e.app.message.as_ref().unwrap().0;
+        e.act(Action::TogglePause);
+        assert!(!e.timeline_open() && !e.paused());
+        let msg = &e.message().unwrap().0;
         assert!(
             msg.contains(&format!("resumed from epoch {}", at - 1)),
             "{msg}"
         );
         // Esc from the timeline goes back to now.
-        let mut e = Explorer::new((w, h));
-        e.key(Action::TimelineStart);
-        assert_eq!(e.worker.capture().timeline.viewing, Some(0));
-        e.key(Action::Cancel);
-        assert!(!e.app.timeline);
-        assert_eq!(e.worker.capture().timeline.viewing, None);
-        assert_eq!(e.worker.session().epoch(), 40, "nothing trained meanwhile");
+        let mut e = explorer((w, h));
+        e.act(Action::TimelineStart);
+        assert_eq!(e.worker().capture().timeline.viewing, Some(0));
+        e.act(Action::Cancel);
+        assert!(!e.timeline_open());
+        assert_eq!(e.worker().capture().timeline.viewing, None);
+        assert_eq!(
+            e.worker().session().epoch(),
+            40,
+            "nothing trained meanwhile"
+        );
     }
 }

@@ -3,20 +3,22 @@
 //! gradients, a 64-wide layer, the pre-activation view), and cell-style checks of what a text
 //! snapshot cannot see: dead tiles and their connections are dim, magnitude levels differ.
 
+mod common;
 mod screen;
 
+use common::Harness;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use reluscope::action::Action;
-use reluscope::app::Pane;
+use reluscope::app::{Msg, Pane};
 use reluscope::engine::TrainConfig;
 use reluscope::trainer::NeuronState;
 use reluscope::ui::network::{self, Options};
 use reluscope::ui::theme::{ColorTier, EDGE_LEVELS, Theme};
-use screen::{SIZES, Screen, cells_with, shipped, style_at, truecolor};
+use screen::{SIZES, cells_with, shipped, style_at, truecolor};
 
-fn snap_all(name: &str, make: impl Fn((u16, u16)) -> Screen) {
+fn snap_all(name: &str, make: impl Fn((u16, u16)) -> Harness) {
     for size in SIZES {
         let s = make(size);
         insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), s.text());
@@ -26,7 +28,7 @@ fn snap_all(name: &str, make: impl Fn((u16, u16)) -> Screen) {
 #[test]
 fn the_default_run() {
     snap_all("default", |size| {
-        let mut s = Screen::plain(TrainConfig::default(), size, truecolor());
+        let mut s = Harness::plain(TrainConfig::default(), size, truecolor());
         s.steps(250);
         s
     });
@@ -35,7 +37,7 @@ fn the_default_run() {
 #[test]
 fn sparsity_16_16() {
     snap_all("sparsity", |size| {
-        let mut s = Screen::scenario("sparsity", size, truecolor());
+        let mut s = Harness::scenario("sparsity", size, truecolor());
         s.steps(300);
         s
     });
@@ -44,7 +46,7 @@ fn sparsity_16_16() {
 #[test]
 fn dying_high_lr() {
     snap_all("dying_high_lr", |size| {
-        let mut s = Screen::scenario("dying-high-lr", size, truecolor());
+        let mut s = Harness::scenario("dying-high-lr", size, truecolor());
         s.steps(540);
         s
     });
@@ -53,9 +55,9 @@ fn dying_high_lr() {
 #[test]
 fn vanishing_sigmoid_zoomed_metrics() {
     snap_all("vanishing_sigmoid_zoomed", |size| {
-        let mut s = Screen::scenario("vanishing-sigmoid", size, truecolor());
+        let mut s = Harness::scenario("vanishing-sigmoid", size, truecolor());
         s.steps(100).act(Action::ToggleZoom);
-        assert_eq!(s.app.focus, Pane::Metrics);
+        assert_eq!(s.app.panes().focus, Pane::Metrics);
         s
     });
 }
@@ -63,7 +65,7 @@ fn vanishing_sigmoid_zoomed_metrics() {
 #[test]
 fn exploding() {
     snap_all("exploding", |size| {
-        let mut s = Screen::scenario("exploding", size, truecolor());
+        let mut s = Harness::scenario("exploding", size, truecolor());
         s.steps(20);
         s
     });
@@ -76,8 +78,8 @@ fn a_64_wide_layer() {
             hidden: vec![64],
             ..TrainConfig::default()
         };
-        let mut s = Screen::plain(config, size, truecolor());
-        s.app.focus = Pane::Network;
+        let mut s = Harness::plain(config, size, truecolor());
+        s.act(Msg::Focus(Pane::Network));
         s.steps(100);
         s
     });
@@ -86,17 +88,17 @@ fn a_64_wide_layer() {
 #[test]
 fn the_pre_activation_view() {
     snap_all("preactivations", |size| {
-        let mut s = Screen::scenario("dying-high-lr", size, truecolor());
+        let mut s = Harness::scenario("dying-high-lr", size, truecolor());
         s.steps(540).act(Action::TogglePreactivations);
         s
     });
 }
 
 /// The Network pane alone, for a hand-made state: drawn into a 64×24 area.
-fn network_pane(s: &Screen, theme: &Theme) -> (Buffer, Rect) {
+fn network_pane(s: &Harness, theme: &Theme) -> (Buffer, Rect) {
     let area = Rect::new(0, 0, 64, 24);
     let mut buf = Buffer::empty(area);
-    let snap = s.app.snapshot.as_ref().unwrap();
+    let snap = s.app.snapshot().unwrap();
     let opt = Options {
         selected: None,
         legend: true,
@@ -124,9 +126,9 @@ fn tiers() -> [ColorTier; 4] {
 
 /// A default network whose h1 neuron `dead` is dead (the rest alive) and whose first layer of
 /// weights is `rows` (one per h1 neuron, 2 inputs each).
-fn crafted(theme: &Theme, dead: Option<usize>, rows: &[[f64; 2]]) -> Screen {
-    let mut s = Screen::plain(TrainConfig::default(), (160, 48), theme.clone());
-    let mut snap = (**s.app.snapshot.as_ref().unwrap()).clone();
+fn crafted(theme: &Theme, dead: Option<usize>, rows: &[[f64; 2]]) -> Harness {
+    let mut s = Harness::plain(TrainConfig::default(), (160, 48), theme.clone());
+    let mut snap = (**s.app.snapshot().unwrap()).clone();
     for layer in snap.layers.iter_mut().take(2) {
         for n in &mut layer.neurons {
             n.health = NeuronState::Alive;
@@ -138,7 +140,7 @@ fn crafted(theme: &Theme, dead: Option<usize>, rows: &[[f64; 2]]) -> Screen {
     for (i, r) in rows.iter().enumerate() {
         snap.layers[0].weights[i] = r.to_vec();
     }
-    s.app.snapshot = Some(std::sync::Arc::new(snap));
+    s.send(Msg::Snapshot(std::sync::Arc::new(snap)));
     s
 }
 
@@ -261,11 +263,11 @@ fn connection_magnitudes_show_three_levels_in_every_tier() {
 
 #[test]
 fn the_dying_screen_tells_how_many_which_and_that_z_is_below_zero() {
-    let mut s = Screen::scenario("dying-high-lr", (160, 48), truecolor());
+    let mut s = Harness::scenario("dying-high-lr", (160, 48), truecolor());
     s.steps(540);
     let buf = s.buffer();
     let text = s.text();
-    let snap = s.app.snapshot.clone().unwrap();
+    let snap = s.app.snapshot().cloned().unwrap();
     assert!(snap.dead >= 5, "{}", snap.dead);
     // How many: the legend and each layer's count.
     assert!(text.contains(&format!("○ dead {}", snap.dead)), "{text}");

@@ -18,13 +18,13 @@ use common::Harness;
 /// debug build: the born-dead comparison at 20 trials per cell over a coarse domain.
 fn app(theme: Theme, size: (u16, u16)) -> Harness {
     let mut app = Harness::new(TrainConfig::default(), theme, size, 0);
-    app.experiments.setup = ExperimentSetup {
+    app.act(Msg::ExperimentSetup(ExperimentSetup {
         born_dead_trials: 20,
         born_dead_points: Some(16),
         sweep_epochs: 2,
         sweep_repeats: 1,
         threads: Some(1),
-    };
+    }));
     app
 }
 
@@ -43,7 +43,7 @@ fn finish(app: &mut Harness) {
 #[test]
 fn the_view_opens_and_closes() {
     let mut app = app_at(160, 48);
-    assert!(app.act(Action::ToggleExperiments).redraw);
+    assert!(app.act(Action::ToggleExperiments).redraw());
     let text = screen(&app);
     assert!(text.contains("Experiments"), "{text}");
     assert!(text.contains("No experiment yet"), "{text}");
@@ -57,10 +57,10 @@ fn the_view_opens_and_closes() {
     );
     // Esc with no job running leaves the view, like leaving a zoomed pane.
     app.act(Action::Cancel);
-    assert!(!app.experiments.open);
+    assert!(!app.experiments_open());
     assert!(screen(&app).contains("Activation"));
     assert!(
-        !app.experiments.running(),
+        !app.experiments().running(),
         "opening the view starts nothing"
     );
 }
@@ -70,11 +70,11 @@ fn born_dead_runs_to_the_end_and_stays() {
     let mut app = app_at(160, 48);
     app.act(Action::ToggleExperiments);
     app.act(Action::RunBornDead);
-    assert!(app.experiments.running());
+    assert!(app.experiments().running());
     let text = screen(&app);
     assert!(text.contains("born-dead comparison started"), "{text}");
     finish(&mut app);
-    let r = &app.experiments.results;
+    let r = &app.experiments().results;
     assert_eq!(r.status, JobStatus::Done);
     assert_eq!(r.progress, 1.0);
     assert_eq!(r.born_dead.len(), 2, "he-normal beside RAI");
@@ -87,7 +87,7 @@ fn born_dead_runs_to_the_end_and_stays() {
     app.act(Action::TogglePause);
     app.act(Action::ToggleExperiments);
     app.act(Action::ToggleExperiments);
-    assert_eq!(app.experiments.results.status, JobStatus::Done);
+    assert_eq!(app.experiments().results.status, JobStatus::Done);
     assert!(screen(&app).contains("rai b=scheme"));
 }
 
@@ -97,12 +97,12 @@ fn the_sweep_runs_around_the_current_settings() {
     // Start from outside the view: the run key opens it.
     app.act(Action::LrUp);
     app.act(Action::RunSweep);
-    assert!(app.experiments.open);
-    assert_eq!(app.experiments.kind, Some(ExperimentKind::Sweep));
+    assert!(app.experiments_open());
+    assert_eq!(app.experiments().kind, Some(ExperimentKind::Sweep));
     finish(&mut app);
-    assert_eq!(app.experiments.results.status, JobStatus::Done);
-    let sweep = app.experiments.results.sweep.as_ref().unwrap();
-    assert_eq!(sweep.config.base.lr, app.config.lr);
+    assert_eq!(app.experiments().results.status, JobStatus::Done);
+    let sweep = app.experiments().results.sweep.as_ref().unwrap();
+    assert_eq!(sweep.config.base.lr, app.config().lr);
     assert!(sweep.cells.iter().all(|c| c.runs.len() == 1));
     let text = screen(&app);
     let odd: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
@@ -113,9 +113,13 @@ fn the_sweep_runs_around_the_current_settings() {
 
 /// A born-dead job far too big to finish during the test.
 fn start_long_job(app: &mut Harness) {
-    app.experiments.setup.born_dead_trials = 50_000_000;
+    let setup = ExperimentSetup {
+        born_dead_trials: 50_000_000,
+        ..app.experiments().setup.clone()
+    };
+    app.act(Msg::ExperimentSetup(setup));
     app.act(Action::RunBornDead);
-    assert!(app.experiments.running());
+    assert!(app.experiments().running());
 }
 
 #[test]
@@ -124,24 +128,24 @@ fn esc_cancels_a_running_job_then_closes_the_view() {
     start_long_job(&mut app);
     // Let it get somewhere, so the cancelled job can show how far it got.
     let start = Instant::now();
-    while app.experiments.results.progress == 0.0 {
+    while app.experiments().results.progress == 0.0 {
         assert!(start.elapsed() < Duration::from_secs(120), "no progress");
         app.poll();
         std::thread::sleep(Duration::from_millis(5));
     }
-    let reached = app.experiments.results.progress;
+    let reached = app.experiments().results.progress;
     app.act(Action::Cancel);
-    assert!(app.experiments.open, "the first esc only cancels");
+    assert!(app.experiments_open(), "the first esc only cancels");
     assert!(screen(&app).contains("cancelling the experiment"));
     finish(&mut app);
-    let r = &app.experiments.results;
+    let r = &app.experiments().results;
     assert_eq!(r.status, JobStatus::Cancelled);
     assert!(r.progress >= reached && r.progress < 1.0, "{}", r.progress);
     let text = screen(&app);
     assert!(text.contains("born-dead comparison cancelled"), "{text}");
     assert!(text.contains("cancelled"), "{text}");
     app.act(Action::Cancel);
-    assert!(!app.experiments.open);
+    assert!(!app.experiments_open());
 }
 
 #[test]
@@ -149,8 +153,11 @@ fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
     let mut app = app_at(160, 48);
     start_long_job(&mut app);
     app.act(Action::ToggleExperiments);
-    assert!(!app.experiments.open);
-    assert!(app.experiments.running(), "leaving the view keeps the job");
+    assert!(!app.experiments_open());
+    assert!(
+        app.experiments().running(),
+        "leaving the view keeps the job"
+    );
     app.poll();
     let text = screen(&app);
     assert!(
@@ -163,8 +170,8 @@ fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
     );
     // A second run is refused while the first goes on, and says how to stop it.
     app.act(Action::RunSweep);
-    assert!(app.experiments.open);
-    assert_eq!(app.experiments.kind, Some(ExperimentKind::BornDead));
+    assert!(app.experiments_open());
+    assert_eq!(app.experiments().kind, Some(ExperimentKind::BornDead));
     assert!(screen(&app).contains("still running: esc cancels it first"));
     // Dropping the app cancels and joins the job (the test would hang otherwise).
 }
@@ -173,7 +180,7 @@ fn a_job_keeps_running_outside_the_view_and_is_not_replaced() {
 fn pane_keys_wait_while_the_view_is_open() {
     let mut app = app_at(160, 48);
     app.act(Action::ToggleExperiments);
-    let (focus, knob) = (app.focus, app.knob);
+    let (focus, knob) = (app.panes().focus, app.panes().knob);
     for a in [
         Action::Up,
         Action::Down,
@@ -181,13 +188,16 @@ fn pane_keys_wait_while_the_view_is_open() {
         Action::FocusNext,
         Action::ToggleZoom,
     ] {
-        assert!(!app.act(a).redraw, "{a:?} acted under the view");
+        assert!(!app.act(a).redraw(), "{a:?} acted under the view");
     }
-    assert_eq!((app.focus, app.knob, app.zoomed), (focus, knob, false));
-    assert!(app.editing.is_none());
+    assert_eq!(
+        (app.panes().focus, app.panes().knob, app.panes().zoomed),
+        (focus, knob, false)
+    );
+    assert!(app.editing().is_none());
     // Training keys still work.
     app.act(Action::TogglePause);
-    assert!(!app.paused);
+    assert!(!app.paused());
 }
 
 #[test]
@@ -208,7 +218,7 @@ fn default_keys_reach_the_experiments() {
 fn polling_without_a_job_changes_nothing() {
     let mut app = app_at(100, 30);
     assert!(!app.poll());
-    assert!(!app.experiments.running());
+    assert!(!app.experiments().running());
 }
 
 #[test]
@@ -230,12 +240,12 @@ fn each_run_replaces_only_its_own_kind_of_results() {
     assert!(text.contains("rai b=scheme"), "{text}");
     // A new born-dead run: its status is named, the sweep's heatmap stays.
     app.act(Action::RunBornDead);
-    assert!(app.experiments.results.born_dead.is_empty());
+    assert!(app.experiments().results.born_dead.is_empty());
     let text = screen(&app);
     assert!(text.contains("born dead · running"), "{text}");
     assert!(text.contains("final dead neurons"), "{text}");
     finish(&mut app);
-    assert_eq!(app.experiments.results.born_dead.len(), 2);
-    assert!(app.experiments.results.sweep.is_some());
+    assert_eq!(app.experiments().results.born_dead.len(), 2);
+    assert!(app.experiments().results.sweep.is_some());
     assert!(screen(&app).contains("born dead · done"));
 }

@@ -15,9 +15,9 @@ fn pausing_says_what_to_do_next_not_the_state_again() {
         (100, 30),
     );
     update(&mut app, Action::TogglePause);
-    assert!(app.paused);
-    assert_eq!(app.message.clone().unwrap().0, "s: one step at a time");
+    assert!(app.paused());
+    assert_eq!(app.message().unwrap().0, "s: one step at a time");
     update(&mut app, Action::TogglePause);
-    assert!(!app.paused);
-    assert_eq!(app.message.clone().unwrap().0, "training resumed");
+    assert!(!app.paused());
+    assert_eq!(app.message().unwrap().0, "training resumed");
 }

@@ -10,8 +10,7 @@ use reluscope::app::params::SPEEDS;
 use reluscope::app::{App, ExperimentSetup, Msg, input};
 use reluscope::engine::TrainConfig;
 use reluscope::experiment::{ExperimentResults, JobStatus};
-use reluscope::settings::builtin_keymap;
-use reluscope::trainer::{Snapshot, View, Worker};
+use reluscope::trainer::{Snapshot, View};
 use reluscope::ui::theme::{ColorTier, Theme};
 
 mod common;
@@ -26,11 +25,11 @@ fn snapshot() -> Arc<Snapshot> {
             inspect: Some((0, 0, 10, 10)),
             plane: Default::default(),
         };
-        let mut w = Worker::new(TrainConfig::default(), false, None, view).unwrap();
+        let mut host = reluscope::runtime::Local::new(TrainConfig::default(), None, view).unwrap();
         for _ in 0..60 {
-            w.step();
+            host.a_mut().step();
         }
-        Arc::new(w.capture())
+        Arc::new(host.a().capture())
     })
     .clone()
 }
@@ -109,25 +108,14 @@ fn theme() -> impl Strategy<Value = Theme> {
 
 /// A new app whose experiments are tiny: random actions start and cancel them often.
 fn new_app(theme: Theme, size: (u16, u16)) -> Harness {
-    let app = App::new(
-        TrainConfig::default(),
-        builtin_keymap(),
-        theme.ascii,
-        true,
-        size,
-    );
-    let mut app = Harness {
-        app,
-        theme,
-        job: None,
-    };
-    app.experiments.setup = ExperimentSetup {
+    let mut app = Harness::blank(TrainConfig::default(), theme, size);
+    app.act(Msg::ExperimentSetup(ExperimentSetup {
         born_dead_trials: 4,
         born_dead_points: Some(8),
         sweep_epochs: 1,
         sweep_repeats: 1,
         threads: Some(1),
-    };
+    }));
     app
 }
 
@@ -136,17 +124,20 @@ fn render(app: &Harness) {
 }
 
 fn check(app: &App) {
-    assert!(app.speed < SPEEDS.len());
+    assert!(app.speed() < SPEEDS.len());
     assert!(
-        !app.experiments.running() || app.experiments.kind.is_some(),
+        !app.experiments().running() || app.experiments().kind.is_some(),
         "a running job knows what it runs"
     );
-    assert!(app.plot.cursor >= app.plot.x_min && app.plot.cursor <= app.plot.x_max);
     assert!(
-        app.config.validate().is_ok(),
+        app.panes().plot.cursor >= app.panes().plot.x_min
+            && app.panes().plot.cursor <= app.panes().plot.x_max
+    );
+    assert!(
+        app.config().validate().is_ok(),
         "the app only ever holds valid settings"
     );
-    if let (Some((l, n)), Some(s)) = (app.selected, &app.snapshot) {
+    if let (Some((l, n)), Some(s)) = (app.panes().selected, app.snapshot()) {
         let hidden = s.hidden();
         assert!(
             l < hidden.len() && n < hidden[l].bias.len(),

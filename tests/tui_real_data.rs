@@ -3,13 +3,9 @@
 //! collapsed into a strip, a first-layer neuron's weights as an 8×8 picture), and cell checks
 //! for the class palette and the marking of misclassified points.
 
-use std::sync::Arc;
-
 use ratatui::style::Modifier;
 use reluscope::action::Action;
-use reluscope::app::{Msg, update};
 use reluscope::engine::{DatasetKind, PlaneView, TrainConfig};
-use reluscope::trainer::Worker;
 use reluscope::ui::theme::{ColorTier, Theme};
 
 mod common;
@@ -28,17 +24,6 @@ fn on(dataset: DatasetKind, hidden: Vec<usize>, steps: usize) -> Harness {
     )
 }
 
-/// A new snapshot for the app's current view (plane slice, inspected neuron), as the trainer
-/// would send after the view command.
-fn resample(h: &mut Harness, config: TrainConfig, steps: usize) {
-    let view = h.app.requested_view.unwrap();
-    let mut worker = Worker::new(config, false, None, view).unwrap();
-    for _ in 0..steps {
-        worker.step();
-    }
-    update(&mut h.app, Msg::Snapshot(Arc::new(worker.capture())));
-}
-
 #[test]
 fn iris_shows_a_slice_of_two_inputs_with_class_regions() {
     let h = on(DatasetKind::Iris, vec![8], 300);
@@ -54,21 +39,16 @@ fn iris_shows_a_slice_of_two_inputs_with_class_regions() {
 
 #[test]
 fn the_slice_keys_step_through_the_inputs_then_pca() {
-    let config = TrainConfig {
-        dataset: DatasetKind::Iris,
-        hidden: vec![8],
-        ..TrainConfig::default()
-    };
     let mut h = on(DatasetKind::Iris, vec![8], 100);
-    update(&mut h.app, Action::PlaneX);
-    assert_eq!(h.app.plane, PlaneView::Inputs(2, 1));
-    resample(&mut h, config.clone(), 100);
+    h.act(Action::PlaneX);
+    assert_eq!(h.app.plane(), PlaneView::Inputs(2, 1));
+    h.refresh();
     assert!(h.screen().contains("petal_length×sepal_width"));
-    update(&mut h.app, Action::PlaneY);
-    assert_eq!(h.app.plane, PlaneView::Inputs(2, 3));
-    update(&mut h.app, Action::PlaneX);
-    assert_eq!(h.app.plane, PlaneView::Pca);
-    resample(&mut h, config, 100);
+    h.act(Action::PlaneY);
+    assert_eq!(h.app.plane(), PlaneView::Inputs(2, 3));
+    h.act(Action::PlaneX);
+    assert_eq!(h.app.plane(), PlaneView::Pca);
+    h.refresh();
     let text = h.screen();
     assert!(
         text.contains("Output: iris · PC1 (75%)×PC2 (21%)"),
@@ -78,11 +58,6 @@ fn the_slice_keys_step_through_the_inputs_then_pca() {
 
 #[test]
 fn digits_shows_principal_components_and_a_collapsed_input_strip() {
-    let config = TrainConfig {
-        dataset: DatasetKind::Digits,
-        hidden: vec![16],
-        ..TrainConfig::default()
-    };
     let mut h = on(DatasetKind::Digits, vec![16], 200);
     // Select the first hidden neuron: the inspector shows its 64 weights as an 8×8 picture.
     for a in [
@@ -91,10 +66,10 @@ fn digits_shows_principal_components_and_a_collapsed_input_strip() {
         Action::FocusNext,
         Action::Right,
     ] {
-        update(&mut h.app, a);
+        h.act(a);
     }
-    assert_eq!(h.app.selected, Some((0, 0)));
-    resample(&mut h, config, 200);
+    assert_eq!(h.app.panes().selected, Some((0, 0)));
+    h.refresh();
     let text = h.screen();
     assert!(
         text.contains("Output: digits · PC1 (15%)×PC2 (14%)"),
@@ -116,7 +91,7 @@ fn digits_shows_principal_components_and_a_collapsed_input_strip() {
 fn classes_have_colours_and_mistakes_are_reversed() {
     let h = on(DatasetKind::Iris, vec![8], 40);
     let buf = h.render();
-    let snap = h.app.snapshot.clone().unwrap();
+    let snap = h.app.snapshot().cloned().unwrap();
     assert_eq!(snap.predicted.len(), snap.points.len());
     let wrong = snap
         .points

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use reluscope::action::Action;
-use reluscope::app::{Msg, update};
+use reluscope::app::Msg;
 use reluscope::engine::{BiasInit, TrainConfig};
-use reluscope::trainer::{NeuronState, Worker};
+use reluscope::trainer::NeuronState;
 use reluscope::ui::theme::{ColorTier, Theme};
 
 mod common;
@@ -47,7 +47,7 @@ fn one_pane_layout_60x20() {
     let mut app = app_at(60, 20);
     // Tab to the network pane: the one-pane layout shows whichever pane has the focus.
     for _ in 0..3 {
-        update(&mut app, Action::FocusNext);
+        app.act(Action::FocusNext);
     }
     insta::assert_snapshot!(screen(&app));
 }
@@ -68,17 +68,13 @@ fn inspector_and_parameters_after_actions() {
         Action::Down,
         Action::Right,
     ] {
-        update(&mut app, a);
+        app.act(a);
     }
-    assert_eq!(app.selected, Some((1, 1)));
+    assert_eq!(app.panes().selected, Some((1, 1)));
     // The inspector's plane is sampled by the trainer for the requested neuron.
-    let view = app.requested_view.unwrap();
+    let view = app.requested_view().unwrap();
     assert_eq!(view.inspect.map(|(l, n, ..)| (l, n)), Some((1, 1)));
-    let mut worker = Worker::new(TrainConfig::default(), false, None, view).unwrap();
-    for _ in 0..250 {
-        worker.step();
-    }
-    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
+    app.refresh();
     let text = screen(&app);
     assert!(text.contains("h2.2"), "{text}");
     insta::assert_snapshot!(text);
@@ -87,7 +83,7 @@ fn inspector_and_parameters_after_actions() {
 #[test]
 fn help_overlay_lists_the_keymap() {
     let mut app = app_at(100, 30);
-    update(&mut app, Action::ToggleHelp);
+    app.act(Action::ToggleHelp);
     let text = screen(&app);
     for key in [
         "space",
@@ -99,7 +95,7 @@ fn help_overlay_lists_the_keymap() {
         assert!(text.contains(key), "missing {key:?}\n{text}");
     }
     insta::assert_snapshot!(text);
-    update(&mut app, Action::Cancel);
+    app.act(Action::Cancel);
     assert!(!screen(&app).contains("play / pause training"));
 }
 
@@ -111,13 +107,13 @@ fn zoomed_parameters_say_what_a_change_does() {
         (100, 30),
         0,
     );
-    update(&mut app, Action::ToggleZoom);
+    app.act(Action::ToggleZoom);
     let text = screen(&app);
     assert!(text.is_ascii(), "{text}");
     assert!(text.contains("<> change | enter type | live"), "{text}");
     // Down to the weight init, which needs a new network.
     for _ in 0..7 {
-        update(&mut app, Action::Down);
+        app.act(Action::Down);
     }
     let text = screen(&app);
     assert!(text.contains(">weight init"), "{text}");
@@ -142,18 +138,18 @@ fn ascii_without_colour() {
 fn editing_a_value_shows_the_text() {
     let mut app = app_at(100, 30);
     // Parameters has the focus at start; the learning rate is the third knob.
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Enter);
+    app.act(Action::Down);
+    app.act(Action::Down);
+    app.act(Action::Enter);
     for _ in 0..4 {
-        update(&mut app, Msg::Backspace);
+        app.act(Msg::Backspace);
     }
     for c in "0.1".chars() {
-        update(&mut app, Msg::Input(c));
+        app.act(Msg::Input(c));
     }
     assert!(screen(&app).contains("0.1_"));
-    update(&mut app, Action::Enter);
-    assert_eq!(app.config.lr, 0.1);
+    app.act(Action::Enter);
+    assert_eq!(app.config().lr, 0.1);
     assert!(screen(&app).contains("learning rate 0.1"));
 }
 
@@ -176,7 +172,7 @@ fn dead_and_alive_neurons_have_their_styles() {
         let theme = Theme::new(tier, false);
         let mut app = app_with(TrainConfig::default(), theme.clone(), (160, 48), 0);
         // Mark neuron h1.1 dead and h1.2 saturated; the rest stay alive.
-        let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+        let mut snap = (**app.snapshot().unwrap()).clone();
         snap.layers[0].neurons[0].health = NeuronState::Dead;
         snap.layers[0].neurons[1].health = NeuronState::Saturated;
         for n in &mut snap.layers[0].neurons[2..] {
@@ -186,7 +182,7 @@ fn dead_and_alive_neurons_have_their_styles() {
             n.health = NeuronState::Alive;
         }
         (snap.alive, snap.dead, snap.saturated) = (14, 1, 1);
-        update(&mut app, Msg::Snapshot(Arc::new(snap)));
+        app.act(Msg::Snapshot(Arc::new(snap)));
         let buf = render(&app);
         let layout = reluscope::app::layout::compute(buf.area, &app).unwrap();
         let net = layout.get(reluscope::app::Pane::Network).unwrap();
@@ -228,7 +224,7 @@ fn born_dead_network_shows_dead_neurons() {
         (160, 48),
         0,
     );
-    let snap = app.snapshot.as_ref().unwrap();
+    let snap = app.snapshot().unwrap();
     assert!(snap.dead > 0, "expected dead neurons, got {}", snap.dead);
     let text = screen(&app);
     assert!(text.contains(&format!("dead {}", snap.dead)), "{text}");
@@ -248,24 +244,24 @@ fn a_click_focuses_the_pane_under_it() {
     let area = Rect::new(0, 0, 160, 48);
     let layout = reluscope::app::layout::compute(area, &app).unwrap();
     let out = layout.get(reluscope::app::Pane::Output).unwrap();
-    update(&mut app, Msg::Click(out.x + 2, out.y + 2));
-    assert_eq!(app.focus, reluscope::app::Pane::Output);
+    app.act(Msg::Click(out.x + 2, out.y + 2));
+    assert_eq!(app.panes().focus, reluscope::app::Pane::Output);
     // A click on the status bar changes nothing.
-    assert!(!update(&mut app, Msg::Click(1, 47)).redraw);
-    assert_eq!(app.focus, reluscope::app::Pane::Output);
+    assert!(!app.act(Msg::Click(1, 47)).redraw());
+    assert_eq!(app.panes().focus, reluscope::app::Pane::Output);
 }
 
 #[test]
 fn zoomed_activation_with_comparisons_and_a_parameter() {
     let mut app = app_at(100, 30);
-    update(&mut app, Action::NextActivation); // leaky-relu
-    update(&mut app, Action::FocusNext); // activation pane
-    update(&mut app, Action::ToggleZoom);
-    update(&mut app, Action::CycleCompare); // sigmoid and tanh
+    app.act(Action::NextActivation); // leaky-relu
+    app.act(Action::FocusNext); // activation pane
+    app.act(Action::ToggleZoom);
+    app.act(Action::CycleCompare); // sigmoid and tanh
     for _ in 0..3 {
-        update(&mut app, Action::Down); // zoom in
+        app.act(Action::Down); // zoom in
     }
-    update(&mut app, Action::Left);
+    app.act(Action::Left);
     let text = screen(&app);
     assert!(text.contains("slope=0.01"), "{text}");
     assert!(text.contains("sigmoid") && text.contains("tanh"), "{text}");
@@ -276,12 +272,12 @@ fn zoomed_activation_with_comparisons_and_a_parameter() {
 fn zoomed_derivative_of_sigmoid_marks_saturation() {
     let mut app = app_at(100, 30);
     for _ in 0..4 {
-        update(&mut app, Action::PrevActivation); // relu -> step -> linear -> softsign -> tanh
+        app.act(Action::PrevActivation); // relu -> step -> linear -> softsign -> tanh
     }
-    update(&mut app, Action::PrevActivation); // sigmoid
-    assert_eq!(app.config.activation.info().name, "sigmoid");
-    app.focus = reluscope::app::Pane::Derivative;
-    update(&mut app, Action::ToggleZoom);
+    app.act(Action::PrevActivation); // sigmoid
+    assert_eq!(app.config().activation.info().name, "sigmoid");
+    app.act(Msg::Focus(reluscope::app::Pane::Derivative));
+    app.act(Action::ToggleZoom);
     let text = screen(&app);
     assert!(text.contains("saturated"), "{text}");
     assert!(!text.contains("no gradient"), "{text}");
@@ -291,10 +287,10 @@ fn zoomed_derivative_of_sigmoid_marks_saturation() {
 #[test]
 fn a_diverged_run_says_how_to_recover() {
     let mut app = app_at(160, 48);
-    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    let mut snap = (**app.snapshot().unwrap()).clone();
     snap.diverged = true;
     snap.train_loss = f64::NAN;
-    update(&mut app, Msg::Snapshot(Arc::new(snap)));
+    app.act(Msg::Snapshot(Arc::new(snap)));
     let text = screen(&app);
     assert!(text.contains("diverged"), "{text}");
     assert!(
@@ -307,8 +303,8 @@ fn a_diverged_run_says_how_to_recover() {
 #[test]
 fn the_output_probe_reads_the_prediction() {
     let mut app = app_at(160, 48);
-    app.focus = reluscope::app::Pane::Output;
-    update(&mut app, Action::Up); // the probe appears at the centre
+    app.act(Msg::Focus(reluscope::app::Pane::Output));
+    app.act(Action::Up); // the probe appears at the centre
     let text = screen(&app);
     assert!(text.contains("x1 0 x2 0 p(+1)"), "{text}");
     // The circle dataset is positive at the centre: a trained network says so.
@@ -323,9 +319,9 @@ fn the_output_probe_reads_the_prediction() {
         .parse()
         .unwrap();
     assert!(p > 0.5, "p(+1) at the centre = {p}");
-    update(&mut app, Action::Left);
+    app.act(Action::Left);
     assert!(screen(&app).contains("x1 -0.5 x2 0 p(+1)"));
-    update(&mut app, Action::Cancel);
+    app.act(Action::Cancel);
     assert!(!screen(&app).contains("p(+1)"));
 }
 
@@ -344,33 +340,33 @@ fn regression_data_colours_points_by_target() {
     let text = screen(&app);
     assert!(text.contains("Output: multi-gauss"), "{text}");
     assert!(text.contains("value -"), "{text}");
-    app.focus = reluscope::app::Pane::Output;
-    update(&mut app, Action::Down);
+    app.act(Msg::Focus(reluscope::app::Pane::Output));
+    app.act(Action::Down);
     assert!(screen(&app).contains("x1 0 x2 0 y "));
 }
 
 #[test]
 fn scenarios_are_picked_and_toured() {
     let mut app = app_at(160, 48);
-    update(&mut app, Action::PickScenario);
-    assert_eq!(app.picker, Some(0));
-    update(&mut app, Action::Down);
+    app.act(Action::PickScenario);
+    assert_eq!(app.picker(), Some(0));
+    app.act(Action::Down);
     let text = screen(&app);
     assert!(
         text.contains("Scenarios (enter start, esc close)"),
         "{text}"
     );
     insta::assert_snapshot!(text);
-    let effects = update(&mut app, Action::Enter);
-    assert_eq!(app.picker, None);
+    let effects = app.act(Action::Enter);
+    assert_eq!(app.picker(), None);
     let second = &reluscope::settings::preset::all()[1];
-    assert_eq!(app.scenario.as_ref().unwrap().title, second.title);
+    assert_eq!(app.scenario().unwrap().title, second.title);
     let expected = reluscope::settings::Settings::default()
         .with_scenario(second)
         .unwrap();
-    assert_eq!(app.config, expected.train);
+    assert_eq!(*app.config(), expected.train);
     assert!(
-        effects.trainer.iter().any(
+        effects.trainer().iter().any(
             |c| matches!(c, reluscope::trainer::Command::Restart(cfg) if **cfg == expected.train)
         ),
         "a fresh run of the scenario's preset"
@@ -380,17 +376,20 @@ fn scenarios_are_picked_and_toured() {
     // Without a selected neuron, the inspector's place shows what to watch.
     assert!(text.contains("Scenario ─"), "{text}");
     // The tour goes on from there, and wraps around backwards.
-    update(&mut app, Action::NextScenario);
+    app.act(Action::NextScenario);
     assert_eq!(
-        app.scenario.as_ref().unwrap().title,
+        app.scenario().unwrap().title,
         reluscope::settings::preset::all()[2].title
     );
-    app.scenario_index = None;
-    update(&mut app, Action::PrevScenario);
+    // Back from the tour's first scenario wraps to its last.
+    app.act(Action::PrevScenario);
+    app.act(Action::PrevScenario);
+    assert_eq!(app.scenario_index(), Some(0));
+    app.act(Action::PrevScenario);
     let last = reluscope::settings::preset::all().len() - 1;
-    assert_eq!(app.scenario_index, Some(last));
+    assert_eq!(app.scenario_index(), Some(last));
     // The help overlay shows what to watch.
-    update(&mut app, Action::ToggleHelp);
+    app.act(Action::ToggleHelp);
     let caption_start: String = reluscope::settings::preset::all()[last]
         .caption
         .split_whitespace()
@@ -403,24 +402,24 @@ fn scenarios_are_picked_and_toured() {
 #[test]
 fn typing_replaces_the_prefilled_value() {
     let mut app = app_at(100, 30);
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Enter);
-    assert_eq!(app.editing.as_deref(), Some("0.03"));
-    update(&mut app, Action::ToggleZoom);
+    app.act(Action::Down);
+    app.act(Action::Down);
+    app.act(Action::Enter);
+    assert_eq!(app.editing(), Some("0.03"));
+    app.act(Action::ToggleZoom);
     assert!(screen(&app).contains("type to replace"));
     // Typing straight away replaces the value shown, as in a selected field.
     for c in "0.1".chars() {
-        update(&mut app, Msg::Input(c));
+        app.act(Msg::Input(c));
     }
-    assert_eq!(app.editing.as_deref(), Some("0.1"));
-    update(&mut app, Action::Enter);
-    assert_eq!(app.config.lr, 0.1);
+    assert_eq!(app.editing(), Some("0.1"));
+    app.act(Action::Enter);
+    assert_eq!(app.config().lr, 0.1);
     // Backspace first edits the prefilled value instead.
-    update(&mut app, Action::Enter);
-    update(&mut app, Msg::Backspace);
-    update(&mut app, Msg::Input('5'));
-    assert_eq!(app.editing.as_deref(), Some("0.5"));
+    app.act(Action::Enter);
+    app.act(Msg::Backspace);
+    app.act(Msg::Input('5'));
+    assert_eq!(app.editing(), Some("0.5"));
 }
 
 #[test]
@@ -450,27 +449,27 @@ fn esc_acts_on_something_visible_in_the_full_layout() {
     let mut app = app_at(160, 48);
     // Parameters -> Activation -> Derivative -> Network: select a neuron, toggle the inspector.
     for _ in 0..3 {
-        update(&mut app, Action::FocusNext);
+        app.act(Action::FocusNext);
     }
-    update(&mut app, Action::Enter);
-    assert!(app.selected.is_some() && app.inspector);
+    app.act(Action::Enter);
+    assert!(app.panes().selected.is_some() && app.panes().inspector);
     // Output: place a probe, then esc. The full layout shows the inspector regardless of the
     // toggle, so esc must remove the probe, not flip the toggle and change nothing visible.
-    update(&mut app, Action::FocusNext);
-    update(&mut app, Action::Down);
-    assert!(app.probe.is_some());
+    app.act(Action::FocusNext);
+    app.act(Action::Down);
+    assert!(app.panes().probe.is_some());
     let before = screen(&app);
-    update(&mut app, Action::Cancel);
-    assert!(app.probe.is_none());
+    app.act(Action::Cancel);
+    assert!(app.panes().probe.is_none());
     assert_ne!(screen(&app), before);
     // In the medium layout the toggle shows, and esc closes the inspector first.
     let mut app = app_at(100, 30);
-    update(&mut app, Action::FocusNext); // Activation
-    update(&mut app, Action::FocusNext); // Network
-    update(&mut app, Action::Enter);
-    assert!(app.inspector);
-    update(&mut app, Action::Cancel);
-    assert!(!app.inspector && app.selected.is_some());
+    app.act(Action::FocusNext); // Activation
+    app.act(Action::FocusNext); // Network
+    app.act(Action::Enter);
+    assert!(app.panes().inspector);
+    app.act(Action::Cancel);
+    assert!(!app.panes().inspector && app.panes().selected.is_some());
 }
 
 /// The text inside the help overlay's box, one line per row.
@@ -501,8 +500,8 @@ fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
     let first = &reluscope::settings::preset::all()[0];
     for (w, h) in [(160, 48), (100, 30)] {
         let mut app = app_at(w, h);
-        update(&mut app, Action::NextScenario);
-        update(&mut app, Action::ToggleHelp);
+        app.act(Action::NextScenario);
+        app.act(Action::ToggleHelp);
         let inside = help_box(&screen(&app)).join(" ");
         // The caption is wrapped to the box, not cut at its edge.
         let words: Vec<&str> = inside.split_whitespace().collect();
@@ -512,7 +511,7 @@ fn help_with_a_scenario_shows_the_whole_caption_and_every_key() {
         // The keys below the scenario still reach the last binding: on screen, or scrolled
         // into view where the screen is too short for them all.
         for _ in 0..reluscope::app::help::max_scroll(&app) {
-            update(&mut app, Action::Down);
+            app.act(Action::Down);
         }
         let inside = help_box(&screen(&app)).join(" ");
         assert!(inside.contains("quit"), "{w}x{h}: keys cut\n{inside}");
@@ -537,22 +536,16 @@ fn the_rebuild_notice_keeps_what_caused_it() {
         (160, 48),
         0,
     );
-    let mut worker = Worker::new(config, false, None, app.requested_view.unwrap()).unwrap();
-    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
     // `R`: new data. The trainer rebuilds and says so; the message must still say why.
-    for cmd in update(&mut app, Action::NewData).trainer {
-        worker.apply(cmd);
-    }
-    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
-    let msg = &app.message.as_ref().unwrap().0;
+    app.act(Action::NewData);
+    app.refresh();
+    let msg = &app.message().unwrap().0;
     assert!(msg.starts_with("new data (seed 1)"), "{msg}");
     assert!(msg.contains("network rebuilt: 8,8 hidden layers"), "{msg}");
     // A scenario's title stays in front of the trainer's "new run" notice.
-    for cmd in update(&mut app, Action::NextScenario).trainer {
-        worker.apply(cmd);
-    }
-    update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
-    let msg = &app.message.as_ref().unwrap().0;
+    app.act(Action::NextScenario);
+    app.refresh();
+    let msg = &app.message().unwrap().0;
     assert!(msg.starts_with("scenario: "), "{msg}");
     assert!(msg.contains("new run: "), "{msg}");
 }
@@ -562,10 +555,10 @@ fn diverged_status_keeps_the_learning_rate_in_view() {
     // At 100 columns the explanation used to push `lr` off the line, so lowering it with `-`
     // showed no change.
     let mut app = app_at(100, 30);
-    let mut snap = (**app.snapshot.as_ref().unwrap()).clone();
+    let mut snap = (**app.snapshot().unwrap()).clone();
     snap.diverged = true;
-    update(&mut app, Msg::Snapshot(Arc::new(snap)));
-    update(&mut app, Action::LrDown);
+    app.act(Msg::Snapshot(Arc::new(snap)));
+    app.act(Action::LrDown);
     let text = screen(&app);
     let status = text.lines().nth(28).unwrap();
     assert!(status.contains("diverged"), "{status}");
@@ -599,12 +592,12 @@ fn help_scrolls_to_every_key_on_a_small_terminal() {
     // 80x24: one column of keys, taller than the screen. The last bindings (experiments,
     // quit) used to be out of reach.
     let mut app = app_at(80, 24);
-    update(&mut app, Action::ToggleHelp);
+    app.act(Action::ToggleHelp);
     let first = help_box(&screen(&app)).join("\n");
     assert!(!first.contains("quit"), "{first}");
     assert!(screen(&app).contains("↓ more"));
     for _ in 0..60 {
-        update(&mut app, Action::Down);
+        app.act(Action::Down);
     }
     let last = help_box(&screen(&app)).join("\n");
     assert!(
@@ -613,10 +606,10 @@ fn help_scrolls_to_every_key_on_a_small_terminal() {
     );
     assert!(screen(&app).contains("↑ more"));
     // Scrolled past the end, one press up still moves.
-    update(&mut app, Action::Up);
+    app.act(Action::Up);
     assert_ne!(help_box(&screen(&app)).join("\n"), last);
     // Reopened, it starts at the top.
-    update(&mut app, Action::Cancel);
-    update(&mut app, Action::ToggleHelp);
+    app.act(Action::Cancel);
+    app.act(Action::ToggleHelp);
     assert_eq!(help_box(&screen(&app)).join("\n"), first);
 }

@@ -5,30 +5,20 @@
 
 use std::sync::Arc;
 
-use super::App;
+use super::msg::Effect;
+use super::state::{Ab, App, Overlay};
 use crate::engine::TrainConfig;
 use crate::trainer::{Command, Snapshot};
-
-/// The second run of a comparison.
-#[derive(Debug, Clone)]
-pub struct Ab {
-    /// B's settings (A's are `App::config`).
-    pub config: TrainConfig,
-    pub snapshot: Option<Arc<Snapshot>>,
-    /// The generation of B's last snapshot whose notice was shown.
-    notice_generation: u64,
-}
 
 impl App {
     /// Split the screen into A and B, both from the start on A's settings; or close B.
     pub(super) fn toggle_ab(&mut self) {
         if self.ab.take().is_some() {
-            self.effects.ab = Some(None);
+            self.effects.set_b(Effect::StopB);
             self.say("A/B closed: one run");
             return;
         }
-        if self.timeline {
-            self.timeline = false;
+        if self.overlays.close(&Overlay::Timeline) {
             self.command(Command::Seek(crate::trainer::Seek::Now));
         }
         if !self.paused {
@@ -44,7 +34,8 @@ impl App {
             snapshot: None,
             notice_generation: 0,
         });
-        self.effects.ab = Some(Some(Box::new(self.config.clone())));
+        self.effects
+            .set_b(Effect::StartB(Box::new(self.config.clone())));
         let keys = [
             crate::action::Action::NextActivation,
             crate::action::Action::LrUp,
@@ -61,7 +52,7 @@ impl App {
 
     /// Open the A/B comparison a scenario asks for: B is the scenario's run with its `compare`
     /// settings changed.
-    pub fn start_scenario_compare(&mut self, scenario: &crate::settings::Scenario) {
+    pub(super) fn start_scenario_compare(&mut self, scenario: &crate::settings::Scenario) {
         let Some(changes) = &scenario.compare else {
             return;
         };
@@ -79,7 +70,7 @@ impl App {
         if let Some(ab) = &mut self.ab {
             ab.config = b.clone();
         }
-        self.effects.ab = Some(Some(Box::new(b)));
+        self.effects.set_b(Effect::StartB(Box::new(b)));
         let (_, db) = self.ab_differences().unwrap_or_default();
         let key = self.key_of(crate::action::Action::ToggleAb);
         self.say(format!(
@@ -89,14 +80,6 @@ impl App {
         ));
     }
 
-    /// Send `command` to B as well, when comparing.
-    pub(super) fn command_both(&mut self, command: Command) {
-        if self.ab.is_some() {
-            self.effects.trainer_b.push(command.clone());
-        }
-        self.command(command);
-    }
-
     /// A change of settings while comparing: B takes it. Returns false when not comparing.
     pub(super) fn reconfigure_b(&mut self, new: &TrainConfig, what: &str) -> bool {
         let Some(ab) = &mut self.ab else {
@@ -104,8 +87,7 @@ impl App {
         };
         ab.config = new.clone();
         self.effects
-            .trainer_b
-            .push(Command::Configure(Box::new(new.clone())));
+            .push(Effect::TrainerB(Command::Configure(Box::new(new.clone()))));
         self.say(format!("B: {what}"));
         true
     }

@@ -95,8 +95,6 @@ pub struct Polled {
 /// The view, whether a job runs, and the latest results.
 #[derive(Debug, Clone, Default)]
 pub struct Experiments {
-    /// The view is on screen (full-screen, like a zoomed pane).
-    pub open: bool,
     pub setup: ExperimentSetup,
     /// What the view shows: the last born-dead comparison and the last sweep (each stays until
     /// a run of its kind replaces it), with the status and progress of the last job.
@@ -139,9 +137,10 @@ impl Experiments {
         Ok(self.setup.params(kind, config))
     }
 
-    /// Take the job's newest results. While the view is closed only what the status line shows
-    /// (status and whole percents) counts as a change, so a hidden job redraws rarely.
-    pub fn take(&mut self, mut new: ExperimentResults) -> Polled {
+    /// Take the job's newest results. While the view is closed (`!open`) only what the status
+    /// line shows (status and whole percents) counts as a change, so a hidden job redraws
+    /// rarely.
+    pub fn take(&mut self, mut new: ExperimentResults, open: bool) -> Polled {
         if !self.running {
             return Polled {
                 changed: false,
@@ -156,7 +155,7 @@ impl Experiments {
         } else {
             (std::mem::take(&mut self.results.born_dead), None)
         };
-        let changed = if self.open {
+        let changed = if open {
             new != self.results
         } else {
             new.status != self.results.status || percent(&new) != percent(&self.results)

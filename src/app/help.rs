@@ -5,7 +5,7 @@
 
 use ratatui::layout::Rect;
 
-use super::App;
+use super::state::App;
 use crate::action::Action;
 
 /// How a piece of help text is shown.

@@ -4,8 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::App;
 use super::msg::Msg;
+use super::state::App;
 use crate::action::Action;
 
 /// The message a key press stands for in the app's current mode, if any.
@@ -14,7 +14,7 @@ pub fn key(app: &App, key: &KeyEvent) -> Option<Msg> {
     if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
         return Some(Msg::Action(Action::Quit));
     }
-    if app.editing.is_some() {
+    if app.editing().is_some() {
         return match key.code {
             KeyCode::Char(c) if !ctrl => Some(Msg::Input(c)),
             KeyCode::Backspace => Some(Msg::Backspace),

@@ -9,7 +9,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::{App, Pane};
+use super::state::{App, Pane};
 use crate::trainer::View;
 
 /// Below this the explorer shows only "terminal too small".
@@ -85,12 +85,12 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
     let status_h = if compact { 1 } else { 2 };
     let [body, status] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(status_h)]).areas(area);
-    let inspecting = app.inspector && app.selected.is_some();
+    let inspecting = app.panes.inspector && app.panes.selected.is_some();
     let mut a = Areas {
         status,
         ..Areas::default()
     };
-    if app.experiments.open {
+    if app.experiments_open() {
         a.experiments = Some(body);
         return Some(a);
     }
@@ -98,7 +98,7 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
         a.ab = Some(ab_areas(body));
         return Some(a);
     }
-    if app.zoomed || compact {
+    if app.panes.zoomed || compact {
         let body = if compact {
             let [tabs, rest] =
                 Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
@@ -108,14 +108,14 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
             body
         };
         let mut pane_area = body;
-        if app.focus == Pane::Network && inspecting && body.height >= 20 {
+        if app.panes.focus == Pane::Network && inspecting && body.height >= 20 {
             let [net, insp] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(12)]).areas(body);
             pane_area = net;
             a.inspector = Some(insp);
         }
         a.legend = pane_area.height >= 8;
-        a.panes.push((app.focus, pane_area));
+        a.panes.push((app.panes.focus, pane_area));
         return Some(a);
     }
     if area.width >= FULL_WIDTH && area.height >= FULL_HEIGHT {
@@ -190,7 +190,7 @@ pub fn compute(area: Rect, app: &App) -> Option<Areas> {
 pub fn visible_panes(app: &App) -> Vec<Pane> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     match compute(area, app) {
-        Some(a) if a.tabs.is_none() && a.experiments.is_none() && !app.zoomed => Pane::ALL
+        Some(a) if a.tabs.is_none() && a.experiments.is_none() && !app.panes.zoomed => Pane::ALL
             .into_iter()
             .filter(|p| a.get(*p).is_some())
             .collect(),
@@ -233,7 +233,7 @@ pub fn wanted_view(app: &App) -> View {
                 let m = map_area(inner(r));
                 (m.width as usize, m.height as usize * 2)
             });
-    let inspect = match (a.inspector, app.selected) {
+    let inspect = match (a.inspector, app.panes.selected) {
         (Some(r), Some((l, n))) => {
             let i = inner(r);
             // The plane sits below four lines of text.

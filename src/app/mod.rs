@@ -1,12 +1,19 @@
 //! The explorer's state and the one `update` function through which every change goes (The Elm
-//! Architecture). `update` takes a [`Msg`] and returns the [`Effects`] the run loop carries
-//! out (trainer commands, experiments, suspend, clear, quit); it never touches the terminal, a
-//! thread or a channel, so tests drive the whole app by messages alone.
+//! Architecture). `update` takes a [`Msg`] and returns the [`Effects`] (an ordered list of
+//! [`Effect`]s) that `runtime::carry_out` carries out: trainer commands, experiments, files,
+//! suspend, clear, quit. It never touches the terminal, a thread or a channel, so tests drive
+//! the whole app by messages alone.
 //!
-//! Modules: [`msg`] (what goes in and out), [`input`] (keys and mouse into messages),
-//! [`layout`] and [`help`] (where things go, pure functions of the state and the size),
-//! [`params`] (the Parameters pane's knobs over the settings schema), [`curve_view`] (the
-//! activation view's range and cursor), [`experiments`] (the Experiments view's state).
+//! What takes a key first is explicit: the [`Overlay`] stack on top (help, picker, file prompt,
+//! typed value, timeline, state line, Experiments view; `Esc` closes the top one), then the
+//! panes, whose own state (focus, zoom, selection, inspector, probe, ...) is a [`PaneView`].
+//!
+//! Modules: [`state`] (the [`App`] itself, read through getters), [`msg`] (what goes in and
+//! out), [`input`] (keys and mouse into messages), [`layout`] and [`help`] (where things go,
+//! pure functions of the state and the size), [`params`] (the Parameters pane's knobs over the
+//! settings schema), [`curve_view`] (the activation view's range and cursor), [`experiments`]
+//! (the Experiments view's job and results), [`ab`] and [`share`] (the A/B comparison, and
+//! taking a run away: state string, files). None of them imports this one.
 
 pub mod ab;
 pub mod curve_view;
@@ -15,8 +22,10 @@ pub mod help;
 pub mod input;
 pub mod layout;
 pub mod msg;
+pub mod pane;
 pub mod params;
 pub mod share;
+pub mod state;
 
 use std::sync::Arc;
 
@@ -25,133 +34,13 @@ use crate::engine::TrainConfig;
 use crate::experiment::{ExperimentResults, JobStatus};
 use crate::keymap::Keymap;
 use crate::settings::{Scenario, Settings};
-use crate::trainer::{Command, Snapshot, View};
+use crate::trainer::{Command, Snapshot};
 
 use curve_view::CurveView;
 pub use experiments::{ExperimentKind, ExperimentSetup, Experiments};
-pub use msg::{Effects, ExperimentEffect, FileEffect, Msg};
+pub use msg::{Effect, Effects, ExperimentEffect, FileEffect, Level, Msg};
 use params::{Knob, SPEEDS};
-pub use share::SaveKind;
-
-/// The panes, in focus order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Activation,
-    Derivative,
-    Network,
-    Output,
-    Metrics,
-    Parameters,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 6] = [
-        Pane::Activation,
-        Pane::Derivative,
-        Pane::Network,
-        Pane::Output,
-        Pane::Metrics,
-        Pane::Parameters,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Activation => "Activation",
-            Pane::Derivative => "Derivative",
-            Pane::Network => "Network",
-            Pane::Output => "Output",
-            Pane::Metrics => "Metrics",
-            Pane::Parameters => "Parameters",
-        }
-    }
-}
-
-/// How serious a status message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Error,
-}
-
-/// The whole state of the explorer.
-#[derive(Debug, Clone)]
-pub struct App {
-    /// Messages use ASCII punctuation (a non-UTF-8 locale or `--ascii`).
-    pub ascii: bool,
-    pub keymap: Keymap,
-    /// The settings the user asked for (the trainer applies them).
-    pub config: TrainConfig,
-    /// The slice of the inputs the plane views show (data with more than two inputs).
-    pub plane: crate::engine::PlaneView,
-    /// Index into [`SPEEDS`].
-    pub speed: usize,
-    pub paused: bool,
-    pub focus: Pane,
-    pub zoomed: bool,
-    pub help: bool,
-    /// How far the help overlay is scrolled (it may not fit a small terminal).
-    pub help_scroll: u16,
-    pub plot: CurveView,
-    /// The selected hidden neuron: (hidden layer, neuron).
-    pub selected: Option<(usize, usize)>,
-    pub inspector: bool,
-    /// The Network pane shows each neuron's pre-activation range instead of its tile.
-    pub preact: bool,
-    /// The selected knob of the Parameters pane (index into [`Knob::ALL`]).
-    pub knob: usize,
-    /// Text being typed for the selected knob, or for the file prompt when `saving` is set.
-    pub editing: Option<String>,
-    /// The file prompt is open: `editing` is the path to save this to.
-    pub saving: Option<SaveKind>,
-    /// The state string is shown (the run as one line).
-    pub state_shown: bool,
-    /// The timeline is open: left/right scrub the run's kept history, training paused.
-    pub timeline: bool,
-    /// The A/B comparison's second run, when the screen is split.
-    pub ab: Option<ab::Ab>,
-    /// The number of the last model save reported.
-    saves_seen: u64,
-    /// The edit text is still the prefilled current value: the first typed character replaces
-    /// it (as a selected field does), Backspace edits it instead.
-    pub edit_fresh: bool,
-    pub show_test: bool,
-    /// A probe on the Output pane: a point of the input plane as fractions of its width and
-    /// height (0,0 top left), moved with the arrow keys; the pane reads the prediction there.
-    pub probe: Option<(f64, f64)>,
-    pub snapshot: Option<Arc<Snapshot>>,
-    pub message: Option<(String, Level)>,
-    /// Terminal size in cells.
-    pub size: (u16, u16),
-    /// What the update in progress will return.
-    effects: Effects,
-    /// What the trainer was last asked to sample: output grid size and inspected neuron.
-    pub requested_view: Option<View>,
-    /// The guided scenario in effect, if any: shown at the top of the help overlay.
-    pub scenario: Option<ScenarioView>,
-    /// Its place in the tour (index into `scenario::BUILTIN`).
-    pub scenario_index: Option<usize>,
-    /// The scenario picker, open with the highlighted entry.
-    pub picker: Option<usize>,
-    /// The layered settings the app started from: a picked scenario is applied on them.
-    pub settings: Option<Box<Settings>>,
-    /// The Experiments view and its background job.
-    pub experiments: Experiments,
-    /// The generation of the last snapshot whose notice was shown.
-    notice_generation: u64,
-    /// What the last rebuilding change was (`new data (seed 1)`), to lead the trainer's notice
-    /// about the rebuild, which only describes the new network.
-    rebuild_cause: Option<String>,
-}
-
-/// What the explorer shows of a scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioView {
-    pub title: String,
-    /// What to watch.
-    pub caption: String,
-    /// Keys to try, with what each does.
-    pub hints: Vec<(String, String)>,
-}
+pub use state::{Ab, App, Overlay, Overlays, Pane, PaneView, SaveKind, ScenarioView};
 
 impl App {
     /// A new app for a terminal of `size`, with training paused or running.
@@ -166,27 +55,13 @@ impl App {
             ascii,
             keymap,
             config,
+            plane: crate::engine::PlaneView::default(),
             speed: params::DEFAULT_SPEED,
             paused,
-            focus: Pane::Parameters,
-            zoomed: false,
-            help: false,
-            help_scroll: 0,
-            plot: CurveView::default(),
-            selected: None,
-            plane: crate::engine::PlaneView::default(),
-            inspector: false,
-            preact: false,
-            knob: 0,
-            editing: None,
-            saving: None,
-            state_shown: false,
-            timeline: false,
+            overlays: Overlays::default(),
+            panes: PaneView::default(),
             ab: None,
             saves_seen: 0,
-            edit_fresh: false,
-            show_test: false,
-            probe: None,
             snapshot: None,
             message: None,
             size,
@@ -194,7 +69,6 @@ impl App {
             requested_view: None,
             scenario: None,
             scenario_index: None,
-            picker: None,
             settings: None,
             experiments: Experiments::default(),
             notice_generation: 0,
@@ -215,21 +89,12 @@ impl App {
     ) -> App {
         let display = &settings.display;
         let mut app = App::new(config, settings.keymap.clone(), ascii, display.paused, size);
-        app.plot = CurveView::with_range(display.x_range.0, display.x_range.1);
+        app.panes.plot = CurveView::with_range(display.x_range.0, display.x_range.1);
         if let Some(scenario) = &settings.scenario {
             app.show_scenario(scenario);
         }
         app.settings = Some(Box::new(settings));
         app
-    }
-
-    /// " · " between the parts of a message, or " | " in ASCII.
-    fn sep(&self) -> &'static str {
-        if self.ascii { " | " } else { " · " }
-    }
-
-    fn command(&mut self, command: Command) {
-        self.effects.trainer.push(command);
     }
 
     /// Start scenario `index` of the tour: its training preset applied on the starting
@@ -240,7 +105,7 @@ impl App {
             return;
         };
         if self.ab.take().is_some() {
-            self.effects.ab = Some(None);
+            self.effects.set_b(Effect::StopB);
         }
         let base = self.settings.as_deref().cloned().unwrap_or_default();
         match base.with_scenario(scenario) {
@@ -249,9 +114,9 @@ impl App {
                 self.config = settings.train.clone();
                 self.command(Command::Restart(Box::new(self.config.clone())));
                 let (lo, hi) = settings.display.x_range;
-                self.plot = CurveView::with_range(lo, hi);
-                self.selected = None;
-                self.inspector = false;
+                self.panes.plot = CurveView::with_range(lo, hi);
+                self.panes.selected = None;
+                self.panes.inspector = false;
                 self.show_scenario(scenario);
                 self.start_scenario_compare(scenario);
                 // The trainer's "new run" notice follows the scenario's title, not replaces it.
@@ -261,7 +126,7 @@ impl App {
     }
 
     /// Show a scenario: its title on the message line, the rest in the help overlay.
-    pub fn show_scenario(&mut self, scenario: &Scenario) {
+    fn show_scenario(&mut self, scenario: &Scenario) {
         self.scenario_index = crate::scenario::names()
             .iter()
             .position(|n| *n == scenario.name);
@@ -277,14 +142,14 @@ impl App {
                 .into_iter()
                 .find(|p| p.title().eq_ignore_ascii_case(f))
         }) {
-            self.focus = p;
+            self.panes.focus = p;
         }
         if let Some(k) = scenario.select.as_ref().and_then(|r| {
             Knob::ALL
                 .iter()
                 .position(|k| k.label().trim().eq_ignore_ascii_case(r))
         }) {
-            self.knob = k;
+            self.panes.knob = k;
         }
         self.scenario = Some(ScenarioView {
             title: scenario.title.clone(),
@@ -296,14 +161,6 @@ impl App {
     /// Panes that are on screen now, in focus order.
     pub fn visible_panes(&self) -> Vec<Pane> {
         layout::visible_panes(self)
-    }
-
-    fn say(&mut self, msg: impl Into<String>) {
-        self.message = Some((msg.into(), Level::Info));
-    }
-
-    fn complain(&mut self, msg: impl Into<String>) {
-        self.message = Some((msg.into(), Level::Error));
     }
 
     /// Ask the trainer for `new` if it is valid; otherwise keep the current settings and say
@@ -320,8 +177,8 @@ impl App {
         self.config = new;
         self.command(Command::Configure(Box::new(self.config.clone())));
         if rebuild {
-            self.selected = None;
-            self.inspector = false;
+            self.panes.selected = None;
+            self.panes.inspector = false;
             self.say(format!("{what}{}network rebuilt", self.sep()));
             self.rebuild_cause = Some(what.to_string());
         } else {
@@ -381,13 +238,13 @@ impl App {
     fn move_selection(&mut self, action: &Action) {
         let widths = self.hidden_widths();
         if widths.is_empty() {
-            self.selected = None;
+            self.panes.selected = None;
             return;
         }
-        let (mut l, mut n) = match self.selected {
+        let (mut l, mut n) = match self.panes.selected {
             Some(sel) => sel,
             None => {
-                self.selected = Some((0, 0));
+                self.panes.selected = Some((0, 0));
                 return;
             }
         };
@@ -400,11 +257,11 @@ impl App {
             _ => {}
         }
         n = n.min(widths[l].saturating_sub(1));
-        self.selected = Some((l, n));
+        self.panes.selected = Some((l, n));
     }
 
     fn knob_selected(&self) -> Knob {
-        Knob::ALL[self.knob.min(Knob::ALL.len() - 1)]
+        Knob::ALL[self.panes.knob.min(Knob::ALL.len() - 1)]
     }
 
     fn step_knob(&mut self, knob: Knob, up: bool) {
@@ -442,21 +299,21 @@ impl App {
         if panes.is_empty() {
             return;
         }
-        let i = panes.iter().position(|p| *p == self.focus);
+        let i = panes.iter().position(|p| *p == self.panes.focus);
         let n = panes.len();
         let next = match (i, forward) {
             (Some(i), true) => (i + 1) % n,
             (Some(i), false) => (i + n - 1) % n,
             (None, _) => 0,
         };
-        self.focus = panes[next];
+        self.panes.focus = panes[next];
     }
 
     /// Open or close the Experiments view. A running job keeps running when the view closes.
     fn toggle_experiments(&mut self) {
-        self.experiments.open = !self.experiments.open;
-        if self.experiments.open {
-            self.help = false;
+        if !self.overlays.close(&Overlay::Experiments) {
+            self.overlays.open(Overlay::Experiments);
+            self.overlays.close(&Overlay::Help { scroll: 0 });
         } else if let Some(kind) = self.experiments.kind.filter(|_| self.experiments.running()) {
             let back = self.key_of(Action::ToggleExperiments);
             self.say(format!(
@@ -468,16 +325,17 @@ impl App {
 
     /// Open the Experiments view and start `kind` there, unless a job is already running.
     fn run_experiment(&mut self, kind: ExperimentKind) {
-        self.experiments.open = true;
-        self.help = false;
+        self.overlays.open(Overlay::Experiments);
+        self.overlays.close(&Overlay::Help { scroll: 0 });
         let cancel = self.key_of(Action::Cancel);
         match self.experiments.start(kind, &self.config) {
             Ok(params) => {
-                self.effects.experiment = Some(ExperimentEffect::Start {
-                    params,
-                    threads: self.experiments.setup.threads,
-                    leave_a_core: !self.paused,
-                });
+                self.effects
+                    .push(Effect::Experiment(ExperimentEffect::Start {
+                        params,
+                        threads: self.experiments.setup.threads,
+                        leave_a_core: !self.paused,
+                    }));
                 self.say(format!(
                     "{} started ({cancel} cancels)",
                     kind.name(self.ascii)
@@ -489,10 +347,12 @@ impl App {
 
     /// Take the running job's newest results; says so when it ends.
     fn take_experiment(&mut self, results: &ExperimentResults) -> bool {
-        let polled = self.experiments.take(results.clone());
+        let polled = self
+            .experiments
+            .take(results.clone(), self.experiments_open());
         if let (Some(status), Some(kind)) = (&polled.ended, self.experiments.kind) {
             let name = kind.name(self.ascii);
-            let back = if self.experiments.open {
+            let back = if self.experiments_open() {
                 String::new()
             } else {
                 format!(" ({} shows it)", self.key_of(Action::ToggleExperiments))
@@ -515,9 +375,9 @@ impl App {
             ));
             return;
         }
-        let was_open = self.timeline;
-        if !self.timeline {
-            self.timeline = true;
+        let was_open = self.timeline_open();
+        if !was_open {
+            self.overlays.open(Overlay::Timeline);
             if !self.paused {
                 self.paused = true;
                 self.command(Command::Pause);
@@ -545,7 +405,7 @@ impl App {
     }
 
     /// Start with the timeline open on a run read from `path` (`--open`).
-    pub fn open_timeline_at_start(&mut self, path: &std::path::Path) {
+    fn open_timeline_at_start(&mut self, path: &std::path::Path) {
         self.paused = true;
         self.timeline_seek(None);
         self.effects = Effects::default();
@@ -555,14 +415,9 @@ impl App {
 
     /// Close the timeline: back to the run as it is now, still paused.
     fn close_timeline(&mut self) {
-        self.timeline = false;
+        self.overlays.close(&Overlay::Timeline);
         self.command(Command::Seek(crate::trainer::Seek::Now));
         self.say("timeline closed: the run as it is now");
-    }
-
-    /// The first key bound to `action`, for messages ("" if none).
-    fn key_of(&self, action: Action) -> String {
-        self.keymap.first_key(action)
     }
 
     fn take_snapshot(&mut self, snap: Arc<Snapshot>) {
@@ -578,14 +433,24 @@ impl App {
         }
         self.take_save_report(&snap);
         // A rebuilt network may be smaller: keep the selection inside it.
-        if let Some((l, n)) = self.selected {
+        if let Some((l, n)) = self.panes.selected {
             let hidden = snap.hidden();
-            self.selected = hidden
+            self.panes.selected = hidden
                 .get(l)
                 .filter(|layer| n < layer.bias.len())
                 .map(|_| (l, n));
         }
         self.snapshot = Some(snap);
+    }
+}
+
+impl App {
+    /// Close the knob's edit, taking its text.
+    fn take_edit(&mut self) -> Option<String> {
+        self.overlays.take_where(|o| match o {
+            Overlay::Edit { text, .. } => Some(text.clone()),
+            _ => None,
+        })
     }
 }
 
@@ -604,8 +469,8 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
         Msg::Experiment(results) => app.take_experiment(&results),
         Msg::Resize(w, h) => {
             app.size = (w, h);
-            if !app.visible_panes().contains(&app.focus) {
-                app.focus = app
+            if !app.visible_panes().contains(&app.panes.focus) {
+                app.panes.focus = app
                     .visible_panes()
                     .first()
                     .copied()
@@ -613,11 +478,11 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
             }
             true
         }
-        Msg::Click(x, y) => app.picker.is_none() && !app.experiments.open && click(app, x, y),
+        Msg::Click(x, y) => app.picker().is_none() && !app.experiments_open() && click(app, x, y),
         Msg::Input(c) => type_char(app, c),
-        Msg::Backspace => match &mut app.editing {
-            Some(text) => {
-                app.edit_fresh = false;
+        Msg::Backspace => match app.typed() {
+            Some((text, fresh)) => {
+                *fresh = false;
                 text.pop();
                 true
             }
@@ -627,34 +492,71 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
             app.wrote(what, result);
             true
         }
-        Msg::Action(a @ (Action::Enter | Action::Cancel)) if app.saving.is_some() => {
+        Msg::Notice(text, level) => {
+            app.message = Some((text, level));
+            true
+        }
+        Msg::Paused(paused) => {
+            app.paused = paused;
+            true
+        }
+        Msg::Effective(config) => {
+            app.config = *config;
+            true
+        }
+        Msg::OpenedHistory(path) => {
+            app.open_timeline_at_start(&path);
+            true
+        }
+        Msg::StartCompare => {
+            if let Some(scenario) = app.settings.as_ref().and_then(|s| s.scenario.clone()) {
+                app.start_scenario_compare(&scenario);
+            }
+            true
+        }
+        Msg::Focus(pane) => {
+            app.panes.focus = pane;
+            true
+        }
+        Msg::ExperimentSetup(setup) => {
+            app.experiments.setup = setup;
+            false
+        }
+        Msg::BFailed(e) => {
+            app.ab = None;
+            app.complain(format!("A/B: cannot start B: {e}"));
+            true
+        }
+        Msg::Action(a @ (Action::Enter | Action::Cancel)) if app.saving().is_some() => {
             app.finish_prompt(a == Action::Enter);
             true
         }
-        Msg::Action(a) => match app.picker {
+        Msg::Action(a) => match app.picker() {
             Some(sel) => picker(app, a, sel),
-            None if app.help => help(app, a),
-            None if app.experiments.open => experiments_view(app, a),
+            None if app.help_open() => help(app, a),
+            None if app.experiments_open() => experiments_view(app, a),
             None => panes(app, a),
         },
     };
     app.sync_view();
     let mut effects = std::mem::take(&mut app.effects);
-    effects.redraw |= redraw;
+    if redraw {
+        effects.push(Effect::Redraw);
+    }
     effects
 }
 
 /// Actions that act the same in every mode; `None` for the others.
 fn global(app: &mut App, action: Action) -> Option<bool> {
     match action {
-        Action::Quit => app.effects.quit = true,
-        Action::Suspend => app.effects.suspend = true,
-        Action::Redraw => app.effects.clear = true,
+        Action::Quit => app.effects.push(Effect::Quit),
+        Action::Suspend => app.effects.push(Effect::Suspend),
+        Action::Redraw => app.effects.push(Effect::Clear),
         // A screenshot takes whatever is on screen: a view, an overlay, the picker.
         Action::Screenshot => app.screenshot(),
         Action::TogglePause => {
             // From a past moment, playing trains on from there (the trainer says so).
-            app.timeline = false;
+            app.overlays.close(&Overlay::Timeline);
             app.paused = !app.paused;
             app.command_both(if app.paused {
                 Command::Pause
@@ -681,13 +583,17 @@ fn global(app: &mut App, action: Action) -> Option<bool> {
 fn picker(app: &mut App, action: Action, sel: usize) -> bool {
     let n = crate::scenario::names().len().max(1);
     match action {
-        Action::Up => app.picker = Some((sel + n - 1) % n),
-        Action::Down => app.picker = Some((sel + 1) % n),
+        Action::Up => app.overlays.open(Overlay::Picker {
+            sel: (sel + n - 1) % n,
+        }),
+        Action::Down => app.overlays.open(Overlay::Picker { sel: (sel + 1) % n }),
         Action::Enter => {
-            app.picker = None;
+            app.overlays.close(&Overlay::Picker { sel });
             app.start_scenario(sel);
         }
-        Action::Cancel | Action::PickScenario => app.picker = None,
+        Action::Cancel | Action::PickScenario => {
+            app.overlays.close(&Overlay::Picker { sel });
+        }
         other => return global(app, other).unwrap_or(false),
     }
     true
@@ -696,9 +602,17 @@ fn picker(app: &mut App, action: Action, sel: usize) -> bool {
 /// The help overlay takes the keys while open, except those that work everywhere.
 fn help(app: &mut App, action: Action) -> bool {
     match action {
-        Action::ToggleHelp | Action::Cancel => app.help = false,
-        Action::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
-        Action::Down => app.help_scroll = (app.help_scroll + 1).min(help::max_scroll(app)),
+        Action::ToggleHelp | Action::Cancel => {
+            app.overlays.close(&Overlay::Help { scroll: 0 });
+        }
+        Action::Up => {
+            let scroll = app.help_scroll().saturating_sub(1);
+            app.overlays.open(Overlay::Help { scroll });
+        }
+        Action::Down => {
+            let scroll = (app.help_scroll() + 1).min(help::max_scroll(app));
+            app.overlays.open(Overlay::Help { scroll });
+        }
         other => return global(app, other).unwrap_or(false),
     }
     true
@@ -736,7 +650,7 @@ fn click(app: &mut App, x: u16, y: u16) -> bool {
     });
     match hit {
         Some(p) => {
-            app.focus = p;
+            app.panes.focus = p;
             true
         }
         None => false,
@@ -745,9 +659,9 @@ fn click(app: &mut App, x: u16, y: u16) -> bool {
 
 /// A character typed into the value being edited.
 fn type_char(app: &mut App, c: char) -> bool {
-    match &mut app.editing {
-        Some(text) if !c.is_control() => {
-            if std::mem::take(&mut app.edit_fresh) {
+    match app.typed() {
+        Some((text, fresh)) if !c.is_control() => {
+            if std::mem::take(fresh) {
                 text.clear();
             }
             if text.chars().count() < 64 {
@@ -778,7 +692,7 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::RunBornDead => app.run_experiment(ExperimentKind::BornDead),
         Action::RunSweep => app.run_experiment(ExperimentKind::Sweep),
         Action::ToggleTimeline => {
-            if app.timeline {
+            if app.timeline_open() {
                 app.close_timeline();
             } else {
                 app.timeline_seek(None);
@@ -788,7 +702,7 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::TimelineNow => app.timeline_seek(Some(crate::trainer::Seek::Now)),
         Action::PrevDeath => app.timeline_seek(Some(crate::trainer::Seek::PrevDeath)),
         Action::NextDeath => app.timeline_seek(Some(crate::trainer::Seek::NextDeath)),
-        Action::Left | Action::Right if app.timeline => {
+        Action::Left | Action::Right if app.timeline_open() => {
             app.timeline_seek(Some(if action == Action::Left {
                 crate::trainer::Seek::Back
             } else {
@@ -797,7 +711,7 @@ fn panes(app: &mut App, action: Action) -> bool {
         }
         Action::ToggleAb => app.toggle_ab(),
         Action::Step => {
-            app.timeline = false;
+            app.overlays.close(&Overlay::Timeline);
             if !app.paused {
                 app.paused = true;
                 app.command_both(Command::Pause);
@@ -835,8 +749,10 @@ fn panes(app: &mut App, action: Action) -> bool {
             app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true)
         }
         Action::PickScenario => {
-            app.help = false;
-            app.picker = Some(app.scenario_index.unwrap_or(0));
+            app.overlays.close(&Overlay::Help { scroll: 0 });
+            app.overlays.open(Overlay::Picker {
+                sel: app.scenario_index.unwrap_or(0),
+            });
         }
         Action::NextScenario | Action::PrevScenario => {
             let i = crate::scenario::tour_step(app.scenario_index, action == Action::PrevScenario);
@@ -846,43 +762,44 @@ fn panes(app: &mut App, action: Action) -> bool {
         Action::SpeedDown => app.set_speed(app.speed.saturating_sub(1)),
         Action::FocusNext => app.focus_step(true),
         Action::FocusPrev => app.focus_step(false),
-        Action::ToggleZoom => app.zoomed = !app.zoomed,
+        Action::ToggleZoom => app.panes.zoomed = !app.panes.zoomed,
         Action::ToggleHelp => {
-            app.help = true;
-            app.help_scroll = 0;
+            app.overlays.open(Overlay::Help { scroll: 0 });
         }
-        Action::ToggleTestPoints => app.show_test = !app.show_test,
+        Action::ToggleTestPoints => app.panes.show_test = !app.panes.show_test,
         Action::PlaneX | Action::PlaneY => app.step_plane(action == Action::PlaneY),
         Action::TogglePreactivations => {
-            app.preact = !app.preact;
-            app.say(if app.preact {
+            app.panes.preact = !app.panes.preact;
+            app.say(if app.panes.preact {
                 "network: each neuron's pre-activation range over the data against z = 0"
             } else {
                 "network: each neuron's output over the input plane"
             });
         }
-        Action::CycleCompare => app.plot.cycle_compare(),
-        Action::PanLeft => app.plot.pan(false),
-        Action::PanRight => app.plot.pan(true),
-        Action::Up | Action::Down | Action::Left | Action::Right => match app.focus {
+        Action::CycleCompare => app.panes.plot.cycle_compare(),
+        Action::PanLeft => app.panes.plot.pan(false),
+        Action::PanRight => app.panes.plot.pan(true),
+        Action::Up | Action::Down | Action::Left | Action::Right => match app.panes.focus {
             Pane::Activation | Pane::Derivative => match action {
-                Action::Left => app.plot.move_cursor(-1),
-                Action::Right => app.plot.move_cursor(1),
-                Action::Up => app.plot.zoom(false),
-                _ => app.plot.zoom(true),
+                Action::Left => app.panes.plot.move_cursor(-1),
+                Action::Right => app.panes.plot.move_cursor(1),
+                Action::Up => app.panes.plot.zoom(false),
+                _ => app.panes.plot.zoom(true),
             },
             Pane::Network => app.move_selection(&action),
             Pane::Parameters => match action {
-                Action::Up => app.knob = app.knob.checked_sub(1).unwrap_or(Knob::ALL.len() - 1),
-                Action::Down => app.knob = (app.knob + 1) % Knob::ALL.len(),
+                Action::Up => {
+                    app.panes.knob = app.panes.knob.checked_sub(1).unwrap_or(Knob::ALL.len() - 1)
+                }
+                Action::Down => app.panes.knob = (app.panes.knob + 1) % Knob::ALL.len(),
                 _ => {
                     let knob = app.knob_selected();
                     app.step_knob(knob, action == Action::Right);
                 }
             },
             Pane::Output => {
-                let (mut x, mut y) = app.probe.unwrap_or((0.5, 0.5));
-                if app.probe.is_some() {
+                let (mut x, mut y) = app.panes.probe.unwrap_or((0.5, 0.5));
+                if app.panes.probe.is_some() {
                     const STEP: f64 = 1.0 / 24.0;
                     match action {
                         Action::Left => x -= STEP,
@@ -891,51 +808,55 @@ fn panes(app: &mut App, action: Action) -> bool {
                         _ => y += STEP,
                     }
                 }
-                app.probe = Some((x.clamp(0.0, 0.999), y.clamp(0.0, 0.999)));
+                app.panes.probe = Some((x.clamp(0.0, 0.999), y.clamp(0.0, 0.999)));
             }
             Pane::Metrics => return false,
         },
-        Action::Enter => match (app.focus, app.editing.take()) {
+        Action::Enter => match (app.panes.focus, app.take_edit()) {
             (_, Some(text)) => app.commit_edit(text),
             (Pane::Parameters, None) => {
                 let knob = app.knob_selected();
-                app.editing = Some(knob.edit_text(&app.config, app.speed));
-                app.edit_fresh = true;
+                let text = knob.edit_text(&app.config, app.speed);
+                app.overlays.open(Overlay::Edit { text, fresh: true });
             }
             (Pane::Network, None) => {
-                if app.selected.is_none() {
+                if app.panes.selected.is_none() {
                     app.move_selection(&Action::Down);
                 }
-                app.inspector = !app.inspector;
+                app.panes.inspector = !app.panes.inspector;
             }
             _ => return false,
         },
         Action::Cancel => {
-            if app.editing.take().is_some() {
+            // Esc closes the overlay on top; with none, it goes on to the panes' own state.
+            let top = app.overlays.top().cloned();
+            if matches!(top, Some(Overlay::Edit { .. })) {
+                app.take_edit();
                 app.say("edit cancelled");
-            } else if app.timeline {
+            } else if top == Some(Overlay::Timeline) {
                 app.close_timeline();
-            } else if app.state_shown {
-                app.state_shown = false;
-            } else if app.experiments.open {
+            } else if top == Some(Overlay::State) {
+                app.overlays.close(&Overlay::State);
+            } else if top == Some(Overlay::Experiments) {
                 // Esc stops a running job first; pressed again, it leaves the view.
                 if app.experiments.running() {
-                    app.effects.experiment = Some(ExperimentEffect::Cancel);
+                    app.effects
+                        .push(Effect::Experiment(ExperimentEffect::Cancel));
                     let dots = if app.ascii { "..." } else { "…" };
                     app.say(format!("cancelling the experiment{dots}"));
                 } else {
-                    app.experiments.open = false;
+                    app.overlays.close(&Overlay::Experiments);
                 }
-            } else if app.inspector && layout::inspector_follows_toggle(app) {
+            } else if app.panes.inspector && layout::inspector_follows_toggle(app) {
                 // Where the inspector stays on screen anyway, esc goes on to the probe,
                 // the zoom or the selection rather than change nothing visible.
-                app.inspector = false;
-            } else if app.probe.is_some() && app.focus == Pane::Output {
-                app.probe = None;
-            } else if app.zoomed {
-                app.zoomed = false;
-            } else if app.selected.is_some() {
-                app.selected = None;
+                app.panes.inspector = false;
+            } else if app.panes.probe.is_some() && app.panes.focus == Pane::Output {
+                app.panes.probe = None;
+            } else if app.panes.zoomed {
+                app.panes.zoomed = false;
+            } else if app.panes.selected.is_some() {
+                app.panes.selected = None;
             } else {
                 app.message = None;
             }

@@ -7,9 +7,19 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::experiments::ExperimentSetup;
+use super::pane::Pane;
 use crate::action::Action;
+use crate::engine::TrainConfig;
 use crate::experiment::{ExperimentParams, ExperimentResults};
 use crate::trainer::{Command, Snapshot};
+
+/// How serious a status message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
 
 /// A state change.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +45,22 @@ pub enum Msg {
         what: &'static str,
         result: Result<Vec<PathBuf>, String>,
     },
+    /// A message for the status line from outside the app (the runtime, the start-up).
+    Notice(String, Level),
+    /// Training was started paused (`true`) or running, without a command: the trainer knows.
+    Paused(bool),
+    /// The settings in effect once the trainer is built (a saved model's shape wins).
+    Effective(Box<TrainConfig>),
+    /// The run was read from this history file (`--open`): paused, the timeline open.
+    OpenedHistory(PathBuf),
+    /// Open the A/B comparison the starting scenario asks for, if any.
+    StartCompare,
+    /// B's trainer could not be started: why. The split closes.
+    BFailed(String),
+    /// Focus a pane (as a click on it does).
+    Focus(Pane),
+    /// How big the experiments are (the defaults take seconds; tests shrink them).
+    ExperimentSetup(ExperimentSetup),
 }
 
 /// A file the run loop writes, never replacing one (a taken name gets a fresh `-2`, `-3`, …),
@@ -71,24 +97,104 @@ pub enum ExperimentEffect {
     Cancel,
 }
 
-/// What the run loop must do after an update.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Effects {
+/// One thing the run loop must do after an update, in the order `update` asked for them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
     /// Something visible may have changed: draw a frame.
-    pub redraw: bool,
-    /// Commands for the trainer, in order.
-    pub trainer: Vec<Command>,
-    /// Commands for the A/B comparison's second trainer (B).
-    pub trainer_b: Vec<Command>,
-    /// Start B's trainer with these settings (`Some`), or stop it (`None`).
-    pub ab: Option<Option<Box<crate::engine::TrainConfig>>>,
-    pub experiment: Option<ExperimentEffect>,
+    Redraw,
+    /// A command for the trainer (A). A `Command::View` goes to B as well: the runtime routes
+    /// it, since both runs sample the same planes.
+    Trainer(Command),
+    /// A command for the A/B comparison's second trainer (B), if it runs.
+    TrainerB(Command),
+    /// Start B's trainer with these settings (replacing a running B).
+    StartB(Box<TrainConfig>),
+    /// Stop B's trainer.
+    StopB,
+    Experiment(ExperimentEffect),
+    /// A file to write.
+    File(FileEffect),
     /// Draw the next frame in full (after Ctrl-L or a resume).
-    pub clear: bool,
+    Clear,
     /// Suspend to the shell (Ctrl-Z).
-    pub suspend: bool,
+    Suspend,
     /// Leave the explorer.
-    pub quit: bool,
-    /// Files to write.
-    pub files: Vec<FileEffect>,
+    Quit,
+}
+
+/// What the run loop must do after an update: [`Effect`]s in order, with the questions tests
+/// and the runtime ask of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects(pub Vec<Effect>);
+
+impl Effects {
+    pub fn push(&mut self, effect: Effect) {
+        self.0.push(effect);
+    }
+
+    /// Start or stop B: only the last such request of an update counts (a scenario that
+    /// compares closes B, opens it on A's settings, then on its own).
+    pub fn set_b(&mut self, effect: Effect) {
+        self.0
+            .retain(|e| !matches!(e, Effect::StartB(_) | Effect::StopB));
+        self.0.push(effect);
+    }
+
+    /// Something visible may have changed.
+    pub fn redraw(&self) -> bool {
+        self.0.contains(&Effect::Redraw)
+    }
+
+    pub fn quit(&self) -> bool {
+        self.0.contains(&Effect::Quit)
+    }
+
+    /// The commands for A, in order.
+    pub fn trainer(&self) -> Vec<Command> {
+        self.0
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Trainer(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The commands for B, in order.
+    pub fn trainer_b(&self) -> Vec<Command> {
+        self.0
+            .iter()
+            .filter_map(|e| match e {
+                Effect::TrainerB(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The settings B is to start with, if it is.
+    pub fn start_b(&self) -> Option<&TrainConfig> {
+        self.0.iter().find_map(|e| match e {
+            Effect::StartB(c) => Some(&**c),
+            _ => None,
+        })
+    }
+
+    /// The files to write.
+    pub fn files(&self) -> Vec<&FileEffect> {
+        self.0
+            .iter()
+            .filter_map(|e| match e {
+                Effect::File(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What to do with an experiment, if anything.
+    pub fn experiment(&self) -> Option<&ExperimentEffect> {
+        self.0.iter().find_map(|e| match e {
+            Effect::Experiment(x) => Some(x),
+            _ => None,
+        })
+    }
 }

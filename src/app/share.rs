@@ -4,28 +4,11 @@
 
 use std::path::PathBuf;
 
-use super::msg::FileEffect;
-use super::{App, Level};
+use super::msg::{Effect, FileEffect, Level};
+use super::state::{App, Overlay, SaveKind};
 use crate::action::Action;
 use crate::settings::state;
 use crate::trainer::{Command, History, Snapshot};
-
-/// What a file prompt saves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveKind {
-    Model,
-    Config,
-}
-
-impl SaveKind {
-    /// How the prompt names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            SaveKind::Model => "save the model to",
-            SaveKind::Config => "save the settings to",
-        }
-    }
-}
 
 /// The command line that reproduces the run: `reluscope --state '…'`.
 pub fn state_command(app: &App) -> String {
@@ -71,10 +54,6 @@ pub fn metrics_csv(history: &History) -> String {
 }
 
 impl App {
-    fn epoch_now(&self) -> u64 {
-        self.snapshot.as_ref().map_or(0, |s| s.epoch)
-    }
-
     /// Open the file prompt for `kind`, prefilled with a default name in the current
     /// directory: Enter saves there, typing replaces it.
     pub(super) fn open_prompt(&mut self, kind: SaveKind) {
@@ -82,9 +61,11 @@ impl App {
             SaveKind::Model => format!("reluscope-model-{}.json", self.epoch_now()),
             SaveKind::Config => "reluscope-config.toml".to_string(),
         };
-        self.saving = Some(kind);
-        self.editing = Some(name);
-        self.edit_fresh = true;
+        self.overlays.open(Overlay::Prompt {
+            kind,
+            text: name,
+            fresh: true,
+        });
         self.say(format!(
             "{}: type a path or keep the name{}enter saves{}esc cancels",
             kind.label(),
@@ -95,7 +76,10 @@ impl App {
 
     /// Enter (save) or Esc (cancel) in the file prompt.
     pub(super) fn finish_prompt(&mut self, save: bool) {
-        let (Some(kind), Some(text)) = (self.saving.take(), self.editing.take()) else {
+        let Some((kind, text)) = self.overlays.take_where(|o| match o {
+            Overlay::Prompt { kind, text, .. } => Some((*kind, text.clone())),
+            _ => None,
+        }) else {
             return;
         };
         let path = PathBuf::from(text.trim());
@@ -114,11 +98,11 @@ impl App {
                 self.say(format!("saving the model{dots}"));
             }
             SaveKind::Config => match state::config_toml(&self.config) {
-                Ok(text) => self.effects.files.push(FileEffect::Text {
+                Ok(text) => self.effects.push(Effect::File(FileEffect::Text {
                     what: "settings",
                     path,
                     text,
-                }),
+                })),
                 Err(e) => self.complain(format!("cannot save the settings: {e}")),
             },
         }
@@ -126,13 +110,16 @@ impl App {
 
     /// Show or hide the state string.
     pub(super) fn toggle_state(&mut self) {
-        self.state_shown = !self.state_shown;
+        if !self.overlays.close(&Overlay::State) {
+            self.overlays.open(Overlay::State);
+        }
     }
 
     /// A screenshot of the next frame, in the current directory.
     pub(super) fn screenshot(&mut self) {
         let stem = PathBuf::from(format!("reluscope-screen-{}", self.epoch_now()));
-        self.effects.files.push(FileEffect::Screenshot { stem });
+        self.effects
+            .push(Effect::File(FileEffect::Screenshot { stem }));
     }
 
     /// The metrics history as CSV, in the current directory.
@@ -143,11 +130,11 @@ impl App {
         };
         let text = metrics_csv(&snap.history);
         let path = PathBuf::from(format!("reluscope-metrics-{}.csv", snap.epoch));
-        self.effects.files.push(FileEffect::Text {
+        self.effects.push(Effect::File(FileEffect::Text {
             what: "metrics",
             path,
             text,
-        });
+        }));
     }
 
     /// Tell what the run loop wrote.

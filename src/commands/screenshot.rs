@@ -15,8 +15,8 @@ use crate::commands::data::with_data;
 use crate::error::input_error;
 use crate::files;
 use crate::message::quote;
+use crate::runtime::{Local, carry_out, text_path};
 use crate::settings::{ColorChoice, Settings};
-use crate::trainer::Worker;
 use crate::ui::theme::ColorTier;
 use crate::ui::{self, screenshot, theme_fit};
 
@@ -49,11 +49,6 @@ fn parse_size(spec: &str) -> Result<(u16, u16)> {
     Ok((c, r))
 }
 
-/// The text file beside an SVG: `shot.svg` → `shot.txt`.
-fn text_path(svg: &Path) -> PathBuf {
-    svg.with_extension("txt")
-}
-
 /// The screen's text, one line per row.
 pub fn text(buf: &Buffer) -> String {
     ui::buffer_text(buf)
@@ -62,30 +57,6 @@ pub fn text(buf: &Buffer) -> String {
 /// The full path of a written file, for messages.
 fn full(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Writes `text` to a new file at `path` (or a fresh `-2`, `-3`, … name beside it); returns
-/// the full path written, or what went wrong.
-pub fn write_text(path: &Path, text: &str) -> Result<Vec<PathBuf>, String> {
-    files::write_new(path, text.as_bytes())
-        .map(|p| vec![full(&p)])
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Writes the screen as `STEM.svg` and `STEM.txt`, numbered `STEM-2` … when either is taken,
-/// so no file is replaced and the pair keeps one name.
-pub fn write_fresh(buf: &Buffer, stem: &Path) -> Result<Vec<PathBuf>, String> {
-    let name = stem.file_name().unwrap_or_default().to_string_lossy();
-    let free = (1..10_000)
-        .map(|n| match n {
-            1 => stem.with_file_name(format!("{name}.svg")),
-            n => stem.with_file_name(format!("{name}-{n}.svg")),
-        })
-        .find(|svg| !svg.exists() && !text_path(svg).exists())
-        .ok_or_else(|| format!("{}: no free name", stem.display()))?;
-    let written = write_text(&free, &screenshot::svg(buf))?;
-    let mut more = write_text(&text_path(&free), &text(buf))?;
-    Ok(written.into_iter().chain(more.drain(..)).collect())
 }
 
 /// `reluscope ... --screenshot FILE.svg [--epochs N] [--size COLSxROWS]`.
@@ -124,28 +95,25 @@ pub fn run(
     let theme = theme_fit::from_file(&settings.theme, tier, settings.display.ascii);
     let mut app = App::from_settings(config.clone(), settings, theme.ascii, (cols, rows));
     // Training stops at the picture: it shows the run paused there, not a speed never measured.
-    app.paused = true;
-    let view = app.requested_view.unwrap_or(crate::trainer::View {
-        plane: crate::engine::PlaneView::default(),
-        output: (1, 1),
-        inspect: None,
-    });
-    let mut worker = Worker::new(config, false, None, view)?;
-    if let Some(model) = model {
-        worker.load_model(model)?;
-        app.config = worker.session().config().clone();
+    update(&mut app, Msg::Paused(true));
+    let view = crate::app::layout::wanted_view(&app);
+    let from_model = model.is_some();
+    let mut host = Local::new(config, model, view)?;
+    if from_model {
+        // A saved model may have set the shape: the Parameters pane shows what is in effect.
+        update(&mut app, Msg::Effective(Box::new(host.effective())));
     }
+    let worker = host.a_mut();
     while worker.session().epoch() < epochs && !worker.session().diverged() {
         worker.step();
     }
     // The first snapshot may ask for another view (the layout knows the network now).
     for _ in 0..2 {
-        let effects = update(&mut app, Msg::Snapshot(Arc::new(worker.capture())));
-        if effects.trainer.is_empty() {
+        let effects = update(&mut app, Msg::Snapshot(Arc::new(host.a().capture())));
+        let again = !effects.trainer().is_empty();
+        carry_out(&mut app, &mut host, effects)?;
+        if !again {
             break;
-        }
-        for command in effects.trainer {
-            worker.apply(command);
         }
     }
     let area = Rect::new(0, 0, cols, rows);
@@ -174,21 +142,5 @@ mod tests {
             let e = parse_size(bad).unwrap_err().to_string();
             assert!(e.contains("is not COLSxROWS"), "{bad}: {e}");
         }
-    }
-
-    #[test]
-    fn a_screenshot_pair_never_replaces_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let stem = dir.path().join("shot");
-        std::fs::write(dir.path().join("shot.txt"), "mine").unwrap();
-        let buf = Buffer::with_lines(["ab", "cd"]);
-        let written = write_fresh(&buf, &stem).unwrap();
-        assert!(written[0].ends_with("shot-2.svg"), "{written:?}");
-        assert!(written[1].ends_with("shot-2.txt"), "{written:?}");
-        assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), "ab\ncd\n");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("shot.txt")).unwrap(),
-            "mine"
-        );
     }
 }

@@ -3,7 +3,7 @@
 //! and the deaths and revivals it went through, with the update that killed it when it could
 //! be found.
 
-use super::NeuronState;
+use crate::engine::NeuronState;
 
 /// Epoch ends kept per run at most.
 const CAPACITY: usize = 256;

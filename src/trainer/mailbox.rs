@@ -10,7 +10,7 @@ use std::sync::mpsc::{RecvError, RecvTimeoutError, TryRecvError};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::Command;
+use super::command::Command;
 
 /// Shared between the UI's [`super::Trainer`] (posting) and the worker (receiving).
 #[derive(Default)]

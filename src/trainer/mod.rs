@@ -4,6 +4,7 @@
 //! never waits for the UI: it publishes an `Arc<Snapshot>` at most every [`PUBLISH_EVERY`] and
 //! the UI reads only the newest. Paused, it blocks on the command channel and costs nothing.
 
+mod command;
 mod life;
 mod mailbox;
 mod snapshot;
@@ -17,6 +18,7 @@ use tokio::sync::watch;
 
 use crate::engine::{ModelFile, TrainConfig};
 
+pub use command::{Command, PLANES_EVERY, PUBLISH_EVERY, Seek, View};
 pub use life::{Event, Story, Turn, Update};
 pub use mailbox::Mailbox;
 pub use snapshot::{
@@ -29,62 +31,6 @@ pub use worker::Worker;
 /// steps, but one step or health pass over a very large dataset may take longer: the process
 /// must exit promptly anyway, and a thread still running then ends with it.
 const JOIN_WAIT: Duration = Duration::from_millis(500);
-
-/// Snapshots are published at most this often while training.
-pub const PUBLISH_EVERY: Duration = Duration::from_millis(30);
-/// While training, the planes over the input plane are resampled at most this often.
-pub const PLANES_EVERY: Duration = Duration::from_millis(250);
-/// Steps run between looks at the command channel and the clock, at most.
-const CHUNK_TIME: Duration = Duration::from_millis(8);
-
-/// What the trainer samples over the input plane for the UI: the output heatmap's size in
-/// pixels, the inspected neuron (hidden layer, neuron) with its plane's size, and which slice
-/// of the inputs the plane shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    pub output: (usize, usize),
-    pub inspect: Option<(usize, usize, usize, usize)>,
-    pub plane: crate::engine::PlaneView,
-}
-
-/// An instruction for the trainer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// New settings: applied live when possible, else the network is rebuilt.
-    Configure(Box<TrainConfig>),
-    Play,
-    Pause,
-    /// One optimizer step (when paused).
-    Step,
-    /// New initial weights for the same data.
-    ResetNetwork,
-    /// A fresh run with these settings, even if they could apply live (a scenario starts
-    /// from its own initial state).
-    Restart(Box<TrainConfig>),
-    /// Steps per second, `None` for as fast as possible.
-    Speed(Option<f64>),
-    /// What to sample over the input plane.
-    View(View),
-    /// Write the model as it is now to a new file here (a taken name gets a fresh `-2`, …);
-    /// the snapshot's `saved` says where, or why not.
-    SaveModel(std::path::PathBuf),
-    /// Show another kept moment of the run (training pauses); `Play` or `Step` from a past
-    /// moment trains on from there, dropping the later history.
-    Seek(Seek),
-    Quit,
-}
-
-/// Where to go in the run's kept history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seek {
-    Back,
-    Forward,
-    Start,
-    Now,
-    /// The moment a neuron was first seen dead, before or after the one shown.
-    PrevDeath,
-    NextDeath,
-}
 
 /// The handle the UI holds. Dropping it stops the thread.
 pub struct Trainer {

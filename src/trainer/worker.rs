@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::command::{CHUNK_TIME, Command, PLANES_EVERY, PUBLISH_EVERY, Seek, View};
 use super::life::{Event, Lives, Turn, Update};
 use super::mailbox::Mailbox;
-use super::{
-    BornDeadTally, CHUNK_TIME, Command, DataPoint, Divergence, Extent, Grid, History, LayerView,
-    NeuronView, PLANES_EVERY, PUBLISH_EVERY, PlaneInfo, Sample, Seek, Snapshot, TILE_PIXELS, Task,
-    TimelineMark, View, ZRange,
+use super::snapshot::{
+    BornDeadTally, DataPoint, Divergence, Extent, Grid, History, LayerView, NeuronView, PlaneInfo,
+    Sample, Snapshot, TILE_PIXELS, Task, TimelineMark, ZRange,
 };
 use crate::engine::{
     EngineError, ModelFile, NeuronState, Projection, Session, Timeline, TrainConfig, rng_from_seed,

@@ -11,13 +11,15 @@ use crate::app::App;
 use crate::app::layout::AbAreas;
 
 pub fn render(areas: &AbAreas, buf: &mut Buffer, app: &App, t: &Theme) {
-    let Some(ab) = &app.ab else {
+    let Some(ab) = app.ab() else {
         return;
     };
     let (diff_a, diff_b) = app.ab_differences().unwrap_or_default();
-    let key = app.keymap.first_key(crate::action::Action::NextActivation);
+    let key = app
+        .keymap()
+        .first_key(crate::action::Action::NextActivation);
     let runs = [
-        ("A", app.snapshot.as_deref(), diff_a),
+        ("A", app.snapshot().map(|s| &**s), diff_a),
         ("B", ab.snapshot.as_deref(), diff_b),
     ];
     for (((name, snap, diff), (header, net, out)), first) in
@@ -52,15 +54,15 @@ pub fn render(areas: &AbAreas, buf: &mut Buffer, app: &App, t: &Theme) {
         let opt = network::Options {
             selected: None,
             legend: i.height >= 8,
-            preact: app.preact,
+            preact: app.panes().preact,
         };
         network::render(i, buf, snap, opt, t);
         let b = block(t, format!(" Output {name} "), false);
         let i = b.inner(out);
         b.render(out, buf);
-        output::render(i, buf, snap, app.show_test, None, t);
+        output::render(i, buf, snap, app.panes().show_test, None, t);
     }
-    if let (Some(a), Some(b)) = (app.snapshot.as_deref(), ab.snapshot.as_deref()) {
+    if let (Some(a), Some(b)) = (app.snapshot().map(|s| &**s), ab.snapshot.as_deref()) {
         let title = format!(" A vs B{}epoch {} / {} ", t.glyphs.sep, a.epoch, b.epoch);
         let bl = block(t, title, false);
         let i = bl.inner(areas.chart);

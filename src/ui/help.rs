@@ -23,7 +23,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     let help = help::layout(area, app);
     let r = help.area;
     let max = help.max_scroll();
-    let scroll = app.help_scroll.min(max);
+    let scroll = app.help_scroll().min(max);
     let lines: Vec<Line> = help
         .rows
         .into_iter()

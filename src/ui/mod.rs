@@ -63,14 +63,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     }
     if let Some(r) = areas.inspector {
         // The selected neuron; without one, the scenario's caption or how to select one.
-        let title = match (&app.selected, &app.scenario) {
+        let title = match (app.panes().selected, app.scenario()) {
             (None, Some(_)) => " Scenario ",
             _ => " Inspector ",
         };
         let block = block(t, title, false);
         let i = block.inner(r);
         block.render(r, buf);
-        match (app.selected, &app.snapshot, &app.scenario) {
+        match (app.panes().selected, app.snapshot(), app.scenario()) {
             (Some(sel), Some(snap), _) => network::render_inspector(i, buf, snap, sel, t),
             (None, _, Some(scenario)) => {
                 let mut lines = vec![
@@ -89,7 +89,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             }
             _ => {
                 let keys = |a: Action| {
-                    app.keymap
+                    app.keymap()
                         .keys_for(a)
                         .first()
                         .map_or(String::new(), |k| k.to_string())
@@ -102,8 +102,8 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
                     keys(Action::ToggleExperiments)
                 );
                 let matrix = app
-                    .snapshot
-                    .as_deref()
+                    .snapshot()
+                    .map(|s| &**s)
                     .and_then(|s| s.confusion.as_ref().map(|m| (s, m)));
                 match matrix {
                     // With classes, the idle inspector shows how the network confuses them.
@@ -127,13 +127,13 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         }
     }
     status::render(areas.status, buf, app, t);
-    if app.state_shown {
+    if app.state_shown() {
         share::render(area, areas.status.y, buf, app, t);
     }
-    if app.help {
+    if app.help_open() {
         help::render(area, buf, app, t);
     }
-    if let Some(selected) = app.picker {
+    if let Some(selected) = app.picker() {
         picker::render(area, buf, app, t, selected);
     }
 }
@@ -151,23 +151,23 @@ fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> 
 }
 
 fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, legend: bool) {
-    let focused = app.focus == pane;
-    let act = &app.config.activation;
+    let focused = app.panes().focus == pane;
+    let act = &app.config().activation;
     let title = match pane {
         Pane::Activation => format!(" Activation: {} ", act.info().display),
         Pane::Derivative => format!(" Derivative: {}' ", act.info().display),
-        Pane::Network => match (&app.snapshot, app.preact) {
+        Pane::Network => match (app.snapshot(), app.panes().preact) {
             (Some(s), false) => format!(" Network: {} ", s.activation.info().name),
             (Some(s), true) => format!(" Network: {} pre-activations ", s.activation.info().name),
             (None, _) => " Network ".to_string(),
         },
         Pane::Output => {
-            let data = if app.config.csv.is_some() {
+            let data = if app.config().csv.is_some() {
                 "csv"
             } else {
-                app.config.dataset.name()
+                app.config().dataset.name()
             };
-            match app.snapshot.as_deref().map(|s| &s.plane) {
+            match app.snapshot().map(|s| &**s).map(|s| &s.plane) {
                 Some(p) if p.inputs > 2 => {
                     let slice = match p.explained {
                         Some((a, b)) => format!(
@@ -198,21 +198,23 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
         return;
     }
     match pane {
-        Pane::Activation => curves::render_activation(i, buf, act, &app.plot, t),
-        Pane::Derivative => curves::render_derivative(i, buf, act, &app.plot, t),
+        Pane::Activation => curves::render_activation(i, buf, act, &app.panes().plot, t),
+        Pane::Derivative => curves::render_derivative(i, buf, act, &app.panes().plot, t),
         Pane::Parameters => params::render(i, buf, app, t),
-        Pane::Network | Pane::Output | Pane::Metrics => match &app.snapshot {
+        Pane::Network | Pane::Output | Pane::Metrics => match app.snapshot() {
             None => Paragraph::new(Span::styled("starting…", t.dim)).render(i, buf),
             Some(snap) => match pane {
                 Pane::Network => {
                     let opt = network::Options {
-                        selected: app.selected,
+                        selected: app.panes().selected,
                         legend,
-                        preact: app.preact,
+                        preact: app.panes().preact,
                     };
                     network::render(i, buf, snap, opt, t)
                 }
-                Pane::Output => output::render(i, buf, snap, app.show_test, app.probe, t),
+                Pane::Output => {
+                    output::render(i, buf, snap, app.panes().show_test, app.panes().probe, t)
+                }
                 _ => metrics::render(i, buf, snap, t),
             },
         },
@@ -221,7 +223,7 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
 
 /// The Experiments view with its keys on the bottom border, from the active keymap.
 fn render_experiments(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
-    let x = &app.experiments;
+    let x = app.experiments();
     let cancel_or_close = if x.running() { "cancel" } else { "close" };
     let hints: Vec<String> = [
         (Action::RunBornDead, "born dead"),
@@ -231,7 +233,7 @@ fn render_experiments(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     ]
     .iter()
     .filter_map(|(a, label)| {
-        let key = app.keymap.keys_for(*a).first().copied()?;
+        let key = app.keymap().keys_for(*a).first().copied()?;
         Some(format!("{key} {label}"))
     })
     .collect();
@@ -263,9 +265,13 @@ fn render_tabs(r: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         if k > 0 {
             spans.push(Span::styled(" ", t.dim));
         }
-        let style = if *p == app.focus { t.selected } else { t.dim };
+        let style = if *p == app.panes().focus {
+            t.selected
+        } else {
+            t.dim
+        };
         // Narrow screens get three-letter names, the focused pane its full one.
-        let name = if short && *p != app.focus {
+        let name = if short && *p != app.panes().focus {
             &p.title()[..3]
         } else {
             p.title()

@@ -18,13 +18,13 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     if area.is_empty() {
         return;
     }
-    let focused = app.focus == Pane::Parameters;
+    let focused = app.panes().focus == Pane::Parameters;
     let hint = area.height as usize > Knob::ALL.len();
     let rows = area.height as usize - usize::from(hint);
     // Scroll so the selected knob stays visible.
-    let first = app.knob.saturating_sub(rows.saturating_sub(1));
+    let first = app.panes().knob.saturating_sub(rows.saturating_sub(1));
     // The file prompt types into the status line, not into a knob.
-    let editing = app.editing.as_ref().filter(|_| app.saving.is_none());
+    let editing = app.editing().filter(|_| app.saving().is_none());
     for (row, (i, knob)) in Knob::ALL
         .iter()
         .enumerate()
@@ -32,16 +32,16 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         .take(rows)
         .enumerate()
     {
-        let selected = i == app.knob;
+        let selected = i == app.panes().knob;
         let value = match (editing, selected) {
             // A fresh edit shows its prefilled value selected: typing replaces it.
-            (Some(text), true) if app.edit_fresh => Span::styled(
-                text.clone(),
+            (Some(text), true) if app.edit_fresh() => Span::styled(
+                text.to_string(),
                 t.editing.add_modifier(ratatui::style::Modifier::REVERSED),
             ),
             (Some(text), true) => Span::styled(format!("{text}_"), t.editing),
             _ => Span::styled(
-                knob.value(&app.config, app.speed),
+                knob.value(app.config(), app.speed()),
                 if selected { t.bold } else { t.text },
             ),
         };
@@ -63,13 +63,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     }
     if hint {
         let sep = t.glyphs.sep;
-        let text = if editing.is_some() && app.edit_fresh {
+        let text = if editing.is_some() && app.edit_fresh() {
             format!("type to replace{sep}enter apply{sep}esc cancel")
         } else if editing.is_some() {
             format!("enter apply{sep}esc cancel")
         } else {
             let arrows = if t.ascii { "<>" } else { "←→" };
-            let effect = if Knob::ALL[app.knob.min(Knob::ALL.len() - 1)].rebuilds(&app.config) {
+            let knob = Knob::ALL[app.panes().knob.min(Knob::ALL.len() - 1)];
+            let effect = if knob.rebuilds(app.config()) {
                 "rebuilds"
             } else {
                 "live"

@@ -14,7 +14,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme, selected: usiz
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let current = app.scenario_index == Some(i);
+            let current = app.scenario_index() == Some(i);
             let marker = if current { "*" } else { " " };
             let style = if i == selected { t.selected } else { t.text };
             Line::from(vec![

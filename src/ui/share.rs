@@ -41,7 +41,7 @@ pub fn render(area: Rect, bottom: u16, buf: &mut Buffer, app: &App, t: &Theme) {
         .into_iter()
         .map(|l| Line::styled(l, t.bold))
         .collect();
-    if let Some(csv) = &app.config.csv {
+    if let Some(csv) = &app.config().csv {
         lines.push(Line::styled(
             format!(
                 "It trains on a CSV file, which the line cannot carry: add --data {}",
@@ -50,7 +50,7 @@ pub fn render(area: Rect, bottom: u16, buf: &mut Buffer, app: &App, t: &Theme) {
             t.message,
         ));
     }
-    let key = |a: Action| app.keymap.first_key(a);
+    let key = |a: Action| app.keymap().first_key(a);
     let sep = t.glyphs.sep;
     lines.push(Line::from(vec![
         Span::styled(key(Action::SaveConfig), t.key),

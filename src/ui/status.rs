@@ -30,11 +30,11 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         return;
     }
     buf.set_style(area, t.status);
-    if let (Some(kind), Some(text)) = (app.saving, &app.editing) {
+    if let (Some(kind), Some(text)) = (app.saving(), app.editing()) {
         // The file prompt has the line to itself, so a long path stays in view.
         let sep = t.glyphs.sep;
-        let path = if app.edit_fresh {
-            Span::styled(text.clone(), t.editing.add_modifier(Modifier::REVERSED))
+        let path = if app.edit_fresh() {
+            Span::styled(text.to_string(), t.editing.add_modifier(Modifier::REVERSED))
         } else {
             Span::styled(format!("{text}_"), t.editing)
         };
@@ -49,9 +49,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
         }
         return;
     }
-    let state = match &app.snapshot {
+    let state = match app.snapshot() {
         Some(s) if s.diverged => Span::styled(" diverged ", t.error),
-        _ if app.paused => Span::styled(
+        _ if app.paused() => Span::styled(
             if t.ascii {
                 " || paused "
             } else {
@@ -68,10 +68,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             t.bold,
         ),
     };
-    let mark = app.snapshot.as_ref().map(|s| s.timeline);
+    let mark = app.snapshot().map(|s| s.timeline);
     let viewing = mark.and_then(|m| m.viewing.map(|e| (e, m)));
     let mut spans = vec![state];
-    match (viewing, app.timeline) {
+    match (viewing, app.timeline_open()) {
         // A past moment: nothing on screen is the run as it is now, so say it loudly.
         (Some((epoch, m)), _) => spans.push(Span::styled(
             format!(
@@ -91,7 +91,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             t.accent.add_modifier(Modifier::BOLD),
         )),
         (None, false) => {
-            if let Some(s) = &app.snapshot {
+            if let Some(s) = app.snapshot() {
                 spans.push(Span::raw(format!("epoch {} ", s.epoch)));
             }
         }
@@ -102,17 +102,17 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     spans.push(Span::styled(
         format!(
             "lr {}{}{} ",
-            crate::format::rate(app.config.lr),
+            crate::format::rate(app.config().lr),
             t.glyphs.sep,
-            params::speed_name(app.speed)
+            params::speed_name(app.speed())
         ),
         t.dim,
     ));
-    if app.snapshot.as_ref().is_some_and(|s| s.diverged) {
+    if app.snapshot().is_some_and(|s| s.diverged) {
         // Say how to get out of it, with the keys actually bound. After the learning rate, so
         // that the rate stays in view on a narrow screen while the user lowers it.
         let key = |a: Action| {
-            app.keymap
+            app.keymap()
                 .keys_for(a)
                 .first()
                 .map_or(String::new(), |k| k.to_string())
@@ -126,13 +126,13 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             t.error,
         ));
     }
-    if let Some(job) = app.experiments.status_text(t.ascii) {
+    if let Some(job) = app.experiments().status_text(t.ascii) {
         spans.push(Span::styled(
             format!("{}{job} ", t.glyphs.sep.trim_start()),
             t.accent,
         ));
     }
-    if let Some((msg, level)) = &app.message {
+    if let Some((msg, level)) = app.message() {
         spans.push(Span::styled(
             format!(" {msg}"),
             if *level == Level::Error {
@@ -149,7 +149,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     } else {
         first.render(area, buf);
         // One line only: keep the way to the help visible at the right.
-        if let Some(k) = app.keymap.keys_for(Action::ToggleHelp).first() {
+        if let Some(k) = app.keymap().keys_for(Action::ToggleHelp).first() {
             let text = format!(" {k} help ");
             let w = text.len() as u16;
             if area.width > w + 30 {
@@ -186,15 +186,15 @@ const AB_HINTS: &[(Action, &str)] = &[
 /// `space play/pause · s step · …` from the active keymap.
 pub fn hints(app: &App, t: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    let list = if app.timeline {
+    let list = if app.timeline_open() {
         TIMELINE_HINTS
-    } else if app.ab.is_some() {
+    } else if app.ab().is_some() {
         AB_HINTS
     } else {
         HINTS
     };
     for (i, (action, label)) in list.iter().enumerate() {
-        let Some(key) = app.keymap.keys_for(*action).iter().next() else {
+        let Some(key) = app.keymap().keys_for(*action).iter().next() else {
             continue;
         };
         if i > 0 {
@@ -202,7 +202,7 @@ pub fn hints(app: &App, t: &Theme) -> Line<'static> {
         }
         let key = match action {
             Action::LrUp => {
-                let down = app.keymap.keys_for(Action::LrDown).iter().next();
+                let down = app.keymap().keys_for(Action::LrDown).iter().next();
                 match down {
                     Some(d) => format!("{key}/{d}"),
                     None => key.to_string(),
