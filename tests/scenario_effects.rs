@@ -435,11 +435,17 @@ fn leaky_rescue_counts_stuck_units_as_saturated_not_dead() {
 #[test]
 fn dying_negative_bias_shows_every_dead_bar_below_zero() {
     let mut s = start("dying-negative-bias");
+    // The scenario's own hint says "below 0" already: what `v` adds is the view itself, a
+    // z range per neuron against a z = 0 line, layer by layer.
+    let before = s.text();
+    assert!(!before.contains("z per neuron") && !before.contains(" z=0 "), "{before}");
     s.act(Action::TogglePreactivations);
     let snap = s.app.snapshot().cloned().unwrap();
     assert!(snap.dead as f64 > 0.7 * 16.0);
     let text = s.text();
-    assert!(text.contains("below 0"), "{text}");
+    assert!(text.contains("h1 z per neuron"), "{text}");
+    assert!(text.contains("h2 z per neuron"), "{text}");
+    assert!(text.contains(" z=0 "), "{text}");
     assert!(text.contains(&format!("○ dead {}", snap.dead)), "{text}");
 }
 
