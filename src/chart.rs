@@ -158,7 +158,7 @@ pub fn render(
 /// Replaces each braille cell (2×4 dots) by one ASCII character placed where its dots are:
 /// `|` for a cell whose dots span three rows or more, else `'`, `-`, `.` or `_` from the top
 /// row to the bottom. Coarser than braille, but readable where braille cannot be shown.
-pub fn braille_to_ascii(text: &str) -> String {
+fn braille_to_ascii(text: &str) -> String {
     // Braille dot bits by row: dots 1 and 4, 2 and 5, 3 and 6, 7 and 8.
     const ROWS: [u32; 4] = [0x01 | 0x08, 0x02 | 0x10, 0x04 | 0x20, 0x40 | 0x80];
     text.chars()

@@ -396,6 +396,9 @@ pub fn write_new(path: &Path, contents: &[u8]) -> Result<PathBuf, FileError> {
     if path.file_name().is_none() {
         return Err(FileError::NotAFilePath);
     }
+    // A directory, a device or a FIFO there is not a taken name to number around: writing
+    // "beside" /dev/full or a directory is not what was asked (as --save refuses them too).
+    resolve_target(path)?;
     let (dir, name) = dir_and_name(path)?;
     remove_stale_temps(&dir, &name);
     let (temp, mut file) = TempFile::create(&dir, &name)?;
@@ -457,6 +460,20 @@ mod tests {
             write_new(&dir.path().join("no/m.json"), b"x"),
             Err(FileError::NoDirectory(_))
         ));
+    }
+
+    /// A device or a directory at the name is refused, not written around as `full-2`.
+    #[test]
+    fn write_new_refuses_devices_and_directories() {
+        let e = write_new(Path::new("/dev/full"), b"x").unwrap_err();
+        assert!(matches!(e, FileError::NotRegular { .. }), "{e}");
+        assert!(!Path::new("/dev/full-2").exists());
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sv");
+        fs::create_dir(&sub).unwrap();
+        let e = write_new(&sub, b"x").unwrap_err().to_string();
+        assert!(e.contains("directory"), "{e}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing beside it");
     }
 
     const CAP: Cap = Cap {

@@ -70,7 +70,7 @@ impl KeyBinding {
     }
 
     /// The binding a key event stands for.
-    pub fn from_event(key: &KeyEvent) -> KeyBinding {
+    fn from_event(key: &KeyEvent) -> KeyBinding {
         KeyBinding::new(key.code, key.modifiers)
     }
 }

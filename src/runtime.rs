@@ -162,12 +162,13 @@ pub fn write_fresh(buf: &Buffer, stem: &Path) -> Result<Vec<PathBuf>, String> {
 /// The in-thread host: A's and B's [`Worker`]s stepped only when asked, an experiment job on
 /// its own pool, no terminal. Files are not written (a test or a picture has no business in
 /// the current directory): the text files asked for are kept in [`Local::files`], the models
-/// in [`Local::models`], the screenshot stem in [`Local::take_screenshot`].
+/// in [`Local::models`], the screenshot stems in [`Local::screenshots`].
 pub struct Local {
     a: Worker,
     b: Option<Worker>,
     job: Option<ExperimentJob>,
-    screenshot: Option<PathBuf>,
+    /// The screenshots asked for, in order: each one's file stem.
+    pub screenshots: Vec<PathBuf>,
     /// The text files asked for, in order: (path, text).
     pub files: Vec<(PathBuf, String)>,
     /// The paths A was asked to save its model to (`Command::SaveModel`), in order.
@@ -196,7 +197,7 @@ impl Local {
             a,
             b: None,
             job: None,
-            screenshot: None,
+            screenshots: Vec::new(),
             files: Vec::new(),
             models: Vec::new(),
         }
@@ -229,11 +230,6 @@ impl Local {
     /// The experiment job last started.
     pub fn job(&self) -> Option<&ExperimentJob> {
         self.job.as_ref()
-    }
-
-    /// The screenshot asked for since the last call, if any.
-    pub fn take_screenshot(&mut self) -> Option<PathBuf> {
-        self.screenshot.take()
     }
 }
 
@@ -289,7 +285,7 @@ impl Host for Local {
     }
 
     fn screenshot(&mut self, stem: PathBuf) {
-        self.screenshot = Some(stem);
+        self.screenshots.push(stem);
     }
 
     fn clear(&mut self) -> Result<()> {

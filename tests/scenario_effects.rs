@@ -438,7 +438,10 @@ fn dying_negative_bias_shows_every_dead_bar_below_zero() {
     // The scenario's own hint says "below 0" already: what `v` adds is the view itself, a
     // z range per neuron against a z = 0 line, layer by layer.
     let before = s.text();
-    assert!(!before.contains("z per neuron") && !before.contains(" z=0 "), "{before}");
+    assert!(
+        !before.contains("z per neuron") && !before.contains(" z=0 "),
+        "{before}"
+    );
     s.act(Action::TogglePreactivations);
     let snap = s.app.snapshot().cloned().unwrap();
     assert!(snap.dead as f64 > 0.7 * 16.0);

@@ -187,13 +187,13 @@ pub fn sigmoid(x: f64) -> f64 {
 
 /// σ'(x) = σ(x)·σ(−x): unlike σ(1 − σ), keeps full relative precision for large x.
 #[inline]
-pub fn sigmoid_slope(x: f64) -> f64 {
+fn sigmoid_slope(x: f64) -> f64 {
     sigmoid(x) * sigmoid(-x)
 }
 
 /// tanh'(x) = 1/cosh²(x): unlike 1 − tanh², keeps full relative precision for large |x|.
 #[inline]
-pub fn tanh_slope(x: f64) -> f64 {
+fn tanh_slope(x: f64) -> f64 {
     let c = libm::cosh(x);
     1.0 / (c * c)
 }

@@ -73,7 +73,7 @@ impl CurveView {
     }
 
     /// A round step size near span / CURSOR_STEPS (1, 2 or 5 times a power of ten).
-    pub fn cursor_step(&self) -> f64 {
+    fn cursor_step(&self) -> f64 {
         nice_step(self.span() / CURSOR_STEPS)
     }
 

@@ -17,7 +17,7 @@ pub fn state_command(app: &App) -> String {
 
 /// The metrics history as CSV: one row per sample, the gradient norm of each weight layer in
 /// its own column; a missing value (no test set) is left empty.
-pub fn metrics_csv(history: &History) -> String {
+fn metrics_csv(history: &History) -> String {
     let layers = history
         .samples()
         .iter()

@@ -25,7 +25,7 @@ const MAX_LIST: usize = 1000;
 
 /// Parses a list of whole numbers: `4`, `2,4,8` or an inclusive range `1..20`, or a mix
 /// (`1..4,8`). `flag` names the option in errors.
-pub fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
+fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
     let bad = |item: &str| {
         input_error(format!(
             "{flag}: '{item}' is not a whole number, list or range (e.g. 4, 2,4,8 or 1..20)"
@@ -61,7 +61,7 @@ pub fn parse_counts(spec: &str, flag: &str) -> Result<Vec<usize>> {
 }
 
 /// The born-dead configuration the flags describe (validated).
-pub fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
+fn born_dead_config(args: &BornDeadArgs) -> Result<BornDeadConfig> {
     let config = BornDeadConfig {
         widths: parse_counts(&args.width, "--width")?,
         depths: parse_counts(&args.depth, "--depth")?,
@@ -141,7 +141,7 @@ const DEFAULT_SWEEP_BIAS_INITS: &str = "0.1,-1,-3";
 /// The sweep configuration the flags describe on top of `base` (validated). `base` holds the
 /// layered settings, as for `train`, so that `train --seed S+r --lr X --bias-init B` with the
 /// same config file, scenario and environment reproduces any run.
-pub fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> {
+fn sweep_config(args: &SweepArgs, base: TrainConfig) -> Result<SweepConfig> {
     if args.data.model.is_some() {
         return Err(input_error(
             "experiment sweep trains fresh networks; --model is not supported here",

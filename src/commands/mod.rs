@@ -63,7 +63,7 @@ pub fn parse_points(spec: &str) -> Result<Vec<f64>> {
 }
 
 /// Parses one finite number, naming the option it came from in the error.
-pub fn parse_number(text: &str, what: &str) -> Result<f64> {
+fn parse_number(text: &str, what: &str) -> Result<f64> {
     let t = text.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),

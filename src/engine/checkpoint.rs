@@ -76,12 +76,6 @@ impl Checkpoint {
         self.train_loss
     }
 
-    /// Relabel this moment's epoch (for tests of the keeping policy, which reads only epochs).
-    #[doc(hidden)]
-    pub fn set_epoch_for_tests(&mut self, epoch: u64) {
-        self.epoch = epoch;
-    }
-
     /// Whether training can resume from here exactly.
     pub fn resumable(&self) -> bool {
         self.resume.is_some()
@@ -451,5 +445,120 @@ impl Timeline {
             entries,
             ..Timeline::default()
         }
+    }
+}
+
+/// The keeping policy's budget over long runs of the largest network (moments relabelled by
+/// epoch, which is all the policy reads).
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use crate::engine::{DatasetKind, OptimizerKind, Session};
+
+    fn train_epochs(s: &mut Session, epochs: u64) {
+        while s.epoch() < epochs && !s.diverged() {
+            s.step();
+        }
+    }
+
+    /// The largest network: 8 hidden layers of 64 on the 64 inputs of digits, with Adam.
+    fn largest() -> Session {
+        Session::new(TrainConfig {
+            dataset: DatasetKind::Digits,
+            hidden: vec![64; 8],
+            optimizer: OptimizerKind::Adam,
+            lr: 0.001,
+            batch_size: 32,
+            ..TrainConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_largest_network_keeps_every_early_epoch_within_the_budget() {
+        let s = largest();
+        let cp = s.checkpoint();
+        let (full, view) = (cp.bytes(), cp.clone().view_only().bytes());
+        // The parameters alone: 64·64 + 7·64·64 + 64·10 weights and 8·64 + 10 biases, f64.
+        let params = (8 * 64 * 64 + 640 + 522) * 8;
+        assert!(view >= params && view < params + 64 * 1024, "{view}");
+        // Adam's two moments, the epoch order and the health on top.
+        assert!(
+            full >= 3 * params && full < 3 * params + 128 * 1024,
+            "{full}"
+        );
+        eprintln!("8x64 + Adam on digits: {view} bytes to view, {full} to resume");
+        // Every epoch of the first 100 (a resumable one every 10th) fits with room to spare.
+        let dense = 90 * view + 11 * full;
+        assert!(dense < BUDGET * 3 / 4, "{dense} of {BUDGET}");
+
+        // A run of 3000 epochs under the real budget: the first 100 all kept, then thinned.
+        let mut t = Timeline::default();
+        for e in 0..3000u64 {
+            let mut c = cp.clone();
+            set_epoch(&mut c, e);
+            t.push(c);
+            assert!(t.bytes() <= BUDGET, "epoch {e}: {}", t.bytes());
+        }
+        for e in 0..=DENSE_EPOCHS {
+            assert!(t.at(e).is_some(), "epoch {e} kept");
+        }
+        let tail = t
+            .entries()
+            .iter()
+            .filter(|c| c.epoch() > DENSE_EPOCHS)
+            .count();
+        assert!(tail >= 10, "{tail}");
+        eprintln!(
+            "after 3000 epochs: {} moments ({tail} after epoch 100), {} bytes of {BUDGET}",
+            t.len(),
+            t.bytes()
+        );
+    }
+
+    #[test]
+    fn a_long_run_stays_within_its_budget_and_spans_the_run() {
+        // The policy on the real checkpoints of a small run, under a budget that holds ~60 of
+        // them, over 5000 epochs (the same moment pushed again with its epoch advanced).
+        let mut s = Session::new(TrainConfig::default()).unwrap();
+        train_epochs(&mut s, 1);
+        let cp = s.checkpoint();
+        let budget = 60 * cp.bytes();
+        let mut t = Timeline::new(budget);
+        let mut most = 0;
+        for e in 0..5000u64 {
+            let mut c = cp.clone();
+            set_epoch(&mut c, e);
+            t.push(c);
+            assert!(t.bytes() <= budget, "epoch {e}: {} > {budget}", t.bytes());
+            most = most.max(t.len());
+            let kept: Vec<u64> = t.entries().iter().map(|c| c.epoch()).collect();
+            assert_eq!(kept.first(), Some(&0), "the start stays");
+            assert_eq!(kept.last(), Some(&e), "the newest is kept");
+            assert!(kept.windows(2).all(|w| w[0] < w[1]));
+            assert!(t.entries().last().unwrap().resumable());
+            // Every moment is shown or resumable from one before it.
+            assert!(t.resumable_before(e / 2).is_some());
+        }
+        assert!(most >= 40, "the budget is used: {most}");
+        let kept: Vec<u64> = t.entries().iter().map(|c| c.epoch()).collect();
+        assert!(kept.iter().filter(|&&e| e > 2500).count() >= 5, "{kept:?}");
+
+        // With the real budget a small network keeps every one of the first 100 epochs.
+        let mut t = Timeline::default();
+        for e in 0..2000u64 {
+            let mut c = cp.clone();
+            set_epoch(&mut c, e);
+            t.push(c);
+        }
+        assert!(t.bytes() <= BUDGET);
+        for e in 0..=DENSE_EPOCHS {
+            assert!(t.at(e).is_some(), "epoch {e} kept");
+        }
+    }
+
+    /// The same moment as if taken at another epoch (the policy looks at epochs only).
+    fn set_epoch(c: &mut Checkpoint, e: u64) {
+        c.epoch = e;
     }
 }

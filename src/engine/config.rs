@@ -242,7 +242,7 @@ impl TrainConfig {
 
     /// Whether the data come from a file (a CSV file or a shipped table), whose order means
     /// something: without shuffling, it is split in that order.
-    pub fn file_data(&self) -> bool {
+    fn file_data(&self) -> bool {
         self.csv.is_some() || self.dataset.is_table()
     }
 }

@@ -54,28 +54,6 @@ impl Feature {
         }
     }
 
-    /// Parses a comma-separated list such as `x1,x2,x1^2`; duplicates and an empty list are
-    /// errors.
-    pub fn parse_list(s: &str) -> Result<Vec<Feature>, EngineError> {
-        let mut out = Vec::new();
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let f: Feature = part.parse()?;
-            if out.contains(&f) {
-                return Err(EngineError::invalid(format!(
-                    "feature '{part}' is listed twice in '{s}'"
-                )));
-            }
-            out.push(f);
-        }
-        if out.is_empty() {
-            return Err(EngineError::invalid(format!(
-                "no input features in '{s}'; give at least one of {}",
-                Feature::names()
-            )));
-        }
-        Ok(out)
-    }
-
     fn names() -> String {
         let v: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
         v.join(", ")
@@ -128,12 +106,6 @@ mod tests {
         for f in Feature::ALL {
             assert_eq!(f.name().parse::<Feature>().unwrap(), f);
         }
-        assert_eq!(
-            Feature::parse_list("x1, x2,sin(x1), x1*x2").unwrap(),
-            vec![Feature::X1, Feature::X2, Feature::SinX1, Feature::X1TimesX2]
-        );
-        assert!(Feature::parse_list("x1,x1").is_err());
-        assert!(Feature::parse_list("").is_err());
         assert_eq!(Feature::SinX2.value(0.0, std::f64::consts::FRAC_PI_2), 1.0);
         assert_eq!(Feature::X1TimesX2.value(3.0, -2.0), -6.0);
     }

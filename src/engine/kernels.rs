@@ -78,22 +78,6 @@ pub(crate) fn fma_available() -> bool {
     std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
-/// Whether the machine runs the kernels with hardware FMA, for reports.
-pub fn hardware_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        fma_available()
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        true
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        false
-    }
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]

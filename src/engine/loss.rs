@@ -150,7 +150,7 @@ impl Loss {
 /// also writes (softmax(z) − onehot(y)) · `scale` there. NaN for a non-finite logit or a class
 /// out of range (divergence, never a panic).
 #[inline]
-pub fn cross_entropy(z: &[f64], y: f64, scale: f64, dz: &mut [f64]) -> f64 {
+fn cross_entropy(z: &[f64], y: f64, scale: f64, dz: &mut [f64]) -> f64 {
     let k = z.len();
     let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
     let class = y as usize;

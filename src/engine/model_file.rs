@@ -73,7 +73,7 @@ impl ModelFile {
     }
 
     /// The names of the network's inputs: the features' or the columns'.
-    pub fn input_names(&self) -> Vec<String> {
+    fn input_names(&self) -> Vec<String> {
         if self.columns.is_empty() {
             self.features.iter().map(|f| f.name().to_string()).collect()
         } else {

@@ -745,12 +745,6 @@ impl Network {
         }
     }
 
-    /// The network's first output for every row of `xs` (the probability of class 1 for
-    /// binary classification), into `out`; batched [`Network::output`].
-    pub fn output_values(&self, xs: &[f64], out: &mut [f64], s: &mut Scratch) {
-        self.outputs_of(xs, self.layers.len() - 1, 0, out, s);
-    }
-
     /// The network's output for one sample (probability for classification), without scratch
     /// buffers: usable from `&self` anywhere, e.g. to paint the decision plane.
     pub fn output(&self, x: &[f64]) -> f64 {
@@ -794,7 +788,7 @@ fn neuron_chains(layer: &Layer, input: &[f64], z: &mut [f64]) {
 
 /// Checks the number of output neurons fits the loss: one, or 2..=20 classes for
 /// cross-entropy.
-pub fn check_outputs(loss: Loss, outputs: usize) -> Result<(), EngineError> {
+fn check_outputs(loss: Loss, outputs: usize) -> Result<(), EngineError> {
     let ok = match loss {
         Loss::CrossEntropy => (2..=super::point::MAX_CLASSES).contains(&outputs),
         _ => outputs == 1,
@@ -829,27 +823,6 @@ pub fn check_shape(inputs: usize, hidden: &[usize]) -> Result<(), EngineError> {
         )));
     }
     Ok(())
-}
-
-/// Parses hidden widths such as "8,8" ("" or "none" for no hidden layer).
-pub fn parse_hidden(s: &str) -> Result<Vec<usize>, EngineError> {
-    let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("none") {
-        return Ok(Vec::new());
-    }
-    let widths = t
-        .split(',')
-        .map(|p| {
-            p.trim().parse::<usize>().map_err(|_| {
-                EngineError::invalid(format!(
-                    "invalid layer width '{}' in '{s}'; give widths like 8,8 (1 to {MAX_WIDTH} each)",
-                    p.trim()
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    check_shape(1, &widths)?;
-    Ok(widths)
 }
 
 /// a = f(z) and d = f'(z) over a layer, choosing the function once per layer rather than per

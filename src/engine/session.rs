@@ -741,7 +741,7 @@ impl Session {
     }
 
     /// The mean of each raw input over the training set.
-    pub fn input_means(&self) -> &[f64] {
+    fn input_means(&self) -> &[f64] {
         self.input_means.get_or_init(|| {
             let d = self.dataset.width().max(1);
             let n = (self.dataset.train_rows.len() / d).max(1) as f64;

@@ -85,7 +85,7 @@ impl SweepConfig {
     }
 
     /// The training config of one run.
-    pub fn run_config(&self, lr: f64, bias: BiasInit, repeat: u64) -> TrainConfig {
+    fn run_config(&self, lr: f64, bias: BiasInit, repeat: u64) -> TrainConfig {
         TrainConfig {
             lr,
             bias_init: bias,

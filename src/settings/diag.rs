@@ -208,7 +208,7 @@ impl<'a> SourceText<'a> {
 
 /// 1-based line and column (in characters) of a byte offset; offsets past the end or inside a
 /// character are clamped so that no input can make this panic.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

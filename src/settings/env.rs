@@ -19,7 +19,7 @@ pub struct EnvLayer {
 }
 
 /// Every variable name the layer understands.
-pub fn variable_names() -> Vec<String> {
+fn variable_names() -> Vec<String> {
     let mut names: Vec<String> = schema::ALL.iter().map(|s| s.env_var()).collect();
     names.push(format!("{PREFIX}CONFIG"));
     names

@@ -174,7 +174,7 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// An unknown key in a section: a typo (did you mean), or a key of another section.
-pub fn unknown_key(section: &str, name: &str, origin: Origin) -> Diagnostic {
+fn unknown_key(section: &str, name: &str, origin: Origin) -> Diagnostic {
     let here = Section::from_name(section);
     let alias = ALIASES.iter().find(|(a, _)| *a == name).map(|(_, k)| *k);
     let fix = match (section_of(name), here, alias) {

@@ -19,7 +19,7 @@ pub fn builtin_keymap() -> Keymap {
 }
 
 /// Ctrl-C, which quits whatever the config says.
-pub fn ctrl_c() -> KeyBinding {
+fn ctrl_c() -> KeyBinding {
     KeyBinding::new(
         crossterm::event::KeyCode::Char('c'),
         crossterm::event::KeyModifiers::CONTROL,

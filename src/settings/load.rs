@@ -51,7 +51,7 @@ pub struct Environment {
 impl Environment {
     /// The real environment: `RELUSCOPE_*` variables and
     /// `$XDG_CONFIG_HOME/reluscope/config.toml` (the platform's config directory).
-    pub fn from_process() -> Result<Environment> {
+    fn from_process() -> Result<Environment> {
         let mut vars = Vec::new();
         for (name, value) in std::env::vars_os() {
             let Some(name) = name.to_str() else { continue };

@@ -123,13 +123,13 @@ pub fn find(name: &str) -> Result<Scenario, Problem> {
 }
 
 /// Parses a shipped scenario (path `config/scenarios/NAME.toml` in messages).
-pub fn parse_builtin(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+fn parse_builtin(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let path = format!("config/scenarios/{name}.toml");
     parse_scenario(&SourceText::new(&path, text))
 }
 
 /// Parses a scenario file.
-pub fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>> {
+fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>> {
     let doc = parse_document(src)?;
     let mut diags = Vec::new();
     let mut name = None;

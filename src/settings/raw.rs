@@ -38,7 +38,7 @@ pub fn toml_integer(v: &DeValue<'_>) -> Option<i64> {
 }
 
 /// The number a TOML integer or float stands for.
-pub fn toml_number(v: &DeValue<'_>) -> Option<f64> {
+fn toml_number(v: &DeValue<'_>) -> Option<f64> {
     match v {
         DeValue::Integer(_) => toml_integer(v).map(|i| i as f64),
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
@@ -224,7 +224,7 @@ impl<'a, 'i> Raw<'a, 'i> {
 }
 
 /// Comma-separated items, trimmed; empty text is the empty list.
-pub fn split_list(text: &str) -> Vec<String> {
+fn split_list(text: &str) -> Vec<String> {
     let t = text.trim();
     if t.is_empty() {
         return Vec::new();

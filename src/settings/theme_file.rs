@@ -136,7 +136,7 @@ impl StyleSpec {
     }
 
     /// The ratatui style. An unset colour stays unset, so it inherits from what is below.
-    pub fn to_style(self) -> Style {
+    fn to_style(self) -> Style {
         let mut style = Style::default();
         if let Some(fg) = self.fg {
             style = style.fg(fg);
@@ -364,7 +364,7 @@ pub fn parse_styles(
 }
 
 /// A colour: a ratatui name, `#rrggbb`, or an index 0-255.
-pub fn parse_color(text: &str) -> Result<Color, Problem> {
+fn parse_color(text: &str) -> Result<Color, Problem> {
     text.trim().parse::<Color>().map_err(|_| {
         Problem::new(
             format!("'{text}' is not a colour"),

@@ -299,7 +299,7 @@ pub fn render_derivative(
 
 /// Intervals where no gradient flows (f' = 0 exactly) and, for saturating functions, where it
 /// nearly vanishes.
-pub fn gradient_regions(act: &Activation, view: &CurveView, theme: &Theme) -> Vec<Region> {
+fn gradient_regions(act: &Activation, view: &CurveView, theme: &Theme) -> Vec<Region> {
     const N: usize = 600;
     let xs = |i: usize| view.x_min + view.span() * i as f64 / N as f64;
     let d: Vec<f64> = (0..=N).map(|i| act.derivative(xs(i))).collect();

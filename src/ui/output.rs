@@ -14,7 +14,7 @@ use crate::trainer::{Snapshot, Task};
 
 /// The scale that maps predictions into [-1, 1]: 1 for classes, the largest |target| for
 /// regression (fixed per dataset, so colours do not drift as the prediction changes).
-pub fn value_scale(snap: &Snapshot) -> f64 {
+fn value_scale(snap: &Snapshot) -> f64 {
     match snap.task {
         Task::Classification | Task::MultiClass => 1.0,
         Task::Regression => snap

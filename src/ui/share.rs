@@ -13,7 +13,7 @@ use crate::app::share::state_command;
 
 /// `text` in lines of at most `width` characters, broken after the commas between items
 /// where it must be broken (inside an item only if the item alone is wider).
-pub fn wrap_items(text: &str, width: usize) -> Vec<String> {
+fn wrap_items(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = vec![String::new()];
     for piece in text.split_inclusive(',') {

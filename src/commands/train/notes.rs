@@ -48,7 +48,7 @@ pub fn unused_flags(args: &TrainFlags, config: &TrainConfig) -> Vec<String> {
 /// A hint when a data file is trained on raw inputs whose columns lie far from the unit scale
 /// (a column spanning 10 to 30, say): a ReLU network's first layer then starts saturated or
 /// dead on much of the data, and `--standardize` is the usual cure.
-pub fn scale_hint(config: &TrainConfig) -> Option<String> {
+fn scale_hint(config: &TrainConfig) -> Option<String> {
     let csv = config.csv.as_deref()?;
     if config.standardizes() || csv.inputs.is_empty() {
         return None;
