@@ -23,6 +23,8 @@ pub enum Event {
     /// A key press (releases and repeats of kitty-protocol terminals are filtered out).
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste): text, never keys.
+    Paste(String),
     Resize(u16, u16),
     /// The trainer published a new state.
     Snapshot(Arc<Snapshot>),
@@ -162,6 +164,7 @@ fn translate(ev: TermEvent) -> Option<Event> {
     match ev {
         TermEvent::Key(k) if k.kind == KeyEventKind::Press => Some(Event::Key(k)),
         TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Paste(text) => Some(Event::Paste(text)),
         TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
         _ => None,
     }

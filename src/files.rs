@@ -473,7 +473,11 @@ mod tests {
         fs::create_dir(&sub).unwrap();
         let e = write_new(&sub, b"x").unwrap_err().to_string();
         assert!(e.contains("directory"), "{e}");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing beside it");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing beside it"
+        );
     }
 
     const CAP: Cap = Cap {

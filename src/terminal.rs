@@ -5,7 +5,9 @@ use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
@@ -66,6 +68,7 @@ pub fn restore() {
     let _ = execute!(
         out,
         DisableMouseCapture,
+        DisableBracketedPaste,
         EndSynchronizedUpdate,
         LeaveAlternateScreen,
         cursor::Show
@@ -159,9 +162,15 @@ impl Tui {
     }
 }
 
-/// Alternate screen, hidden cursor, mouse capture if asked; flushed.
+/// Alternate screen, hidden cursor, bracketed paste (a paste arrives as text, never as keys),
+/// mouse capture if asked; flushed.
 fn take_screen(out: &mut impl Write, mouse: bool) -> io::Result<()> {
-    queue!(out, EnterAlternateScreen, cursor::Hide)?;
+    queue!(
+        out,
+        EnterAlternateScreen,
+        cursor::Hide,
+        EnableBracketedPaste
+    )?;
     if mouse {
         queue!(out, EnableMouseCapture)?;
     }

@@ -235,6 +235,7 @@ impl Run<'_> {
                 }
                 Event::Key(key) => input::key(self.app, &key),
                 Event::Mouse(m) => input::mouse(&m),
+                Event::Paste(text) => Some(Msg::Paste(text)),
                 Event::Resize(w, h) => {
                     self.host.tui.autoresize()?;
                     Some(Msg::Resize(w, h))

@@ -347,3 +347,44 @@ fn a_headless_screenshot_trains_and_writes_svg_and_text() {
         "--size '100' is not COLSxROWS",
     );
 }
+
+/// A long typed or pasted path is kept whole (it was cut at 64 characters); a paste with a line
+/// break in it is refused, never run as keys; a paste outside a prompt does nothing.
+#[test]
+fn paths_are_typed_and_pasted_whole_and_a_paste_is_never_keys() {
+    let mut h = changed_app();
+    h.act(Action::SaveModel);
+    let long = format!("{}/m.json", "d".repeat(2990));
+    h.act(Msg::Paste(long.clone()));
+    assert_eq!(h.editing(), Some(long.as_str()));
+    // The prompt shows the end of a path too long for the line, where typing goes on.
+    let shown = h.screen();
+    assert!(
+        shown.contains(": …ddd") && shown.contains("d/m.json_"),
+        "{shown}"
+    );
+    let effects = h.act(Action::Enter);
+    assert_eq!(
+        effects.trainer(),
+        [Command::SaveModel(std::path::PathBuf::from(&long))]
+    );
+    // Typed one key at a time, a path of 100 characters stays whole too.
+    h.act(Action::SaveModel);
+    let typed = "t".repeat(100);
+    for c in typed.chars() {
+        h.act(Msg::Input(c));
+    }
+    assert_eq!(h.editing(), Some(typed.as_str()));
+    h.act(Action::Cancel);
+    // A line break in a paste: refused whole, the prompt as it was.
+    h.act(Action::SaveModel);
+    let before = h.editing().map(str::to_string);
+    h.act(Msg::Paste("a.json\nq".to_string()));
+    assert_eq!(h.editing().map(str::to_string), before);
+    assert!(h.screen().contains("paste ignored"), "{}", h.screen());
+    h.act(Action::Cancel);
+    // Outside a prompt a paste changes nothing and quits nothing.
+    let effects = h.act(Msg::Paste("q".to_string()));
+    assert!(!effects.quit(), "a pasted q is text, not the quit key");
+    assert!(h.screen().contains("paste ignored"), "{}", h.screen());
+}

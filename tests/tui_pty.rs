@@ -500,3 +500,42 @@ fn keys_save_the_model_the_settings_a_screenshot_and_the_metrics_here() {
     );
     assert!(file("reluscope-metrics-0.csv").starts_with("epoch,train_loss,test_loss"));
 }
+
+/// A burst of input (a held key through a slow link, a paste without bracketed paste) loses
+/// nothing: 3,000 keys at once, then `?`, and the help opens. The terminal's input used to be
+/// read only on a fresh readiness edge, so the keys after the first kilobyte waited for more.
+#[test]
+fn a_burst_of_keys_is_read_to_the_last_one() {
+    let mut term = Term::spawn(&["--paused"], 160, 48);
+    term.wait_for("the first frame", panes_shown);
+    let burst = format!("{}?", "t".repeat(3000));
+    term.send(&burst);
+    term.wait_for("the help after the burst", |t| t.contains("Keys ("));
+    term.send("q");
+    term.send("q");
+}
+
+/// A bracketed paste is text: pasted into the save prompt it is the path, and a pasted line
+/// break never acts as Enter.
+#[test]
+fn a_paste_goes_into_the_prompt_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = Term::spawn_in(&["--paused"], 160, 48, Some(dir.path()));
+    term.wait_for("the first frame", panes_shown);
+    term.send("w");
+    term.wait_for("the prompt", |t| t.contains("save the model to:"));
+    term.send("\x1b[200~pasted-model.json\x1b[201~");
+    term.wait_for("the pasted path", |t| t.contains("pasted-model.json_"));
+    term.send("\r");
+    term.wait_for("the save", |t| t.contains("model saved:"));
+    assert!(dir.path().join("pasted-model.json").exists());
+    term.send("w");
+    term.wait_for("the prompt", |t| t.contains("save the model to:"));
+    term.send("\x1b[200~x.json\rq\x1b[201~");
+    term.wait_for("the refusal", |t| t.contains("paste ignored"));
+    assert!(!dir.path().join("x.json").exists());
+    term.send("\x1b");
+    term.wait_for("the prompt to close", |t| !t.contains("save the model to:"));
+    term.send("q");
+    assert!(term.wait_exit().success());
+}

@@ -480,6 +480,7 @@ pub fn update(app: &mut App, msg: impl Into<Msg>) -> Effects {
         }
         Msg::Click(x, y) => app.picker().is_none() && !app.experiments_open() && click(app, x, y),
         Msg::Input(c) => type_char(app, c),
+        Msg::Paste(text) => paste(app, &text),
         Msg::Backspace => match app.typed() {
             Some((text, fresh)) => {
                 *fresh = false;
@@ -659,18 +660,67 @@ fn click(app: &mut App, x: u16, y: u16) -> bool {
 
 /// A character typed into the value being edited.
 fn type_char(app: &mut App, c: char) -> bool {
-    match app.typed() {
+    let limit = type_limit(app);
+    let full = match app.typed() {
         Some((text, fresh)) if !c.is_control() => {
             if std::mem::take(fresh) {
                 text.clear();
             }
-            if text.chars().count() < 64 {
+            let full = text.chars().count() >= limit;
+            if !full {
                 text.push(c);
             }
-            true
+            full
         }
-        _ => false,
+        _ => return false,
+    };
+    if full {
+        app.complain(format!("at most {limit} characters here"));
     }
+    true
+}
+
+/// The most characters a typed file path holds (Linux's PATH_MAX).
+const MAX_PATH_CHARS: usize = 4096;
+/// The most characters a typed value holds.
+const MAX_VALUE_CHARS: usize = 64;
+
+/// How many characters the text being typed may hold: a path's or a value's.
+fn type_limit(app: &App) -> usize {
+    if app.saving().is_some() {
+        MAX_PATH_CHARS
+    } else {
+        MAX_VALUE_CHARS
+    }
+}
+
+/// Pasted text: typed into the prompt or value being edited, whole or not at all. A paste is
+/// never taken as keys, so a line break in it cannot act as Enter and run the rest.
+fn paste(app: &mut App, pasted: &str) -> bool {
+    let limit = type_limit(app);
+    let line = pasted.trim_end_matches(['\r', '\n']);
+    let chars: Vec<char> = line.chars().filter(|c| *c != '\t').collect();
+    let Some((text, fresh)) = app.typed() else {
+        app.say("paste ignored: paste into a file prompt or a value being typed");
+        return true;
+    };
+    if chars.iter().any(|c| c.is_control()) {
+        app.complain("paste ignored: it holds a line break or a control character; paste one line");
+        return true;
+    }
+    let kept = if *fresh { 0 } else { text.chars().count() };
+    if kept + chars.len() > limit {
+        let n = chars.len();
+        app.complain(format!(
+            "paste ignored: {n} characters, more than the {limit} this holds"
+        ));
+        return true;
+    }
+    if std::mem::take(fresh) {
+        text.clear();
+    }
+    text.extend(chars);
+    true
 }
 
 /// The panes have the keys.

@@ -28,6 +28,9 @@ pub enum Msg {
     Action(Action),
     /// A character typed into the value being edited.
     Input(char),
+    /// Text pasted into the terminal (bracketed paste): typed into a prompt or a value being
+    /// edited, never taken as keys.
+    Paste(String),
     /// Delete the last typed character.
     Backspace,
     /// The terminal's new size.

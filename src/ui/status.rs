@@ -33,19 +33,41 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
     if let (Some(kind), Some(text)) = (app.saving(), app.editing()) {
         // The file prompt has the line to itself, so a long path stays in view.
         let sep = t.glyphs.sep;
-        let path = if app.edit_fresh() {
-            Span::styled(text.to_string(), t.editing.add_modifier(Modifier::REVERSED))
+        let label = format!(" {}: ", kind.label());
+        let trailer = format!("  enter saves{sep}esc cancels");
+        // A path longer than the room shows its end, where typing goes on.
+        let room = usize::from(area.width)
+            .saturating_sub(label.chars().count() + trailer.chars().count() + 1)
+            .max(8);
+        let count = text.chars().count();
+        let shown = if count > room {
+            let ellipsis = if t.ascii { "..." } else { "…" };
+            let tail: String = text
+                .chars()
+                .skip(count + ellipsis.chars().count() - room)
+                .collect();
+            format!("{ellipsis}{tail}")
         } else {
-            Span::styled(format!("{text}_"), t.editing)
+            text.to_string()
+        };
+        let path = if app.edit_fresh() {
+            Span::styled(shown, t.editing.add_modifier(Modifier::REVERSED))
+        } else {
+            Span::styled(format!("{shown}_"), t.editing)
         };
         let line = Line::from(vec![
-            Span::styled(format!(" {}: ", kind.label()), t.bold),
+            Span::styled(label, t.bold),
             path,
-            Span::styled(format!("  enter saves{sep}esc cancels"), t.dim),
+            Span::styled(trailer, t.dim),
         ]);
         line.render(Rect::new(area.x, area.y, area.width, 1), buf);
         if area.height >= 2 {
-            hints(app, t).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+            // A complaint about what was typed or pasted shows in place of the key hints.
+            let below = match app.message() {
+                Some((m, Level::Error)) => Line::styled(format!(" {m}"), t.error),
+                _ => hints(app, t),
+            };
+            below.render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
         }
         return;
     }
