@@ -30,6 +30,17 @@ impl Term {
 
     /// The explorer started in the directory `cwd` (the current one when `None`).
     fn spawn_in(args: &[&str], cols: u16, rows: u16, cwd: Option<&std::path::Path>) -> Term {
+        Term::spawn_env(args, cols, rows, cwd, &[])
+    }
+
+    /// The explorer started in `cwd` with `envs` set as well.
+    fn spawn_env(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        cwd: Option<&std::path::Path>,
+        envs: &[(&str, &str)],
+    ) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -47,6 +58,9 @@ impl Term {
         cmd.env_remove("LC_ALL");
         if let Some(dir) = cwd {
             cmd.cwd(dir);
+        }
+        for (k, v) in envs {
+            cmd.env(k, v);
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
@@ -538,4 +552,21 @@ fn a_paste_goes_into_the_prompt_as_text() {
     term.wait_for("the prompt to close", |t| !t.contains("save the model to:"));
     term.send("q");
     assert!(term.wait_exit().success());
+}
+
+/// A panic on a thread other than the main one (the trainer's) ends the explorer at once with
+/// the terminal restored (main screen, line mode back) and exit code 101; it used to leave the
+/// UI frozen, typed keys echoing, and exit 0 after Enter.
+#[test]
+fn a_trainer_panic_ends_the_explorer_with_the_terminal_restored() {
+    let envs = [(reluscope::trainer::PANIC_DRILL, "1")];
+    let mut term = Term::spawn_env(&["--seed", "4"], 100, 30, None, &envs);
+    let status = term.wait_exit();
+    assert_eq!(status.exit_code(), 101, "exit status {status:?}");
+    term.wait_main_screen("the panic");
+    let t = term.text();
+    assert!(
+        t.contains("panics on purpose"),
+        "the panic is reported:\n{t}"
+    );
 }

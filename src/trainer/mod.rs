@@ -30,7 +30,7 @@ pub use worker::Worker;
 /// How long dropping the handle waits for the thread to end. Quitting is checked between
 /// steps, but one step or health pass over a very large dataset may take longer: the process
 /// must exit promptly anyway, and a thread still running then ends with it.
-const JOIN_WAIT: Duration = Duration::from_millis(500);
+const JOIN_WAIT: Duration = Duration::from_millis(100);
 
 /// The handle the UI holds. Dropping it stops the thread.
 pub struct Trainer {
@@ -76,9 +76,17 @@ impl Trainer {
         let (snap_tx, snap_rx) = watch::channel(Arc::new(worker.capture()));
         let mailbox = Arc::new(Mailbox::default());
         let rx = Arc::clone(&mailbox);
+        // A drill for the crash path (tests only): the thread panics once the explorer is up.
+        let drill = std::env::var_os(PANIC_DRILL).is_some();
         let handle = std::thread::Builder::new()
             .name("trainer".into())
-            .spawn(move || worker.run(&rx, &snap_tx))
+            .spawn(move || {
+                if drill {
+                    std::thread::sleep(Duration::from_millis(500));
+                    panic!("{PANIC_DRILL} is set: the trainer panics on purpose");
+                }
+                worker.run(&rx, &snap_tx)
+            })
             .map_err(|e| anyhow::anyhow!("cannot start the training thread: {e}"))?;
         Ok((
             Trainer {
@@ -96,6 +104,10 @@ impl Trainer {
         self.mailbox.post(cmd);
     }
 }
+
+/// Set in the environment, the training thread panics half a second after it starts, so a
+/// test can check that a panic on any thread ends the explorer with the terminal restored.
+pub const PANIC_DRILL: &str = "PANIC_DRILL_RELUSCOPE_TRAINER";
 
 impl Drop for Trainer {
     fn drop(&mut self) {
