@@ -4,8 +4,9 @@
 //! socket) and stops at a byte cap, saying which cap was hit; a FIFO or pipe is read through
 //! the same cap, with a note on stderr when nothing writes to it yet instead of a silent wait.
 //!
-//! Writing goes to a temporary `.NAME.PID.tmp` beside the target, synced, then renamed over it,
-//! so a crash never leaves half a file. It replaces only regular files (never a device such as
+//! Writing goes to a temporary file beside the target, synced, named `.NAME.PID.tmp` once
+//! complete (on Linux it is written unnamed until then, so a process killed mid-write leaves
+//! nothing), then renamed over it, so a crash never leaves half a file. It replaces only regular files (never a device such as
 //! /dev/full, a FIFO or a directory), writes through a symlink to its target rather than
 //! replacing the link, keeps the replaced file's permissions, removes its temporary file on
 //! every error path, and clears the temporary files of earlier processes that were killed
@@ -302,10 +303,14 @@ fn process_alive(_: u32) -> bool {
     true
 }
 
-/// A temporary file removed when dropped, unless it was renamed into place.
+/// A temporary file removed when dropped, unless it was renamed into place. On Linux it is
+/// written unnamed (`O_TMPFILE`) and gets its `.NAME.PID.tmp` name only once complete, so a
+/// process killed mid-write (kill -9, a power cut) leaves nothing behind, however large.
 struct TempFile {
     path: PathBuf,
     keep: bool,
+    /// Written without a name yet: [`TempFile::name`] links it to `path`.
+    unnamed: bool,
 }
 
 impl Drop for TempFile {
@@ -321,6 +326,15 @@ impl TempFile {
     /// process that had this process's id.
     fn create(dir: &Path, name: &std::ffi::OsStr) -> Result<(TempFile, File), FileError> {
         let path = temp_path(dir, name, std::process::id());
+        #[cfg(target_os = "linux")]
+        if let Some(file) = unnamed_in(dir) {
+            let temp = TempFile {
+                path,
+                keep: false,
+                unnamed: true,
+            };
+            return Ok((temp, file));
+        }
         let open = || OpenOptions::new().write(true).create_new(true).open(&path);
         let file = match open() {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -333,7 +347,67 @@ impl TempFile {
             dir: dir.to_path_buf(),
             source,
         })?;
-        Ok((TempFile { path, keep: false }, file))
+        let temp = TempFile {
+            path,
+            keep: false,
+            unnamed: false,
+        };
+        Ok((temp, file))
+    }
+
+    /// Gives the complete, synced `file` its temporary name, ready to be renamed or linked
+    /// into place.
+    fn name(&mut self, file: &File) -> Result<(), FileError> {
+        if !self.unnamed {
+            return Ok(());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let _ = fs::remove_file(&self.path);
+            link_unnamed(file, &self.path).map_err(FileError::Write)?;
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = file;
+        self.unnamed = false;
+        Ok(())
+    }
+}
+
+/// An unnamed file in `dir`, if the file system can make one (`O_TMPFILE`).
+#[cfg(target_os = "linux")]
+fn unnamed_in(dir: &Path) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .write(true)
+        .mode(0o666)
+        .custom_flags(libc::O_TMPFILE)
+        .open(dir)
+        .ok()
+}
+
+/// Links the unnamed `file` to `path` (through /proc/self/fd, which needs no privilege).
+#[cfg(target_os = "linux")]
+fn link_unnamed(file: &File, path: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+    let to = CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that live across the call; linkat only reads
+    // them.
+    let rc = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
@@ -365,6 +439,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<PathBuf, FileError> 
     file.write_all(contents)
         .and_then(|()| file.sync_all())
         .map_err(FileError::Write)?;
+    temp.name(&file)?;
     drop(file);
     fs::rename(&temp.path, &target).map_err(FileError::Write)?;
     temp.keep = true;
@@ -401,10 +476,11 @@ pub fn write_new(path: &Path, contents: &[u8]) -> Result<PathBuf, FileError> {
     resolve_target(path)?;
     let (dir, name) = dir_and_name(path)?;
     remove_stale_temps(&dir, &name);
-    let (temp, mut file) = TempFile::create(&dir, &name)?;
+    let (mut temp, mut file) = TempFile::create(&dir, &name)?;
     file.write_all(contents)
         .and_then(|()| file.sync_all())
         .map_err(FileError::Write)?;
+    temp.name(&file)?;
     drop(file);
     for n in 1..=FRESH_NAMES {
         let target = if n == 1 {
@@ -509,10 +585,27 @@ mod tests {
         ));
     }
 
+    /// While a file is being written nothing of it is in the directory (on Linux): a process
+    /// killed then leaves nothing behind; named once complete, it is renamed into place.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_being_written_has_no_name_until_it_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut temp, mut file) = TempFile::create(dir.path(), "h.rlh".as_ref()).unwrap();
+        file.write_all(&[7; 100_000]).unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no name while writing");
+        temp.name(&file).unwrap();
+        assert_eq!(fs::read(&temp.path).unwrap().len(), 100_000);
+        drop(file);
+        drop(temp);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "removed unless kept");
+    }
+
     #[test]
     fn a_temporary_file_is_removed_unless_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let (temp, _file) = TempFile::create(dir.path(), "m.json".as_ref()).unwrap();
+        let (mut temp, file) = TempFile::create(dir.path(), "m.json".as_ref()).unwrap();
+        temp.name(&file).unwrap();
         let path = temp.path.clone();
         assert!(path.exists());
         assert!(path.ends_with(format!(".m.json.{}.tmp", std::process::id())));
