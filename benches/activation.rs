@@ -24,7 +24,7 @@ fn bench(c: &mut Criterion) {
                     acc += act.value(black_box(x)) + act.derivative(black_box(x));
                 }
                 acc
-            })
+            });
         });
     }
     group.finish();

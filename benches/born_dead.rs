@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 pool.install(|| born_dead::run(black_box(&config), &Progress::new()))
                     .expect("valid config")
-            })
+            });
         });
     }
     group.finish();

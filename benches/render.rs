@@ -63,7 +63,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             buf.reset();
             ui::render(area, &mut buf, black_box(&app), &theme);
-        })
+        });
     });
     for (name, app) in [
         ("render_sparsity_160x48", scenario("sparsity", 300, false)),
@@ -77,17 +77,17 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 buf.reset();
                 ui::render(area, &mut buf, black_box(&app), &theme);
-            })
+            });
         });
     }
     c.bench_function("draw_and_diff_160x48", |b| {
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
         b.iter(|| {
             term.draw(|f| ui::draw(f, black_box(&app), &theme)).unwrap();
-        })
+        });
     });
     c.bench_function("snapshot_capture_160x48", |b| {
-        b.iter(|| black_box(worker.capture()))
+        b.iter(|| black_box(worker.capture()));
     });
 }
 

@@ -44,14 +44,14 @@ fn median_ns(f: &mut dyn FnMut(), total: Duration) -> f64 {
 /// lanes each), enough to cover the FMA latency on two pipes.
 #[cfg(target_arch = "x86_64")]
 fn fma_peak() -> Option<f64> {
-    use std::arch::x86_64::*;
+    use std::arch::x86_64::{_mm256_add_pd, _mm256_fmadd_pd, _mm256_set1_pd, _mm256_storeu_pd};
     #[target_feature(enable = "avx2,fma")]
     unsafe fn chains(iters: u64) -> f64 {
         let mut acc = [_mm256_set1_pd(0.0); 12];
         let a = _mm256_set1_pd(0.999_999_9);
         let b = _mm256_set1_pd(1e-9);
         for _ in 0..iters {
-            for v in acc.iter_mut() {
+            for v in &mut acc {
                 *v = _mm256_fmadd_pd(*v, a, b);
             }
         }
@@ -91,7 +91,7 @@ fn main() {
     };
     if args.iter().any(|a| a == "--peak") {
         match fma_peak() {
-            Some(p) => println!("peak {:.0}", p),
+            Some(p) => println!("peak {p:.0}"),
             None => println!("peak unknown"),
         }
         return;

@@ -153,7 +153,7 @@ impl Events {
                     // The job has ended and published its last results.
                     Err(_) => self.experiment = None,
                 },
-                _ = draw_deadline => return Event::Draw,
+                () = draw_deadline => return Event::Draw,
             }
         }
     }

@@ -593,12 +593,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut temp, mut file) = TempFile::create(dir.path(), "h.rlh".as_ref()).unwrap();
         file.write_all(&[7; 100_000]).unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no name while writing");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no name while writing"
+        );
         temp.name(&file).unwrap();
         assert_eq!(fs::read(&temp.path).unwrap().len(), 100_000);
         drop(file);
         drop(temp);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "removed unless kept");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "removed unless kept"
+        );
     }
 
     #[test]

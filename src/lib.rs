@@ -3,6 +3,9 @@
 //! The library holds everything; `main.rs` only parses and dispatches, so tests and benchmarks
 //! reach every part.
 
+// A panic outside tests must say why it cannot happen (`expect`), or be handled.
+#![deny(clippy::unwrap_used)]
+
 pub mod action;
 pub mod activation;
 pub mod app;

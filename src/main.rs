@@ -1,5 +1,8 @@
 //! reluscope's entry point: parse the command line, dispatch, map errors to exit codes.
 
+// A panic outside tests must say why it cannot happen (`expect`), or be handled.
+#![deny(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
     let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
         Err(message) => {
-            say(&message.to_string());
+            say(&message.clone());
             return ExitCode::from(2);
         }
     };

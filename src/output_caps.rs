@@ -18,8 +18,7 @@ pub fn no_color(env: impl Fn(&str) -> Option<String>) -> bool {
 pub fn locale_is_utf8(env: impl Fn(&str) -> Option<String>) -> bool {
     ["LC_ALL", "LC_CTYPE", "LANG"]
         .iter()
-        .filter_map(|k| env(k).filter(|v| !v.is_empty()))
-        .next()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
         .is_some_and(|v| {
             let v = v.to_ascii_lowercase();
             v.contains("utf-8") || v.contains("utf8")

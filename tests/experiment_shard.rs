@@ -82,7 +82,7 @@ fn shards(dir: &Path, base: &[&str], n: u64, tag: &str) -> Vec<PathBuf> {
 fn merge(files: &[PathBuf], extra: &[&str]) -> Vec<u8> {
     let mut args = vec!["experiment".to_string(), "merge".to_string()];
     args.extend(files.iter().rev().map(|p| p.display().to_string()));
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(std::string::ToString::to_string));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     stdout(&args)
 }

@@ -71,7 +71,7 @@ fn progress_and_streamed_runs() {
     .unwrap();
     assert_eq!((progress.done(), progress.total()), (24, 24));
     let mut seen = seen.into_inner().unwrap();
-    seen.sort();
+    seen.sort_unstable();
     assert_eq!(seen.len(), 8);
     assert_eq!(seen[0], (0, 5));
     assert_eq!(report.cells.iter().map(|c| c.runs.len()).sum::<usize>(), 8);

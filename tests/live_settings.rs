@@ -24,7 +24,9 @@ fn changes(row: &'static schema::Setting, base: &TrainConfig) -> Vec<TrainConfig
     let mut out: Vec<TrainConfig> = texts
         .filter_map(|text| {
             let mut c = base.clone();
-            set_text(row, text, Origin::Default, &mut c).ok().map(|_| c)
+            set_text(row, text, Origin::Default, &mut c)
+                .ok()
+                .map(|()| c)
         })
         .collect();
     if let Some(knob) = row.knob {

@@ -166,8 +166,7 @@ fn kinks_are_pytorch_autograd_bit_for_bit() {
     let at = |spec: &str, x: f64| {
         rows(PYTORCH)
             .find(|(s, n)| *s == spec && n[0] == x)
-            .map(|(_, n)| n[2])
-            .unwrap_or_else(|| panic!("no row for {spec} at {x}"))
+            .map_or_else(|| panic!("no row for {spec} at {x}"), |(_, n)| n[2])
     };
     for (spec, x) in [
         ("relu", 0.0),

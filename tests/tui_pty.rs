@@ -156,7 +156,7 @@ fn epoch(text: &str) -> Option<u64> {
     let i = text.find("epoch ")?;
     text[i + 6..]
         .chars()
-        .take_while(|c| c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
         .collect::<String>()
         .parse()
         .ok()
@@ -435,7 +435,7 @@ fn a_scenario_starts_with_its_settings_and_caption() {
 fn job_percent(text: &str) -> Option<u32> {
     let i = text.find("born-dead comparison ")?;
     let rest = &text[i + "born-dead comparison ".len()..];
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     rest[digits.len()..]
         .starts_with('%')
         .then(|| digits.parse().ok())

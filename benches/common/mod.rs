@@ -2,7 +2,6 @@
 //! PyTorch (`benches/vs_torch.py`), so both time exactly the same work.
 
 #![allow(dead_code)]
-#![allow(clippy::unwrap_used)] // a benchmark that cannot set up has nothing to measure
 
 use std::hint::black_box;
 use std::sync::Arc;

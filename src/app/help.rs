@@ -63,7 +63,7 @@ fn key_rows(app: &App) -> Vec<Row> {
             if keys.is_empty() {
                 return None;
             }
-            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let keys: Vec<String> = keys.iter().map(std::string::ToString::to_string).collect();
             Some(vec![
                 Piece::new(format!("{:>14}", keys.join(" ")), Role::Key),
                 Piece::new("  ", Role::Plain),

@@ -757,7 +757,7 @@ fn panes(app: &mut App, action: Action) -> bool {
                 crate::trainer::Seek::Back
             } else {
                 crate::trainer::Seek::Forward
-            }))
+            }));
         }
         Action::ToggleAb => app.toggle_ab(),
         Action::Step => {
@@ -796,7 +796,7 @@ fn panes(app: &mut App, action: Action) -> bool {
             action == Action::NextBiasInit,
         ),
         Action::NextDataset => {
-            app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true)
+            app.step_knob(Knob::Setting(&crate::settings::schema::DATASET), true);
         }
         Action::PickScenario => {
             app.overlays.close(&Overlay::Help { scroll: 0 });
@@ -839,7 +839,7 @@ fn panes(app: &mut App, action: Action) -> bool {
             Pane::Network => app.move_selection(&action),
             Pane::Parameters => match action {
                 Action::Up => {
-                    app.panes.knob = app.panes.knob.checked_sub(1).unwrap_or(Knob::ALL.len() - 1)
+                    app.panes.knob = app.panes.knob.checked_sub(1).unwrap_or(Knob::ALL.len() - 1);
                 }
                 Action::Down => app.panes.knob = (app.panes.knob + 1) % Knob::ALL.len(),
                 _ => {

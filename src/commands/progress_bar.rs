@@ -85,6 +85,9 @@ mod tests {
     #[test]
     fn off_a_terminal_the_work_just_runs() {
         // The test harness's stderr is captured, not a terminal.
-        assert_eq!(with_bar("x", |p| p.fraction()), 0.0);
+        assert_eq!(
+            with_bar("x", crate::experiment::progress::Progress::fraction),
+            0.0
+        );
     }
 }

@@ -532,7 +532,7 @@ mod budget_tests {
             t.push(c);
             assert!(t.bytes() <= budget, "epoch {e}: {} > {budget}", t.bytes());
             most = most.max(t.len());
-            let kept: Vec<u64> = t.entries().iter().map(|c| c.epoch()).collect();
+            let kept: Vec<u64> = t.entries().iter().map(super::Checkpoint::epoch).collect();
             assert_eq!(kept.first(), Some(&0), "the start stays");
             assert_eq!(kept.last(), Some(&e), "the newest is kept");
             assert!(kept.windows(2).all(|w| w[0] < w[1]));
@@ -541,7 +541,7 @@ mod budget_tests {
             assert!(t.resumable_before(e / 2).is_some());
         }
         assert!(most >= 40, "the budget is used: {most}");
-        let kept: Vec<u64> = t.entries().iter().map(|c| c.epoch()).collect();
+        let kept: Vec<u64> = t.entries().iter().map(super::Checkpoint::epoch).collect();
         assert!(kept.iter().filter(|&&e| e > 2500).count() >= 5, "{kept:?}");
 
         // With the real budget a small network keeps every one of the first 100 epochs.

@@ -399,7 +399,7 @@ impl Probe {
         match grads {
             Some(g) => {
                 let loss = net.batch_gradient(xs, ys, rows, g, s, |s, logits| {
-                    record(&mut probe, values, s, logits)
+                    record(&mut probe, values, s, logits);
                 });
                 probe.loss = Some(loss);
             }

@@ -248,7 +248,7 @@ fn rai_layer(
     let mut biases = Vec::with_capacity(fan_out);
     let mut v = vec![0.0; fan_in + 1];
     for _ in 0..fan_out {
-        for x in v.iter_mut() {
+        for x in &mut v {
             *x = normal(rng, std);
         }
         let k = rng.random_range(0..=fan_in);

@@ -95,7 +95,7 @@ mod tests {
         let classes = s.predicted_classes(false);
         let mut mine = Vec::new();
         for_each_row(&model, &rows, |_, r| {
-            mine.push(crate::engine::session::predicted_class(r.outputs))
+            mine.push(crate::engine::session::predicted_class(r.outputs));
         });
         assert_eq!(mine, classes);
     }

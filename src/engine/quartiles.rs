@@ -382,7 +382,7 @@ impl Quartiles {
                 let v = row[i];
                 b0[i] += u32::from(v < lo0[i]);
                 b1[i] += u32::from(v < lo1[i]);
-                hit |= (v >= lo0[i]) & (v <= hi0[i]) | (v >= lo1[i]) & (v <= hi1[i]);
+                hit |= (v >= lo0[i]) && (v <= hi0[i]) || (v >= lo1[i]) && (v <= hi1[i]);
             }
             if hit {
                 for (q, (lo, hi)) in [(lo0, hi0), (lo1, hi1)].into_iter().enumerate() {

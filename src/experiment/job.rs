@@ -101,7 +101,7 @@ pub fn default_threads(leave_a_core: bool) -> usize {
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0);
     from_env.unwrap_or_else(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         cores.saturating_sub(usize::from(leave_a_core)).max(1)
     })
 }
@@ -212,7 +212,9 @@ impl ExperimentJob {
 
     /// Whether the thread has ended (done, cancelled or failed).
     pub fn is_finished(&self) -> bool {
-        self.handle.as_ref().is_none_or(|h| h.is_finished())
+        self.handle
+            .as_ref()
+            .is_none_or(std::thread::JoinHandle::is_finished)
     }
 
     /// Waits for the job to end and returns its results.

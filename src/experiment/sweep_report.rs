@@ -82,7 +82,11 @@ impl SweepReport {
         let c = &self.config;
         let b = &c.base;
         let data = &self.data;
-        let layers: Vec<String> = b.hidden.iter().map(|w| w.to_string()).collect();
+        let layers: Vec<String> = b
+            .hidden
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         writeln!(
             out,
             "sweep: {} learning rates × {} bias inits × {} repeats, {} epochs each; {data}, \

@@ -219,7 +219,7 @@ mod tests {
         for (k, dead_k) in dead.iter_mut().enumerate() {
             let fan_in = hs[0].len();
             let (w, b) = init_layer(spec.init, spec.bias, fan_in, spec.width, &mut rng);
-            for h in hs.iter_mut() {
+            for h in &mut hs {
                 *h = (0..spec.width)
                     .map(|i| {
                         let z: f64 =

@@ -166,7 +166,7 @@ fn parse_scenario(src: &SourceText<'_>) -> Result<Scenario, Vec<Diagnostic>> {
             },
             "try" => match value.get_ref() {
                 DeValue::Array(items) => {
-                    for item in items.iter() {
+                    for item in items {
                         match read_try(src, item.get_ref(), src.origin(item.span())) {
                             Ok(t) => try_actions.push(t),
                             Err(d) => diags.push(d),
@@ -289,7 +289,7 @@ fn read_try(src: &SourceText<'_>, value: &DeValue<'_>, at: Origin) -> Result<Try
     if t.len() != 2 {
         return Err(shape());
     }
-    let get = |k: &str| match t.get(k).map(|v| v.get_ref()) {
+    let get = |k: &str| match t.get(k).map(toml::Spanned::get_ref) {
         Some(DeValue::String(s)) => Some(s.to_string()),
         _ => None,
     };
@@ -297,7 +297,7 @@ fn read_try(src: &SourceText<'_>, value: &DeValue<'_>, at: Origin) -> Result<Try
         return Err(shape());
     };
     let Ok(action) = action.parse::<Action>() else {
-        let span = t.get("action").map_or(0..0, |v| v.span());
+        let span = t.get("action").map_or(0..0, toml::Spanned::span);
         let actions: Vec<&str> = Action::all().map(Action::name).collect();
         return Err(super::file::unknown_action(
             &action,

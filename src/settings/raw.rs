@@ -46,7 +46,7 @@ fn toml_number(v: &DeValue<'_>) -> Option<f64> {
     }
 }
 
-impl<'a, 'i> Raw<'a, 'i> {
+impl Raw<'_, '_> {
     fn wrong_type(&self, key: &str, want: &str, example: &str) -> Problem {
         let found = match self {
             Raw::Toml(v) => type_name(v),

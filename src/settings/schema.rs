@@ -611,7 +611,7 @@ pub fn widths_text(widths: &[usize]) -> String {
     }
     widths
         .iter()
-        .map(|w| w.to_string())
+        .map(std::string::ToString::to_string)
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -624,7 +624,7 @@ pub static ACTIVATION: Setting = Setting {
     example: "activation = \"leaky-relu:slope=0.1\"",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, parse_name::<Activation>(s, raw)?, |t, v| {
-            t.train.activation = v
+            t.train.activation = v;
         });
         Ok(())
     },
@@ -677,7 +677,7 @@ pub static INIT: Setting = Setting {
     example: "init = \"he-normal\"",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, parse_name::<Init>(s, raw)?, |t, v| {
-            t.train.init = v
+            t.train.init = v;
         });
         Ok(())
     },
@@ -821,7 +821,7 @@ pub static NESTEROV: Setting = Setting {
     example: "nesterov = true",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
-            t.train.nesterov = v
+            t.train.nesterov = v;
         });
         Ok(())
     },
@@ -850,7 +850,7 @@ pub static L1: Setting = Setting {
     example: "l1 = 0.001",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, regularization(s, raw)?, |t, v| {
-            t.train.l1 = v
+            t.train.l1 = v;
         });
         Ok(())
     },
@@ -874,7 +874,7 @@ pub static L2: Setting = Setting {
     example: "l2 = 0.001",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, regularization(s, raw)?, |t, v| {
-            t.train.l2 = v
+            t.train.l2 = v;
         });
         Ok(())
     },
@@ -969,7 +969,7 @@ pub static SHUFFLE: Setting = Setting {
     example: "shuffle = true",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
-            t.train.shuffle = v
+            t.train.shuffle = v;
         });
         Ok(())
     },
@@ -988,7 +988,7 @@ pub static SEED: Setting = Setting {
     example: "seed = 42",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.unsigned(s.key, s.example)?, |t, v| {
-            t.train.seed = v
+            t.train.seed = v;
         });
         Ok(())
     },
@@ -1072,7 +1072,7 @@ pub static ASCII: Setting = Setting {
     example: "ascii = false",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
-            t.display.ascii = v
+            t.display.ascii = v;
         });
         Ok(())
     },
@@ -1091,7 +1091,7 @@ pub static THEME: Setting = Setting {
     example: "theme = \"default\"",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.string(s.key, s.example)?, |t, v| {
-            t.display.theme = v
+            t.display.theme = v;
         });
         Ok(())
     },
@@ -1131,7 +1131,7 @@ pub static MOUSE: Setting = Setting {
     example: "mouse = false",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
-            t.display.mouse = v
+            t.display.mouse = v;
         });
         Ok(())
     },
@@ -1150,7 +1150,7 @@ pub static PAUSED: Setting = Setting {
     example: "paused = false",
     set: |s, o, raw, origin| {
         o.put(s.key, origin, raw.boolean(s.key, s.example)?, |t, v| {
-            t.display.paused = v
+            t.display.paused = v;
         });
         Ok(())
     },

@@ -85,7 +85,7 @@ impl Trainer {
                     std::thread::sleep(Duration::from_millis(500));
                     panic!("{PANIC_DRILL} is set: the trainer panics on purpose");
                 }
-                worker.run(&rx, &snap_tx)
+                worker.run(&rx, &snap_tx);
             })
             .map_err(|e| anyhow::anyhow!("cannot start the training thread: {e}"))?;
         Ok((

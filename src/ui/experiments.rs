@@ -415,7 +415,7 @@ fn render_sweep(view: &ExperimentsView<'_>, sweep: &SweepReport, area: Rect, buf
                 break;
             }
             let cell = sweep.cell(lr, bias);
-            let dead = cell.map(|c| c.dead());
+            let dead = cell.map(super::super::experiment::sweep::SweepCell::dead);
             match (cell, dead) {
                 (Some(_), Some(s)) if s.n > 0 => {
                     let lvl = level(s.mean);

@@ -95,7 +95,7 @@ pub fn render(
         )]);
     }
     for (k, w) in incoming.iter().enumerate().filter(|_| side.is_none()) {
-        let name = names.get(k).map(String::as_str).unwrap_or("?");
+        let name = names.get(k).map_or("?", String::as_str);
         let s = if *w >= 0.0 {
             theme.weight_pos
         } else {
@@ -168,7 +168,10 @@ fn wrap(lines: &mut Vec<Line<'static>>, items: Vec<Vec<Span<'static>>>, width: u
     let mut current: Vec<Span> = Vec::new();
     let mut used = 0usize;
     for item in items {
-        let w: usize = item.iter().map(|s| s.width()).sum::<usize>();
+        let w: usize = item
+            .iter()
+            .map(ratatui::prelude::Span::width)
+            .sum::<usize>();
         if used > 0 && used + 2 + w > width {
             lines.push(Line::from(std::mem::take(&mut current)));
             used = 0;

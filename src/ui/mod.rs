@@ -92,7 +92,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
                     app.keymap()
                         .keys_for(a)
                         .first()
-                        .map_or(String::new(), |k| k.to_string())
+                        .map_or(String::new(), std::string::ToString::to_string)
                 };
                 let hint = format!(
                     "Select a neuron: focus the Network pane ({}), then move with the arrow \
@@ -210,10 +210,10 @@ fn render_pane(pane: Pane, r: Rect, buf: &mut Buffer, app: &App, t: &Theme, lege
                         legend,
                         preact: app.panes().preact,
                     };
-                    network::render(i, buf, snap, opt, t)
+                    network::render(i, buf, snap, opt, t);
                 }
                 Pane::Output => {
-                    output::render(i, buf, snap, app.panes().show_test, app.panes().probe, t)
+                    output::render(i, buf, snap, app.panes().show_test, app.panes().probe, t);
                 }
                 _ => metrics::render(i, buf, snap, t),
             },

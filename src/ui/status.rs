@@ -137,7 +137,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, t: &Theme) {
             app.keymap()
                 .keys_for(a)
                 .first()
-                .map_or(String::new(), |k| k.to_string())
+                .map_or(String::new(), std::string::ToString::to_string)
         };
         spans.push(Span::styled(
             format!(

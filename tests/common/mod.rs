@@ -1,5 +1,4 @@
 #![allow(dead_code)] // each test file uses the helpers it needs
-#![allow(clippy::unwrap_used)] // test helpers: a failure is the test failing
 
 //! Helpers shared by the integration tests that need a real terminal.
 
