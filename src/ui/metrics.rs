@@ -259,22 +259,43 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
     }
     let charts = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let samples = snap.history.samples();
-    // The x axis grows in nice steps so the chart rescales rarely; a run that diverged within
-    // its first epoch spans just the steps it took.
-    let last = samples.last().map_or(1.0, |s| s.epoch);
+    let vline = snap
+        .divergence
+        .map(|d| (d.epoch, if theme.ascii { "x" } else { "✕" }, theme.error));
+    let pane = Charts {
+        samples,
+        x_max: x_axis_max(snap),
+        vline,
+        theme,
+    };
+    let parts = chart_parts(charts);
+    if let Some(&r) = parts.first() {
+        pane.loss(buf, r, snap);
+    }
+    if let Some(&r) = parts.get(1) {
+        pane.dead(buf, r, snap);
+    }
+    if let Some(&r) = parts.get(2) {
+        pane.grads(buf, r);
+    }
+}
+
+/// X axis: grows in nice steps so the chart rescales rarely; a run that diverged within its
+/// first epoch spans just the steps it took.
+fn x_axis_max(snap: &Snapshot) -> f64 {
+    let last = snap.history.samples().last().map_or(1.0, |s| s.epoch);
     let span = if snap.divergence.is_some() {
         last.max(1e-3)
     } else {
         last.max(1.0)
     };
-    let x_max = (span / nice_step(span / 4.0)).ceil() * nice_step(span / 4.0);
-    let layers = samples.last().map_or(0, |s| s.grad_norms.len());
-    let vline = snap
-        .divergence
-        .map(|d| (d.epoch, if theme.ascii { "x" } else { "✕" }, theme.error));
+    (span / nice_step(span / 4.0)).ceil() * nice_step(span / 4.0)
+}
 
-    // Zoomed (or simply large): losses and dead share the left, the gradients get the right.
-    let parts: Vec<Rect> = if charts.width >= 75 && charts.height >= 16 {
+/// Chart layout: zoomed (or simply large), losses and dead share the left and the gradients
+/// get the right; otherwise three in a row, three in a column, or two side by side.
+fn chart_parts(charts: Rect) -> Vec<Rect> {
+    if charts.width >= 75 && charts.height >= 16 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(42), Constraint::Fill(1)]).areas(charts);
         let [loss, dead] = Layout::vertical([Constraint::Fill(1); 2]).areas(left);
@@ -291,49 +312,68 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
         Layout::horizontal([Constraint::Fill(1); 2])
             .split(charts)
             .to_vec()
+    }
+}
+
+/// Chart title: the full title, or its short form when it would run into the next chart's
+/// title (`loss train tedead % 0%`); a column stays free between charts. Returns the plot
+/// area under it.
+fn titled(buf: &mut Buffer, r: Rect, title: Line, short: Line) -> Rect {
+    let room = r.width.saturating_sub(1);
+    let title = if title.width() <= usize::from(room) {
+        title
+    } else {
+        short
     };
-    let line_marker = theme.marker;
-    let series = |get: Box<dyn Fn(&Sample) -> f64>, style: Style, marker: Marker| Curve {
-        f: Box::new(move |x| interp(samples, &*get, x)),
-        style,
-        marker,
-        breaks: Vec::new(),
-    };
-    // A chart's title, or its short form when it would run into the next chart's title
-    // (`loss train tedead % 0%`); a column stays free between charts.
-    let titled = |buf: &mut Buffer, r: Rect, title: Line, short: Line| -> Rect {
-        let room = r.width.saturating_sub(1);
-        let title = if title.width() <= usize::from(room) {
-            title
-        } else {
-            short
-        };
-        title.render(Rect::new(r.x, r.y, room, 1), buf);
-        Rect::new(
-            r.x,
-            r.y + 1,
-            r.width.saturating_sub(1),
-            r.height.saturating_sub(1),
-        )
-    };
-    let draw = |buf: &mut Buffer, r: Rect, curves: Vec<Curve>, y_fixed: Option<(f64, f64)>| {
+    title.render(Rect::new(r.x, r.y, room, 1), buf);
+    Rect::new(
+        r.x,
+        r.y + 1,
+        r.width.saturating_sub(1),
+        r.height.saturating_sub(1),
+    )
+}
+
+/// What the three charts share: the samples, the x axis and the divergence mark.
+struct Charts<'a> {
+    samples: &'a [Sample],
+    x_max: f64,
+    vline: Option<(f64, &'static str, Style)>,
+    theme: &'a Theme,
+}
+
+impl<'a> Charts<'a> {
+    /// Series: one sampled quantity as a curve interpolated between samples.
+    fn series(&self, get: Box<dyn Fn(&Sample) -> f64>, style: Style, marker: Marker) -> Curve<'a> {
+        let samples = self.samples;
+        Curve {
+            f: Box::new(move |x| interp(samples, &*get, x)),
+            style,
+            marker,
+            breaks: Vec::new(),
+        }
+    }
+
+    /// Plot: the curves over the shared x axis, with the divergence mark.
+    fn draw(&self, buf: &mut Buffer, r: Rect, curves: Vec<Curve>, y_fixed: Option<(f64, f64)>) {
         let plot = Plot {
             y_fixed,
             x_min: 0.0,
-            x_max,
+            x_max: self.x_max,
             curves,
             regions: Vec::new(),
             marks: Vec::new(),
             cursor: None,
-            vline,
+            vline: self.vline,
             right_axis: None,
-            theme,
+            theme: self.theme,
         };
         (&plot).render(r, buf);
-    };
+    }
 
-    // Loss, on a log scale once it has exploded.
-    if let Some(&r) = parts.first() {
+    /// Loss chart: train and test loss, on a log scale once it has exploded.
+    fn loss(&self, buf: &mut Buffer, r: Rect, snap: &Snapshot) {
+        let (theme, samples) = (self.theme, self.samples);
         let log = losses_exploded(samples);
         let mut title = vec![Span::styled(
             if log { "log10 loss " } else { "loss " },
@@ -362,16 +402,16 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             Marker::Dot
         };
         let f = move |v: f64| if log { log10_of(v) } else { v };
-        draw(
+        self.draw(
             buf,
             r,
             vec![
-                series(
+                self.series(
                     Box::new(move |s| f(s.train_loss)),
                     theme.train_loss,
-                    line_marker,
+                    theme.marker,
                 ),
-                series(
+                self.series(
                     Box::new(move |s| f(s.test_loss)),
                     theme.test_loss,
                     test_marker,
@@ -380,8 +420,10 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             (!log).then(|| (0.0, loss_top(samples))),
         );
     }
-    // Dead fraction, in percent, with the deaths and revivals behind it.
-    if let Some(&r) = parts.get(1) {
+
+    /// Dead chart: the dead fraction in percent, with the deaths and revivals behind it.
+    fn dead(&self, buf: &mut Buffer, r: Rect, snap: &Snapshot) {
+        let theme = self.theme;
         let dead = Span::styled(
             format!("{:.0}%", snap.dead_fraction() * 100.0),
             theme.dead_fraction,
@@ -399,107 +441,142 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
             ]),
             Line::from(vec![Span::styled("dead ", theme.bold), dead]),
         );
-        draw(
+        self.draw(
             buf,
             r,
-            vec![series(
+            vec![self.series(
                 Box::new(|s| s.dead_fraction * 100.0),
                 theme.dead_fraction,
-                line_marker,
+                theme.marker,
             )],
             Some((0.0, 100.0)),
         );
     }
-    // Gradient norm per layer, log10, each layer in its own colour with its latest value.
-    if let Some(&r) = parts.get(2) {
+
+    /// Gradient chart: the norm per layer, log10, each layer in its own colour with its
+    /// latest value, in a legend column or the title.
+    fn grads(&self, buf: &mut Buffer, r: Rect) {
+        let (theme, samples) = (self.theme, self.samples);
+        let layers = samples.last().map_or(0, |s| s.grad_norms.len());
         let colour = |l: usize| theme.layer_norms[l % theme.layer_norms.len()];
         let latest: Vec<Option<f64>> = (0..layers).map(|l| latest_grad(samples, l)).collect();
         let ratio = match (latest.first(), latest.last()) {
             (Some(Some(a)), Some(Some(b))) if layers > 1 && *b > 0.0 => Some(a / b),
             _ => None,
         };
-        let ratio_text = ratio.map(|q| format!("h1/out {}", num(q)));
-        let value = |l: usize| latest[l].map_or("-".to_string(), num);
-        // A legend column beside the chart when it leaves the chart most of the room.
-        let item_w = (0..layers)
-            .map(|l| layer_name(l, layers).len() + value(l).len() + 3)
-            .chain(ratio_text.iter().map(String::len))
-            .max()
-            .unwrap_or(0) as u16
-            + 1;
-        let items = layers + usize::from(ratio_text.is_some());
-        let rows = r.height.saturating_sub(1).max(1) as usize;
-        let legend_w = items.div_ceil(rows) as u16 * item_w;
-        let column = layers > 0 && r.height >= 5 && legend_w * 2 <= r.width;
-        let mut title = vec![Span::styled("log10 |grad| ", theme.bold)];
-        let chart = if column {
-            let chart = titled(
-                buf,
-                r,
-                Line::from(title),
-                Line::styled("|grad|", theme.bold),
-            );
-            let lx = r.x + r.width - legend_w;
-            let swatch = if theme.ascii { "-" } else { "━" };
-            for k in 0..items {
-                let (col, row) = ((k / rows) as u16, (k % rows) as u16);
-                let at = Rect::new(lx + col * item_w, chart.y + row, item_w, 1);
-                let line = if k < layers {
-                    Line::from(vec![
-                        Span::styled(swatch, colour(k)),
-                        Span::styled(format!(" {} ", layer_name(k, layers)), colour(k)),
-                        Span::raw(value(k)),
-                    ])
-                } else {
-                    Line::styled(ratio_text.clone().unwrap_or_default(), theme.bold)
-                };
-                line.render(at, buf);
-            }
-            Rect::new(
-                chart.x,
-                chart.y,
-                chart.width.saturating_sub(legend_w),
-                chart.height,
-            )
-        } else {
-            // Names with their values when they fit; names alone otherwise; the ratio last.
-            let mut full = title.clone();
-            let mut names = title.clone();
-            for l in 0..layers {
-                let name = layer_name(l, layers);
-                full.push(Span::styled(format!("{name} "), colour(l)));
-                full.push(Span::raw(format!("{} ", value(l))));
-                names.push(Span::styled(format!("{name} "), colour(l)));
-            }
-            if let Some(t) = &ratio_text {
-                full.push(Span::styled(t.clone(), theme.bold));
-                names.push(Span::styled(t.clone(), theme.bold));
-            }
-            let room = usize::from(r.width.saturating_sub(1));
-            title = if Line::from(full.clone()).width() <= room {
-                full
-            } else {
-                names
-            };
-            titled(
-                buf,
-                r,
-                Line::from(title),
-                Line::styled("|grad|", theme.bold),
-            )
+        let legend = GradLegend {
+            layers,
+            values: latest
+                .iter()
+                .map(|v| v.map_or("-".to_string(), num))
+                .collect(),
+            ratio_text: ratio.map(|q| format!("h1/out {}", num(q))),
         };
+        let chart = legend
+            .column(buf, r, theme)
+            .unwrap_or_else(|| legend.title(buf, r, theme));
         let curves = (0..layers)
             .map(|l| {
-                series(
+                self.series(
                     Box::new(move |s: &Sample| {
                         s.grad_norms.get(l).map_or(f64::NAN, |g| log10_of(*g))
                     }),
                     colour(l),
-                    line_marker,
+                    theme.marker,
                 )
             })
             .collect();
-        draw(buf, chart, curves, None);
+        self.draw(buf, chart, curves, None);
+    }
+}
+
+/// The gradient chart's key: each layer's name and latest value, and the h1/out ratio.
+struct GradLegend {
+    layers: usize,
+    /// Latest value per layer, formatted (`-` when there is none).
+    values: Vec<String>,
+    ratio_text: Option<String>,
+}
+
+impl GradLegend {
+    /// Legend column: beside the chart when it leaves the chart most of the room; returns
+    /// the chart area left of it, or `None` when it does not fit.
+    fn column(&self, buf: &mut Buffer, r: Rect, theme: &Theme) -> Option<Rect> {
+        let layers = self.layers;
+        let colour = |l: usize| theme.layer_norms[l % theme.layer_norms.len()];
+        let item_w = (0..layers)
+            .map(|l| layer_name(l, layers).len() + self.values[l].len() + 3)
+            .chain(self.ratio_text.iter().map(String::len))
+            .max()
+            .unwrap_or(0) as u16
+            + 1;
+        let items = layers + usize::from(self.ratio_text.is_some());
+        let rows = r.height.saturating_sub(1).max(1) as usize;
+        let legend_w = items.div_ceil(rows) as u16 * item_w;
+        if !(layers > 0 && r.height >= 5 && legend_w * 2 <= r.width) {
+            return None;
+        }
+        let title = vec![Span::styled("log10 |grad| ", theme.bold)];
+        let chart = titled(
+            buf,
+            r,
+            Line::from(title),
+            Line::styled("|grad|", theme.bold),
+        );
+        let lx = r.x + r.width - legend_w;
+        let swatch = if theme.ascii { "-" } else { "━" };
+        for k in 0..items {
+            let (col, row) = ((k / rows) as u16, (k % rows) as u16);
+            let at = Rect::new(lx + col * item_w, chart.y + row, item_w, 1);
+            let line = if k < layers {
+                Line::from(vec![
+                    Span::styled(swatch, colour(k)),
+                    Span::styled(format!(" {} ", layer_name(k, layers)), colour(k)),
+                    Span::raw(self.values[k].clone()),
+                ])
+            } else {
+                Line::styled(self.ratio_text.clone().unwrap_or_default(), theme.bold)
+            };
+            line.render(at, buf);
+        }
+        Some(Rect::new(
+            chart.x,
+            chart.y,
+            chart.width.saturating_sub(legend_w),
+            chart.height,
+        ))
+    }
+
+    /// Legend in the title: names with their values when they fit, names alone otherwise,
+    /// the ratio last; returns the chart area under it.
+    fn title(&self, buf: &mut Buffer, r: Rect, theme: &Theme) -> Rect {
+        let layers = self.layers;
+        let colour = |l: usize| theme.layer_norms[l % theme.layer_norms.len()];
+        let title = vec![Span::styled("log10 |grad| ", theme.bold)];
+        let mut full = title.clone();
+        let mut names = title;
+        for l in 0..layers {
+            let name = layer_name(l, layers);
+            full.push(Span::styled(format!("{name} "), colour(l)));
+            full.push(Span::raw(format!("{} ", self.values[l])));
+            names.push(Span::styled(format!("{name} "), colour(l)));
+        }
+        if let Some(t) = &self.ratio_text {
+            full.push(Span::styled(t.clone(), theme.bold));
+            names.push(Span::styled(t.clone(), theme.bold));
+        }
+        let room = usize::from(r.width.saturating_sub(1));
+        let title = if Line::from(full.clone()).width() <= room {
+            full
+        } else {
+            names
+        };
+        titled(
+            buf,
+            r,
+            Line::from(title),
+            Line::styled("|grad|", theme.bold),
+        )
     }
 }
 

@@ -362,6 +362,22 @@ pub fn render(area: Rect, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme
     }
 }
 
+/// Where the tiles view puts things, worked out once and shared by the drawing steps.
+struct TileLayout {
+    /// The whole body (labels and stats are clipped to it).
+    area: Rect,
+    /// The node rows between the header and the stats rows.
+    nodes: Rect,
+    /// One or two rows of per-layer counts under the nodes.
+    stats_rows: u16,
+    /// Inputs drawn as one labelled strip instead of a named row each.
+    collapsed: bool,
+    n_inputs: usize,
+    /// Width of the input names left of the input column.
+    label_w: u16,
+    columns: Vec<Column>,
+}
+
 /// The tiles view in `body`.
 fn render_tiles(
     body: Rect,
@@ -370,12 +386,29 @@ fn render_tiles(
     opt: Options,
     theme: &Theme,
 ) -> Drawn {
-    let area = body;
-    if snap.layers.is_empty() || body.height < 3 {
+    let Some(layout) = tile_layout(body, snap) else {
         return Drawn::default();
+    };
+    let topk = draw_edges(&layout, buf, snap, theme);
+    draw_headers(&layout, buf, snap, theme);
+    draw_inputs(&layout, buf, snap, theme);
+    draw_hidden(&layout, buf, snap, opt, theme);
+    draw_output(&layout, buf, theme);
+    draw_layer_stats(&layout, buf, snap, theme);
+    Drawn {
+        strips: (0..snap.hidden().len())
+            .filter(|&l| matches!(layout.columns[l + 1].kind, Kind::Strip { .. }))
+            .collect(),
+        topk,
+    }
+}
+
+/// Column layout: header row, node rows and stats rows, input labels and each column's plan.
+fn tile_layout(body: Rect, snap: &Snapshot) -> Option<TileLayout> {
+    if snap.layers.is_empty() || body.height < 3 {
+        return None;
     }
     // Header row with layer names; one or two rows of per-layer counts at the bottom.
-    let header_y = body.y;
     let stats_rows: u16 = if body.height >= 14 { 2 } else { 1 };
     let nodes = Rect::new(
         body.x,
@@ -384,7 +417,7 @@ fn render_tiles(
         body.height.saturating_sub(1 + stats_rows),
     );
     if nodes.height == 0 {
-        return Drawn::default();
+        return None;
     }
     let hidden = snap.hidden();
     let n_inputs = snap.layers[0].weights.first().map_or(0, Vec::len);
@@ -406,16 +439,31 @@ fn render_tiles(
         ))
         .collect();
     let columns = plan(&sizes, label_w, nodes.width, nodes.height);
-    let dead = |c: usize, i: usize| -> bool {
-        // Column c ≥ 1 is hidden layer c - 1; inputs and the output never count as dead.
-        c >= 1
-            && hidden
-                .get(c - 1)
-                .and_then(|l| l.neurons.get(i))
-                .is_some_and(|n| n.health == NeuronState::Dead)
-    };
+    Some(TileLayout {
+        area: body,
+        nodes,
+        stats_rows,
+        collapsed,
+        n_inputs,
+        label_w,
+        columns,
+    })
+}
 
-    // Connections, faint ones first so live ones stay on top.
+/// Whether node `i` of column `c` is a dead hidden neuron (its edges are drawn faint).
+fn is_dead(hidden: &[LayerView], c: usize, i: usize) -> bool {
+    // Column c ≥ 1 is hidden layer c - 1; inputs and the output never count as dead.
+    c >= 1
+        && hidden
+            .get(c - 1)
+            .and_then(|l| l.neurons.get(i))
+            .is_some_and(|n| n.health == NeuronState::Dead)
+}
+
+/// Edges: connections, faint ones first so live ones stay on top; returns the top-k kept.
+fn draw_edges(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) -> Option<usize> {
+    let (nodes, columns) = (l.nodes, &l.columns);
+    let hidden = snap.hidden();
     let mut lines = Lines::new(nodes);
     let mut topk: Option<usize> = None;
     for (li, layer) in snap.layers.iter().enumerate() {
@@ -434,7 +482,7 @@ fn render_tiles(
             let (Some(a), Some(b)) = (from.anchor(k, true), to.anchor(o, false)) else {
                 continue;
             };
-            if dead(li, k) || dead(li + 1, o) {
+            if is_dead(hidden, li, k) || is_dead(hidden, li + 1, o) {
                 if w.is_finite() && w != 0.0 {
                     lines.line(a, b, theme.edge_faint(), 0, Pattern::Dotted);
                 }
@@ -453,8 +501,13 @@ fn render_tiles(
         }
     }
     lines.render(buf, theme.ascii);
+    topk
+}
 
-    // Header.
+/// Header: each column's name centred over it, clipped to the body.
+fn draw_headers(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
+    let (area, nodes, columns) = (l.area, l.nodes, &l.columns);
+    let header_y = area.y;
     let mut header = |c: usize, name: &str| {
         let col = &columns[c];
         let mid = nodes.x + col.x + col.width / 2;
@@ -470,19 +523,22 @@ fn render_tiles(
             theme.dim,
         );
     };
-    if collapsed {
-        header(0, &format!("in {n_inputs}"));
+    if l.collapsed {
+        header(0, &format!("in {}", l.n_inputs));
     } else {
         header(0, "in");
     }
-    for i in 0..hidden.len() {
+    for i in 0..snap.hidden().len() {
         header(i + 1, &format!("h{}", i + 1));
     }
     header(columns.len() - 1, "out");
+}
 
-    // Inputs with their names, or a strip labelled with the first and last names.
-    let input_col = &columns[0];
-    if collapsed {
+/// Labels: inputs with their names, or a strip labelled with the first and last names.
+fn draw_inputs(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
+    let (area, nodes, label_w) = (l.area, l.nodes, l.label_w);
+    let input_col = &l.columns[0];
+    if l.collapsed {
         for &(row, sub) in &input_col.nodes {
             buf.set_string(
                 nodes.x + input_col.x + sub,
@@ -518,7 +574,7 @@ fn render_tiles(
             }
         }
     }
-    for (k, &(row, _)) in input_col.nodes.iter().enumerate().filter(|_| !collapsed) {
+    for (k, &(row, _)) in input_col.nodes.iter().enumerate().filter(|_| !l.collapsed) {
         let name = snap.inputs.get(k).map(String::as_str).unwrap_or("x");
         let y = nodes.y + row;
         let name: String = name.chars().take(label_w as usize).collect();
@@ -526,10 +582,13 @@ fn render_tiles(
         buf.set_string(nodes.x + pad as u16, y, &name, theme.dim);
         buf.set_string(nodes.x + input_col.x, y, theme.glyphs.input, theme.text);
     }
+}
 
-    // Hidden neurons.
-    for (li, layer) in hidden.iter().enumerate() {
-        let col = &columns[li + 1];
+/// Tiles: each hidden neuron as a tile (heatmap and gauge), a glyph or a strip cell.
+fn draw_hidden(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, opt: Options, theme: &Theme) {
+    let nodes = l.nodes;
+    for (li, layer) in snap.hidden().iter().enumerate() {
+        let col = &l.columns[li + 1];
         let tiles = snap.tiles.get(li);
         for (n, &(row, sub)) in col.nodes.iter().enumerate() {
             let view = layer.neurons.get(n).copied().unwrap_or_default();
@@ -567,9 +626,12 @@ fn render_tiles(
             }
         }
     }
+}
 
-    // Output node.
-    let out_col = &columns[columns.len() - 1];
+/// Output node: the output glyph(s) in the last column.
+fn draw_output(l: &TileLayout, buf: &mut Buffer, theme: &Theme) {
+    let nodes = l.nodes;
+    let out_col = &l.columns[l.columns.len() - 1];
     for &(row, _) in &out_col.nodes {
         buf.set_string(
             nodes.x + out_col.x,
@@ -578,10 +640,13 @@ fn render_tiles(
             theme.bold,
         );
     }
+}
 
-    // Under each hidden layer: dead and saturated counts, then the share of exact zeros.
+/// Stats: under each hidden layer, dead and saturated counts, then the share of exact zeros.
+fn draw_layer_stats(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, theme: &Theme) {
+    let (area, nodes, columns, stats_rows) = (l.area, l.nodes, &l.columns, l.stats_rows);
     let stats_y = nodes.y + nodes.height;
-    for (li, layer) in hidden.iter().enumerate() {
+    for (li, layer) in snap.hidden().iter().enumerate() {
         let col = &columns[li + 1];
         let gap_right = columns
             .get(li + 2)
@@ -618,12 +683,6 @@ fn render_tiles(
             both.spans.extend(zeros.spans);
             both.render(Rect::new(x, stats_y, w, 1), buf);
         }
-    }
-    Drawn {
-        strips: (0..hidden.len())
-            .filter(|&l| matches!(columns[l + 1].kind, Kind::Strip { .. }))
-            .collect(),
-        topk,
     }
 }
 
