@@ -368,7 +368,12 @@ impl Worker {
 
     /// Show another kept moment; the run's newest is the live session itself.
     fn seek(&mut self, to: Seek) {
-        let kept: Vec<u64> = self.timeline.entries().iter().map(|c| c.epoch()).collect();
+        let kept: Vec<u64> = self
+            .timeline
+            .entries()
+            .iter()
+            .map(super::super::engine::checkpoint::Checkpoint::epoch)
+            .collect();
         let now = self.session.epoch();
         let at = self.past.as_ref().map_or(now, |p| p.epoch);
         let deaths = self.lives.death_epochs();
@@ -619,7 +624,7 @@ impl Worker {
                 let exists = net.hidden().get(l).is_some_and(|layer| n < layer.fan_out);
                 exists.then(|| {
                     let grid = Grid::sample_all(w, h, domain, |pts, out| {
-                        s.neuron_output_on(proj, l, n, pts, out)
+                        s.neuron_output_on(proj, l, n, pts, out);
                     });
                     (l, n, grid)
                 })
@@ -926,7 +931,7 @@ fn output_planes(
     if k == 1 {
         let last = s.network().layers.len() - 1;
         let mut g = Grid::sample_all(width, height, domain, |pts, out| {
-            s.neuron_output_on(proj, last, 0, pts, out)
+            s.neuron_output_on(proj, last, 0, pts, out);
         });
         g.values.iter_mut().for_each(|v| *v = to_ui(*v));
         return (g, None);
@@ -1137,7 +1142,11 @@ fn describe(cfg: &TrainConfig) -> String {
     if cfg.hidden.is_empty() {
         return format!("no hidden layer (a linear model) on {data}");
     }
-    let widths: Vec<String> = cfg.hidden.iter().map(|w| w.to_string()).collect();
+    let widths: Vec<String> = cfg
+        .hidden
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     format!(
         "{} hidden {} of {} on {data}",
         widths.join(","),

@@ -311,10 +311,8 @@ fn level(w: f64, reference: f64) -> usize {
         3
     } else if r >= 1.0 / 16.0 {
         2
-    } else if r >= 1.0 / 64.0 {
-        1
     } else {
-        0
+        usize::from(r >= 1.0 / 64.0)
     }
 }
 
@@ -575,7 +573,7 @@ fn draw_inputs(l: &TileLayout, buf: &mut Buffer, snap: &Snapshot, theme: &Theme)
         }
     }
     for (k, &(row, _)) in input_col.nodes.iter().enumerate().filter(|_| !l.collapsed) {
-        let name = snap.inputs.get(k).map(String::as_str).unwrap_or("x");
+        let name = snap.inputs.get(k).map_or("x", String::as_str);
         let y = nodes.y + row;
         let name: String = name.chars().take(label_w as usize).collect();
         let pad = label_w as usize - name.chars().count();
