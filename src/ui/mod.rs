@@ -2,6 +2,7 @@
 //! and writes cells; nothing changes state.
 
 pub mod ab;
+pub mod colour;
 pub mod confusion;
 pub mod curve_canvas;
 pub mod curves;

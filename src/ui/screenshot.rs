@@ -8,7 +8,7 @@ use std::fmt::Write;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::Modifier;
 
-use super::theme_fit::rgb_of;
+use super::colour::rgb_of;
 
 /// A cell's size in the picture, in pixels: a monospace font's usual 0.6 em advance and
 /// 1.2 em line at 15 px.

@@ -7,6 +7,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::{self, Marker, border};
 
+use super::colour::{nearest_256, nearest_named, rgb_of};
 use crate::settings::ColorChoice;
 
 /// How many colours the terminal can show.
@@ -692,41 +693,6 @@ fn redmean(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     ((2.0 + r / 256.0) * dr * dr + 4.0 * dg * dg + (2.0 + (255.0 - r) / 256.0) * db * db).sqrt()
 }
 
-fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
-    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).unsigned_abs();
-    d(a.0, b.0).pow(2) + d(a.1, b.1).pow(2) + d(a.2, b.2).pow(2)
-}
-
-/// The 16 named colours with xterm's default values.
-const NAMED: [(Color, (u8, u8, u8)); 16] = [
-    (Color::Black, (0, 0, 0)),
-    (Color::Red, (205, 0, 0)),
-    (Color::Green, (0, 205, 0)),
-    (Color::Yellow, (205, 205, 0)),
-    (Color::Blue, (0, 0, 238)),
-    (Color::Magenta, (205, 0, 205)),
-    (Color::Cyan, (0, 205, 205)),
-    (Color::Gray, (229, 229, 229)),
-    (Color::DarkGray, (127, 127, 127)),
-    (Color::LightRed, (255, 0, 0)),
-    (Color::LightGreen, (0, 255, 0)),
-    (Color::LightYellow, (255, 255, 0)),
-    (Color::LightBlue, (92, 92, 255)),
-    (Color::LightMagenta, (255, 0, 255)),
-    (Color::LightCyan, (0, 255, 255)),
-    (Color::White, (255, 255, 255)),
-];
-
-/// The RGB value of a colour (named colours as xterm shows them by default).
-fn rgb_of(c: Color) -> Option<(u8, u8, u8)> {
-    match c {
-        Color::Rgb(r, g, b) => Some((r, g, b)),
-        Color::Indexed(i) => Some(index_rgb(i)),
-        Color::Reset => None,
-        named => NAMED.iter().find(|(n, _)| *n == named).map(|(_, rgb)| *rgb),
-    }
-}
-
 /// The bright variant of a named colour (for the strongest connections in 16 colours).
 fn brighter_named(c: Color) -> Color {
     match c {
@@ -740,40 +706,6 @@ fn brighter_named(c: Color) -> Color {
         Color::DarkGray => Color::Gray,
         other => other,
     }
-}
-
-/// The RGB value of a 256-colour palette index (xterm's cube and grey ramp).
-fn index_rgb(i: u8) -> (u8, u8, u8) {
-    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    match i {
-        0..=15 => NAMED[i as usize].1,
-        16..=231 => {
-            let k = i - 16;
-            (
-                LEVELS[(k / 36) as usize],
-                LEVELS[(k / 6 % 6) as usize],
-                LEVELS[(k % 6) as usize],
-            )
-        }
-        _ => {
-            let v = 8 + 10 * (i - 232);
-            (v, v, v)
-        }
-    }
-}
-
-/// The palette index (cube or grey ramp) nearest to an RGB colour.
-fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
-    (16..=255u8)
-        .min_by_key(|&i| distance(index_rgb(i), rgb))
-        .unwrap_or(16)
-}
-
-fn nearest_named(rgb: (u8, u8, u8)) -> Color {
-    NAMED
-        .iter()
-        .min_by_key(|(_, c)| distance(*c, rgb))
-        .map_or(Color::Reset, |(c, _)| *c)
 }
 
 /// Heatmap colours are quantized to this many levels, so cells change only when a value

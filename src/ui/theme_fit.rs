@@ -7,6 +7,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use super::colour::{NAMED, index_rgb, nearest_256, nearest_named};
 use super::theme::{ColorTier, Theme, locale_is_utf8};
 use crate::settings::{Settings, ThemeFile};
 
@@ -84,86 +85,13 @@ pub fn fit_color(color: Color, tier: ColorTier) -> Color {
     match (tier, color) {
         (ColorTier::None, _) => Color::Reset,
         (ColorTier::TrueColor, c) => c,
-        (ColorTier::Ansi256, Color::Rgb(r, g, b)) => Color::Indexed(nearest_256(r, g, b)),
+        (ColorTier::Ansi256, Color::Rgb(r, g, b)) => Color::Indexed(nearest_256((r, g, b))),
         (ColorTier::Ansi256, c) => c,
-        (ColorTier::Ansi16, Color::Rgb(r, g, b)) => nearest_named(r, g, b),
+        (ColorTier::Ansi16, Color::Rgb(r, g, b)) => nearest_named((r, g, b)),
         (ColorTier::Ansi16, Color::Indexed(i)) if i < 16 => NAMED[i as usize].0,
-        (ColorTier::Ansi16, Color::Indexed(i)) => {
-            let (r, g, b) = index_rgb(i);
-            nearest_named(r, g, b)
-        }
+        (ColorTier::Ansi16, Color::Indexed(i)) => nearest_named(index_rgb(i)),
         (ColorTier::Ansi16, c) => c,
     }
-}
-
-/// The RGB value a terminal with xterm's palette shows for `color`; `None` for `Reset`, the
-/// terminal's own default.
-pub fn rgb_of(color: Color) -> Option<(u8, u8, u8)> {
-    match color {
-        Color::Reset => None,
-        Color::Rgb(r, g, b) => Some((r, g, b)),
-        Color::Indexed(i) => Some(index_rgb(i)),
-        named => NAMED.iter().find(|(c, _)| *c == named).map(|(_, rgb)| *rgb),
-    }
-}
-
-/// The 16 named colours in palette order, with xterm's default values.
-const NAMED: [(Color, (u8, u8, u8)); 16] = [
-    (Color::Black, (0, 0, 0)),
-    (Color::Red, (205, 0, 0)),
-    (Color::Green, (0, 205, 0)),
-    (Color::Yellow, (205, 205, 0)),
-    (Color::Blue, (0, 0, 238)),
-    (Color::Magenta, (205, 0, 205)),
-    (Color::Cyan, (0, 205, 205)),
-    (Color::Gray, (229, 229, 229)),
-    (Color::DarkGray, (127, 127, 127)),
-    (Color::LightRed, (255, 0, 0)),
-    (Color::LightGreen, (0, 255, 0)),
-    (Color::LightYellow, (255, 255, 0)),
-    (Color::LightBlue, (92, 92, 255)),
-    (Color::LightMagenta, (255, 0, 255)),
-    (Color::LightCyan, (0, 255, 255)),
-    (Color::White, (255, 255, 255)),
-];
-
-fn distance((r1, g1, b1): (u8, u8, u8), (r2, g2, b2): (u8, u8, u8)) -> u32 {
-    let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).unsigned_abs();
-    d(r1, r2).pow(2) + d(g1, g2).pow(2) + d(b1, b2).pow(2)
-}
-
-fn nearest_named(r: u8, g: u8, b: u8) -> Color {
-    NAMED
-        .iter()
-        .min_by_key(|(_, rgb)| distance(*rgb, (r, g, b)))
-        .map_or(Color::Reset, |(c, _)| *c)
-}
-
-/// The RGB value of a 256-colour palette index (xterm's cube and grey ramp).
-fn index_rgb(i: u8) -> (u8, u8, u8) {
-    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    match i {
-        0..=15 => NAMED[i as usize].1,
-        16..=231 => {
-            let k = i - 16;
-            (
-                LEVELS[(k / 36) as usize],
-                LEVELS[(k / 6 % 6) as usize],
-                LEVELS[(k % 6) as usize],
-            )
-        }
-        _ => {
-            let v = 8 + 10 * (i - 232);
-            (v, v, v)
-        }
-    }
-}
-
-/// The palette index (cube or grey ramp, not the terminal-defined first 16) nearest to an RGB.
-fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
-    (16..=255u8)
-        .min_by_key(|&i| distance(index_rgb(i), (r, g, b)))
-        .unwrap_or(16)
 }
 
 #[cfg(test)]
@@ -190,21 +118,5 @@ mod tests {
         );
         assert_eq!(fit_color(Color::Cyan, ColorTier::Ansi16), Color::Cyan);
         assert_eq!(fit_color(Color::Cyan, ColorTier::None), Color::Reset);
-    }
-
-    #[test]
-    fn index_rgb_covers_the_palette() {
-        assert_eq!(index_rgb(16), (0, 0, 0));
-        assert_eq!(index_rgb(231), (255, 255, 255));
-        assert_eq!(index_rgb(232), (8, 8, 8));
-        assert_eq!(index_rgb(255), (238, 238, 238));
-        for i in 16..=255u8 {
-            let (r, g, b) = index_rgb(i);
-            assert_eq!(
-                nearest_256(r, g, b),
-                i,
-                "every palette colour maps to itself"
-            );
-        }
     }
 }
