@@ -352,6 +352,232 @@ struct Table {
     delimiter: u8,
 }
 
+/// Which columns are inputs and which is the target, with every column's quoted name.
+struct Columns {
+    input_at: Vec<usize>,
+    target_at: Option<usize>,
+    shown: Vec<String>,
+    /// Fields in the header (every row must have as many).
+    width: usize,
+}
+
+/// The line number and text of a record's position.
+fn line_of(text: &str, pos: Option<&csv::Position>) -> (usize, String) {
+    let Some(p) = pos else {
+        return (0, String::new());
+    };
+    let mut start = (p.byte() as usize).min(text.len());
+    let mut line_no = p.line() as usize;
+    // After a CRLF line the reader's position is at its '\n' and still on that line: the
+    // record starts one byte and one line later.
+    if start > 0 && text[start..].starts_with('\n') && text[..start].ends_with('\r') {
+        start += 1;
+        line_no += 1;
+    }
+    let rest = &text[start..];
+    let line = rest.split('\n').next().unwrap_or("");
+    (line_no, line.strip_suffix('\r').unwrap_or(line).into())
+}
+
+/// The header's column names (`column k` for an empty one), after checking its width, that it
+/// is not a data row, and that no name appears twice.
+fn header_names(
+    name: &str,
+    header: &csv::StringRecord,
+    header_line: usize,
+    header_text: &str,
+    options: &CsvOptions,
+) -> Result<Vec<String>, EngineError> {
+    let delim = options.delimiter;
+    if header.len() < 2 && options.inputs.is_none() {
+        return Err(csv_err(
+            name,
+            header_line,
+            0,
+            &format!(
+                "the header has {} column(s); expected at least 2: the inputs and the target \
+                 (e.g. 'x1,x2,label'){}",
+                header.len(),
+                separator_hint(header_text, delim)
+            ),
+        ));
+    }
+    if header.len() - 1 > MAX_WIDTH {
+        return Err(csv_err(
+            name,
+            header_line,
+            0,
+            &format!(
+                "the header has {} columns, {} inputs besides the target; use at most \
+                 {MAX_WIDTH} inputs (drop columns, or reduce them first, e.g. with PCA)",
+                header.len(),
+                header.len() - 1
+            ),
+        ));
+    }
+    if let Some(k) = header.iter().position(|f| f.parse::<f64>().is_ok()) {
+        return Err(csv_err(
+            name,
+            header_line,
+            field_column(header_text, k, delim),
+            "the first row must be a header of column names, but it holds a number; \
+             add a header row such as 'x1,x2,label'",
+        ));
+    }
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            if f.is_empty() {
+                format!("column {}", k + 1)
+            } else {
+                f.to_string()
+            }
+        })
+        .collect();
+    for (k, n) in names.iter().enumerate() {
+        if let Some(first) = names[..k].iter().position(|m| m == n) {
+            return Err(csv_err(
+                name,
+                header_line,
+                field_column(header_text, k, delim),
+                &format!(
+                    "column {} appears twice in the header (columns {} and {}); give every \
+                     column its own name",
+                    quote(n),
+                    first + 1,
+                    k + 1
+                ),
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// The input columns and the target column, as the options choose or by default (the last
+/// column is the target).
+fn select_columns(
+    name: &str,
+    names: &[String],
+    header_line: usize,
+    options: &CsvOptions,
+) -> Result<(Vec<usize>, Option<usize>), EngineError> {
+    let find = |t: &str, what: &str| -> Result<usize, EngineError> {
+        names
+            .iter()
+            .position(|n| n == t)
+            .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(t)))
+            .ok_or_else(|| {
+                let valid: Vec<&str> = names.iter().map(String::as_str).collect();
+                csv_err(
+                    name,
+                    header_line,
+                    0,
+                    &format!(
+                        "{what} {}: no such column{}; the columns are {}",
+                        quote(t),
+                        suggestion(t, &valid),
+                        crate::message::excerpt(&valid.join(", "), 200)
+                    ),
+                )
+            })
+    };
+    let given_target = options
+        .target
+        .as_deref()
+        .map(|t| find(t, "--target"))
+        .transpose()?;
+    let chosen = match &options.inputs {
+        None => {
+            let t = given_target.unwrap_or(names.len() - 1);
+            ((0..names.len()).filter(|&k| k != t).collect(), Some(t))
+        }
+        Some(InputSelection::Named(wanted)) => {
+            let at = wanted
+                .iter()
+                .map(|w| find(w, "the model reads column"))
+                .collect::<Result<Vec<_>, _>>()?;
+            let rest: Vec<usize> = (0..names.len()).filter(|k| !at.contains(k)).collect();
+            let t = given_target.or(if rest.len() == 1 { Some(rest[0]) } else { None });
+            if t.is_some_and(|t| at.contains(&t)) {
+                return Err(csv_err(
+                    name,
+                    header_line,
+                    0,
+                    "--target names one of the model's input columns; name the target column",
+                ));
+            }
+            (at, t)
+        }
+        Some(InputSelection::First(n)) => {
+            let at: Vec<usize> = (0..names.len())
+                .filter(|&k| Some(k) != given_target)
+                .take(*n)
+                .collect();
+            if at.len() < *n {
+                return Err(csv_err(
+                    name,
+                    header_line,
+                    0,
+                    &format!(
+                        "has {} input column(s); the model reads {n} (x1, x2: the first \
+                         columns)",
+                        at.len()
+                    ),
+                ));
+            }
+            let t = given_target.or((names.len() == n + 1).then_some(*n));
+            (at, t)
+        }
+    };
+    Ok(chosen)
+}
+
+/// One input field (in column `shown` at `line_no`:`column`) as a finite number within range.
+fn read_input(
+    name: &str,
+    field: &str,
+    line_no: usize,
+    column: usize,
+    shown: &str,
+) -> Result<f64, EngineError> {
+    let number = field.parse::<f64>();
+    let x = number.map_err(|_| {
+        csv_err(
+            name,
+            line_no,
+            column,
+            &format!("{} in column {} is not a number", quote(field), shown),
+        )
+    })?;
+    if !x.is_finite() {
+        return Err(csv_err(
+            name,
+            line_no,
+            column,
+            &format!(
+                "{} in column {} is not a finite number; remove or fix the row",
+                quote(field),
+                shown
+            ),
+        ));
+    }
+    if x.abs() > MAX_ABS_INPUT {
+        return Err(csv_err(
+            name,
+            line_no,
+            column,
+            &format!(
+                "{} in column {} is too large; inputs must be within ±1e150 (so \
+                 that x1^2 and x1*x2 stay finite)",
+                quote(field),
+                shown
+            ),
+        ));
+    }
+    Ok(x)
+}
+
 impl Table {
     fn read(name: &str, text: &str, options: &CsvOptions) -> Result<Table, EngineError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -367,22 +593,6 @@ impl Table {
             Ok(rec) => !(rec.len() == 1 && rec[0].is_empty()),
             Err(_) => true,
         });
-        let line_of = |text: &str, pos: Option<&csv::Position>| -> (usize, String) {
-            let Some(p) = pos else {
-                return (0, String::new());
-            };
-            let mut start = (p.byte() as usize).min(text.len());
-            let mut line_no = p.line() as usize;
-            // After a CRLF line the reader's position is at its '\n' and still on that line:
-            // the record starts one byte and one line later.
-            if start > 0 && text[start..].starts_with('\n') && text[..start].ends_with('\r') {
-                start += 1;
-                line_no += 1;
-            }
-            let rest = &text[start..];
-            let line = rest.split('\n').next().unwrap_or("");
-            (line_no, line.strip_suffix('\r').unwrap_or(line).into())
-        };
         let header = match records.next() {
             None => {
                 return Err(csv_err(
@@ -395,139 +605,8 @@ impl Table {
             Some(r) => r.map_err(|e| record_err(name, &e))?,
         };
         let (header_line, header_text) = line_of(text, header.position());
-        if header.len() < 2 && options.inputs.is_none() {
-            return Err(csv_err(
-                name,
-                header_line,
-                0,
-                &format!(
-                    "the header has {} column(s); expected at least 2: the inputs and the target \
-                     (e.g. 'x1,x2,label'){}",
-                    header.len(),
-                    separator_hint(&header_text, delim)
-                ),
-            ));
-        }
-        if header.len() - 1 > MAX_WIDTH {
-            return Err(csv_err(
-                name,
-                header_line,
-                0,
-                &format!(
-                    "the header has {} columns, {} inputs besides the target; use at most \
-                     {MAX_WIDTH} inputs (drop columns, or reduce them first, e.g. with PCA)",
-                    header.len(),
-                    header.len() - 1
-                ),
-            ));
-        }
-        if let Some(k) = header.iter().position(|f| f.parse::<f64>().is_ok()) {
-            return Err(csv_err(
-                name,
-                header_line,
-                field_column(&header_text, k, delim),
-                "the first row must be a header of column names, but it holds a number; \
-                 add a header row such as 'x1,x2,label'",
-            ));
-        }
-        let names: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(k, f)| {
-                if f.is_empty() {
-                    format!("column {}", k + 1)
-                } else {
-                    f.to_string()
-                }
-            })
-            .collect();
-        for (k, n) in names.iter().enumerate() {
-            if let Some(first) = names[..k].iter().position(|m| m == n) {
-                return Err(csv_err(
-                    name,
-                    header_line,
-                    field_column(&header_text, k, delim),
-                    &format!(
-                        "column {} appears twice in the header (columns {} and {}); give every \
-                         column its own name",
-                        quote(n),
-                        first + 1,
-                        k + 1
-                    ),
-                ));
-            }
-        }
-        let find = |t: &str, what: &str| -> Result<usize, EngineError> {
-            names
-                .iter()
-                .position(|n| n == t)
-                .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(t)))
-                .ok_or_else(|| {
-                    let valid: Vec<&str> = names.iter().map(String::as_str).collect();
-                    csv_err(
-                        name,
-                        header_line,
-                        0,
-                        &format!(
-                            "{what} {}: no such column{}; the columns are {}",
-                            quote(t),
-                            suggestion(t, &valid),
-                            crate::message::excerpt(&valid.join(", "), 200)
-                        ),
-                    )
-                })
-        };
-        let given_target = options
-            .target
-            .as_deref()
-            .map(|t| find(t, "--target"))
-            .transpose()?;
-        let (input_at, target_at): (Vec<usize>, Option<usize>) = match &options.inputs {
-            None => {
-                let t = given_target.unwrap_or(names.len() - 1);
-                ((0..names.len()).filter(|&k| k != t).collect(), Some(t))
-            }
-            Some(InputSelection::Named(wanted)) => {
-                let at = wanted
-                    .iter()
-                    .map(|w| find(w, "the model reads column"))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let rest: Vec<usize> = (0..names.len()).filter(|k| !at.contains(k)).collect();
-                let t = given_target.or(if rest.len() == 1 { Some(rest[0]) } else { None });
-                if t.is_some_and(|t| at.contains(&t)) {
-                    return Err(csv_err(
-                        name,
-                        header_line,
-                        0,
-                        "--target names one of the model's input columns; name the target column",
-                    ));
-                }
-                (at, t)
-            }
-            Some(InputSelection::First(n)) => {
-                let at: Vec<usize> = (0..names.len())
-                    .filter(|&k| Some(k) != given_target)
-                    .take(*n)
-                    .collect();
-                if at.len() < *n {
-                    return Err(csv_err(
-                        name,
-                        header_line,
-                        0,
-                        &format!(
-                            "has {} input column(s); the model reads {n} (x1, x2: the first \
-                             columns)",
-                            at.len()
-                        ),
-                    ));
-                }
-                let t = given_target.or((names.len() == n + 1).then_some(*n));
-                (at, t)
-            }
-        };
-        let shown: Vec<String> = names.iter().map(|c| quote(c)).collect();
-        let width = names.len();
-        let d = input_at.len();
+        let names = header_names(name, &header, header_line, &header_text, options)?;
+        let (input_at, target_at) = select_columns(name, &names, header_line, options)?;
         let mut table = Table {
             name: name.to_string(),
             header_line,
@@ -542,7 +621,13 @@ impl Table {
             first_of: BTreeMap::new(),
             delimiter: delim,
         };
-        let mut row = vec![0.0; d];
+        let columns = Columns {
+            shown: names.iter().map(|c| quote(c)).collect(),
+            width: names.len(),
+            input_at,
+            target_at,
+        };
+        let mut row = vec![0.0; columns.input_at.len()];
         for record in records {
             let record = record.map_err(|e| record_err(name, &e))?;
             let (line_no, line) = line_of(text, record.position());
@@ -554,67 +639,10 @@ impl Table {
                     &format!("more than {MAX_ROWS} data rows; use a sample of at most {MAX_ROWS}"),
                 ));
             }
-            if record.len() != width {
-                return Err(csv_err(
-                    name,
-                    line_no,
-                    field_column(&line, width, delim),
-                    &format!(
-                        "this row has {} field(s) but the header has {width}{}",
-                        record.len(),
-                        separator_hint(&line, delim)
-                    ),
-                ));
-            }
-            table.rows += 1;
-            for (k, field) in record.iter().enumerate() {
-                let column = || field_column(&line, k, delim);
-                let Some(j) = input_at.iter().position(|&i| i == k) else {
-                    if Some(k) != target_at {
-                        continue;
-                    }
-                    table.read_target(field, k, line_no, column(), &shown)?;
-                    continue;
-                };
-                let number = field.parse::<f64>();
-                let x = number.map_err(|_| {
-                    csv_err(
-                        name,
-                        line_no,
-                        column(),
-                        &format!("{} in column {} is not a number", quote(field), shown[k]),
-                    )
-                })?;
-                if !x.is_finite() {
-                    return Err(csv_err(
-                        name,
-                        line_no,
-                        column(),
-                        &format!(
-                            "{} in column {} is not a finite number; remove or fix the row",
-                            quote(field),
-                            shown[k]
-                        ),
-                    ));
-                }
-                if x.abs() > MAX_ABS_INPUT {
-                    return Err(csv_err(
-                        name,
-                        line_no,
-                        column(),
-                        &format!(
-                            "{} in column {} is too large; inputs must be within ±1e150 (so \
-                             that x1^2 and x1*x2 stay finite)",
-                            quote(field),
-                            shown[k]
-                        ),
-                    ));
-                }
-                row[j] = x;
-            }
-            table.x.extend_from_slice(&row);
+            table.read_row(&record, line_no, &line, &columns, &mut row)?;
         }
         if table.rows == 0 {
+            let d = columns.input_at.len();
             return Err(csv_err(
                 name,
                 header_line,
@@ -630,6 +658,52 @@ impl Table {
             ));
         }
         Ok(table)
+    }
+
+    /// Reads one data row (at `line_no`, text `line`): its inputs into `row`, then onto the
+    /// table's inputs, and its target.
+    fn read_row(
+        &mut self,
+        record: &csv::StringRecord,
+        line_no: usize,
+        line: &str,
+        columns: &Columns,
+        row: &mut [f64],
+    ) -> Result<(), EngineError> {
+        let delim = self.delimiter;
+        let Columns {
+            input_at,
+            target_at,
+            shown,
+            width,
+        } = columns;
+        let (target_at, width) = (*target_at, *width);
+        if record.len() != width {
+            return Err(csv_err(
+                &self.name,
+                line_no,
+                field_column(line, width, delim),
+                &format!(
+                    "this row has {} field(s) but the header has {width}{}",
+                    record.len(),
+                    separator_hint(line, delim)
+                ),
+            ));
+        }
+        self.rows += 1;
+        for (k, field) in record.iter().enumerate() {
+            let column = || field_column(line, k, delim);
+            let Some(j) = input_at.iter().position(|&i| i == k) else {
+                if Some(k) != target_at {
+                    continue;
+                }
+                self.read_target(field, k, line_no, column(), shown)?;
+                continue;
+            };
+            row[j] = read_input(&self.name, field, line_no, column(), &shown[k])?;
+        }
+        self.x.extend_from_slice(row);
+        Ok(())
     }
 
     /// Reads one target field (column `k` at `line`:`column`), keeping what the task decision

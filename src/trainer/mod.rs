@@ -4,6 +4,7 @@
 //! never waits for the UI: it publishes an `Arc<Snapshot>` at most every [`PUBLISH_EVERY`] and
 //! the UI reads only the newest. Paused, it blocks on the command channel and costs nothing.
 
+mod capture;
 mod command;
 mod life;
 mod mailbox;
